@@ -1,0 +1,48 @@
+"""Every REST route of API v1 and the function that serves it: the one list the CDK app builds the API from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["PUBLIC", "ROUTES", "Route"]
+
+PUBLIC = "public"
+PROTECTED = "protected"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: str
+    access: str = PROTECTED  # public routes skip the authorizer and the API key
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/health", "checks", PUBLIC),
+    Route("GET", "/health/ready", "checks", PUBLIC),
+    Route("POST", "/auth/signup", "auth", PUBLIC),
+    Route("POST", "/auth/login", "auth", PUBLIC),
+    Route("POST", "/auth/refresh", "auth", PUBLIC),
+    Route("POST", "/auth/logout", "auth"),
+    Route("GET", "/api-keys", "auth"),
+    Route("POST", "/api-keys", "auth"),
+    Route("DELETE", "/api-keys/{key_id}", "auth"),
+    Route("GET", "/users", "auth"),
+    Route("POST", "/users", "auth"),
+    Route("GET", "/tenant", "auth"),
+    Route("DELETE", "/tenant", "auth"),
+    Route("PUT", "/tenant/plan", "auth"),
+    Route("GET", "/targets", "targets"),
+    Route("POST", "/targets", "targets"),
+    Route("GET", "/targets/{target_id}", "targets"),
+    Route("PATCH", "/targets/{target_id}", "targets"),
+    Route("DELETE", "/targets/{target_id}", "targets"),
+    Route("POST", "/targets/{target_id}/checks", "checks"),
+    Route("GET", "/targets/{target_id}/checks", "checks"),
+    Route("GET", "/checks/{check_id}", "checks"),
+    Route("POST", "/checks/batch", "checks"),
+    Route("GET", "/checks/batch/{batch_id}", "checks"),
+    Route("GET", "/usage", "checks"),
+    Route("GET", "/audit", "checks"),
+)

@@ -1,0 +1,1 @@
+"""cnpj-radar domain package: CNPJ, providers, normalization, cache, tenancy, auth, stores, observability."""

@@ -1,0 +1,100 @@
+"""The one place that maps domain errors to HTTP, plus the headers every response carries."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from radar.context import TenantContext, tenant_context_from_event
+from radar.errors import RadarError
+from radar.observability import logger
+
+__all__ = ["SECURITY_HEADERS", "build_resolver", "error_response", "tenant"]
+
+SECURITY_HEADERS: dict[str, str] = {
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+MAX_BODY_BYTES = int(os.environ.get("MAX_BODY_BYTES", "262144"))
+
+
+def _allowed_origins() -> list[str]:
+    return [o.strip() for o in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+
+
+def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return Response(
+        status_code=status, content_type="application/json", body=json.dumps({"error": body}, default=str)
+    )
+
+
+def _validation_details(errors: list[Any]) -> list[dict[str, Any]]:
+    details = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        details.append({"field": ".".join(loc) or "body", "reason": err.get("type"), "message": err.get("msg")})
+    return details
+
+
+def build_resolver() -> APIGatewayRestResolver:
+    """A validated REST resolver with CORS limited to the configured origins and domain errors mapped once."""
+    origins = _allowed_origins()
+    cors = (
+        CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], allow_headers=["x-api-key", "Idempotency-Key"])
+        if origins
+        else None
+    )
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
+
+    @app.exception_handler(RadarError)
+    def _domain_error(exc: RadarError) -> Response:
+        if exc.status >= 500:
+            logger.exception("domain error", extra={"error_code": exc.code})
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation_error(exc: RequestValidationError) -> Response:
+        return error_response(422, "validation_error", "the request is not valid", _validation_details(exc.errors()))
+
+    @app.exception_handler(json.JSONDecodeError)
+    def _bad_json(exc: json.JSONDecodeError) -> Response:
+        return error_response(400, "malformed_json", "the request body is not valid JSON")
+
+    @app.not_found
+    def _not_found(exc: NotFoundError) -> Response:
+        return error_response(404, "route_not_found", "no such route")
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_response(500, "internal_error", "something went wrong; the request id identifies it")
+
+    def _headers_and_size(app: APIGatewayRestResolver, next_middleware: Any) -> Response:
+        body = app.current_event.body or ""
+        if len(body.encode("utf-8", "ignore")) > MAX_BODY_BYTES:
+            response = error_response(413, "payload_too_large", f"the body exceeds {MAX_BODY_BYTES} bytes")
+        else:
+            response = next_middleware(app)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.use(middlewares=[_headers_and_size])
+    return app
+
+
+def tenant(app: APIGatewayRestResolver) -> TenantContext:
+    return tenant_context_from_event(app.current_event.raw_event)

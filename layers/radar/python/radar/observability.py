@@ -1,0 +1,65 @@
+"""Logger, Tracer and Metrics shared by every function, plus the redaction filter that keeps personal data out of logs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+__all__ = ["METRICS_NAMESPACE", "logger", "metrics", "redact", "tracer"]
+
+METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CnpjRadar")
+
+# Masked CPFs (***123456**), full CPFs (11 digits, bare or masked) and e-mail addresses never reach a log line.
+_CPF_MASKED = re.compile(r"\*{3}\d{6}\*{2}")
+_CPF_FULL = re.compile(r"(?<![\dA-Z])\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?![\dA-Z])")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Keys whose values are personal data wherever they appear (provider payloads, reports, partners).
+PERSONAL_KEYS = frozenset(
+    {
+        "partners", "qsa", "socios", "nome_socio", "nome", "name", "cpf", "cpf_cnpj_socio", "cnpj_cpf_do_socio",
+        "cpf_representante_legal", "nome_representante_legal", "nome_representante", "email", "phone", "phones",
+        "telefone", "password", "refresh_token", "access_token", "authorization", "x-api-key", "key", "report",
+        "raw", "body_excerpt",
+    }
+)
+
+
+def redact(value: Any) -> Any:
+    """Return a copy with personal keys replaced and CPF/e-mail patterns masked in strings."""
+    if isinstance(value, dict):
+        return {k: ("[redacted]" if str(k).lower() in PERSONAL_KEYS else redact(v)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    if isinstance(value, str):
+        value = _CPF_MASKED.sub("[cpf]", value)
+        value = _CPF_FULL.sub("[cpf]", value)
+        return _EMAIL.sub("[email]", value)
+    return value
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        elif isinstance(record.msg, dict):
+            record.msg = redact(record.msg)
+        if record.args:
+            record.args = tuple(redact(a) for a in record.args) if isinstance(record.args, tuple) else record.args
+        for key in list(vars(record)):
+            if key.lower() in PERSONAL_KEYS:
+                setattr(record, key, "[redacted]")
+            elif key not in _STANDARD_ATTRS and isinstance(getattr(record, key), str | dict | list):
+                setattr(record, key, redact(getattr(record, key)))
+        return True
+
+
+_STANDARD_ATTRS = frozenset(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {"message", "asctime"}
+
+logger = Logger(log_uncaught_exceptions=True)
+logger.addFilter(_RedactingFilter())
+tracer = Tracer()
+metrics = Metrics(namespace=METRICS_NAMESPACE)
