@@ -1,0 +1,1 @@
+"""The local cloud: runs the synthesized CDK template on an embedded emulator (moto), with no Docker."""

@@ -1,0 +1,39 @@
+"""boto3 clients for the emulator (or whatever AWS_ENDPOINT_URL points at), created once per thread."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from botocore.config import Config
+
+__all__ = ["client", "emulator_env"]
+
+_local = threading.local()
+
+
+def client(service: str) -> Any:
+    import boto3
+
+    cache: dict[str, Any] = getattr(_local, "clients", None) or {}
+    _local.clients = cache
+    if service not in cache:
+        cache[service] = boto3.session.Session().client(
+            service,
+            endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
+            region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+            config=Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_connections=32),
+        )
+    return cache[service]
+
+
+def emulator_env(endpoint: str) -> dict[str, str]:
+    """The environment every local process needs to reach the emulator and nothing else."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        "AWS_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
+        "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
+    }

@@ -1,0 +1,182 @@
+"""SQS event source mappings: poll the template's queues and invoke the template's functions, like Lambda's pollers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError, EndpointConnectionError
+
+from scripts.localcloud.aws import client
+from scripts.localcloud.runtime import FunctionRuntime
+from scripts.localcloud.template import REGION, Template
+
+__all__ = ["MappingSpec", "SqsPoller", "mapping_specs"]
+
+
+@dataclass
+class MappingSpec:
+    logical_id: str
+    function_logical_id: str
+    queue_arn: str
+    queue_url: str
+    batch_size: int
+    batching_window: float
+    report_failures: bool
+    enabled: bool
+    max_concurrency: int | None
+
+
+def mapping_specs(template: Template) -> list[MappingSpec]:
+    queues_by_arn = {
+        attrs.get("Arn"): attrs.get("QueueUrl") for attrs in template.attrs.values() if attrs.get("QueueUrl")
+    }
+    specs = []
+    for logical_id, resource in template.of_type("AWS::Lambda::EventSourceMapping"):
+        raw = resource["Properties"]
+        props = template.resolve(raw)
+        arn = props.get("EventSourceArn", "")
+        if ":sqs:" not in arn:
+            continue
+        function_ref = raw.get("FunctionName")
+        function_id = function_ref.get("Ref") if isinstance(function_ref, dict) else None
+        specs.append(
+            MappingSpec(
+                logical_id=logical_id,
+                function_logical_id=function_id or "",
+                queue_arn=arn,
+                queue_url=queues_by_arn.get(arn, ""),
+                batch_size=int(props.get("BatchSize", 10)),
+                batching_window=float(props.get("MaximumBatchingWindowInSeconds", 0)),
+                report_failures="ReportBatchItemFailures" in props.get("FunctionResponseTypes", []),
+                enabled=bool(props.get("Enabled", True)),
+                max_concurrency=(props.get("ScalingConfig") or {}).get("MaximumConcurrency"),
+            )
+        )
+    return specs
+
+
+def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+    records = []
+    for message in messages:
+        attributes = message.get("Attributes", {})
+        records.append(
+            {
+                "messageId": message["MessageId"],
+                "receiptHandle": message["ReceiptHandle"],
+                "body": message.get("Body", ""),
+                "attributes": {
+                    "ApproximateReceiveCount": attributes.get("ApproximateReceiveCount", "1"),
+                    "SentTimestamp": attributes.get("SentTimestamp", str(int(time.time() * 1000))),
+                    "SenderId": attributes.get("SenderId", "AIDAIENQZJOLO23YVJ4VO"),
+                    "ApproximateFirstReceiveTimestamp": attributes.get(
+                        "ApproximateFirstReceiveTimestamp", str(int(time.time() * 1000))
+                    ),
+                },
+                "messageAttributes": {
+                    name: {
+                        "stringValue": value.get("StringValue"),
+                        "binaryValue": value.get("BinaryValue"),
+                        "stringListValues": [],
+                        "binaryListValues": [],
+                        "dataType": value.get("DataType", "String"),
+                    }
+                    for name, value in (message.get("MessageAttributes") or {}).items()
+                },
+                "md5OfBody": message.get("MD5OfBody", ""),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": REGION,
+            }
+        )
+    return {"Records": records}
+
+
+class SqsPoller:
+    """Pollers for one mapping: long-poll, gather up to the batch size within the window, invoke, delete successes."""
+
+    def __init__(
+        self, spec: MappingSpec, runtime: FunctionRuntime, pollers: int | None = None, wait_seconds: int = 20
+    ) -> None:
+        self.spec = spec
+        self.runtime = runtime
+        self.pollers = pollers or min(spec.max_concurrency or runtime.spec.concurrency, runtime.spec.concurrency)
+        self.wait_seconds = wait_seconds
+        self.stop_event = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.batches = 0
+        self.deleted = 0
+        self.failed_records = 0
+
+    def start(self) -> None:
+        if not self.spec.enabled:
+            return
+        for index in range(self.pollers):
+            thread = threading.Thread(target=self._loop, name=f"esm-{self.spec.logical_id}-{index}", daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def _receive(self, max_messages: int, wait: int) -> list[dict[str, Any]]:
+        response = client("sqs").receive_message(
+            QueueUrl=self.spec.queue_url,
+            MaxNumberOfMessages=max(1, min(10, max_messages)),
+            WaitTimeSeconds=wait,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        return list(response.get("Messages", []))
+
+    def _gather(self) -> list[dict[str, Any]]:
+        messages = self._receive(self.spec.batch_size, self.wait_seconds)
+        if not messages:
+            return []
+        deadline = time.monotonic() + self.spec.batching_window
+        while len(messages) < self.spec.batch_size and time.monotonic() < deadline and not self.stop_event.is_set():
+            more = self._receive(self.spec.batch_size - len(messages), 0)
+            if not more:
+                time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
+                continue
+            messages.extend(more)
+        return messages
+
+    def _loop(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                messages = self._gather()
+            except (ClientError, EndpointConnectionError, OSError):
+                time.sleep(0.5)
+                continue
+            if messages:
+                self.process(messages)
+
+    def process(self, messages: list[dict[str, Any]]) -> None:
+        """Invoke the function with one batch; delete what succeeded; leave failures to visibility and redrive."""
+        self.batches += 1
+        result = self.runtime.invoke(sqs_event(messages, self.spec.queue_arn), wait_for_slot=900.0)
+        if not result.ok:
+            self.failed_records += len(messages)
+            return  # the whole batch becomes visible again after the visibility timeout
+        failed_ids: set[str] = set()
+        if self.spec.report_failures and isinstance(result.payload, dict):
+            items = result.payload.get("batchItemFailures") or []
+            failed_ids = {str(item.get("itemIdentifier")) for item in items if isinstance(item, dict)}
+            known = {m["MessageId"] for m in messages}
+            if any(item not in known for item in failed_ids):
+                failed_ids = known  # an unknown id fails the whole batch, as Lambda does
+        done = [m for m in messages if m["MessageId"] not in failed_ids]
+        self.failed_records += len(failed_ids)
+        for start in range(0, len(done), 10):
+            chunk = done[start : start + 10]
+            try:
+                client("sqs").delete_message_batch(
+                    QueueUrl=self.spec.queue_url,
+                    Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)],
+                )
+                self.deleted += len(chunk)
+            except ClientError:
+                pass
