@@ -1,0 +1,18 @@
+"""Coordination state on the cache table: report cache, single-flight leases, token buckets, breakers."""
+
+from __future__ import annotations
+
+from radar.coordination._dynamo import CoordinationUnavailable
+from radar.coordination.breaker import DynamoCircuitBreaker
+from radar.coordination.cache import DynamoReportCache
+from radar.coordination.ratelimit import DynamoRateLimiter, bucket_spec
+from radar.coordination.singleflight import DynamoSingleFlight
+
+__all__ = [
+    "CoordinationUnavailable",
+    "DynamoCircuitBreaker",
+    "DynamoRateLimiter",
+    "DynamoReportCache",
+    "DynamoSingleFlight",
+    "bucket_spec",
+]

@@ -1,0 +1,150 @@
+"""The shared CNPJ report cache on DynamoDB: reports for a day by default, confirmed not-founds briefly."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from radar.coordination._dynamo import (
+    Clock,
+    attr_number,
+    attr_string,
+    dynamodb_client,
+    iso_utc,
+    now_seconds,
+    sdk_errors_as_domain,
+)
+from radar.ports import CacheEntry
+
+__all__ = ["DynamoReportCache", "decode_report", "encode_report"]
+
+_DECIMAL_TAG = "$decimal"
+
+
+def _encode_default(value: Any) -> Any:
+    # Decimals travel as tagged strings so they come back as the same Decimal, digit for digit.
+    if isinstance(value, Decimal):
+        return {_DECIMAL_TAG: str(value)}
+    raise TypeError(f"report value of type {type(value).__name__} is not JSON serializable")
+
+
+def _decode_object(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1 and _DECIMAL_TAG in obj:
+        return Decimal(obj[_DECIMAL_TAG])
+    return obj
+
+
+def encode_report(report: dict[str, Any]) -> str:
+    """The report as compact JSON; Decimal values are kept exact (tagged) instead of turned into floats."""
+    return json.dumps(report, default=_encode_default, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def decode_report(text: str) -> dict[str, Any]:
+    decoded = json.loads(text, object_hook=_decode_object)
+    if not isinstance(decoded, dict):
+        raise ValueError("cached report is not a JSON object")
+    return decoded
+
+
+def _count(name: str) -> None:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from radar.observability import metrics
+
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+class DynamoReportCache:
+    """ReportCache on the cache table, item `CNPJ#<cnpj>`; an item whose expires_at has passed is a miss.
+
+    `get` counts CacheHit/CacheMiss, `put_*` count CacheWrite. `peek` reads without counting, for polling
+    (the single-flight waiters) so repeated polls do not inflate the miss count.
+    """
+
+    def __init__(
+        self,
+        table_name: str,
+        ttl_seconds: int = 86400,
+        negative_ttl_seconds: int = 900,
+        *,
+        clock: Clock | None = None,
+    ) -> None:
+        if ttl_seconds <= 0 or negative_ttl_seconds <= 0:
+            raise ValueError("cache TTLs must be positive")
+        self.table_name = table_name
+        self.ttl_seconds = int(ttl_seconds)
+        self.negative_ttl_seconds = int(negative_ttl_seconds)
+        self._clock = clock
+
+    def get(self, cnpj: str) -> CacheEntry | None:
+        entry = self.peek(cnpj)
+        _count("CacheHit" if entry is not None else "CacheMiss")
+        return entry
+
+    def peek(self, cnpj: str) -> CacheEntry | None:
+        """Like `get`, without metrics."""
+        with sdk_errors_as_domain("GetItem"):
+            # Consistent read: a waiter must see the winner's write as soon as it lands.
+            response = dynamodb_client().get_item(
+                TableName=self.table_name, Key={"pk": {"S": _key(cnpj)}}, ConsistentRead=True
+            )
+        item = response.get("Item")
+        if not item:
+            return None
+        expires_at = int(attr_number(item, "expires_at"))
+        # DynamoDB deletes expired items lazily (moto never does): expiry is enforced here, on every read.
+        if expires_at <= now_seconds(self._clock):
+            return None
+        negative = bool(item.get("negative", {}).get("BOOL", False))
+        report_text = attr_string(item, "report")
+        return CacheEntry(
+            cnpj=cnpj,
+            report=None if negative or not report_text else decode_report(report_text),
+            negative=negative,
+            source=attr_string(item, "source") or None,
+            fetched_at=attr_string(item, "fetched_at"),
+            expires_at=expires_at,
+        )
+
+    def put_report(self, cnpj: str, report: dict[str, Any], source: str) -> CacheEntry:
+        return self._put(cnpj, report, source, negative=False, ttl=self.ttl_seconds)
+
+    def put_negative(self, cnpj: str) -> CacheEntry:
+        return self._put(cnpj, None, None, negative=True, ttl=self.negative_ttl_seconds)
+
+    def invalidate(self, cnpj: str) -> None:
+        """Drop the entry (a forced refresh)."""
+        with sdk_errors_as_domain("DeleteItem"):
+            dynamodb_client().delete_item(TableName=self.table_name, Key={"pk": {"S": _key(cnpj)}})
+
+    def _put(
+        self, cnpj: str, report: dict[str, Any] | None, source: str | None, *, negative: bool, ttl: int
+    ) -> CacheEntry:
+        now = now_seconds(self._clock)
+        entry = CacheEntry(
+            cnpj=cnpj,
+            report=report,
+            negative=negative,
+            source=source,
+            fetched_at=iso_utc(now),
+            expires_at=int(now) + ttl,
+        )
+        item: dict[str, Any] = {
+            "pk": {"S": _key(cnpj)},
+            "negative": {"BOOL": negative},
+            "fetched_at": {"S": entry.fetched_at},
+            "expires_at": {"N": str(entry.expires_at)},
+        }
+        if report is not None:
+            item["report"] = {"S": encode_report(report)}
+        if source:
+            item["source"] = {"S": source}
+        with sdk_errors_as_domain("PutItem"):
+            dynamodb_client().put_item(TableName=self.table_name, Item=item)
+        _count("CacheWrite")
+        return entry
+
+
+def _key(cnpj: str) -> str:
+    return f"CNPJ#{cnpj}"

@@ -1,0 +1,128 @@
+"""Single-flight on DynamoDB: concurrent misses for one key, across processes, make one upstream call."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+from radar.coordination._dynamo import (
+    Clock,
+    CoordinationUnavailable,
+    dynamodb_client,
+    is_conditional_failure,
+    now_seconds,
+    sdk_errors_as_domain,
+)
+from radar.ports import CacheEntry
+
+__all__ = ["DynamoSingleFlight"]
+
+
+class DynamoSingleFlight:
+    """SingleFlight with a lease item `LEASE#<key>` taken by conditional put.
+
+    The lease winner computes, then deletes its lease (only if it still owns it). The others poll `lookup`
+    every `poll_interval` for up to `wait_seconds`. If the lease disappears without a result (the winner
+    failed), a waiter takes the lease and computes, so the upstream still sees one call at a time. If the wait
+    times out the waiter computes by itself: a bounded wait beats a failed check. A lease outlives a crashed
+    winner by at most `lease_seconds` (expires_at), so keep it above the longest provider chain.
+    """
+
+    def __init__(
+        self,
+        table_name: str,
+        lease_seconds: float = 30.0,
+        wait_seconds: float = 8.0,
+        poll_interval: float = 0.2,
+        *,
+        clock: Clock | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if lease_seconds <= 0 or wait_seconds < 0 or poll_interval <= 0:
+            raise ValueError("lease_seconds and poll_interval must be positive, wait_seconds not negative")
+        self.table_name = table_name
+        self.lease_seconds = lease_seconds
+        self.wait_seconds = wait_seconds
+        self.poll_interval = poll_interval
+        self._clock = clock
+        self._sleep = sleep
+
+    def run(self, key: str, compute: Callable[[], CacheEntry], lookup: Callable[[], CacheEntry | None]) -> CacheEntry:
+        owner = uuid.uuid4().hex
+        if self._acquire(key, owner):
+            return self._compute_holding(key, owner, compute)
+        _count_wait()
+        deadline = now_seconds(self._clock) + self.wait_seconds
+        while now_seconds(self._clock) < deadline:
+            self._sleep(self.poll_interval)
+            found = lookup()
+            if found is not None:
+                return found
+            # The winner let go without writing a result: take over rather than wait for nothing.
+            if self._acquire(key, owner):
+                found = lookup()
+                if found is not None:
+                    self._release(key, owner)
+                    return found
+                return self._compute_holding(key, owner, compute)
+        return compute()
+
+    def _compute_holding(self, key: str, owner: str, compute: Callable[[], CacheEntry]) -> CacheEntry:
+        try:
+            return compute()
+        finally:
+            self._release(key, owner)
+
+    def _acquire(self, key: str, owner: str) -> bool:
+        now = now_seconds(self._clock)
+        try:
+            with sdk_errors_as_domain("PutItem"):
+                dynamodb_client().put_item(
+                    TableName=self.table_name,
+                    Item={
+                        "pk": {"S": _lease_key(key)},
+                        "owner": {"S": owner},
+                        "expires_at": {"N": str(int(now + self.lease_seconds) + 1)},
+                    },
+                    # Free when absent or when a crashed holder's lease has expired.
+                    ConditionExpression="attribute_not_exists(pk) OR expires_at <= :now",
+                    ExpressionAttributeValues={":now": {"N": str(int(now))}},
+                )
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                return False
+            raise
+        return True
+
+    def _release(self, key: str, owner: str) -> None:
+        try:
+            with sdk_errors_as_domain("DeleteItem"):
+                dynamodb_client().delete_item(
+                    TableName=self.table_name,
+                    Key={"pk": {"S": _lease_key(key)}},
+                    ConditionExpression="#owner = :owner",
+                    ExpressionAttributeNames={"#owner": "owner"},
+                    ExpressionAttributeValues={":owner": {"S": owner}},
+                )
+        except CoordinationUnavailable:
+            # The result is already computed; an undeleted lease just expires after lease_seconds.
+            from radar.observability import logger
+
+            logger.warning("single-flight lease not released", extra={"lease_key": _lease_key(key)})
+        except Exception as exc:
+            # Someone took over an expired lease of ours: it is theirs to delete now.
+            if not is_conditional_failure(exc):
+                raise
+
+
+def _count_wait() -> None:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from radar.observability import metrics
+
+    metrics.add_metric(name="SingleFlightWaits", unit=MetricUnit.Count, value=1)
+
+
+def _lease_key(key: str) -> str:
+    return f"LEASE#{key}"
