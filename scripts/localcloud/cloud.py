@@ -62,6 +62,7 @@ class CloudConfig:
     state_file: Path = Path(os.environ.get("RADAR_STATE_FILE", str(REPO / ".local" / "state.json")))
     out_dir: Path = Path(os.environ.get("RADAR_CDK_OUT", str(REPO / "cdk.out")))
     seed: bool = os.environ.get("RADAR_SEED", "1") != "0"
+    template: Path | None = None  # run this template instead of synthesizing the CDK app (tests)
     env_overrides: dict[str, str] = field(default_factory=dict)  # extra function env (e.g. test knobs)
 
 
@@ -89,7 +90,10 @@ class LocalCloud:
     # -- lifecycle ------------------------------------------------------------------------------------------
     def start(self) -> LocalCloud:
         started = time.perf_counter()
-        template_path, self.synth_ran = synth(self.config.out_dir)
+        if self.config.template is not None:
+            template_path = self.config.template
+        else:
+            template_path, self.synth_ran = synth(self.config.out_dir)
         self.timings["synth_s"] = time.perf_counter() - started
         self._start_emulator()
         self.timings["emulator_s"] = time.perf_counter() - started

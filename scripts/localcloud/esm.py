@@ -151,7 +151,7 @@ class SqsPoller:
             except (ClientError, EndpointConnectionError, OSError):
                 time.sleep(0.5)
                 continue
-            if messages:
+            if messages and not self.stop_event.is_set():
                 self.process(messages)
 
     def process(self, messages: list[dict[str, Any]]) -> None:

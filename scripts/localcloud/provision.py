@@ -13,7 +13,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from scripts.localcloud.aws import client
-from scripts.localcloud.template import ACCOUNT_ID, REGION, Template
+from scripts.localcloud.template import ACCOUNT_ID, REGION, Template, UnresolvedReference
 
 __all__ = ["Provisioned", "provision"]
 
@@ -100,18 +100,32 @@ class _Provisioner:
         }
 
     def run(self) -> Provisioned:
-        for logical_id in self.t.creation_order():
-            resource = self.t.resources[logical_id]
-            resource_type = resource["Type"]
-            if "Condition" in resource:
-                self.result.skipped[logical_id] = "conditional resource"
-            handler = self.handlers.get(resource_type)
-            if handler is None:
-                self._fallback(logical_id, resource_type)
-                continue
-            handler(logical_id, self.t.resolve(resource.get("Properties", {})))
-            self.result.created[logical_id] = resource_type
+        # Dependency order first; a reference still unresolved (a cycle broken by DependsOn in CloudFormation)
+        # defers the resource to a later pass.
+        pending = self.t.creation_order()
+        while pending:
+            deferred: list[str] = []
+            errors: list[str] = []
+            for logical_id in pending:
+                try:
+                    self._create(logical_id)
+                except UnresolvedReference as exc:
+                    deferred.append(logical_id)
+                    errors.append(f"{logical_id}: {exc}")
+            if len(deferred) == len(pending):
+                raise UnresolvedReference("; ".join(errors))
+            pending = deferred
         return self.result
+
+    def _create(self, logical_id: str) -> None:
+        resource = self.t.resources[logical_id]
+        resource_type = resource["Type"]
+        handler = self.handlers.get(resource_type)
+        if handler is None:
+            self._fallback(logical_id, resource_type)
+            return
+        handler(logical_id, self.t.resolve(resource.get("Properties", {})))
+        self.result.created[logical_id] = resource_type
 
     # -- generic -------------------------------------------------------------------------------------------
     def _fallback(self, logical_id: str, resource_type: str) -> None:
