@@ -20,7 +20,10 @@ from tests.support.mini_template import USAGE_KEYS, write_mini_template
 def cloud(tmp_path_factory: pytest.TempPathFactory, moto_endpoint: str) -> Iterator[LocalCloud]:
     directory = tmp_path_factory.mktemp("mini")
     config = CloudConfig(
-        port=free_port(), ops_port=free_port(), endpoint=moto_endpoint, seed=False,
+        port=free_port(),
+        ops_port=free_port(),
+        endpoint=moto_endpoint,
+        seed=False,
         state_file=directory / "state.json",
         template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl"),
     )
@@ -103,7 +106,9 @@ def test_burst_past_the_plan_gets_the_friendly_429(cloud: LocalCloud) -> None:
     throttled = [r for r in statuses if r.status_code == 429]
     assert throttled, [r.status_code for r in statuses]
     assert throttled[0].json()["error"] == {
-        "code": "throttled", "plan": "mini", "request": throttled[0].headers["x-amzn-RequestId"]
+        "code": "throttled",
+        "plan": "mini",
+        "request": throttled[0].headers["x-amzn-RequestId"],
     }
     assert throttled[0].headers["X-Content-Type-Options"] == "nosniff"
 

@@ -19,7 +19,10 @@ from tests.support.mini_template import write_mini_template
 def cloud(tmp_path_factory: pytest.TempPathFactory, moto_endpoint: str) -> Iterator[LocalCloud]:
     directory = tmp_path_factory.mktemp("mini-sqs")
     config = CloudConfig(
-        port=free_port(), ops_port=free_port(), endpoint=moto_endpoint, seed=False,
+        port=free_port(),
+        ops_port=free_port(),
+        endpoint=moto_endpoint,
+        seed=False,
         state_file=directory / "state.json",
         template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl"),
     )
@@ -57,7 +60,9 @@ def test_partial_failure_redelivers_only_the_failed_record_then_redrives_it(clou
     )
 
     def dlq_has_poison() -> bool:
-        messages = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10, VisibilityTimeout=0).get("Messages", [])
+        messages = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10, VisibilityTimeout=0).get(
+            "Messages", []
+        )
         return any(json.loads(m["Body"])["id"] == "poison" for m in messages)
 
     # Visibility is 1 s and maxReceiveCount is 2 in the template: two deliveries, then the DLQ.
@@ -65,6 +70,7 @@ def test_partial_failure_redelivers_only_the_failed_record_then_redrives_it(clou
     seen = deliveries(cloud)
     assert [d["count"] for d in seen if d["id"] == "good"] == ["1"]  # succeeded once, deleted, never redelivered
     assert [d["count"] for d in seen if d["id"] == "poison"] == ["1", "2"]
-    attrs = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages",
-                                                                        "ApproximateNumberOfMessagesNotVisible"])
+    attrs = sqs.get_queue_attributes(
+        QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    )
     assert attrs["Attributes"]["ApproximateNumberOfMessages"] == "0"

@@ -54,7 +54,6 @@ class AwsResources:
 def provision_resources(prefix: str = "test") -> AwsResources:
     """Create tables, queues, secrets and usage plans like the template does; export their names as function env."""
     import boto3
-
     from radar.tiers import load_tiers
 
     ddb = boto3.client("dynamodb")

@@ -42,8 +42,15 @@ def _method(http_method: str, resource: dict[str, Any], *, protected: bool) -> d
             "Uri": {
                 "Fn::Join": [
                     "",
-                    ["arn:", {"Ref": "AWS::Partition"}, ":apigateway:", {"Ref": "AWS::Region"},
-                     ":lambda:path/2015-03-31/functions/", {"Fn::GetAtt": ["EchoFn", "Arn"]}, "/invocations"],
+                    [
+                        "arn:",
+                        {"Ref": "AWS::Partition"},
+                        ":apigateway:",
+                        {"Ref": "AWS::Region"},
+                        ":lambda:path/2015-03-31/functions/",
+                        {"Fn::GetAtt": ["EchoFn", "Arn"]},
+                        "/invocations",
+                    ],
                 ]
             },
         },
@@ -69,19 +76,26 @@ def write_mini_template(directory: Path, *, delivery_log: Path, authorizer_ttl: 
     root = {"Fn::GetAtt": ["Api", "RootResourceId"]}
     resources: dict[str, Any] = {
         "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "mini", "ApiKeySourceType": "AUTHORIZER"}},
-        "ItemsResource": {"Type": "AWS::ApiGateway::Resource",
-                          "Properties": {"ParentId": root, "PathPart": "items", "RestApiId": {"Ref": "Api"}}},
-        "ItemResource": {"Type": "AWS::ApiGateway::Resource",
-                         "Properties": {"ParentId": {"Ref": "ItemsResource"}, "PathPart": "{item_id}",
-                                        "RestApiId": {"Ref": "Api"}}},
-        "SpecialResource": {"Type": "AWS::ApiGateway::Resource",
-                            "Properties": {"ParentId": {"Ref": "ItemsResource"}, "PathPart": "special",
-                                           "RestApiId": {"Ref": "Api"}}},
-        "PublicResource": {"Type": "AWS::ApiGateway::Resource",
-                           "Properties": {"ParentId": root, "PathPart": "public", "RestApiId": {"Ref": "Api"}}},
-        "PublicProxyResource": {"Type": "AWS::ApiGateway::Resource",
-                                "Properties": {"ParentId": {"Ref": "PublicResource"}, "PathPart": "{proxy+}",
-                                               "RestApiId": {"Ref": "Api"}}},
+        "ItemsResource": {
+            "Type": "AWS::ApiGateway::Resource",
+            "Properties": {"ParentId": root, "PathPart": "items", "RestApiId": {"Ref": "Api"}},
+        },
+        "ItemResource": {
+            "Type": "AWS::ApiGateway::Resource",
+            "Properties": {"ParentId": {"Ref": "ItemsResource"}, "PathPart": "{item_id}", "RestApiId": {"Ref": "Api"}},
+        },
+        "SpecialResource": {
+            "Type": "AWS::ApiGateway::Resource",
+            "Properties": {"ParentId": {"Ref": "ItemsResource"}, "PathPart": "special", "RestApiId": {"Ref": "Api"}},
+        },
+        "PublicResource": {
+            "Type": "AWS::ApiGateway::Resource",
+            "Properties": {"ParentId": root, "PathPart": "public", "RestApiId": {"Ref": "Api"}},
+        },
+        "PublicProxyResource": {
+            "Type": "AWS::ApiGateway::Resource",
+            "Properties": {"ParentId": {"Ref": "PublicResource"}, "PathPart": "{proxy+}", "RestApiId": {"Ref": "Api"}},
+        },
         "PublicProxyGet": _method("GET", {"Ref": "PublicProxyResource"}, protected=False),
         "ItemsGet": _method("GET", {"Ref": "ItemsResource"}, protected=True),
         "ItemGet": _method("GET", {"Ref": "ItemResource"}, protected=True),
@@ -94,17 +108,34 @@ def write_mini_template(directory: Path, *, delivery_log: Path, authorizer_ttl: 
                 "RestApiId": {"Ref": "Api"},
                 "IdentitySource": "method.request.header.x-token",
                 "AuthorizerResultTtlInSeconds": authorizer_ttl,
-                "AuthorizerUri": {"Fn::Join": ["", ["arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/",
-                                                     {"Fn::GetAtt": ["AuthFn", "Arn"]}, "/invocations"]]},
+                "AuthorizerUri": {
+                    "Fn::Join": [
+                        "",
+                        [
+                            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/",
+                            {"Fn::GetAtt": ["AuthFn", "Arn"]},
+                            "/invocations",
+                        ],
+                    ]
+                },
             },
         },
-        "Deployment": {"Type": "AWS::ApiGateway::Deployment", "Properties": {"RestApiId": {"Ref": "Api"}},
-                       "DependsOn": ["ItemsGet", "ItemGet", "PublicGet"]},
-        "Stage": {"Type": "AWS::ApiGateway::Stage",
-                  "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "v1",
-                                 "DeploymentId": {"Ref": "Deployment"},
-                                 "MethodSettings": [{"HttpMethod": "*", "ResourcePath": "/*",
-                                                     "ThrottlingRateLimit": 1000, "ThrottlingBurstLimit": 2000}]}},
+        "Deployment": {
+            "Type": "AWS::ApiGateway::Deployment",
+            "Properties": {"RestApiId": {"Ref": "Api"}},
+            "DependsOn": ["ItemsGet", "ItemGet", "PublicGet"],
+        },
+        "Stage": {
+            "Type": "AWS::ApiGateway::Stage",
+            "Properties": {
+                "RestApiId": {"Ref": "Api"},
+                "StageName": "v1",
+                "DeploymentId": {"Ref": "Deployment"},
+                "MethodSettings": [
+                    {"HttpMethod": "*", "ResourcePath": "/*", "ThrottlingRateLimit": 1000, "ThrottlingBurstLimit": 2000}
+                ],
+            },
+        },
         "ThrottledResponse": {
             "Type": "AWS::ApiGateway::GatewayResponse",
             "Properties": {
@@ -112,7 +143,10 @@ def write_mini_template(directory: Path, *, delivery_log: Path, authorizer_ttl: 
                 "ResponseType": "THROTTLED",
                 "StatusCode": "429",
                 "ResponseParameters": {"gatewayresponse.header.X-Content-Type-Options": "'nosniff'"},
-                "ResponseTemplates": {"application/json": '{"error":{"code":"throttled","plan":"$context.authorizer.plan","request":"$context.requestId"}}'},
+                "ResponseTemplates": {
+                    "application/json": '{"error":{"code":"throttled","plan":"$context.authorizer.plan",'
+                    '"request":"$context.requestId"}}'
+                },
             },
         },
         "QuotaResponse": {
@@ -121,7 +155,9 @@ def write_mini_template(directory: Path, *, delivery_log: Path, authorizer_ttl: 
                 "RestApiId": {"Ref": "Api"},
                 "ResponseType": "QUOTA_EXCEEDED",
                 "StatusCode": "429",
-                "ResponseTemplates": {"application/json": '{"error":{"code":"quota_exceeded","plan":"$context.authorizer.plan"}}'},
+                "ResponseTemplates": {
+                    "application/json": '{"error":{"code":"quota_exceeded","plan":"$context.authorizer.plan"}}'
+                },
             },
         },
         "Default4xx": {
@@ -130,19 +166,27 @@ def write_mini_template(directory: Path, *, delivery_log: Path, authorizer_ttl: 
                 "RestApiId": {"Ref": "Api"},
                 "ResponseType": "DEFAULT_4XX",
                 "ResponseParameters": {"gatewayresponse.header.Strict-Transport-Security": "'max-age=63072000'"},
-                "ResponseTemplates": {"application/json": '{"error":{"code":"$context.error.responseType","message":$context.error.messageString}}'},
+                "ResponseTemplates": {
+                    "application/json": '{"error":{"code":"$context.error.responseType",'
+                    '"message":$context.error.messageString}}'
+                },
             },
         },
         "BurstyPlan": _usage_plan("bursty", rate=0.5, burst=2, quota=1000),
         "QuotaPlan": _usage_plan("quota", rate=100, burst=100, quota=3),
-        "BurstyKey": {"Type": "AWS::ApiGateway::ApiKey", "Properties": {"Enabled": True, "Value": USAGE_KEYS["bursty"]}},
+        "BurstyKey": {
+            "Type": "AWS::ApiGateway::ApiKey",
+            "Properties": {"Enabled": True, "Value": USAGE_KEYS["bursty"]},
+        },
         "QuotaKey": {"Type": "AWS::ApiGateway::ApiKey", "Properties": {"Enabled": True, "Value": USAGE_KEYS["quota"]}},
-        "BurstyPlanKey": {"Type": "AWS::ApiGateway::UsagePlanKey",
-                          "Properties": {"KeyId": {"Ref": "BurstyKey"}, "KeyType": "API_KEY",
-                                         "UsagePlanId": {"Ref": "BurstyPlan"}}},
-        "QuotaPlanKey": {"Type": "AWS::ApiGateway::UsagePlanKey",
-                         "Properties": {"KeyId": {"Ref": "QuotaKey"}, "KeyType": "API_KEY",
-                                        "UsagePlanId": {"Ref": "QuotaPlan"}}},
+        "BurstyPlanKey": {
+            "Type": "AWS::ApiGateway::UsagePlanKey",
+            "Properties": {"KeyId": {"Ref": "BurstyKey"}, "KeyType": "API_KEY", "UsagePlanId": {"Ref": "BurstyPlan"}},
+        },
+        "QuotaPlanKey": {
+            "Type": "AWS::ApiGateway::UsagePlanKey",
+            "Properties": {"KeyId": {"Ref": "QuotaKey"}, "KeyType": "API_KEY", "UsagePlanId": {"Ref": "QuotaPlan"}},
+        },
         "EchoFn": _function("echo", {"GREETING": {"Fn::Join": ["-", ["hello", {"Ref": "Stage"}]]}}, timeout=2),
         "AuthFn": _function("authorizer"),
         "ConsumerFn": _function("consumer", {"DELIVERY_LOG": str(delivery_log)}),
@@ -174,9 +218,16 @@ def write_mini_template(directory: Path, *, delivery_log: Path, authorizer_ttl: 
                 "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
             },
         },
-        "Secret": {"Type": "AWS::SecretsManager::Secret",
-                   "Properties": {"GenerateSecretString": {"SecretStringTemplate": '{"user":"x"}',
-                                                           "GenerateStringKey": "password", "PasswordLength": 24}}},
+        "Secret": {
+            "Type": "AWS::SecretsManager::Secret",
+            "Properties": {
+                "GenerateSecretString": {
+                    "SecretStringTemplate": '{"user":"x"}',
+                    "GenerateStringKey": "password",
+                    "PasswordLength": 24,
+                }
+            },
+        },
     }
     template = {"Resources": resources}
     directory.mkdir(parents=True, exist_ok=True)
