@@ -1,0 +1,229 @@
+"""Checks function: run and read checks, batches, usage, audit, health (/targets/{id}/checks, /checks/*, ...)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import TYPE_CHECKING, Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.logging import correlation_paths
+from radar.audit import query_events, record_event
+from radar.checks.schemas import BatchCreate, BatchOut, CheckOut, CheckPage, ReadinessOut, UsageOut
+from radar.checks.settings import ChecksEnv
+from radar.http import build_resolver, tenant
+from radar.observability import logger, metrics, tracer
+
+if TYPE_CHECKING:
+    from radar.checks.batches import BatchService
+    from radar.checks.lookup import Connector
+    from radar.checks.service import CheckService
+    from radar.usage import UsageMeter
+
+__all__ = ["app", "get_connector", "lambda_handler"]
+
+ENV = ChecksEnv.from_environ()  # cold start: a missing variable fails the init, not a request
+app = build_resolver()
+
+# Leave this much of the invocation for recording the outcome after a synchronous lookup.
+_SYNC_MARGIN_MS = 1_500
+TargetId = Annotated[str, Path(min_length=1, max_length=64, description="target id")]
+CheckId = Annotated[str, Path(min_length=1, max_length=64, description="check id")]
+BatchId = Annotated[str, Path(min_length=1, max_length=64, description="batch id")]
+_ERRORS: dict[int, OpenAPIResponse] = {
+    401: {"description": "no tenant context"},
+    403: {"description": "role too low"},
+    404: {"description": "not found (or expired by retention)"},
+    422: {"description": "invalid input (field named in details)"},
+}
+
+
+def get_connector() -> Connector:
+    """The CNPJ connector; the seam tests replace."""
+    from radar.checks.lookup import default_connector
+
+    return default_connector()
+
+
+@lru_cache(maxsize=1)
+def check_service() -> CheckService:
+    from radar.checks.wiring import build_check_service
+
+    return build_check_service(ENV, lambda: get_connector())
+
+
+@lru_cache(maxsize=1)
+def batch_service() -> BatchService:
+    from radar.checks.wiring import build_batch_service
+
+    return build_batch_service(ENV)
+
+
+@lru_cache(maxsize=1)
+def usage_meter() -> UsageMeter:
+    from radar.checks.wiring import build_usage_meter
+
+    return build_usage_meter(ENV)
+
+
+def _check_response(status: int, check: dict[str, Any]) -> Response[CheckOut]:
+    headers = {"Location": f"/checks/{check['id']}"}
+    return Response(
+        status_code=status, content_type="application/json", body=CheckOut.model_validate(check), headers=headers
+    )
+
+
+@app.post(
+    "/targets/<target_id>/checks",
+    summary="Run a check on a target",
+    description=(
+        "Synchronous by default (201 with the check and its report). With async=true the check is queued "
+        "(202, Location: /checks/{id}). Idempotency-Key makes retries return the same check."
+    ),
+    tags=["checks"],
+    responses={
+        201: {"description": "check done (succeeded, or failed with a final reason)"},
+        202: {"description": "check queued"},
+        409: {"description": "Idempotency-Key reused for another request, or still in progress"},
+        429: {"description": "monthly check allowance used up (nothing queued)"},
+        503: {"description": "no provider could answer; the check was recorded failed"},
+        **_ERRORS,
+    },
+)
+def create_check(
+    target_id: TargetId,
+    run_async: Annotated[bool, Query(alias="async", description="queue the check instead of running it")] = False,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=128)] = None,
+) -> Response[CheckOut]:
+    ctx = tenant(app)
+    ctx.require("analyst")
+    correlation_id = logger.get_correlation_id()
+
+    def run() -> dict[str, Any]:
+        if run_async:
+            check = check_service().enqueue(ctx, target_id, correlation_id=correlation_id)
+        else:
+            remaining = app.lambda_context.get_remaining_time_in_millis() - _SYNC_MARGIN_MS
+            check = check_service().run_now(ctx, target_id, correlation_id=correlation_id, remaining_ms=remaining)
+        record_event(app.current_event.raw_event, ctx, "check.requested", f"check/{check.id}")
+        return {"status": 202 if run_async else 201, "check": check.model_dump(mode="json")}
+
+    if idempotency_key:
+        from radar.checks.idempotency import run_idempotently
+
+        outcome = run_idempotently(
+            table_name=ENV.idempotency_table,
+            tenant_id=ctx.tenant_id,
+            key=idempotency_key,
+            request={"target_id": target_id, "async": run_async},
+            operation=run,
+            lambda_context=app.lambda_context,
+        )
+    else:
+        outcome = run()
+    return _check_response(outcome["status"], outcome["check"])
+
+
+@app.get(
+    "/targets/<target_id>/checks",
+    summary="A target's check history",
+    description="Newest first.",
+    tags=["checks"],
+    responses=_ERRORS,
+)
+def list_checks(
+    target_id: TargetId,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")] = None,
+) -> CheckPage:
+    ctx = tenant(app)
+    ctx.require("viewer")
+    return check_service().history(ctx, target_id, limit=limit, cursor=cursor)
+
+
+@app.get("/checks/<check_id>", summary="A check: status, timings, report or errors", tags=["checks"], responses=_ERRORS)
+def get_check(check_id: CheckId) -> CheckOut:
+    ctx = tenant(app)
+    ctx.require("viewer")
+    return check_service().get(ctx, check_id)
+
+
+@app.post(
+    "/checks/batch",
+    summary="Queue checks for up to 500 CNPJs",
+    description="Invalid CNPJs are reported back and not counted; valid ones get a target (created or reused) "
+    "and a queued check. When the allowance has room for only some, those are queued and the rest rejected.",
+    tags=["checks"],
+    responses={202: {"description": "batch accepted"}, 429: {"description": "allowance used up"}, **_ERRORS},
+)
+def create_batch(body: BatchCreate) -> Response[BatchOut]:
+    ctx = tenant(app)
+    ctx.require("analyst")
+    batch = batch_service().create(ctx, body, correlation_id=logger.get_correlation_id())
+    record_event(app.current_event.raw_event, ctx, "batch.created", f"batch/{batch.batch_id}")
+    return Response(
+        status_code=202,
+        content_type="application/json",
+        body=batch,
+        headers={"Location": f"/checks/batch/{batch.batch_id}"},
+    )
+
+
+@app.get("/checks/batch/<batch_id>", summary="A batch's progress", tags=["checks"], responses=_ERRORS)
+def get_batch(batch_id: BatchId) -> BatchOut:
+    ctx = tenant(app)
+    ctx.require("viewer")
+    return batch_service().get(ctx, batch_id)
+
+
+@app.get("/usage", summary="Checks used this month", tags=["usage"], responses=_ERRORS)
+def get_usage() -> UsageOut:
+    ctx = tenant(app)
+    ctx.require("viewer")
+    summary = usage_meter().summary(ctx.tenant_id, ctx.plan)
+    return UsageOut(plan=ctx.plan, **summary.__dict__)
+
+
+@app.get("/audit", summary="Audit events (admin)", tags=["audit"], responses=_ERRORS)
+def get_audit(
+    start: Annotated[str | None, Query(max_length=40, description="ISO 8601 time or prefix, inclusive")] = None,
+    end: Annotated[str | None, Query(max_length=40, description="ISO 8601 time or prefix, inclusive")] = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> dict[str, Any]:
+    ctx = tenant(app)
+    ctx.require("admin")
+    items, next_cursor = query_events(ctx.tenant_id, start=start, end=end, action=action, limit=limit, cursor=cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@app.get("/health", summary="Liveness (no dependencies)", tags=["health"])
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get(
+    "/health/ready",
+    summary="Readiness: tables, queues and secrets reachable",
+    tags=["health"],
+    responses={503: {"description": "a dependency is unavailable; the body names it"}},
+)
+def ready() -> Response[ReadinessOut]:
+    from radar.checks.readiness import check_readiness, dependencies_from_env
+
+    is_ready, report = check_readiness(dependencies_from_env(os.environ))
+    if not is_ready:
+        logger.warning("not ready", extra={"checks": report["checks"]})
+    return Response(
+        status_code=200 if is_ready else 503, content_type="application/json", body=ReadinessOut.model_validate(report)
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,175 @@
+"""Batches: up to 500 CNPJs; invalid ones reported back, valid ones get a target and a queued check."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from radar.checks.models import BatchModel, CheckModel, CheckStatus, batch_sk, tenant_pk
+from radar.checks.queue import CheckQueue
+from radar.checks.repository import BatchRepository, CheckRepository
+from radar.checks.retention import RetentionPolicy
+from radar.checks.schemas import BatchCheckRef, BatchCreate, BatchOut
+from radar.checks.service import count_check_by_plan, new_check, queue_message
+from radar.checks.views import batch_out, utc_iso
+from radar.cnpj import parse_cnpj
+from radar.context import TenantContext
+from radar.errors import InvalidCnpj, ValidationFailed
+from radar.observability import logger, metrics
+from radar.targets.errors import TargetExists
+from radar.targets.repository import TargetRepository
+from radar.usage import UsageMeter
+
+__all__ = ["BatchService", "split_cnpjs"]
+
+
+def split_cnpjs(raw: list[str]) -> tuple[list[tuple[int, str]], list[dict[str, Any]]]:
+    """Valid CNPJs (first occurrence, with their index) and one problem per invalid or repeated entry."""
+    valid: list[tuple[int, str]] = []
+    problems: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for index, value in enumerate(raw):
+        try:
+            cnpj = parse_cnpj(value).value
+        except InvalidCnpj as exc:
+            problems.append({"index": index, "value": str(value)[:32], "reason": exc.reason, "message": exc.message})
+            continue
+        if cnpj in seen:
+            problems.append(
+                {
+                    "index": index,
+                    "value": str(value)[:32],
+                    "reason": "duplicate",
+                    "message": f"same CNPJ as item {seen[cnpj]}; checked once",
+                }
+            )
+            continue
+        seen[cnpj] = index
+        valid.append((index, cnpj))
+    return valid, problems
+
+
+class BatchService:
+    def __init__(
+        self,
+        *,
+        checks: CheckRepository,
+        batches: BatchRepository,
+        targets: TargetRepository,
+        meter: UsageMeter,
+        retention: RetentionPolicy,
+        queue: CheckQueue,
+    ) -> None:
+        self._checks = checks
+        self._batches = batches
+        self._targets = targets
+        self._meter = meter
+        self._retention = retention
+        self._queue = queue
+
+    def create(self, ctx: TenantContext, body: BatchCreate, *, correlation_id: str | None) -> BatchOut:
+        valid, invalid = split_cnpjs(body.cnpjs)
+        if not valid:
+            raise ValidationFailed(
+                "no valid CNPJ in the batch",
+                details=[
+                    {"field": f"cnpjs.{p['index']}", "reason": p["reason"], "message": p["message"]} for p in invalid
+                ],
+            )
+        # As many as fit: a batch larger than what is left of the allowance queues the first ones that fit and
+        # reports the rest as rejected; when nothing fits the whole request is a 429 (nothing queued).
+        accepted_count = self._meter.reserve(ctx.tenant_id, ctx.plan, len(valid), partial=True)
+        accepted, left_out = valid[:accepted_count], valid[accepted_count:]
+        rejected = [
+            {
+                "index": i,
+                "value": c,
+                "reason": "allowance_exceeded",
+                "message": "the monthly allowance ran out before this CNPJ",
+            }
+            for i, c in left_out
+        ]
+        expires_at = self._retention.expires_at(ctx.tenant_id, ctx.plan)
+        batch_id = f"bat_{uuid.uuid4().hex}"
+        batch = self._batches.create(
+            BatchModel(
+                tenant_pk(ctx.tenant_id),
+                batch_sk(batch_id),
+                batch_id=batch_id,
+                tenant_id=ctx.tenant_id,
+                created_at=utc_iso(),
+                submitted=len(body.cnpjs),
+                queued=len(accepted),
+                invalid=invalid,
+                rejected=rejected,
+                expires_at=expires_at,
+            )
+        )
+        target_ids = self._targets_for(ctx.tenant_id, [c for _, c in accepted])
+        checks = [
+            new_check(
+                ctx,
+                target_id=target_ids[cnpj],
+                cnpj=cnpj,
+                mode="async",
+                status=CheckStatus.QUEUED,
+                expires_at=expires_at,
+                correlation_id=correlation_id,
+                batch_id=batch_id,
+            )
+            for _, cnpj in accepted
+        ]
+        self._checks.create_many(checks)
+        unsent = set(self._queue.send_many([queue_message(c) for c in checks]))
+        if unsent:
+            self._give_up(ctx, batch_id, [c for c in checks if c.check_id in unsent])
+        count_check_by_plan(ctx.plan, len(checks) - len(unsent))
+        metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
+        logger.info(
+            "batch created",
+            extra={
+                "batch_id": batch_id,
+                "accepted": len(accepted),
+                "invalid": len(invalid),
+                "rejected": len(rejected),
+            },
+        )
+        out = batch_out(self._batches.get(ctx.tenant_id, batch_id)) if unsent else batch_out(batch)
+        out.checks = [
+            BatchCheckRef(cnpj=str(c.cnpj), target_id=str(c.target_id), check_id=str(c.check_id)) for c in checks
+        ]
+        return out
+
+    def get(self, ctx: TenantContext, batch_id: str) -> BatchOut:
+        return batch_out(self._batches.get(ctx.tenant_id, batch_id))
+
+    def _targets_for(self, tenant_id: str, cnpjs: list[str]) -> dict[str, str]:
+        """Reuse each CNPJ's target and create the missing ones (reusing a concurrent creator's)."""
+        found = self._targets.find_ids_by_cnpjs(tenant_id, cnpjs)
+        for cnpj in cnpjs:
+            if cnpj in found:
+                continue
+            try:
+                found[cnpj] = str(self._targets.create(tenant_id, cnpj, label=None, tags=[]).target_id)
+            except TargetExists as exc:
+                found[cnpj] = exc.existing_id
+        return found
+
+    def _give_up(self, ctx: TenantContext, batch_id: str, unsent: list[CheckModel]) -> None:
+        # The queue refused these: record them failed and give their allowance back.
+        for check in unsent:
+            self._checks.transition(
+                ctx.tenant_id,
+                str(check.check_id),
+                expected=[CheckStatus.QUEUED],
+                to=CheckStatus.FAILED,
+                fields={"failure_reason": "queue_unavailable", "finished_at": utc_iso()},
+            )
+        self._batches.move(
+            ctx.tenant_id,
+            batch_id,
+            from_status=CheckStatus.QUEUED,
+            to_status=CheckStatus.FAILED,
+            count=len(unsent),
+        )
+        self._meter.release(ctx.tenant_id, len(unsent))

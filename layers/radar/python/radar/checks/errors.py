@@ -1,0 +1,50 @@
+"""Check and batch errors: domain subclasses of radar.errors, mapped to HTTP by radar.http."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from radar.errors import Conflict, DependencyUnavailable, NotFound
+
+__all__ = [
+    "BatchNotFound",
+    "CheckNotFound",
+    "CheckProvidersUnavailable",
+    "IdempotencyConflict",
+    "StaleTransition",
+]
+
+
+class CheckNotFound(NotFound):
+    code = "check_not_found"
+
+    def __init__(self, check_id: str) -> None:
+        super().__init__("no such check", details={"check_id": check_id})
+
+
+class BatchNotFound(NotFound):
+    code = "batch_not_found"
+
+    def __init__(self, batch_id: str) -> None:
+        super().__init__("no such batch", details={"batch_id": batch_id})
+
+
+class CheckProvidersUnavailable(DependencyUnavailable):
+    """A sync check found every provider unavailable: it is recorded failed; the client may retry."""
+
+    code = "providers_unavailable"
+
+    def __init__(self, check_id: str, errors: list[dict[str, Any]], retry_after_seconds: int | None) -> None:
+        super().__init__(
+            "no CNPJ provider could answer now; the check was recorded as failed",
+            details={"check_id": check_id, "errors": errors, "retry_after_seconds": retry_after_seconds},
+        )
+        self.retry_after_seconds = retry_after_seconds
+
+
+class IdempotencyConflict(Conflict):
+    code = "idempotency_conflict"
+
+
+class StaleTransition(Exception):
+    """A conditional status change lost: the check is no longer in the state the caller expected."""

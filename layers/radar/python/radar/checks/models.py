@@ -1,0 +1,120 @@
+"""PynamoDB items of checks (with their report, errors and diff) and batches, in the main table."""
+
+from __future__ import annotations
+
+import os
+
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+__all__ = [
+    "FINISHED",
+    "BatchModel",
+    "CheckModel",
+    "CheckStatus",
+    "batch_sk",
+    "bind_check_models",
+    "check_sk",
+    "target_checks_pk",
+    "tenant_pk",
+]
+
+
+class CheckStatus:
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+FINISHED = frozenset({CheckStatus.SUCCEEDED, CheckStatus.FAILED})
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"TENANT#{tenant_id}"
+
+
+def check_sk(check_id: str) -> str:
+    return f"CHECK#{check_id}"
+
+
+def batch_sk(batch_id: str) -> str:
+    return f"BATCH#{batch_id}"
+
+
+def target_checks_pk(tenant_id: str, target_id: str) -> str:
+    return f"TENANT#{tenant_id}#TARGET#{target_id}"
+
+
+class ChecksByTarget(GlobalSecondaryIndex["CheckModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class CheckModel(Model):
+    class Meta:
+        table_name = "main"
+        region: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    entity = UnicodeAttribute(default="check")
+    check_id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    target_id = UnicodeAttribute()
+    cnpj = UnicodeAttribute()
+    mode = UnicodeAttribute()  # "sync" or "async"
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    queued_at = UnicodeAttribute(null=True)
+    started_at = UnicodeAttribute(null=True)
+    finished_at = UnicodeAttribute(null=True)
+    retry_at = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    batch_id = UnicodeAttribute(null=True)
+    correlation_id = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)
+    cached = BooleanAttribute(null=True)
+    report = JSONAttribute(null=True)
+    errors = JSONAttribute(null=True)
+    diff = JSONAttribute(null=True)
+    failure_reason = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # retention (TTL); reads treat expires_at <= now as gone
+    by_target = ChecksByTarget()
+
+
+class BatchModel(Model):
+    class Meta:
+        table_name = "main"
+        region: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    entity = UnicodeAttribute(default="batch")
+    batch_id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    submitted = NumberAttribute(default=0)
+    queued = NumberAttribute(default=0)
+    running = NumberAttribute(default=0)
+    succeeded = NumberAttribute(default=0)
+    failed = NumberAttribute(default=0)
+    invalid = JSONAttribute(default=list)
+    rejected = JSONAttribute(default=list)
+    expires_at = NumberAttribute(null=True)
+
+
+def bind_check_models(table_name: str) -> None:
+    """Point the models at the deployed table (its name comes from MAIN_TABLE at cold start)."""
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    for model in (CheckModel, BatchModel):
+        model.Meta.table_name = table_name
+        if region:
+            model.Meta.region = region

@@ -1,0 +1,170 @@
+"""Check and batch storage: conditional transitions, newest-first history, expired items read as gone."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from radar.checks.errors import BatchNotFound, CheckNotFound, StaleTransition
+from radar.checks.models import (
+    BatchModel,
+    CheckModel,
+    CheckStatus,
+    batch_sk,
+    bind_check_models,
+    check_sk,
+    target_checks_pk,
+    tenant_pk,
+)
+from radar.errors import DependencyUnavailable
+from radar.pagination import decode_cursor, encode_cursor
+
+__all__ = ["BatchRepository", "CheckRepository", "is_expired"]
+
+
+def is_expired(expires_at: float | None, now: float | None = None) -> bool:
+    """DynamoDB deletes TTL items lazily (days later; moto never): `expires_at <= now` counts as deleted."""
+    return expires_at is not None and float(expires_at) <= (now if now is not None else time.time())
+
+
+def _conditional_failed(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _unavailable() -> DependencyUnavailable:
+    return DependencyUnavailable("the check store is unavailable", details={"dependency": "main_table"})
+
+
+class CheckRepository:
+    """Data access for checks; every key carries the tenant id."""
+
+    def __init__(self, table_name: str) -> None:
+        bind_check_models(table_name)
+
+    def create(self, check: CheckModel) -> CheckModel:
+        try:
+            check.save(condition=CheckModel.pk.does_not_exist())
+        except PutError as exc:
+            raise _unavailable() from exc
+        return check
+
+    def create_many(self, checks: Iterable[CheckModel]) -> None:
+        with CheckModel.batch_write() as writer:
+            for check in checks:
+                writer.save(check)
+
+    def find(self, tenant_id: str, check_id: str, *, now: float | None = None) -> CheckModel | None:
+        try:
+            check = CheckModel.get(tenant_pk(tenant_id), check_sk(check_id), consistent_read=True)
+        except DoesNotExist:
+            return None
+        return None if is_expired(check.expires_at, now) else check
+
+    def get(self, tenant_id: str, check_id: str, *, now: float | None = None) -> CheckModel:
+        check = self.find(tenant_id, check_id, now=now)
+        if check is None:
+            raise CheckNotFound(check_id)
+        return check
+
+    def list_for_target(
+        self, tenant_id: str, target_id: str, *, limit: int, cursor: str | None, now: float | None = None
+    ) -> tuple[list[CheckModel], str | None]:
+        scope = f"{tenant_id}:checks:{target_id}"
+        start = decode_cursor(cursor, scope=scope)
+        results = CheckModel.by_target.query(
+            target_checks_pk(tenant_id, target_id),
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=start,
+        )
+        page = list(results)
+        last_key: dict[str, Any] | None = results.last_evaluated_key if len(page) >= limit else None
+        return [c for c in page if not is_expired(c.expires_at, now)], encode_cursor(last_key, scope=scope)
+
+    def previous_success(self, check: CheckModel, *, now: float | None = None) -> CheckModel | None:
+        """The newest succeeded, unexpired check of the same target created before `check`."""
+        results = CheckModel.by_target.query(
+            target_checks_pk(str(check.tenant_id), str(check.target_id)),
+            CheckModel.gsi1sk < str(check.gsi1sk),
+            filter_condition=CheckModel.status == CheckStatus.SUCCEEDED,
+            scan_index_forward=False,
+        )
+        for candidate in results:
+            if candidate.check_id != check.check_id and not is_expired(candidate.expires_at, now):
+                return candidate
+        return None
+
+    def transition(
+        self,
+        tenant_id: str,
+        check_id: str,
+        *,
+        expected: Iterable[str],
+        to: str,
+        fields: dict[str, Any] | None = None,
+        count_attempt: bool = False,
+    ) -> CheckModel:
+        """Move the check to `to` only from one of the `expected` states (a redelivery cannot rerun it)."""
+        check = CheckModel(tenant_pk(tenant_id), check_sk(check_id))
+        actions: list[Any] = [CheckModel.status.set(to)]
+        for name, value in (fields or {}).items():
+            attribute = getattr(CheckModel, name)
+            actions.append(attribute.remove() if value is None else attribute.set(value))
+        if count_attempt:
+            actions.append(CheckModel.attempts.add(1))
+        try:
+            check.update(actions=actions, condition=CheckModel.pk.exists() & CheckModel.status.is_in(*expected))
+        except UpdateError as exc:
+            if _conditional_failed(exc):
+                raise StaleTransition(check_id) from exc
+            raise _unavailable() from exc
+        return check
+
+    def delete_for_target(self, tenant_id: str, target_id: str) -> int:
+        """Delete every check (and so every report) of a target; returns how many."""
+        keys = [
+            (str(c.pk), str(c.sk))
+            for c in CheckModel.by_target.query(target_checks_pk(tenant_id, target_id), attributes_to_get=["pk", "sk"])
+        ]
+        with CheckModel.batch_write() as writer:
+            for pk, sk in keys:
+                writer.delete(CheckModel(pk, sk))
+        return len(keys)
+
+
+class BatchRepository:
+    """Data access for batches and their progress counters."""
+
+    def __init__(self, table_name: str) -> None:
+        bind_check_models(table_name)
+
+    def create(self, batch: BatchModel) -> BatchModel:
+        try:
+            batch.save(condition=BatchModel.pk.does_not_exist())
+        except PutError as exc:
+            raise _unavailable() from exc
+        return batch
+
+    def get(self, tenant_id: str, batch_id: str, *, now: float | None = None) -> BatchModel:
+        try:
+            batch = BatchModel.get(tenant_pk(tenant_id), batch_sk(batch_id), consistent_read=True)
+        except DoesNotExist as exc:
+            raise BatchNotFound(batch_id) from exc
+        if is_expired(batch.expires_at, now):
+            raise BatchNotFound(batch_id)
+        return batch
+
+    def move(self, tenant_id: str, batch_id: str, *, from_status: str | None, to_status: str, count: int = 1) -> None:
+        """Shift `count` checks between the batch's status counters (atomic ADDs on one item)."""
+        batch = BatchModel(tenant_pk(tenant_id), batch_sk(batch_id))
+        actions: list[Any] = [getattr(BatchModel, to_status).add(count)]
+        if from_status:
+            actions.append(getattr(BatchModel, from_status).add(-count))
+        try:
+            batch.update(actions=actions, condition=BatchModel.pk.exists())
+        except UpdateError as exc:
+            if not _conditional_failed(exc):
+                raise _unavailable() from exc

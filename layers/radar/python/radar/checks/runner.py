@@ -1,0 +1,122 @@
+"""Run a check that is `running`: look the CNPJ up, diff against the previous report, record the outcome."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from radar.checks.diff import diff_reports
+from radar.checks.errors import StaleTransition
+from radar.checks.lookup import Connector, attempt_errors, report_json
+from radar.checks.models import CheckModel, CheckStatus
+from radar.checks.repository import BatchRepository, CheckRepository
+from radar.checks.views import utc_iso
+from radar.cnpj import Cnpj
+from radar.errors import NotFound
+from radar.observability import logger, metrics
+
+__all__ = ["CheckRunner"]
+
+
+class CheckRunner:
+    def __init__(self, checks: CheckRepository, batches: BatchRepository, connector: Connector) -> None:
+        self._checks = checks
+        self._batches = batches
+        self._connector = connector
+
+    def execute(self, check: CheckModel, *, remaining_ms: int | None = None) -> CheckModel:
+        """Look up and record success, or a final not-found.
+
+        Transient provider outages (DependencyUnavailable) propagate:
+        the caller decides between failing now (sync) and retrying later (worker).
+        """
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        started = time.monotonic()
+        try:
+            result = self._connector.lookup(Cnpj(str(check.cnpj)), remaining_ms=remaining_ms)
+        except NotFound as exc:
+            errors = attempt_errors(getattr(exc, "attempts", None)) or [
+                {
+                    "provider": None,
+                    "outcome": "not_found",
+                    "status": 404,
+                    "message": exc.message,
+                    "duration_ms": None,
+                }
+            ]
+            return self.fail(check, reason="cnpj_not_found", errors=errors)
+        finally:
+            metrics.add_metric(
+                name="CheckDuration", unit=MetricUnit.Milliseconds, value=(time.monotonic() - started) * 1000
+            )
+        report = report_json(result.report)
+        previous = self._checks.previous_success(check)
+        diff = diff_reports(
+            previous.report if previous else None,
+            report,
+            previous_check_id=str(previous.check_id) if previous else None,
+        )
+        finished = self._finish(
+            check,
+            CheckStatus.SUCCEEDED,
+            {
+                "report": report,
+                "source": result.source,
+                "cached": bool(result.cached),
+                "diff": diff,
+                "errors": None,
+                "failure_reason": None,
+                "retry_at": None,
+                "finished_at": utc_iso(),
+            },
+        )
+        metrics.add_metric(name="ChecksSucceeded", unit=MetricUnit.Count, value=1)
+        # Counts only: the diff itself holds partner names and documents.
+        logger.info(
+            "check succeeded",
+            extra={
+                "check_id": check.check_id,
+                "source": result.source,
+                "cached": bool(result.cached),
+                "changed_fields": len(diff["changes"]),
+                "partners_in": len(diff["partners_in"]),
+                "partners_out": len(diff["partners_out"]),
+            },
+        )
+        return finished
+
+    def fail(self, check: CheckModel, *, reason: str, errors: list[dict[str, Any]]) -> CheckModel:
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        finished = self._finish(
+            check,
+            CheckStatus.FAILED,
+            {
+                "errors": errors,
+                "failure_reason": reason,
+                "retry_at": None,
+                "finished_at": utc_iso(),
+            },
+        )
+        metrics.add_metric(name="ChecksFailed", unit=MetricUnit.Count, value=1)
+        logger.info("check failed", extra={"check_id": check.check_id, "failure_reason": reason})
+        return finished
+
+    def _finish(self, check: CheckModel, status: str, fields: dict[str, Any]) -> CheckModel:
+        try:
+            finished = self._checks.transition(
+                str(check.tenant_id),
+                str(check.check_id),
+                expected=[CheckStatus.RUNNING],
+                to=status,
+                fields=fields,
+            )
+        except StaleTransition:
+            logger.warning("check already finished elsewhere", extra={"check_id": check.check_id})
+            return self._checks.get(str(check.tenant_id), str(check.check_id))
+        if check.batch_id:
+            self._batches.move(
+                str(check.tenant_id), str(check.batch_id), from_status=CheckStatus.RUNNING, to_status=status
+            )
+        return finished

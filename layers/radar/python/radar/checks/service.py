@@ -1,0 +1,174 @@
+"""Check use cases: run one now (sync) or queue it (async), read one, and a target's history."""
+
+from __future__ import annotations
+
+import uuid
+
+from radar.checks.errors import CheckProvidersUnavailable
+from radar.checks.lookup import ConnectorFactory, attempt_errors
+from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk, tenant_pk
+from radar.checks.queue import CheckQueue
+from radar.checks.repository import BatchRepository, CheckRepository
+from radar.checks.retention import RetentionPolicy
+from radar.checks.runner import CheckRunner
+from radar.checks.schemas import CheckOut, CheckPage, QueueMessage
+from radar.checks.views import check_out, utc_iso
+from radar.context import TenantContext
+from radar.errors import DependencyUnavailable
+from radar.observability import logger, metrics
+from radar.targets.repository import TargetRepository
+from radar.usage import UsageMeter
+
+__all__ = ["CheckService", "count_check_by_plan", "new_check", "queue_message"]
+
+
+def new_check(
+    ctx: TenantContext,
+    *,
+    target_id: str,
+    cnpj: str,
+    mode: str,
+    status: str,
+    expires_at: int,
+    correlation_id: str | None,
+    batch_id: str | None = None,
+) -> CheckModel:
+    now = utc_iso()
+    check_id = f"chk_{uuid.uuid4().hex}"
+    return CheckModel(
+        tenant_pk(ctx.tenant_id),
+        check_sk(check_id),
+        gsi1pk=target_checks_pk(ctx.tenant_id, target_id),
+        gsi1sk=f"{now}#{check_id}",
+        check_id=check_id,
+        tenant_id=ctx.tenant_id,
+        target_id=target_id,
+        cnpj=cnpj,
+        mode=mode,
+        status=status,
+        created_at=now,
+        queued_at=now,
+        started_at=now if status == CheckStatus.RUNNING else None,
+        attempts=1 if status == CheckStatus.RUNNING else 0,
+        batch_id=batch_id,
+        correlation_id=correlation_id,
+        expires_at=expires_at,
+    )
+
+
+def count_check_by_plan(plan: str, count: int = 1) -> None:
+    """ChecksByPlan carries the plan as its one dimension; the tenant goes to metadata, never a dimension."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    with single_metric(name="ChecksByPlan", unit=MetricUnit.Count, value=count, namespace=metrics.namespace) as metric:
+        metric.add_dimension(name="plan", value=plan)
+
+
+class CheckService:
+    def __init__(
+        self,
+        *,
+        checks: CheckRepository,
+        batches: BatchRepository,
+        targets: TargetRepository,
+        meter: UsageMeter,
+        retention: RetentionPolicy,
+        queue: CheckQueue,
+        connector_factory: ConnectorFactory,
+    ) -> None:
+        self._checks = checks
+        self._batches = batches
+        self._targets = targets
+        self._meter = meter
+        self._retention = retention
+        self._queue = queue
+        self._connector_factory = connector_factory
+
+    def run_now(
+        self,
+        ctx: TenantContext,
+        target_id: str,
+        *,
+        correlation_id: str | None,
+        remaining_ms: int | None = None,
+    ) -> CheckOut:
+        """Synchronous check: counted, run inline, stored with its report.
+
+        When no provider can answer: the check is recorded failed and the answer is a 503."""
+        target = self._targets.get(ctx.tenant_id, target_id)
+        self._meter.reserve(ctx.tenant_id, ctx.plan, 1)
+        check = self._checks.create(
+            new_check(
+                ctx,
+                target_id=target_id,
+                cnpj=str(target.cnpj),
+                mode="sync",
+                status=CheckStatus.RUNNING,
+                expires_at=self._retention.expires_at(ctx.tenant_id, ctx.plan),
+                correlation_id=correlation_id,
+            )
+        )
+        count_check_by_plan(ctx.plan)
+        metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
+        runner = CheckRunner(self._checks, self._batches, self._connector_factory())
+        try:
+            return check_out(runner.execute(check, remaining_ms=remaining_ms))
+        except DependencyUnavailable as exc:
+            errors = attempt_errors(getattr(exc, "attempts", None))
+            runner.fail(check, reason="providers_unavailable", errors=errors)
+            raise CheckProvidersUnavailable(
+                str(check.check_id), errors, getattr(exc, "retry_after_seconds", None)
+            ) from exc
+
+    def enqueue(self, ctx: TenantContext, target_id: str, *, correlation_id: str | None) -> CheckOut:
+        """Asynchronous check: counted, recorded `queued`, sent to the checks queue for the worker."""
+        target = self._targets.get(ctx.tenant_id, target_id)
+        self._meter.reserve(ctx.tenant_id, ctx.plan, 1)
+        check = self._checks.create(
+            new_check(
+                ctx,
+                target_id=target_id,
+                cnpj=str(target.cnpj),
+                mode="async",
+                status=CheckStatus.QUEUED,
+                expires_at=self._retention.expires_at(ctx.tenant_id, ctx.plan),
+                correlation_id=correlation_id,
+            )
+        )
+        try:
+            self._queue.send(queue_message(check))
+        except DependencyUnavailable:
+            # Nothing will ever run it: record it failed and give the allowance back.
+            self._checks.transition(
+                ctx.tenant_id,
+                str(check.check_id),
+                expected=[CheckStatus.QUEUED],
+                to=CheckStatus.FAILED,
+                fields={"failure_reason": "queue_unavailable", "finished_at": utc_iso()},
+            )
+            self._meter.release(ctx.tenant_id, 1)
+            raise
+        count_check_by_plan(ctx.plan)
+        metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
+        logger.info("check queued", extra={"check_id": check.check_id, "target_id": target_id})
+        return check_out(check)
+
+    def get(self, ctx: TenantContext, check_id: str) -> CheckOut:
+        return check_out(self._checks.get(ctx.tenant_id, check_id))
+
+    def history(self, ctx: TenantContext, target_id: str, *, limit: int, cursor: str | None) -> CheckPage:
+        self._targets.get(ctx.tenant_id, target_id)
+        items, next_cursor = self._checks.list_for_target(ctx.tenant_id, target_id, limit=limit, cursor=cursor)
+        return CheckPage(items=[check_out(c) for c in items], next_cursor=next_cursor)
+
+
+def queue_message(check: CheckModel, *, enqueued_at: str | None = None) -> QueueMessage:
+    return QueueMessage(
+        tenant_id=str(check.tenant_id),
+        check_id=str(check.check_id),
+        target_id=str(check.target_id),
+        cnpj=str(check.cnpj),
+        correlation_id=check.correlation_id,
+        batch_id=check.batch_id,
+        enqueued_at=enqueued_at or utc_iso(),
+    )

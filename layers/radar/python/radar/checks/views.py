@@ -1,0 +1,76 @@
+"""Turn stored check and batch items into API responses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from radar.checks.models import FINISHED, BatchModel, CheckModel
+from radar.checks.schemas import BatchCounts, BatchItemProblem, BatchOut, CheckOut, CheckTimings
+from radar.cnpj import format_cnpj
+
+__all__ = ["batch_out", "check_out", "epoch_iso", "parse_iso", "utc_iso"]
+
+
+def utc_iso(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def epoch_iso(epoch: float) -> str:
+    return utc_iso(datetime.fromtimestamp(epoch, tz=UTC))
+
+
+def _duration_ms(check: CheckModel) -> int | None:
+    if not (check.started_at and check.finished_at):
+        return None
+    return int((parse_iso(check.finished_at) - parse_iso(check.started_at)).total_seconds() * 1000)
+
+
+def check_out(check: CheckModel) -> CheckOut:
+    return CheckOut(
+        id=str(check.check_id),
+        target_id=str(check.target_id),
+        cnpj=str(check.cnpj),
+        cnpj_formatted=format_cnpj(str(check.cnpj)),
+        status=str(check.status),
+        mode=str(check.mode),
+        batch_id=check.batch_id,
+        created_at=str(check.created_at),
+        timings=CheckTimings(
+            queued_at=check.queued_at,
+            started_at=check.started_at,
+            finished_at=check.finished_at,
+            retry_at=None if check.status in FINISHED else check.retry_at,
+            duration_ms=_duration_ms(check),
+        ),
+        attempts=int(check.attempts or 0),
+        source=check.source,
+        cached=check.cached,
+        report=check.report,
+        diff=check.diff,
+        errors=check.errors,
+        failure_reason=check.failure_reason,
+        expires_at=epoch_iso(float(check.expires_at)) if check.expires_at else None,
+    )
+
+
+def batch_out(batch: BatchModel) -> BatchOut:
+    counts = BatchCounts(
+        queued=int(batch.queued or 0),
+        running=int(batch.running or 0),
+        succeeded=int(batch.succeeded or 0),
+        failed=int(batch.failed or 0),
+    )
+    return BatchOut(
+        batch_id=str(batch.batch_id),
+        created_at=str(batch.created_at),
+        submitted=int(batch.submitted or 0),
+        accepted=counts.queued + counts.running + counts.succeeded + counts.failed,
+        counts=counts,
+        done=counts.queued == 0 and counts.running == 0,
+        invalid=[BatchItemProblem.model_validate(p) for p in (batch.invalid or [])],
+        rejected=[BatchItemProblem.model_validate(p) for p in (batch.rejected or [])],
+    )

@@ -1,0 +1,77 @@
+"""Composition: build the services of the targets, checks and worker functions from their environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from radar.checks.batches import BatchService
+from radar.checks.lookup import ConnectorFactory
+from radar.checks.queue import CheckQueue, queue_url_from_arn
+from radar.checks.repository import BatchRepository, CheckRepository
+from radar.checks.retention import RetentionPolicy
+from radar.checks.service import CheckService
+from radar.checks.settings import ChecksEnv, TargetsEnv, WorkerEnv
+from radar.checks.worker import CheckWorker
+from radar.targets.repository import TargetRepository
+from radar.targets.service import TargetService
+from radar.usage import UsageMeter
+
+__all__ = [
+    "build_batch_service",
+    "build_check_service",
+    "build_target_service",
+    "build_usage_meter",
+    "build_worker",
+]
+
+
+def build_target_service(env: TargetsEnv) -> TargetService:
+    return TargetService(TargetRepository(env.main_table), CheckRepository(env.main_table))
+
+
+def build_usage_meter(env: ChecksEnv) -> UsageMeter:
+    return UsageMeter(env.main_table)
+
+
+def build_check_service(env: ChecksEnv, connector_factory: ConnectorFactory) -> CheckService:
+    return CheckService(
+        checks=CheckRepository(env.main_table),
+        batches=BatchRepository(env.main_table),
+        targets=TargetRepository(env.main_table),
+        meter=UsageMeter(env.main_table),
+        retention=RetentionPolicy(env.main_table),
+        queue=CheckQueue(env.checks_queue_url),
+        connector_factory=connector_factory,
+    )
+
+
+def build_batch_service(env: ChecksEnv) -> BatchService:
+    return BatchService(
+        checks=CheckRepository(env.main_table),
+        batches=BatchRepository(env.main_table),
+        targets=TargetRepository(env.main_table),
+        meter=UsageMeter(env.main_table),
+        retention=RetentionPolicy(env.main_table),
+        queue=CheckQueue(env.checks_queue_url),
+    )
+
+
+@lru_cache(maxsize=8)
+def _queue_for_arn(arn: str) -> CheckQueue:
+    return CheckQueue(queue_url_from_arn(arn))
+
+
+def build_worker(env: WorkerEnv, connector_factory: ConnectorFactory) -> CheckWorker:
+    def queue_for(arn: str) -> CheckQueue:
+        # The source queue's URL: CHECKS_QUEUE_URL when given, else looked up from the record's ARN.
+        if env.checks_queue_url and env.checks_queue_url.rstrip("/").endswith("/" + arn.split(":")[-1]):
+            return CheckQueue(env.checks_queue_url)
+        return _queue_for_arn(arn)
+
+    return CheckWorker(
+        checks=CheckRepository(env.main_table),
+        batches=BatchRepository(env.main_table),
+        connector=connector_factory(),
+        queue_for_arn=queue_for,
+        max_receive_count=env.max_receive_count,
+    )

@@ -1,0 +1,72 @@
+"""PynamoDB items of a target and its one-per-CNPJ lock, in the main table (keys per docs/architecture.md)."""
+
+from __future__ import annotations
+
+import os
+
+from pynamodb.attributes import ListAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+__all__ = ["TargetCnpjLockModel", "TargetModel", "bind_target_models", "lock_sk", "target_sk", "tenant_pk"]
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"TENANT#{tenant_id}"
+
+
+def target_sk(target_id: str) -> str:
+    return f"TARGET#{target_id}"
+
+
+def lock_sk(cnpj: str) -> str:
+    return f"TARGETCNPJ#{cnpj}"
+
+
+class TargetsByCreation(GlobalSecondaryIndex["TargetModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class TargetModel(Model):
+    class Meta:
+        table_name = "main"
+        region: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    entity = UnicodeAttribute(default="target")
+    target_id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    cnpj = UnicodeAttribute()
+    label = UnicodeAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    by_creation = TargetsByCreation()
+
+
+class TargetCnpjLockModel(Model):
+    class Meta:
+        table_name = "main"
+        region: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    entity = UnicodeAttribute(default="target_cnpj_lock")
+    target_id = UnicodeAttribute()
+
+
+def bind_target_models(table_name: str) -> None:
+    """Point the models at the deployed table (its name comes from MAIN_TABLE at cold start)."""
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    for model in (TargetModel, TargetCnpjLockModel):
+        model.Meta.table_name = table_name
+        if region:
+            model.Meta.region = region

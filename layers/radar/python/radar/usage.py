@@ -1,0 +1,180 @@
+"""Monthly check metering: an atomic, conditional counter per tenant and month, with per-day counts."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from radar.errors import AllowanceExceeded, DependencyUnavailable
+from radar.tiers import TiersConfig, load_tiers
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+__all__ = ["UsageMeter", "UsageSummary", "month_period", "period_resets_at"]
+
+# How often a partial reservation retries when another request moves the counter between read and write.
+_RESERVE_ATTEMPTS = 5
+
+
+def month_period(now: datetime) -> str:
+    return now.strftime("%Y-%m")
+
+
+def period_resets_at(now: datetime) -> datetime:
+    """The first instant of the next calendar month (UTC), when the allowance starts over."""
+    days = calendar.monthrange(now.year, now.month)[1]
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return datetime.fromtimestamp(start.timestamp() + days * 86400, tz=UTC)
+
+
+@dataclass(frozen=True)
+class UsageSummary:
+    period: str
+    used: int
+    allowance: int
+    remaining: int
+    resets_at: str
+    by_day: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def _dynamodb() -> DynamoDBClient:
+    import boto3
+
+    return boto3.client("dynamodb")
+
+
+class UsageMeter:
+    """Counts checks against the plan's `monthly_checks`; the condition `used <= allowance - n` guards it."""
+
+    def __init__(self, table_name: str, *, tiers: TiersConfig | None = None, client: Any = None) -> None:
+        self._table = table_name
+        self._tiers = tiers or load_tiers()
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        return self._client or _dynamodb()
+
+    def allowance(self, plan: str) -> int:
+        tier = self._tiers.tiers.get(plan) or self._tiers.get(self._tiers.default_plan)
+        return tier.monthly_checks
+
+    def _key(self, tenant_id: str, period: str) -> dict[str, Any]:
+        return {"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": f"USAGE#{period}"}}
+
+    def _try_add(self, tenant_id: str, count: int, allowance: int, now: datetime) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.update_item(
+                TableName=self._table,
+                Key=self._key(tenant_id, month_period(now)),
+                UpdateExpression="ADD used :n, #day :n SET entity = :entity, tenant_id = :tid",
+                ConditionExpression="attribute_not_exists(used) OR used <= :max_before",
+                ExpressionAttributeNames={"#day": f"d{now:%d}"},
+                ExpressionAttributeValues={
+                    ":n": {"N": str(count)},
+                    ":max_before": {"N": str(allowance - count)},
+                    ":entity": {"S": "usage"},
+                    ":tid": {"S": tenant_id},
+                },
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise DependencyUnavailable(
+                "usage counter unavailable", details={"dependency": "main_table"}
+            ) from exc
+        return True
+
+    def reserve(
+        self, tenant_id: str, plan: str, count: int = 1, *, partial: bool = False, now: datetime | None = None
+    ) -> int:
+        """Count `count` checks now; return how many were counted.
+
+        All-or-nothing by default (a single check). With `partial=True` (batches) it counts as many as
+        still fit in the allowance, so a batch of 50 with 20 left queues 20 and reports the other 30 back;
+        when none fit it raises AllowanceExceeded like a single check does.
+        Either way nothing is counted past the allowance.
+        """
+        now = now or datetime.now(UTC)
+        allowance = self.allowance(plan)
+        wanted = count
+        for _ in range(_RESERVE_ATTEMPTS):
+            if wanted > 0 and self._try_add(tenant_id, wanted, allowance, now):
+                return wanted
+            if not partial:
+                break
+            wanted = min(count, allowance - self.used(tenant_id, now=now))
+            if wanted <= 0:
+                break
+        raise self._exceeded(tenant_id, plan, now)
+
+    def release(self, tenant_id: str, count: int, *, now: datetime | None = None) -> None:
+        """Give back checks that were counted but never queued (e.g. the queue refused them)."""
+        if count <= 0:
+            return
+        now = now or datetime.now(UTC)
+        self.client.update_item(
+            TableName=self._table,
+            Key=self._key(tenant_id, month_period(now)),
+            UpdateExpression="ADD used :n, #day :n",
+            ConditionExpression="attribute_exists(used)",
+            ExpressionAttributeNames={"#day": f"d{now:%d}"},
+            ExpressionAttributeValues={":n": {"N": str(-count)}},
+        )
+
+    def used(self, tenant_id: str, *, now: datetime | None = None) -> int:
+        return self._item_numbers(tenant_id, now or datetime.now(UTC)).get("used", 0)
+
+    def _item_numbers(self, tenant_id: str, now: datetime) -> dict[str, int]:
+        item = (
+            self.client.get_item(
+                TableName=self._table, Key=self._key(tenant_id, month_period(now)), ConsistentRead=True
+            ).get("Item")
+            or {}
+        )
+        return {name: int(value["N"]) for name, value in item.items() if "N" in value}
+
+    def summary(self, tenant_id: str, plan: str, *, now: datetime | None = None) -> UsageSummary:
+        now = now or datetime.now(UTC)
+        numbers = self._item_numbers(tenant_id, now)
+        allowance = self.allowance(plan)
+        used = numbers.get("used", 0)
+        period = month_period(now)
+        by_day = {
+            f"{period}-{name[1:]}": value
+            for name, value in sorted(numbers.items())
+            if len(name) == 3 and name.startswith("d") and name[1:].isdigit()
+        }
+        return UsageSummary(
+            period=period,
+            used=used,
+            allowance=allowance,
+            remaining=max(allowance - used, 0),
+            resets_at=period_resets_at(now).isoformat().replace("+00:00", "Z"),
+            by_day=by_day,
+        )
+
+    def _exceeded(self, tenant_id: str, plan: str, now: datetime) -> AllowanceExceeded:
+        allowance = self.allowance(plan)
+        upgrade = self._tiers.next_plan_above(plan)
+        details: dict[str, Any] = {
+            "limit": "monthly_checks",
+            "used": self.used(tenant_id, now=now),
+            "allowance": allowance,
+            "resets_at": period_resets_at(now).isoformat().replace("+00:00", "Z"),
+            "upgrade_plan": upgrade,
+            "upgrade_url": self._tiers.upgrade_url,
+        }
+        hint = f" Upgrade to {self._tiers.get(upgrade).display_name} for more." if upgrade else ""
+        return AllowanceExceeded(
+            f"Your plan includes {allowance} checks a month and they are used up; the allowance resets on "
+            f"{details['resets_at'][:10]}.{hint}",
+            details=details,
+        )
