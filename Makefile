@@ -1,0 +1,47 @@
+# cnpj-radar: two commands for a newcomer — `make up` and `make test`. Each installs what is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install up test test-fast lint typecheck synth invoke seed ops redrive fuzz chaos load bench openapi clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(STAMP): pyproject.toml
+	@command -v node >/dev/null || { echo "Node.js is required for CDK synth (apt-get install nodejs)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the pinned dependencies (only when pyproject.toml changed)
+
+up: $(STAMP) ## start the whole local cloud (moto, resources from the CDK template, functions, gateway) and print its URLs
+	$(PY) -m scripts.localcloud up
+
+test: $(STAMP) lint typecheck ## lint, typecheck and run the whole suite (unit, integration, infra, e2e)
+	$(PY) -m pytest
+
+test-fast: $(STAMP) ## unit tests only
+	$(PY) -m pytest tests/unit -q
+
+lint: $(STAMP) ## ruff
+	$(VENV)/bin/ruff check .
+
+typecheck: $(STAMP) ## mypy on the domain package
+	$(VENV)/bin/mypy
+
+synth: $(STAMP) ## synthesize the CDK app into cdk.out (cached by a hash of the sources)
+	$(PY) -m scripts.localcloud synth
+
+invoke: $(STAMP) ## run one function with one event: make invoke FN=checks EVENT=events/checks/get_health.json
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=<events/...json>"; exit 2; }
+	$(PY) -m scripts.localcloud invoke $(FN) $(EVENT)
+
+clean: ## remove build output and local state (keeps .venv)
+	rm -rf cdk.out .local .pytest_cache .mypy_cache .ruff_cache
