@@ -1,0 +1,432 @@
+"""The provider chain: cache, single-flight, then each provider in order behind its rate limit and breaker."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from radar.cnpj import Cnpj
+from radar.errors import DependencyUnavailable, NotFound
+from radar.observability import logger, tracer
+from radar.ports import CacheEntry, CircuitBreaker, RateLimiter, ReportCache, SingleFlight
+from radar.providers.base import Outcome, Provider, ProviderError
+from radar.report import Report
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Metrics
+
+__all__ = [
+    "DEFAULT_PROVIDER_ORDER",
+    "CnpjNotFound",
+    "Connector",
+    "ConnectorSettings",
+    "LookupResult",
+    "ProviderAttempt",
+    "ProvidersUnavailable",
+    "build_connector_from_env",
+    "build_providers",
+    "reset_connector",
+]
+
+DEFAULT_PROVIDER_ORDER: tuple[str, ...] = ("cnpjws", "brasilapi", "receitaws")
+# Outcomes that are evidence the CNPJ does not exist, and outcomes that mean "we could not hear the provider".
+_ABSENCE_EVIDENCE = frozenset({"not_found", "invalid"})
+_UNHEARD = frozenset({"transient", "rate_limited", "circuit_open", "error"})
+# Without a provider hint, how long a client should wait before asking again (a token refills in ~21 s).
+_DEFAULT_RETRY_AFTER_SECONDS = 30
+# Below this much remaining time a provider call is not started (the provider keeps its own reserve too).
+_MIN_REMAINING_MS_FOR_CALL = 1500
+
+RemainingMsArg = Callable[[], int] | int | None
+
+
+class ProviderAttempt(BaseModel):
+    """What one provider did for one lookup (no payload, no personal data)."""
+
+    provider: str
+    outcome: Outcome
+    status: int | None = None
+    message: str = ""
+    duration_ms: float = 0.0
+
+
+class LookupResult(BaseModel):
+    """A report and how it was obtained: from the shared cache, or by walking the chain (attempts)."""
+
+    report: Report
+    source: str
+    cached: bool
+    attempts: list[ProviderAttempt] = Field(default_factory=list)
+
+
+class CnpjNotFound(NotFound):
+    """Final: every provider that could be reached said the CNPJ does not exist (or a cached negative says so)."""
+
+    code = "cnpj_not_found"
+
+    def __init__(self, cnpj: Cnpj, attempts: Sequence[ProviderAttempt] = ()) -> None:
+        self.attempts = list(attempts)
+        super().__init__(
+            f"no provider has a record for CNPJ {cnpj.formatted}",
+            details={"cnpj": cnpj.value, "attempts": [a.model_dump(mode="json") for a in self.attempts]},
+        )
+
+
+class ProvidersUnavailable(DependencyUnavailable):
+    """Transient: no provider gave an answer (rate-limited, circuit open, down); ask again later."""
+
+    code = "providers_unavailable"
+
+    def __init__(self, attempts: Sequence[ProviderAttempt], retry_after_seconds: int) -> None:
+        self.attempts = list(attempts)
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(
+            "no CNPJ provider is available right now; try again later",
+            details={
+                "retry_after_seconds": retry_after_seconds,
+                "attempts": [a.model_dump(mode="json") for a in self.attempts],
+            },
+        )
+
+
+def _remaining_callable(remaining_ms: RemainingMsArg) -> Callable[[], int] | None:
+    """Accept Lambda's `context.get_remaining_time_in_millis` or a plain number of milliseconds left now."""
+    if remaining_ms is None or callable(remaining_ms):
+        return remaining_ms
+    deadline = time.monotonic() + int(remaining_ms) / 1000.0
+    return lambda: int((deadline - time.monotonic()) * 1000)
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass
+class _Walk:
+    """What one compute() did, for the caller that ran it."""
+
+    attempts: list[ProviderAttempt] = field(default_factory=list)
+    computed: bool = False
+    mock_entry: CacheEntry | None = None
+    mock_report: Report | None = None
+    retry_after: float | None = None
+
+
+class Connector:
+    """Looks a CNPJ up: shared cache first, then one caller per CNPJ walks the providers in order.
+
+    Decisions:
+    - A provider's not-found is final only when no provider was unheard (transient, rate-limited, circuit
+      open, unexpected error): BrasilAPI 404s during outages and new companies reach providers at
+      different times, so the walk continues past a not-found.
+    - A provider calling a locally valid CNPJ "invalid" is treated as not-found evidence: the CNPJ is
+      well-formed by RFB rules, so that provider simply has no such record (e.g. no alphanumeric support yet).
+    - The mock runs only when every real provider failed to answer and `allow_mock` is on; its report says
+      source "mock" and is never written to the cache.
+    """
+
+    def __init__(
+        self,
+        providers: Sequence[Provider],
+        cache: ReportCache,
+        single_flight: SingleFlight,
+        limiter: RateLimiter,
+        breaker: CircuitBreaker,
+        allow_mock: bool,
+        metrics: Metrics | None = None,
+        mock: Provider | None = None,
+    ) -> None:
+        from radar.observability import metrics as shared_metrics
+
+        self.providers = list(providers)
+        self.allow_mock = allow_mock
+        self._cache = cache
+        self._single_flight = single_flight
+        self._limiter = limiter
+        self._breaker = breaker
+        self._metrics = metrics or shared_metrics
+        self._mock = mock
+
+    # --- public ---
+    def lookup(self, cnpj: Cnpj, *, remaining_ms: RemainingMsArg = None, force_refresh: bool = False) -> LookupResult:
+        remaining = _remaining_callable(remaining_ms)
+        if not force_refresh:
+            entry = self._cache.get(cnpj.value)
+            self._count("CacheHit" if entry is not None else "CacheMiss")
+            if entry is not None:
+                cached = self._result_from_entry(cnpj, entry, cached=True, attempts=[])
+                if cached is not None:
+                    return cached
+        started = datetime.now(UTC).replace(microsecond=0)
+        walk = _Walk()
+
+        def compute() -> CacheEntry:
+            walk.computed = True
+            return self._walk(cnpj, remaining, walk)
+
+        def winner_result() -> CacheEntry | None:
+            entry = self._peek(cnpj.value)
+            if entry is None or not force_refresh:
+                return entry
+            # A forced refresh only accepts a result fetched after it started.
+            fetched = _parse_time(entry.fetched_at)
+            return entry if fetched is not None and fetched >= started else None
+
+        entry = self._single_flight.run(cnpj.value, compute, winner_result)
+        if walk.mock_report is not None and entry is walk.mock_entry:
+            return LookupResult(report=walk.mock_report, source="mock", cached=False, attempts=walk.attempts)
+        result = self._result_from_entry(cnpj, entry, cached=not walk.computed, attempts=walk.attempts)
+        if result is None:
+            # Another caller's result was unreadable: compute here rather than fail the check.
+            walk = _Walk(computed=True)
+            entry = self._walk(cnpj, remaining, walk)
+            if walk.mock_report is not None:
+                return LookupResult(report=walk.mock_report, source="mock", cached=False, attempts=walk.attempts)
+            result = self._result_from_entry(cnpj, entry, cached=False, attempts=walk.attempts)
+            if result is None:  # pragma: no cover - our own write is always readable
+                raise ProvidersUnavailable(walk.attempts, _DEFAULT_RETRY_AFTER_SECONDS)
+        return result
+
+    # --- the walk ---
+    def _walk(self, cnpj: Cnpj, remaining: Callable[[], int] | None, walk: _Walk) -> CacheEntry:
+        for provider in self.providers:
+            report = self._try_provider(provider, cnpj, remaining, walk)
+            if report is not None:
+                return self._cache.put_report(cnpj.value, report.model_dump(mode="json"), report.source)
+        outcomes = {a.outcome for a in walk.attempts}
+        if outcomes & _ABSENCE_EVIDENCE and not outcomes & _UNHEARD:
+            return self._cache.put_negative(cnpj.value)
+        if self.allow_mock:
+            return self._mock_entry(cnpj, walk)
+        retry_after = int(walk.retry_after) if walk.retry_after else _DEFAULT_RETRY_AFTER_SECONDS
+        logger.warning(
+            "no provider answered",
+            extra={"outcomes": {a.provider: a.outcome for a in walk.attempts}, "retry_after_s": retry_after},
+        )
+        raise ProvidersUnavailable(walk.attempts, max(1, retry_after))
+
+    def _try_provider(
+        self, provider: Provider, cnpj: Cnpj, remaining: Callable[[], int] | None, walk: _Walk
+    ) -> Report | None:
+        name = provider.name
+        if remaining is not None and remaining() < _MIN_REMAINING_MS_FOR_CALL:
+            self._record(walk, name, "transient", None, "skipped: not enough time left in this invocation", 0.0)
+            return None
+        if not self._breaker.allow(name):
+            self._record(walk, name, "circuit_open", None, "skipped: circuit open after repeated failures", 0.0)
+            return None
+        if not self._limiter.try_acquire(name):
+            self._emit("RateLimitedByProvider", "Count", 1, {"provider": name})
+            self._record(walk, name, "rate_limited", None, "skipped: provider request budget used up", 0.0)
+            return None
+        started = time.perf_counter()
+        try:
+            with tracer.provider.in_subsegment(f"## provider {name}") as subsegment:
+                subsegment.put_annotation("provider", name)
+                report = provider.lookup(cnpj, remaining_ms=remaining)
+        except ProviderError as error:
+            duration = (time.perf_counter() - started) * 1000
+            if error.outcome in _ABSENCE_EVIDENCE:
+                # The provider answered: it is healthy even though it has no record.
+                self._breaker.record_success(name)
+            else:
+                self._breaker.record_failure(name)
+            if error.retry_after is not None:
+                walk.retry_after = max(walk.retry_after or 0.0, error.retry_after)
+            self._record(walk, name, error.outcome, error.http_status, error.message, duration, called=True)
+            return None
+        except Exception as error:
+            # A bug in one provider's mapping must not take the whole chain down; the next provider may answer.
+            duration = (time.perf_counter() - started) * 1000
+            self._breaker.record_failure(name)
+            logger.error("provider raised unexpectedly", extra={"provider": name, "error_type": type(error).__name__})
+            self._record(walk, name, "error", None, f"unexpected {type(error).__name__}", duration, called=True)
+            return None
+        duration = (time.perf_counter() - started) * 1000
+        self._breaker.record_success(name)
+        self._record(walk, name, "ok", 200, "", duration, called=True)
+        return report
+
+    def _mock_entry(self, cnpj: Cnpj, walk: _Walk) -> CacheEntry:
+        from radar.providers.mock import MockProvider
+
+        mock = self._mock or MockProvider()
+        report = mock.lookup(cnpj)
+        walk.mock_report = report
+        self._record(walk, mock.name, "ok", None, "synthetic report: real providers unavailable", 0.0)
+        # Never cached: an entry that exists only for this caller (expired from birth).
+        walk.mock_entry = CacheEntry(
+            cnpj=cnpj.value,
+            report=report.model_dump(mode="json"),
+            negative=False,
+            source="mock",
+            fetched_at=report.fetched_at.isoformat(),
+            expires_at=0,
+        )
+        return walk.mock_entry
+
+    # --- helpers ---
+    def _peek(self, cnpj: str) -> CacheEntry | None:
+        # Polling reads should not count as misses; use the cache's metric-free read when it has one.
+        peek = getattr(self._cache, "peek", None)
+        return peek(cnpj) if callable(peek) else self._cache.get(cnpj)
+
+    def _result_from_entry(
+        self, cnpj: Cnpj, entry: CacheEntry, *, cached: bool, attempts: list[ProviderAttempt]
+    ) -> LookupResult | None:
+        if entry.negative:
+            raise CnpjNotFound(cnpj, attempts)
+        try:
+            report = Report.model_validate(entry.report)
+        except ValidationError:
+            # Written by an older report schema: treat as a miss and fetch again.
+            logger.warning("cached report unreadable, refetching", extra={"source": entry.source})
+            return None
+        return LookupResult(report=report, source=report.source, cached=cached, attempts=attempts)
+
+    def _record(
+        self,
+        walk: _Walk,
+        provider: str,
+        outcome: Outcome,
+        status: int | None,
+        message: str,
+        duration_ms: float,
+        *,
+        called: bool = False,
+    ) -> None:
+        walk.attempts.append(
+            ProviderAttempt(
+                provider=provider, outcome=outcome, status=status, message=message, duration_ms=round(duration_ms, 1)
+            )
+        )
+        dims = {"provider": provider, "outcome": outcome}
+        if called:
+            self._emit("ProviderLatency", "Milliseconds", duration_ms, dims)
+        # An empty local bucket is counted as RateLimitedByProvider instead: the provider was never asked.
+        skipped_by_bucket = outcome == "rate_limited" and not called
+        if outcome != "ok" and not skipped_by_bucket:
+            self._emit("ProviderErrors", "Count", 1, dims)
+        logger.info(
+            "provider attempt",
+            extra={"provider": provider, "outcome": outcome, "status": status, "duration_ms": round(duration_ms, 1)},
+        )
+
+    def _count(self, name: str) -> None:
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        self._metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+    def _emit(self, name: str, unit: str, value: float, dimensions: Mapping[str, str]) -> None:
+        """A metric with its own dimensions (one EMF line), so provider/outcome never leak onto other metrics."""
+        from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+        with single_metric(name=name, unit=MetricUnit(unit), value=value, namespace=self._metrics.namespace) as metric:
+            for key, dim in dimensions.items():
+                metric.add_dimension(name=key, value=dim)
+
+
+class ConnectorSettings(BaseModel):
+    """The connector's environment (docs/architecture.md), validated at cold start."""
+
+    cache_table: str = Field(min_length=1)
+    provider_order: list[str] = Field(default_factory=lambda: list(DEFAULT_PROVIDER_ORDER))
+    allow_mock_fallback: bool = False
+    cache_ttl_seconds: int = Field(default=86400, gt=0)
+    negative_cache_ttl_seconds: int = Field(default=900, gt=0)
+    rate_limits_per_minute: dict[str, float] = Field(
+        default_factory=lambda: {"cnpjws": 3.0, "brasilapi": 60.0, "receitaws": 3.0}
+    )
+
+    @field_validator("provider_order")
+    @classmethod
+    def _known_providers(cls, order: list[str]) -> list[str]:
+        unknown = [name for name in order if name not in DEFAULT_PROVIDER_ORDER]
+        if unknown:
+            raise ValueError(f"unknown providers in PROVIDER_ORDER: {unknown}; known: {list(DEFAULT_PROVIDER_ORDER)}")
+        if not order:
+            raise ValueError("PROVIDER_ORDER names no provider")
+        return list(dict.fromkeys(order))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ConnectorSettings:
+        env = os.environ if environ is None else environ
+        data: dict[str, Any] = {"cache_table": env.get("CACHE_TABLE", "")}
+        if env.get("PROVIDER_ORDER"):
+            data["provider_order"] = [p.strip().lower() for p in env["PROVIDER_ORDER"].split(",") if p.strip()]
+        data["allow_mock_fallback"] = env.get("ALLOW_MOCK_FALLBACK", "false").strip().lower() in ("1", "true", "yes")
+        for key, env_name in (
+            ("cache_ttl_seconds", "CACHE_TTL_SECONDS"),
+            ("negative_cache_ttl_seconds", "NEGATIVE_CACHE_TTL_SECONDS"),
+        ):
+            if env.get(env_name):
+                data[key] = env[env_name]
+        limits = {"cnpjws": 3.0, "brasilapi": 60.0, "receitaws": 3.0}
+        for name in limits:
+            raw = env.get(f"RATE_LIMIT_{name.upper()}_PER_MIN")
+            if raw:
+                limits[name] = float(raw)
+        data["rate_limits_per_minute"] = limits
+        return cls.model_validate(data)
+
+
+def build_providers(order: Sequence[str]) -> list[Provider]:
+    """The HTTP providers named in `order`, configured from the environment, tokens read from Secrets Manager."""
+    from radar.providers.brasilapi import BrasilApiProvider
+    from radar.providers.cnpjws import CnpjWsProvider
+    from radar.providers.receitaws import ReceitaWsProvider
+    from radar.secrets import token_source
+
+    factories: dict[str, Callable[[], Provider]] = {
+        "cnpjws": lambda: CnpjWsProvider.from_env(token_source=token_source("cnpjws")),
+        "brasilapi": lambda: BrasilApiProvider.from_env(),
+        "receitaws": lambda: ReceitaWsProvider.from_env(token_source=token_source("receitaws")),
+    }
+    return [factories[name]() for name in order]
+
+
+_CONNECTOR: Connector | None = None
+
+
+def build_connector_from_env() -> Connector:
+    """The connector for this execution environment, built once and reused by warm invocations."""
+    global _CONNECTOR
+    if _CONNECTOR is None:
+        from radar.coordination import (
+            DynamoCircuitBreaker,
+            DynamoRateLimiter,
+            DynamoReportCache,
+            DynamoSingleFlight,
+        )
+
+        settings = ConnectorSettings.from_env()
+        table = settings.cache_table
+        _CONNECTOR = Connector(
+            providers=build_providers(settings.provider_order),
+            cache=DynamoReportCache(
+                table,
+                ttl_seconds=settings.cache_ttl_seconds,
+                negative_ttl_seconds=settings.negative_cache_ttl_seconds,
+            ),
+            single_flight=DynamoSingleFlight(table),
+            limiter=DynamoRateLimiter(table, per_minute=settings.rate_limits_per_minute),
+            breaker=DynamoCircuitBreaker(table),
+            allow_mock=settings.allow_mock_fallback,
+        )
+    return _CONNECTOR
+
+
+def reset_connector() -> None:
+    """Forget the cached connector (tests, or after an environment change)."""
+    global _CONNECTOR
+    _CONNECTOR = None

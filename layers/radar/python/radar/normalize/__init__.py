@@ -1,0 +1,10 @@
+"""Per-provider mapping of raw payloads to the one normalized Report (providers.md section 2.4)."""
+
+from __future__ import annotations
+
+from radar.normalize.brasilapi import normalize_brasilapi
+from radar.normalize.cnpjws import normalize_cnpjws
+from radar.normalize.common import MalformedPayload
+from radar.normalize.receitaws import normalize_receitaws
+
+__all__ = ["MalformedPayload", "normalize_brasilapi", "normalize_cnpjws", "normalize_receitaws"]

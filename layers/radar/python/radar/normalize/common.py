@@ -1,0 +1,463 @@
+"""Field parsers shared by the provider normalizers, plus the privacy and completeness rules of reports."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from radar.cnpj import format_cnpj, parse_cnpj
+from radar.errors import InvalidCnpj
+from radar.report import (
+    Address,
+    Contact,
+    LegalNature,
+    RegistrationStatus,
+    Report,
+    ReportSource,
+    Size,
+    TaxOptionDates,
+)
+
+__all__ = [
+    "MalformedPayload",
+    "as_dict",
+    "as_list",
+    "build_report",
+    "clean_text",
+    "cnae_code",
+    "digits_only",
+    "is_sole_proprietor",
+    "make_address",
+    "make_contact",
+    "make_legal_nature",
+    "make_tax_option_dates",
+    "mask_document",
+    "normalize_age_range",
+    "normalize_reason",
+    "parse_date",
+    "parse_datetime",
+    "parse_decimal",
+    "size_from_code",
+    "size_from_text",
+    "status_from_code",
+    "status_from_text",
+    "strip_cpf",
+    "yes_no",
+]
+
+
+class MalformedPayload(ValueError):
+    """The provider answered 200 with a body that is not a company record we can read."""
+
+
+# Placeholders providers use for "no data": ReceitaWS masks with asterisks, others send "" or "0".
+_ASTERISKS = re.compile(r"^\*+$")
+_NULL_TEXTS = frozenset({"", "0", "NULL", "NONE", "N/A"})
+_CPF_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?![\dA-Za-z])")
+_MASKED_CPF = re.compile(r"^\*{3}\d{6}\*{2}$")
+_BR_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_STATUSES: tuple[RegistrationStatus, ...] = ("ATIVA", "BAIXADA", "INAPTA", "SUSPENSA", "NULA")
+# RFB situação cadastral codes as BrasilAPI / minha-receita publish them.
+_STATUS_CODES: dict[int, RegistrationStatus] = {
+    1: "NULA",
+    2: "ATIVA",
+    3: "SUSPENSA",
+    4: "INAPTA",
+    8: "BAIXADA",
+}
+_SIZE_CODES: dict[int, Size] = {1: "MICRO_EMPRESA", 3: "EMPRESA_DE_PEQUENO_PORTE", 5: "DEMAIS"}
+_SIZE_TEXTS: dict[str, Size] = {
+    "MICRO EMPRESA": "MICRO_EMPRESA",
+    "MICROEMPRESA": "MICRO_EMPRESA",
+    "ME": "MICRO_EMPRESA",
+    "EMPRESA DE PEQUENO PORTE": "EMPRESA_DE_PEQUENO_PORTE",
+    "EPP": "EMPRESA_DE_PEQUENO_PORTE",
+    "DEMAIS": "DEMAIS",
+}
+# Reasons that mean "no reason": treated as null so every provider reads the same for an active company.
+_NO_REASON = frozenset({"SEM MOTIVO", "NAO INFORMADO", "NAO INFORMADA"})
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _fold(text: str) -> str:
+    """Uppercase without accents, single-spaced: for comparing provider vocabularies."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.upper().split())
+
+
+def clean_text(value: Any) -> str | None:
+    """Trimmed text, or None for missing values and placeholders (********, empty strings)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    if _ASTERISKS.match(text) or text.upper() in _NULL_TEXTS:
+        return None
+    return text
+
+
+def digits_only(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return "".join(ch for ch in str(value) if ch.isdigit())
+
+
+def parse_date(value: Any) -> date | None:
+    """ISO (YYYY-MM-DD or a timestamp) or dd/mm/yyyy; placeholders and impossible dates become None."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    try:
+        if match := _BR_DATE.match(text):
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        if match := _ISO_DATE.match(text):
+            year, month, day = (int(g) for g in match.groups())
+            return date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """An ISO timestamp as an aware UTC datetime (naive values are taken as UTC)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def parse_decimal(value: Any) -> str | None:
+    """An exact decimal string with at least two decimal places ("6983568523.86", "0.00").
+
+    Strings are parsed as written (no float round trip); "1.234,56" and "0,00" (Brazilian style) are accepted.
+    JSON numbers go through repr(), the shortest text that round-trips, so no binary noise is added.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        text = repr(value)
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        if not text or _ASTERISKS.match(text):
+            return None
+        if "," in text:
+            # Brazilian notation: dots group thousands, the comma is the decimal separator.
+            text = text.replace(".", "").replace(",", ".")
+    else:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        number = number.quantize(Decimal("0.01"))
+    return format(number, "f")
+
+
+def cnae_code(value: Any) -> str | None:
+    """A 7-digit CNAE subclass from 6021700, "6021700", "60.21-7-00" or "6021-7/00"; 00.00-0-00 is None."""
+    code = digits_only(value)
+    if not code or set(code) == {"0"} or len(code) > 7:
+        return None
+    # BrasilAPI sends integers, so a leading zero is lost (220903 is 0220903).
+    return code.zfill(7)
+
+
+def status_from_text(value: Any) -> RegistrationStatus | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    folded = _fold(text)
+    for status in _STATUSES:
+        if folded == status:
+            return status
+    return None
+
+
+def status_from_code(value: Any) -> RegistrationStatus | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return _STATUS_CODES.get(int(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def size_from_code(value: Any) -> Size | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return _SIZE_CODES.get(int(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def size_from_text(value: Any) -> Size | None:
+    text = clean_text(value)
+    return _SIZE_TEXTS.get(_fold(text)) if text else None
+
+
+def yes_no(value: Any) -> bool | None:
+    """Booleans, or "Sim"/"Não" as CNPJ.ws writes them; anything else is unknown."""
+    if isinstance(value, bool):
+        return value
+    text = clean_text(value)
+    if text is None:
+        return None
+    folded = _fold(text)
+    if folded in ("SIM", "S", "TRUE"):
+        return True
+    if folded in ("NAO", "N", "FALSE"):
+        return False
+    return None
+
+
+def normalize_age_range(value: Any) -> str | None:
+    """CNPJ.ws says "51 a 60 anos", BrasilAPI "Entre 51 a 60 anos": keep one form; "Não se aplica" is None."""
+    text = clean_text(value)
+    if text is None or _fold(text) == "NAO SE APLICA":
+        return None
+    return re.sub(r"^(?i:entre)\s+", "", text)
+
+
+def normalize_reason(value: Any) -> str | None:
+    text = clean_text(value)
+    if text is None or _fold(text) in _NO_REASON:
+        return None
+    return text
+
+
+def make_legal_nature(code: Any, description: Any) -> LegalNature | None:
+    digits = digits_only(code)
+    code_text = digits.zfill(4) if digits and len(digits) <= 4 and set(digits) != {"0"} else None
+    desc = clean_text(description)
+    if code_text is None and desc is None:
+        return None
+    return LegalNature(code=code_text, description=desc)
+
+
+def _zip(value: Any) -> str | None:
+    code = digits_only(value)
+    return code if len(code) == 8 else None
+
+
+def _ibge(value: Any) -> str | None:
+    code = digits_only(value)
+    return code if len(code) == 7 else None
+
+
+def _uf(value: Any) -> str | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = text.upper()
+    # "EX" is how the RFB marks an establishment abroad: not a state.
+    return text if re.fullmatch(r"[A-Z]{2}", text) and text != "EX" else None
+
+
+def make_address(
+    *,
+    street_type: Any = None,
+    street: Any = None,
+    number: Any = None,
+    complement: Any = None,
+    district: Any = None,
+    zip_code: Any = None,
+    city: Any = None,
+    city_ibge_code: Any = None,
+    state: Any = None,
+    country: Any = None,
+) -> Address | None:
+    address = Address(
+        street_type=clean_text(street_type),
+        street=clean_text(street),
+        number=clean_text(number),
+        complement=clean_text(complement),
+        district=clean_text(district),
+        zip_code=_zip(zip_code),
+        city=clean_text(city),
+        city_ibge_code=_ibge(city_ibge_code),
+        state=_uf(state),
+        country=clean_text(country),
+    )
+    return address if any(v is not None for v in address.model_dump().values()) else None
+
+
+def _phone(value: Any) -> str | None:
+    number = digits_only(value)
+    # DDD + 8 or 9 digits; shorter strings are fragments or placeholders.
+    return number if 10 <= len(number) <= 11 else None
+
+
+def make_contact(phones: list[Any], email: Any) -> Contact | None:
+    numbers: list[str] = []
+    for raw in phones:
+        number = _phone(raw)
+        if number and number not in numbers:
+            numbers.append(number)
+    mail = clean_text(email)
+    mail = mail if mail and _EMAIL.match(mail) else None
+    if not numbers and mail is None:
+        return None
+    return Contact(phones=numbers, email=mail)
+
+
+def make_tax_option_dates(
+    simples_opted_on: Any = None,
+    simples_excluded_on: Any = None,
+    mei_opted_on: Any = None,
+    mei_excluded_on: Any = None,
+) -> TaxOptionDates | None:
+    dates = TaxOptionDates(
+        simples_opted_on=parse_date(simples_opted_on),
+        simples_excluded_on=parse_date(simples_excluded_on),
+        mei_opted_on=parse_date(mei_opted_on),
+        mei_excluded_on=parse_date(mei_excluded_on),
+    )
+    return dates if any(v is not None for v in dates.model_dump().values()) else None
+
+
+def strip_cpf(text: str | None) -> tuple[str | None, bool]:
+    """Remove CPF numbers embedded in a name (sole proprietors are registered as "NAME 12345678901")."""
+    if text is None:
+        return None, False
+    stripped = _CPF_IN_TEXT.sub(" ", text)
+    if stripped == text:
+        return text, False
+    stripped = " ".join(stripped.split()).strip(" -/")
+    return (stripped or None), True
+
+
+def mask_document(value: Any) -> str | None:
+    """A partner document as published: a masked CPF or a 14-char CNPJ. A bare CPF is masked here."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    if _MASKED_CPF.match(text):
+        return text
+    bare = re.sub(r"[.\-/\s]", "", text).upper()
+    if len(bare) == 11 and bare.isdigit():
+        return f"***{bare[3:9]}**"
+    if len(bare) == 14:
+        return bare
+    return text if "*" in text else None
+
+
+def is_sole_proprietor(legal_nature: LegalNature | None, mei: bool | None) -> bool:
+    """Empresário Individual (213-5), other "individual" natures, or a MEI: minha-receita's privacy test."""
+    if mei:
+        return True
+    if legal_nature is None:
+        return False
+    if legal_nature.code == "2135":
+        return True
+    return bool(legal_nature.description and "INDIVIDUAL" in _fold(legal_nature.description))
+
+
+def _parse_cnpj_text(value: Any) -> str | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    try:
+        return parse_cnpj(text).value
+    except InvalidCnpj:
+        return None
+
+
+_CORE_FIELDS = (
+    "legal_name",
+    "status",
+    "status_date",
+    "opened_on",
+    "head_office",
+    "main_cnae",
+    "legal_nature",
+    "share_capital",
+    "address",
+)
+
+
+def build_report(
+    fields: dict[str, Any],
+    *,
+    source: ReportSource,
+    payload_cnpj: Any,
+    expected_cnpj: str | None,
+    fetched_at: datetime | None,
+    partial_reasons: list[str] | None = None,
+) -> Report:
+    """Apply the shared rules (CNPJ identity, privacy by default, completeness), then validate."""
+    cnpj = _parse_cnpj_text(payload_cnpj)
+    if cnpj is None:
+        if expected_cnpj is None:
+            raise MalformedPayload("the payload has no valid CNPJ")
+        cnpj = expected_cnpj
+    elif expected_cnpj is not None and cnpj != expected_cnpj:
+        raise MalformedPayload("the provider answered for a different CNPJ")
+
+    redacted = False
+    for key in ("legal_name", "trade_name"):
+        fields[key], changed = strip_cpf(fields.get(key))
+        redacted = redacted or changed
+    if is_sole_proprietor(fields.get("legal_nature"), fields.get("mei")):
+        # The establishment of a sole proprietor is usually the owner's home; contacts are personal.
+        address: Address | None = fields.get("address")
+        if address is not None:
+            kept = address.model_copy(
+                update={
+                    "street_type": None,
+                    "street": None,
+                    "number": None,
+                    "complement": None,
+                    "zip_code": None,
+                }
+            )
+            fields["address"] = kept if any(v is not None for v in kept.model_dump().values()) else None
+        fields["contact"] = None
+        redacted = True
+
+    reasons = list(partial_reasons or [])
+    # Fields every complete RFB record has; a null here means the provider's record is incomplete.
+    for key in _CORE_FIELDS:
+        if fields.get(key) is None:
+            reasons.append(f"{key}_missing")
+    return Report(
+        cnpj=cnpj,
+        cnpj_formatted=format_cnpj(cnpj),
+        source=source,
+        fetched_at=fetched_at or datetime.now(UTC),
+        partial=bool(reasons),
+        partial_reasons=reasons,
+        personal_data_redacted=redacted,
+        **fields,
+    )

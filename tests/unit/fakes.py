@@ -1,0 +1,155 @@
+"""In-memory coordination ports, a scripted provider and fixture loading for the connector's unit tests."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from radar.cnpj import Cnpj
+from radar.ports import CacheEntry
+from radar.providers.base import ProviderError
+from radar.report import Report
+
+__all__ = [
+    "FIXTURES",
+    "InMemoryBreaker",
+    "InMemoryCache",
+    "InMemoryLimiter",
+    "InlineSingleFlight",
+    "ScriptedProvider",
+    "fixture",
+    "fixture_names",
+]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(os.environ.get("RADAR_SANDBOX_FIXTURES") or REPO_ROOT.parent / "shared" / "fixtures" / "providers")
+
+
+def fixture(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def fixture_names(prefix: str) -> list[str]:
+    return sorted(p.name for p in FIXTURES.glob(f"{prefix}*.json"))
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class InMemoryCache:
+    """ReportCache in a dict; `expires_at <= now` reads as a miss, like the DynamoDB one."""
+
+    def __init__(self, ttl_seconds: int = 86400, negative_ttl_seconds: int = 900) -> None:
+        self.entries: dict[str, CacheEntry] = {}
+        self.ttl_seconds = ttl_seconds
+        self.negative_ttl_seconds = negative_ttl_seconds
+        self.writes: list[CacheEntry] = []
+        self.now: Callable[[], float] = lambda: datetime.now(UTC).timestamp()
+
+    def get(self, cnpj: str) -> CacheEntry | None:
+        entry = self.entries.get(cnpj)
+        if entry is None or entry.expires_at <= self.now():
+            return None
+        return entry
+
+    def peek(self, cnpj: str) -> CacheEntry | None:
+        return self.get(cnpj)
+
+    def put_report(self, cnpj: str, report: dict[str, Any], source: str) -> CacheEntry:
+        return self._put(CacheEntry(cnpj, report, False, source, _now_iso(), int(self.now()) + self.ttl_seconds))
+
+    def put_negative(self, cnpj: str) -> CacheEntry:
+        return self._put(CacheEntry(cnpj, None, True, None, _now_iso(), int(self.now()) + self.negative_ttl_seconds))
+
+    def _put(self, entry: CacheEntry) -> CacheEntry:
+        # Round-trip through JSON, as the DynamoDB cache stores text: catches non-serializable reports.
+        if entry.report is not None:
+            entry = CacheEntry(
+                entry.cnpj,
+                json.loads(json.dumps(entry.report)),
+                entry.negative,
+                entry.source,
+                entry.fetched_at,
+                entry.expires_at,
+            )
+        self.entries[entry.cnpj] = entry
+        self.writes.append(entry)
+        return entry
+
+
+class InlineSingleFlight:
+    """SingleFlight for one process: the caller always wins, unless `winner` simulates another caller's result."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+        self.winner: Callable[[], CacheEntry | None] | None = None
+
+    def run(self, key: str, compute: Callable[[], CacheEntry], lookup: Callable[[], CacheEntry | None]) -> CacheEntry:
+        self.runs += 1
+        if self.winner is not None:
+            self.winner()
+            found = lookup()
+            if found is not None:
+                return found
+        return compute()
+
+
+class InMemoryLimiter:
+    """A token count per provider; providers without a count are unlimited."""
+
+    def __init__(self, tokens: dict[str, int] | None = None) -> None:
+        self.tokens = dict(tokens or {})
+        self.taken: list[str] = []
+
+    def try_acquire(self, provider: str) -> bool:
+        if provider in self.tokens:
+            if self.tokens[provider] <= 0:
+                return False
+            self.tokens[provider] -= 1
+        self.taken.append(provider)
+        return True
+
+
+class InMemoryBreaker:
+    """Opens after `threshold` consecutive failures; `open` forces a provider open."""
+
+    def __init__(self, threshold: int = 3, open_providers: Iterable[str] = ()) -> None:
+        self.threshold = threshold
+        self.failures: dict[str, int] = {}
+        self.opened = set(open_providers)
+        self.successes: list[str] = []
+
+    def allow(self, provider: str) -> bool:
+        return provider not in self.opened
+
+    def record_success(self, provider: str) -> None:
+        self.failures[provider] = 0
+        self.successes.append(provider)
+
+    def record_failure(self, provider: str) -> None:
+        self.failures[provider] = self.failures.get(provider, 0) + 1
+        if self.failures[provider] >= self.threshold:
+            self.opened.add(provider)
+
+
+class ScriptedProvider:
+    """A Provider whose answers are given up front: a Report (or a builder) or a ProviderError to raise."""
+
+    def __init__(self, name: str, *answers: Report | ProviderError | Exception | Callable[[Cnpj], Report]) -> None:
+        self.name = name
+        self.answers = list(answers)
+        self.calls: list[str] = []
+
+    def lookup(self, cnpj: Cnpj, *, remaining_ms: Callable[[], int] | None = None) -> Report:
+        self.calls.append(cnpj.value)
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, Report):
+            return answer
+        return answer(cnpj)
