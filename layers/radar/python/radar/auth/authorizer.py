@@ -1,0 +1,171 @@
+"""REQUEST authorizer logic: API key or bearer token -> cacheable wildcard policy, tenant context, usage key.
+
+API Gateway's own result cache is off (it needs every identity source present, and we accept two
+alternative headers), so decisions are cached here per credential hash for AUTH_CACHE_TTL_SECONDS
+(default 60): a revoked key, a deleted user or a deleted tenant stops working within that time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from radar.auth.apikeys import api_key_hash, looks_like_api_key
+from radar.auth.tokens import InvalidToken, decode_access_token
+from radar.errors import Unauthorized
+from radar.tenancy.repositories import ApiKeyRepository, TenantRepository, UserRepository
+
+__all__ = ["Authorizer", "DecisionCache", "Identity", "wildcard_resource"]
+
+_MAX_CREDENTIAL_LENGTH = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    tenant_id: str
+    principal_id: str
+    principal_type: str
+    role: str
+    plan: str
+    usage_key: str
+
+    def context(self) -> dict[str, str]:
+        return {
+            "tenant_id": self.tenant_id,
+            "principal_id": self.principal_id,
+            "principal_type": self.principal_type,
+            "role": self.role,
+            "plan": self.plan,
+        }
+
+
+class DecisionCache:
+    """sha256(credential) -> (deadline, identity or None for a denial); bounded, oldest evicted first."""
+
+    def __init__(self, ttl_seconds: float, *, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic):
+        self.ttl = ttl_seconds
+        self._max = max_entries
+        self._clock = clock
+        self._entries: OrderedDict[str, tuple[float, Identity | None]] = OrderedDict()
+
+    def get(self, key: str) -> tuple[bool, Identity | None]:
+        entry = self._entries.get(key)
+        if entry is None:
+            return False, None
+        if entry[0] <= self._clock():
+            del self._entries[key]
+            return False, None
+        return True, entry[1]
+
+    def put(self, key: str, identity: Identity | None, ttl: float | None = None) -> None:
+        lifetime = min(self.ttl, ttl) if ttl is not None else self.ttl
+        if lifetime <= 0:
+            return
+        self._entries[key] = (self._clock() + lifetime, identity)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def wildcard_resource(method_arn: str) -> str:
+    """arn:aws:execute-api:<region>:<acct>:<apiId>/<stage>/*/* so a cached policy allows every route."""
+    arn, _, path = method_arn.partition("/")
+    stage = path.split("/", 1)[0]
+    parts = arn.split(":")
+    if len(parts) != 6 or parts[:3] != ["arn", "aws", "execute-api"] or not stage:
+        raise Unauthorized("malformed method ARN")
+    return f"{arn}/{stage}/*/*"
+
+
+def _credential(event: dict[str, Any]) -> tuple[str, str]:
+    """("api_key" | "bearer", value) from the headers, case-insensitively; Unauthorized when absent."""
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items() if isinstance(v, str)}
+    api_key = headers.get("x-api-key", "").strip()
+    if api_key:
+        return "api_key", api_key
+    authorization = headers.get("authorization", "").strip()
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "bearer", token.strip()
+    raise Unauthorized("missing credentials")
+
+
+class Authorizer:
+    def __init__(
+        self,
+        public_key_for: Callable[[str], str | None],
+        *,
+        cache: DecisionCache,
+        tenants: TenantRepository | None = None,
+        users: UserRepository | None = None,
+        api_keys: ApiKeyRepository | None = None,
+        last_used_interval: int = 60,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.public_key_for = public_key_for
+        self.cache = cache
+        self.tenants = tenants or TenantRepository()
+        self.users = users or UserRepository()
+        self.api_keys = api_keys or ApiKeyRepository()
+        self.last_used_interval = last_used_interval
+        self.clock = clock
+
+    def authorize(self, event: dict[str, Any]) -> dict[str, Any]:
+        """The authorizer response; raises Unauthorized (the handler turns it into API Gateway's 401)."""
+        resource = wildcard_resource(str(event.get("methodArn", "")))
+        kind, credential = _credential(event)
+        if len(credential) > _MAX_CREDENTIAL_LENGTH:
+            raise Unauthorized("malformed credentials")
+        cache_key = hashlib.sha256(f"{kind}:{credential}".encode()).hexdigest()
+        hit, identity = self.cache.get(cache_key)
+        if not hit:
+            identity, ttl = self._resolve(kind, credential)
+            self.cache.put(cache_key, identity, ttl)
+        if identity is None:
+            raise Unauthorized("invalid credentials")
+        return {
+            "principalId": identity.principal_id,
+            "policyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": resource}],
+            },
+            "context": identity.context(),
+            "usageIdentifierKey": identity.usage_key,
+        }
+
+    def _resolve(self, kind: str, credential: str) -> tuple[Identity | None, float | None]:
+        """(identity or None, cache lifetime cap). Storage errors propagate: they are no denial to cache."""
+        if kind == "api_key":
+            return self._from_api_key(credential), None
+        try:
+            claims = decode_access_token(credential, self.public_key_for, now=self.clock())
+        except InvalidToken:
+            return None, None
+        user = self.users.get(claims.tenant_id, claims.user_id)
+        tenant = self.tenants.get(claims.tenant_id)
+        if user is None or tenant is None:
+            return None, None
+        identity = Identity(claims.tenant_id, user.user_id, "user", user.role, tenant.plan, tenant.usage_key_value)
+        # Never cache an allow past the token's own expiry.
+        return identity, claims.expires_at - self.clock()
+
+    def _from_api_key(self, key: str) -> Identity | None:
+        if not looks_like_api_key(key):
+            return None
+        item = self.api_keys.find_by_hash(api_key_hash(key))
+        if item is None or item.revoked:
+            return None
+        tenant = self.tenants.get(item.tenant_id)
+        if tenant is None:
+            return None
+        self.api_keys.touch_last_used(
+            item.tenant_id, item.key_id, now=int(self.clock()), min_interval=self.last_used_interval
+        )
+        return Identity(item.tenant_id, item.key_id, "api_key", item.role, tenant.plan, tenant.usage_key_value)

@@ -1,0 +1,310 @@
+"""Access tokens (EdDSA JWT with kid, 15 minutes), their keys in Secrets Manager, refresh token text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from radar.errors import DependencyUnavailable, Unauthorized
+from radar.observability import logger
+
+__all__ = [
+    "ACCESS_TOKEN_TTL_SECONDS",
+    "AUDIENCE",
+    "ISSUER",
+    "REFRESH_TOKEN_TTL_SECONDS",
+    "AccessClaims",
+    "InvalidToken",
+    "PublicKeySource",
+    "SigningKey",
+    "SigningKeyStore",
+    "decode_access_token",
+    "generate_signing_key",
+    "issue_access_token",
+    "new_refresh_token",
+    "refresh_token_hash",
+    "refresh_token_tenant",
+    "token_kid",
+]
+
+ACCESS_TOKEN_TTL_SECONDS = 15 * 60
+REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600
+ISSUER = "cnpj-radar"
+AUDIENCE = "cnpj-radar-api"
+ALGORITHM = "EdDSA"
+_LEEWAY_SECONDS = 10
+_REFRESH_PREFIX = "rt"
+
+
+class InvalidToken(Unauthorized):
+    """Any token problem; the message never says which part was wrong."""
+
+    def __init__(self, message: str = "invalid or expired credentials") -> None:
+        super().__init__(message)
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    kid: str
+    private_pem: str
+
+    def public_pem(self) -> str:
+        from cryptography.hazmat.primitives import serialization
+
+        private = serialization.load_pem_private_key(self.private_pem.encode(), password=None)
+        return (
+            private.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
+
+    @classmethod
+    def from_secret(cls, raw: str | None) -> SigningKey | None:
+        """The key in a signing secret, or None when the secret holds a placeholder or anything unusable."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        try:
+            data = json.loads(raw or "")
+            kid, pem = str(data["kid"]), str(data["private_pem"])
+            key = serialization.load_pem_private_key(pem.encode(), password=None)
+        except (ValueError, TypeError, KeyError):
+            return None
+        if not kid or not isinstance(key, Ed25519PrivateKey):
+            return None
+        return cls(kid=kid, private_pem=pem)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: str
+    tenant_id: str
+    role: str
+    expires_at: int
+    token_id: str
+
+
+def generate_signing_key() -> SigningKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = Ed25519PrivateKey.generate()
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    kid = datetime.now(UTC).strftime("%Y%m%d") + "-" + secrets.token_hex(4)
+    return SigningKey(kid=kid, private_pem=pem)
+
+
+def issue_access_token(
+    key: SigningKey, *, tenant_id: str, user_id: str, role: str, now: float | None = None
+) -> tuple[str, int]:
+    """A signed access token and its lifetime in seconds."""
+    import jwt
+
+    issued = int(now if now is not None else time.time())
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": user_id,
+        "tid": tenant_id,
+        "role": role,
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + ACCESS_TOKEN_TTL_SECONDS,
+        "jti": secrets.token_hex(8),
+    }
+    token = jwt.encode(claims, key.private_pem, algorithm=ALGORITHM, headers={"kid": key.kid})
+    return token, ACCESS_TOKEN_TTL_SECONDS
+
+
+def token_kid(token: str) -> str:
+    """The kid of a well-formed EdDSA header; anything else (alg none, HS256, garbage) is InvalidToken."""
+    import jwt
+
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise InvalidToken() from exc
+    kid = header.get("kid")
+    if header.get("alg") != ALGORITHM or not isinstance(kid, str) or not kid:
+        raise InvalidToken()
+    return kid
+
+
+def decode_access_token(
+    token: str, public_key_for: Callable[[str], str | None], *, now: float | None = None
+) -> AccessClaims:
+    """Verify signature, algorithm, issuer, audience and lifetime; InvalidToken on any failure."""
+    import jwt
+
+    kid = token_kid(token)
+    public_pem = public_key_for(kid)
+    if public_pem is None:
+        raise InvalidToken()
+    options: Any = {"require": ["exp", "iat", "sub", "tid", "role", "iss", "aud"]}
+    try:
+        if now is not None:
+            # PyJWT reads the clock itself; checking `exp` here keeps tests free of real time.
+            options.update(verify_exp=False, verify_iat=False, verify_nbf=False)
+        claims = jwt.decode(
+            token,
+            public_pem,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            leeway=_LEEWAY_SECONDS,
+            options=options,
+        )
+    except (jwt.PyJWTError, ValueError) as exc:
+        raise InvalidToken() from exc
+    if now is not None and int(claims["exp"]) + _LEEWAY_SECONDS <= now:
+        raise InvalidToken()
+    if not all(isinstance(claims.get(k), str) and claims[k] for k in ("sub", "tid", "role")):
+        raise InvalidToken()
+    return AccessClaims(
+        user_id=claims["sub"],
+        tenant_id=claims["tid"],
+        role=claims["role"],
+        expires_at=int(claims["exp"]),
+        token_id=str(claims.get("jti", "")),
+    )
+
+
+def new_refresh_token(tenant_id: str) -> str:
+    """Opaque refresh token `rt.<tid>.<random>`: the tenant part lets the store derive the partition key."""
+    return f"{_REFRESH_PREFIX}.{tenant_id}.{secrets.token_urlsafe(32)}"
+
+
+def refresh_token_tenant(token: str) -> str:
+    parts = token.split(".")
+    if len(parts) != 3 or parts[0] != _REFRESH_PREFIX or not parts[1] or len(parts[2]) < 32:
+        raise InvalidToken()
+    return parts[1]
+
+
+def refresh_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _public_keys_from_secret(raw: Any) -> dict[str, str]:
+    """kid -> PEM from `{"keys":[{"kid","public_pem"}]}`; tolerant of placeholders (no keys)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    keys = raw.get("keys") if isinstance(raw, dict) else None
+    if not isinstance(keys, list):
+        return {}
+    return {
+        str(k["kid"]): str(k["public_pem"])
+        for k in keys
+        if isinstance(k, dict) and k.get("kid") and k.get("public_pem")
+    }
+
+
+class SigningKeyStore:
+    """The auth function's signing key: read from Secrets Manager, generated and published on first use."""
+
+    def __init__(self, signing_secret_arn: str, public_keys_secret_arn: str, *, max_age: float = 300) -> None:
+        self._signing_arn = signing_secret_arn
+        self._public_arn = public_keys_secret_arn
+        self._max_age = max_age
+        self._cached: tuple[float, SigningKey] | None = None
+        self._client: Any = None
+
+    def _sm(self) -> Any:
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("secretsmanager")
+        return self._client
+
+    def _read(self, arn: str) -> str | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return str(self._sm().get_secret_value(SecretId=arn).get("SecretString") or "")
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                return None
+            raise DependencyUnavailable("the signing key store is unavailable") from exc
+        except BotoCoreError as exc:
+            raise DependencyUnavailable("the signing key store is unavailable") from exc
+
+    def _write(self, arn: str, value: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self._sm().put_secret_value(SecretId=arn, SecretString=value)
+        except (BotoCoreError, ClientError) as exc:
+            raise DependencyUnavailable("the signing key store is unavailable") from exc
+
+    def current(self) -> SigningKey:
+        now = time.monotonic()
+        if self._cached and now - self._cached[0] < self._max_age:
+            return self._cached[1]
+        key = SigningKey.from_secret(self._read(self._signing_arn))
+        if key is None:
+            key = self._bootstrap()
+        self._publish(key)
+        self._cached = (now, key)
+        return key
+
+    def _bootstrap(self) -> SigningKey:
+        # Publish the public half first, so no token is ever signed with an unverifiable key.
+        fresh = generate_signing_key()
+        self._publish(fresh)
+        self._write(self._signing_arn, json.dumps({"kid": fresh.kid, "private_pem": fresh.private_pem}))
+        logger.info("generated a new token signing key", extra={"kid": fresh.kid})
+        # Two cold starts may race; both converge on whichever private key was written last.
+        return SigningKey.from_secret(self._read(self._signing_arn)) or fresh
+
+    def _publish(self, key: SigningKey) -> None:
+        """Make sure the key's public half is in the public keys secret (read-merge-write, re-checked)."""
+        for _ in range(3):
+            published = _public_keys_from_secret(self._read(self._public_arn))
+            if key.kid in published:
+                return
+            published[key.kid] = key.public_pem()
+            body = {"keys": [{"kid": kid, "public_pem": pem} for kid, pem in published.items()]}
+            self._write(self._public_arn, json.dumps(body))
+        logger.warning("public key publication did not converge", extra={"kid": key.kid})
+
+
+class PublicKeySource:
+    """The authorizer's public keys: Powertools-cached for 5 minutes, refreshed once on an unknown kid."""
+
+    def __init__(self, public_keys_secret_arn: str, *, max_age: int = 300, min_refresh_interval: float = 5.0) -> None:
+        self._arn = public_keys_secret_arn
+        self._max_age = max_age
+        self._min_refresh_interval = min_refresh_interval
+        self._last_forced = -min_refresh_interval
+
+    def _keys(self, force: bool) -> Mapping[str, str]:
+        from aws_lambda_powertools.utilities import parameters
+
+        try:
+            raw = parameters.get_secret(self._arn, max_age=self._max_age, force_fetch=force)
+        except Exception as exc:  # Powertools wraps SDK errors in its own GetParameterError
+            raise DependencyUnavailable("the public key store is unavailable") from exc
+        return _public_keys_from_secret(raw)
+
+    def __call__(self, kid: str) -> str | None:
+        keys = self._keys(force=False)
+        if kid in keys:
+            return keys[kid]
+        # An unknown kid usually means a key rotated in since the cache filled; refresh once, but not on every
+        # request carrying a made-up kid.
+        now = time.monotonic()
+        if now - self._last_forced < self._min_refresh_interval:
+            return None
+        self._last_forced = now
+        return self._keys(force=True).get(kid)
