@@ -92,6 +92,21 @@ def _function_in(template: Template, node: Any) -> str | None:
     return None
 
 
+def _integration_function(template: Template, uri: Any) -> str | None:
+    """The function an integration URI invokes: a GetAtt on it, or its ARN spelled out with the function's name."""
+    found = _function_in(template, uri)
+    if found:
+        return found
+    resolved = template.try_resolve(uri)
+    match = re.search(r":function:([^/:]+)", str(resolved or ""))
+    if not match:
+        return None
+    for logical_id, _ in template.of_type("AWS::Lambda::Function"):
+        if template.refs.get(logical_id) == match.group(1):
+            return logical_id
+    return None
+
+
 def _resource_path(template: Template, node: Any, api_logical_id: str) -> str:
     if isinstance(node, dict) and "Fn::GetAtt" in node:
         return "/"  # the API's RootResourceId
@@ -131,7 +146,7 @@ def load_api_spec(template: Template) -> ApiSpec | None:
         spec.authorizers[logical_id] = AuthorizerSpec(
             logical_id=logical_id,
             kind=auth_props.get("Type", "TOKEN"),
-            function_logical_id=_function_in(template, auth_props.get("AuthorizerUri")) or "",
+            function_logical_id=_integration_function(template, auth_props.get("AuthorizerUri")) or "",
             identity_sources=sources,
             ttl_seconds=int(auth_props.get("AuthorizerResultTtlInSeconds", 300)),
         )
@@ -146,7 +161,7 @@ def load_api_spec(template: Template) -> ApiSpec | None:
             authorizer=authorizer.get("Ref") if isinstance(authorizer, dict) else None,
             api_key_required=bool(method_props.get("ApiKeyRequired", False)),
             integration_type=integration.get("Type", "MOCK"),
-            function_logical_id=_function_in(template, integration.get("Uri")),
+            function_logical_id=_integration_function(template, integration.get("Uri")),
             mock_response=(integration.get("IntegrationResponses") or [None])[0],
         )
         spec.methods[(method.resource_path, method.http_method)] = method

@@ -34,19 +34,7 @@ class LambdaContext:
         return max(0, int((self._deadline - time.time()) * 1000))
 
 
-def _set_parent_death_signal() -> None:
-    # A worker must not outlive the local cloud, even if the parent is killed with SIGKILL.
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def main() -> None:
-    _set_parent_death_signal()
     results = os.fdopen(int(os.environ["_RADAR_RESULT_FD"]), "w", buffering=1)
     for path in reversed(json.loads(os.environ["_RADAR_SYS_PATH"])):
         sys.path.insert(0, path)
@@ -62,6 +50,8 @@ def main() -> None:
         return
     results.write(json.dumps({"type": "ready", "init_ms": (time.perf_counter() - started) * 1000}) + "\n")
 
+    # The loop ends when the local cloud closes stdin or dies, so a worker never outlives it. (PR_SET_PDEATHSIG is
+    # no use here: it fires when the *thread* that spawned the worker exits, and gateway request threads are short.)
     for line in sys.stdin:
         request: dict[str, Any] = json.loads(line)
         os.environ["_X_AMZN_TRACE_ID"] = request.get("trace_id", "")
