@@ -84,8 +84,16 @@ def build_resolver() -> APIGatewayRestResolver:
 
     def _headers_and_size(app: APIGatewayRestResolver, next_middleware: Any) -> Response:
         body = app.current_event.body or ""
+        content_type = (app.current_event.headers or {}).get("content-type") or ""
         if len(body.encode("utf-8", "ignore")) > MAX_BODY_BYTES:
             response = error_response(413, "payload_too_large", f"the body exceeds {MAX_BODY_BYTES} bytes")
+        elif body and content_type and "json" not in content_type.lower():
+            response = error_response(
+                415,
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+                [{"field": "Content-Type", "reason": "unsupported_media_type", "message": content_type}],
+            )
         else:
             response = next_middleware(app)
         for name, value in SECURITY_HEADERS.items():
