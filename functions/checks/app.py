@@ -196,6 +196,9 @@ def get_audit(
 ) -> dict[str, Any]:
     ctx = tenant(app)
     ctx.require("admin")
+    from radar.checks.wiring import bind_audit_table
+
+    bind_audit_table(ENV.main_table)
     items, next_cursor = query_events(ctx.tenant_id, start=start, end=end, action=action, limit=limit, cursor=cursor)
     return {"items": items, "next_cursor": next_cursor}
 

@@ -17,6 +17,7 @@ from radar.targets.service import TargetService
 from radar.usage import UsageMeter
 
 __all__ = [
+    "bind_audit_table",
     "build_batch_service",
     "build_check_service",
     "build_target_service",
@@ -25,15 +26,25 @@ __all__ = [
 ]
 
 
+def bind_audit_table(table_name: str) -> None:
+    """radar.audit writes through the tenancy models: point them at this function's main table too."""
+    from radar.tenancy.models import bind_main_table
+
+    bind_main_table(table_name)
+
+
 def build_target_service(env: TargetsEnv) -> TargetService:
+    bind_audit_table(env.main_table)
     return TargetService(TargetRepository(env.main_table), CheckRepository(env.main_table))
 
 
 def build_usage_meter(env: ChecksEnv) -> UsageMeter:
+    bind_audit_table(env.main_table)
     return UsageMeter(env.main_table)
 
 
 def build_check_service(env: ChecksEnv, connector_factory: ConnectorFactory) -> CheckService:
+    bind_audit_table(env.main_table)
     return CheckService(
         checks=CheckRepository(env.main_table),
         batches=BatchRepository(env.main_table),
@@ -46,6 +57,7 @@ def build_check_service(env: ChecksEnv, connector_factory: ConnectorFactory) -> 
 
 
 def build_batch_service(env: ChecksEnv) -> BatchService:
+    bind_audit_table(env.main_table)
     return BatchService(
         checks=CheckRepository(env.main_table),
         batches=BatchRepository(env.main_table),

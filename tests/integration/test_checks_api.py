@@ -1,0 +1,435 @@
+"""Checks function against the moto server: sync and async checks, idempotency, reports and diffs, batches,
+metering, retention, usage, audit and health."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from unittest import mock
+
+import pytest
+from radar.cnpj import Cnpj, format_cnpj
+from radar.connector import CnpjNotFound, LookupResult, ProviderAttempt, ProvidersUnavailable
+from radar.report import Partner, Report
+
+from tests.support.aws import AwsResources
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "events" / "checks" / "get_usage.json"
+ACME = "19131243000197"
+OTHER = "33683111000280"
+
+
+def load_function(name: str, module_name: str, env: dict[str, str] | None = None) -> ModuleType:
+    """Import functions/<name>/app.py under a unique name, with `env` in place while its cold start runs."""
+    spec = importlib.util.spec_from_file_location(module_name, ROOT / "functions" / name / "app.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    with mock.patch.dict(os.environ, env or {}):
+        spec.loader.exec_module(module)
+    return module
+
+
+def make_queues(prefix: str, *, max_receive_count: int) -> dict[str, str]:
+    """A checks queue and DLQ of the test's own (the session's queue is shared with other tests)."""
+    import boto3
+
+    sqs = boto3.client("sqs")
+    dlq_url = sqs.create_queue(QueueName=f"{prefix}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    url = sqs.create_queue(QueueName=prefix, Attributes={
+        "VisibilityTimeout": "360",
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}),
+    })["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return {"CHECKS_QUEUE_URL": url, "CHECKS_DLQ_URL": dlq_url, "QUEUE_ARN": arn}
+
+
+def receive_all(queue_url: str, *, visibility: int = 360) -> list[dict[str, Any]]:
+    import boto3
+
+    sqs = boto3.client("sqs")
+    messages: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
+                                       VisibilityTimeout=visibility, AttributeNames=["All"]).get("Messages", []):
+        messages.extend(batch)
+    return messages
+
+
+def report(cnpj: str = ACME, *, status: str = "ATIVA", partners: tuple[tuple[str, str], ...] = ()) -> Report:
+    return Report(
+        cnpj=cnpj, cnpj_formatted=format_cnpj(cnpj), legal_name="ACME COMERCIO LTDA", status=status,  # type: ignore[arg-type]
+        partners=[Partner(name=n, document=d, kind="PF") for n, d in partners],
+        source="cnpjws", fetched_at=datetime.now(UTC),
+    )
+
+
+class FakeConnector:
+    """Stands in for radar.connector.Connector (no provider sandbox yet): scripted outcomes per CNPJ, raising the
+    connector's real exception types."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, list[Report | Exception]] = {}
+        self.calls: list[str] = []
+
+    def will(self, cnpj: str, *outcomes: Report | Exception) -> None:
+        self.outcomes[cnpj] = list(outcomes)
+
+    def lookup(self, cnpj: Cnpj, *, remaining_ms: Any = None, force_refresh: bool = False) -> LookupResult:
+        self.calls.append(cnpj.value)
+        queue = self.outcomes.get(cnpj.value) or [report(cnpj.value)]
+        outcome = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return LookupResult(report=outcome, source=outcome.source, cached=False, attempts=[])
+
+
+def rate_limited(retry_after: int = 30) -> ProvidersUnavailable:
+    return ProvidersUnavailable([
+        ProviderAttempt(provider="cnpjws", outcome="rate_limited", status=429, message="too many requests"),
+        ProviderAttempt(provider="brasilapi", outcome="rate_limited", status=429, message="too many requests"),
+        ProviderAttempt(provider="receitaws", outcome="transient", status=504, message="gateway timeout"),
+    ], retry_after)
+
+
+class Api:
+    """Calls a handler in-process with API Gateway REST proxy events shaped like events/checks/*.json."""
+
+    def __init__(self, module: ModuleType, context: Any, tenant_id: str, role: str = "analyst",
+                 plan: str = "free") -> None:
+        self.module, self.context, self.tenant_id, self.role, self.plan = module, context, tenant_id, role, plan
+        self.last_request_id = ""
+
+    def __call__(self, method: str, path: str, body: Any = None, query: dict[str, str] | None = None,
+                 role: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any, dict[str, str]]:
+        event = json.loads(TEMPLATE.read_text())
+        self.last_request_id = str(uuid.uuid4())
+        event.update(httpMethod=method, path=path, resource=path, queryStringParameters=query,
+                     multiValueQueryStringParameters={k: [v] for k, v in query.items()} if query else None,
+                     body=None if body is None else json.dumps(body))
+        event["headers"].update(headers or {})
+        event["multiValueHeaders"].update({k: [v] for k, v in (headers or {}).items()})
+        event["requestContext"].update(httpMethod=method, requestId=self.last_request_id)
+        event["requestContext"]["authorizer"].update(tenant_id=self.tenant_id, role=role or self.role, plan=self.plan)
+        response = self.module.lambda_handler(event, self.context)
+        payload = json.loads(response["body"]) if response.get("body") else None
+        merged = dict(response.get("headers") or {})
+        merged.update({k: v[-1] for k, v in (response.get("multiValueHeaders") or {}).items() if v})
+        return response["statusCode"], payload, merged
+
+    def target(self, cnpj: str = ACME) -> str:
+        from radar.targets.repository import TargetRepository
+
+        return str(TargetRepository(os.environ["MAIN_TABLE"]).create(self.tenant_id, cnpj, label=None, tags=[])
+                   .target_id)
+
+
+@pytest.fixture(scope="module")
+def queues(aws: AwsResources) -> dict[str, str]:
+    return make_queues(f"t-checks-{uuid.uuid4().hex[:8]}", max_receive_count=3)
+
+
+@pytest.fixture(scope="module")
+def checks_fn(queues: dict[str, str]) -> ModuleType:
+    return load_function("checks", "fn_checks_app_tests", {k: v for k, v in queues.items() if k != "QUEUE_ARN"})
+
+
+@pytest.fixture
+def connector(checks_fn: ModuleType, monkeypatch: pytest.MonkeyPatch) -> FakeConnector:
+    fake = FakeConnector()
+    monkeypatch.setattr(checks_fn, "get_connector", lambda: fake)
+    return fake
+
+
+@pytest.fixture
+def api(checks_fn: ModuleType, lambda_context: Any, connector: FakeConnector) -> Iterator[Api]:
+    yield Api(checks_fn, lambda_context, tenant_id=f"t-{uuid.uuid4().hex}")
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """What the shared Powertools logger writes during the test (its handler stream, swapped for a buffer)."""
+    from radar.observability import logger
+
+    buffer = io.StringIO()
+    previous = [handler.setStream(buffer) for handler in logger.handlers if hasattr(handler, "setStream")]
+    yield buffer
+    for handler, stream in zip([h for h in logger.handlers if hasattr(h, "setStream")], previous, strict=True):
+        handler.setStream(stream)
+
+
+def set_used(tenant_id: str, used: int) -> None:
+    import boto3
+
+    period = datetime.now(UTC).strftime("%Y-%m")
+    boto3.client("dynamodb").put_item(TableName=os.environ["MAIN_TABLE"], Item={
+        "pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": f"USAGE#{period}"}, "used": {"N": str(used)}})
+
+
+def test_sync_check_answers_201_with_the_report(api: Api) -> None:
+    target_id = api.target()
+    status, body, headers = api("POST", f"/targets/{target_id}/checks")
+    assert status == 201
+    assert body["status"] == "succeeded" and body["mode"] == "sync"
+    assert body["report"]["cnpj"] == ACME and body["report"]["status"] == "ATIVA"
+    assert body["source"] == "cnpjws" and body["cached"] is False
+    assert body["diff"]["baseline"] is True
+    assert body["timings"]["queued_at"] and body["timings"]["started_at"] and body["timings"]["finished_at"]
+    assert headers["Location"] == f"/checks/{body['id']}"
+    status, fetched, _ = api("GET", f"/checks/{body['id']}", role="viewer")
+    assert status == 200 and fetched["report"] == body["report"]
+
+
+def test_second_report_carries_the_diff_and_logs_no_partner_names(
+    api: Api, connector: FakeConnector, log_output: io.StringIO
+) -> None:
+    target_id = api.target()
+    connector.will(ACME,
+                   report(partners=(("MARIA SILVA", "***123456**"), ("JOAO SOUZA", "***654321**"))),
+                   report(status="BAIXADA", partners=(("MARIA SILVA", "***123456**"), ("ANA COSTA", "***111222**"))))
+    _, first, _ = api("POST", f"/targets/{target_id}/checks")
+    status, second, _ = api("POST", f"/targets/{target_id}/checks")
+    assert status == 201
+    diff = second["diff"]
+    assert diff["previous_check_id"] == first["id"]
+    assert {"field": "status", "from": "ATIVA", "to": "BAIXADA"} in diff["changes"]
+    assert [p["name"] for p in diff["partners_in"]] == ["ANA COSTA"]
+    assert [p["name"] for p in diff["partners_out"]] == ["JOAO SOUZA"]
+
+    _, history, _ = api("GET", f"/targets/{target_id}/checks", role="viewer")
+    assert [c["id"] for c in history["items"]] == [second["id"], first["id"]]
+    logs = log_output.getvalue()
+    assert "check succeeded" in logs  # the log lines were captured...
+    for secret in ("MARIA", "JOAO", "ANA COSTA", "***111222**"):
+        assert secret not in logs  # ...and carry no partner data
+
+
+def test_sync_check_with_every_provider_unavailable_is_a_503_and_a_failed_check(
+    api: Api, connector: FakeConnector
+) -> None:
+    target_id = api.target()
+    connector.will(ACME, rate_limited(45))
+    status, body, _ = api("POST", f"/targets/{target_id}/checks")
+    assert status == 503
+    assert body["error"]["code"] == "providers_unavailable"
+    details = body["error"]["details"]
+    assert [e["provider"] for e in details["errors"]] == ["cnpjws", "brasilapi", "receitaws"]
+    assert details["errors"][0]["status"] == 429 and details["retry_after_seconds"] == 45
+    _, check, _ = api("GET", f"/checks/{details['check_id']}")
+    assert check["status"] == "failed" and check["failure_reason"] == "providers_unavailable"
+    assert check["errors"][2]["outcome"] == "transient"
+
+
+def test_unknown_cnpj_is_a_finished_failed_check(api: Api, connector: FakeConnector) -> None:
+    target_id = api.target()
+    connector.will(ACME, CnpjNotFound(Cnpj(ACME), [ProviderAttempt(provider="cnpjws", outcome="not_found",
+                                                                    status=404)]))
+    status, body, _ = api("POST", f"/targets/{target_id}/checks")
+    assert status == 201
+    assert body["status"] == "failed" and body["failure_reason"] == "cnpj_not_found"
+    assert body["errors"][0]["provider"] == "cnpjws"
+
+
+def test_async_check_is_queued_with_the_contract_message(api: Api, queues: dict[str, str],
+                                                         connector: FakeConnector) -> None:
+    target_id = api.target()
+    receive_all(queues["CHECKS_QUEUE_URL"])  # start from an empty queue
+    status, body, headers = api("POST", f"/targets/{target_id}/checks", query={"async": "true"})
+    assert status == 202
+    assert headers["Location"] == f"/checks/{body['id']}"
+    assert body["status"] == "queued" and body["report"] is None
+    assert connector.calls == []
+    [message] = receive_all(queues["CHECKS_QUEUE_URL"])
+    payload = json.loads(message["Body"])
+    assert set(payload) == {"tenant_id", "check_id", "target_id", "cnpj", "correlation_id", "batch_id", "enqueued_at"}
+    assert payload["tenant_id"] == api.tenant_id and payload["check_id"] == body["id"]
+    assert payload["target_id"] == target_id and payload["cnpj"] == ACME and payload["batch_id"] is None
+    assert payload["correlation_id"] == api.last_request_id
+    _, fetched, _ = api("GET", f"/checks/{body['id']}")
+    assert fetched["status"] == "queued"
+
+
+def test_idempotency_key_returns_the_same_check_once_per_tenant(
+    api: Api, queues: dict[str, str], checks_fn: ModuleType, lambda_context: Any
+) -> None:
+    target_id = api.target()
+    receive_all(queues["CHECKS_QUEUE_URL"])
+    key = {"Idempotency-Key": "retry-me-123"}
+    first = api("POST", f"/targets/{target_id}/checks", query={"async": "true"}, headers=key)
+    again = api("POST", f"/targets/{target_id}/checks", query={"async": "true"}, headers=key)
+    assert first[0] == again[0] == 202
+    assert first[1]["id"] == again[1]["id"]
+    assert again[2]["Location"] == f"/checks/{first[1]['id']}"
+    assert len(receive_all(queues["CHECKS_QUEUE_URL"])) == 1
+    assert api("GET", "/usage")[1]["used"] == 1
+
+    # The same key for another request is refused, not replayed.
+    status, body, _ = api("POST", f"/targets/{target_id}/checks", headers=key)
+    assert status == 409 and body["error"]["code"] == "idempotency_conflict"
+
+    # Keys are scoped per tenant: another tenant's identical key runs its own check.
+    other = Api(checks_fn, lambda_context, tenant_id=f"t-{uuid.uuid4().hex}")
+    status, theirs, _ = other("POST", f"/targets/{other.target()}/checks", query={"async": "true"}, headers=key)
+    assert status == 202 and theirs["id"] != first[1]["id"]
+
+
+def test_unknown_target_is_a_404_and_costs_nothing(api: Api) -> None:
+    status, body, _ = api("POST", "/targets/tgt_nope/checks")
+    assert status == 404 and body["error"]["code"] == "target_not_found"
+    assert api("GET", "/usage")[1]["used"] == 0
+    assert api("GET", "/targets/tgt_nope/checks")[0] == 404
+    assert api("GET", "/checks/chk_nope")[0] == 404
+
+
+def test_viewer_cannot_run_checks(api: Api) -> None:
+    status, body, _ = api("POST", f"/targets/{api.target()}/checks", role="viewer")
+    assert status == 403 and body["error"]["details"]["required_role"] == "analyst"
+
+
+def test_over_the_allowance_is_a_friendly_429_before_any_work(api: Api, queues: dict[str, str],
+                                                               connector: FakeConnector) -> None:
+    target_id = api.target()
+    set_used(api.tenant_id, 100)  # the free plan's monthly_checks
+    receive_all(queues["CHECKS_QUEUE_URL"])
+    for query in (None, {"async": "true"}):
+        status, body, _ = api("POST", f"/targets/{target_id}/checks", query=query)
+        assert status == 429
+        details = body["error"]["details"]
+        assert details["limit"] == "monthly_checks" and details["used"] == 100 and details["allowance"] == 100
+        assert details["upgrade_plan"] == "pro" and details["upgrade_url"].startswith("https://")
+        assert details["resets_at"].endswith("T00:00:00Z")
+        assert "Pro" in body["error"]["message"]
+    assert connector.calls == []
+    assert receive_all(queues["CHECKS_QUEUE_URL"]) == []
+    assert api("GET", f"/targets/{target_id}/checks")[1]["items"] == []
+
+
+def test_usage_shows_period_used_remaining_and_days(api: Api) -> None:
+    target_id = api.target()
+    api("POST", f"/targets/{target_id}/checks")
+    api("POST", f"/targets/{target_id}/checks", query={"async": "true"})
+    status, usage, _ = api("GET", "/usage", role="viewer")
+    now = datetime.now(UTC)
+    assert status == 200
+    assert usage["period"] == now.strftime("%Y-%m") and usage["plan"] == "free"
+    assert (usage["used"], usage["allowance"], usage["remaining"]) == (2, 100, 98)
+    assert usage["by_day"] == {now.strftime("%Y-%m-%d"): 2}
+
+
+def test_retention_follows_the_tenant_setting_and_expired_checks_read_as_gone(api: Api) -> None:
+    import boto3
+
+    ddb = boto3.client("dynamodb")
+    ddb.put_item(TableName=os.environ["MAIN_TABLE"], Item={
+        "pk": {"S": f"TENANT#{api.tenant_id}"}, "sk": {"S": "TENANT"}, "retention_days": {"N": "7"}})
+    target_id = api.target()
+    _, kept, _ = api("POST", f"/targets/{target_id}/checks")
+    _, old, _ = api("POST", f"/targets/{target_id}/checks")
+    expires = datetime.fromisoformat(kept["expires_at"].replace("Z", "+00:00")).timestamp()
+    assert abs(expires - (time.time() + 7 * 86400)) < 120
+
+    ddb.update_item(TableName=os.environ["MAIN_TABLE"],
+                    Key={"pk": {"S": f"TENANT#{api.tenant_id}"}, "sk": {"S": f"CHECK#{old['id']}"}},
+                    UpdateExpression="SET expires_at = :past", ExpressionAttributeValues={":past": {"N": "1000"}})
+    assert api("GET", f"/checks/{old['id']}")[0] == 404
+    _, history, _ = api("GET", f"/targets/{target_id}/checks")
+    assert [c["id"] for c in history["items"]] == [kept["id"]]
+
+
+def test_plan_default_retention_without_a_tenant_setting(api: Api) -> None:
+    _, check, _ = api("POST", f"/targets/{api.target()}/checks")
+    expires = datetime.fromisoformat(check["expires_at"].replace("Z", "+00:00")).timestamp()
+    assert abs(expires - (time.time() + 30 * 86400)) < 120  # free plan: 30 days
+
+
+def test_history_pages_with_a_cursor(api: Api) -> None:
+    target_id = api.target()
+    ids = [api("POST", f"/targets/{target_id}/checks")[1]["id"] for _ in range(3)]
+    _, page1, _ = api("GET", f"/targets/{target_id}/checks", query={"limit": "2"})
+    _, page2, _ = api("GET", f"/targets/{target_id}/checks", query={"limit": "2", "cursor": page1["next_cursor"]})
+    assert [c["id"] for c in page1["items"] + page2["items"]] == ids[::-1]
+    assert api("GET", f"/targets/{target_id}/checks", query={"cursor": "bogus"})[0] == 400
+
+
+def test_batch_queues_valid_cnpjs_reuses_targets_and_reports_invalid_ones(api: Api, queues: dict[str, str]) -> None:
+    existing = api.target(OTHER)
+    receive_all(queues["CHECKS_QUEUE_URL"])
+    cnpjs = ["19.131.243/0001-97", "not a cnpj", OTHER, "19131243000197", "12ABC34501DE35"]
+    status, batch, headers = api("POST", "/checks/batch", {"cnpjs": cnpjs})
+    assert status == 202
+    assert headers["Location"] == f"/checks/batch/{batch['batch_id']}"
+    assert batch["submitted"] == 5 and batch["accepted"] == 3
+    assert [(p["index"], p["reason"]) for p in batch["invalid"]] == [(1, "wrong_length"), (3, "duplicate")]
+    refs = {c["cnpj"]: c for c in batch["checks"]}
+    assert set(refs) == {ACME, OTHER, "12ABC34501DE35"}
+    assert refs[OTHER]["target_id"] == existing
+    messages = [json.loads(m["Body"]) for m in receive_all(queues["CHECKS_QUEUE_URL"])]
+    assert sorted(m["check_id"] for m in messages) == sorted(c["check_id"] for c in batch["checks"])
+    assert {m["batch_id"] for m in messages} == {batch["batch_id"]}
+    assert api("GET", "/usage")[1]["used"] == 3  # invalid and repeated CNPJs are not counted
+
+    status, progress, _ = api("GET", f"/checks/batch/{batch['batch_id']}", role="viewer")
+    assert status == 200
+    assert progress["counts"] == {"queued": 3, "running": 0, "succeeded": 0, "failed": 0}
+    assert progress["done"] is False and progress["checks"] is None
+    _, listed, _ = api("GET", "/usage")
+    status, target_list, _ = api("GET", f"/targets/{refs[ACME]['target_id']}/checks")
+    assert status == 200 and target_list["items"][0]["batch_id"] == batch["batch_id"]
+
+
+def test_batch_takes_as_many_as_fit_in_the_allowance(api: Api, queues: dict[str, str]) -> None:
+    set_used(api.tenant_id, 98)
+    status, batch, _ = api("POST", "/checks/batch", {"cnpjs": [ACME, OTHER, "12ABC34501DE35", "27865757000102"]})
+    assert status == 202
+    assert batch["accepted"] == 2
+    assert [(p["index"], p["reason"]) for p in batch["rejected"]] == [(2, "allowance_exceeded"),
+                                                                     (3, "allowance_exceeded")]
+    assert api("GET", "/usage")[1]["used"] == 100
+    status, body, _ = api("POST", "/checks/batch", {"cnpjs": ["27865757000102"]})
+    assert status == 429 and body["error"]["details"]["limit"] == "monthly_checks"
+
+
+def test_batch_limits_and_all_invalid(api: Api) -> None:
+    assert api("POST", "/checks/batch", {"cnpjs": [ACME] * 501})[0] == 422
+    assert api("POST", "/checks/batch", {"cnpjs": []})[0] == 422
+    status, body, _ = api("POST", "/checks/batch", {"cnpjs": ["x", "00000000000001"]})
+    assert status == 422 and [d["field"] for d in body["error"]["details"]] == ["cnpjs.0", "cnpjs.1"]
+    assert api("GET", "/checks/batch/bat_nope")[0] == 404
+
+
+def test_check_requests_and_batches_are_audited_and_audit_is_admin_only(api: Api) -> None:
+    _, check, _ = api("POST", f"/targets/{api.target()}/checks")
+    _, batch, _ = api("POST", "/checks/batch", {"cnpjs": [OTHER]})
+    assert api("GET", "/audit")[0] == 403
+    status, page, _ = api("GET", "/audit", query={"start": "2000-01-01"}, role="admin")
+    assert status == 200
+    assert sorted(e["action"] for e in page["items"]) == ["batch.created", "check.requested"]
+    resources = {e["resource"] for e in page["items"]}
+    assert resources == {f"check/{check['id']}", f"batch/{batch['batch_id']}"}
+    assert api("GET", "/audit", query={"start": "2999-01-01"}, role="admin")[1]["items"] == []
+
+
+def test_health_and_readiness(checks_fn: ModuleType, lambda_context: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    public = Api(checks_fn, lambda_context, tenant_id="unused")
+    status, body, _ = public("GET", "/health")
+    assert (status, body) == (200, {"status": "ok"})
+    status, body, _ = public("GET", "/health/ready")
+    assert status == 200 and body["status"] == "ok"
+    assert set(body["checks"]) >= {"main_table", "cache_table", "idempotency_table", "checks_queue",
+                                   "provider_tokens_secret"}
+    assert set(body["checks"].values()) == {"ok"}
+
+    monkeypatch.setenv("CACHE_TABLE", "no-such-table")
+    status, body, _ = public("GET", "/health/ready")
+    assert status == 503
+    assert body["status"] == "unavailable"
+    assert body["checks"]["cache_table"] == "unavailable" and body["checks"]["main_table"] == "ok"
