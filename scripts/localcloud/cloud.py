@@ -63,7 +63,10 @@ class CloudConfig:
     out_dir: Path = Path(os.environ.get("RADAR_CDK_OUT", str(REPO / "cdk.out")))
     seed: bool = os.environ.get("RADAR_SEED", "1") != "0"
     template: Path | None = None  # run this template instead of synthesizing the CDK app (tests)
-    env_overrides: dict[str, str] = field(default_factory=dict)  # extra function env (e.g. test knobs)
+    # Extra function environment, like deploy-time parameters (e.g. provider rate limits for a load test).
+    env_overrides: dict[str, str] = field(
+        default_factory=lambda: json.loads(os.environ.get("RADAR_FUNCTION_ENV", "{}"))
+    )
 
 
 class LocalCloud:

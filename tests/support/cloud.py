@@ -1,0 +1,181 @@
+"""Run the real local cloud (`python -m scripts.localcloud up`) as a child process for end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.aws import free_port
+
+__all__ = ["RunningCloud", "Tenant", "start_cloud", "stop_cloud"]
+
+REPO = Path(__file__).resolve().parents[2]
+JSON = {"Content-Type": "application/json"}
+
+
+@dataclass
+class Tenant:
+    """A tenant signed up over HTTP, with its admin's tokens and an admin API key."""
+
+    tenant_id: str
+    email: str
+    password: str
+    access_token: str
+    refresh_token: str
+    api_key: str
+    api_url: str
+    keys: dict[str, str] = field(default_factory=dict)  # role -> API key
+
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+    def key(self, role: str = "admin") -> dict[str, str]:
+        return {"x-api-key": self.keys.get(role, self.api_key)}
+
+    def client(self, *, role: str = "admin", bearer: bool = False, timeout: float = 30.0) -> httpx.Client:
+        headers = self.bearer() if bearer else self.key(role)
+        return httpx.Client(base_url=self.api_url, headers=headers | JSON, timeout=timeout)
+
+
+@dataclass
+class RunningCloud:
+    process: subprocess.Popen[bytes]
+    state_file: Path
+    log_file: Path
+    started_at: float
+    first_health_s: float = 0.0
+    state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def api_url(self) -> str:
+        return str(self.state["api_url"])
+
+    @property
+    def sandbox_url(self) -> str:
+        return str(self.state["sandbox_url"])
+
+    @property
+    def endpoint(self) -> str:
+        return str(self.state["endpoint"])
+
+    def refresh_state(self) -> dict[str, Any]:
+        self.state = json.loads(self.state_file.read_text())
+        return self.state
+
+    def resource(self, logical_prefix: str) -> dict[str, Any]:
+        matches = [v for k, v in self.state["resources"].items() if k.startswith(logical_prefix)]
+        assert len(matches) == 1, f"{logical_prefix}: {len(matches)} matches"
+        return dict(matches[0])
+
+    def function_pids(self) -> dict[str, list[int]]:
+        return {lid: f["worker_pids"] for lid, f in self.refresh_state()["functions"].items()}
+
+    def sandbox(self, **config: Any) -> dict[str, Any]:
+        """Reconfigure the provider sandbox (latency, faults, limits); returns its config."""
+        response = httpx.post(f"{self.sandbox_url}/_sandbox/config", json=config, timeout=10)
+        response.raise_for_status()
+        return dict(response.json())
+
+    def sandbox_stats(self) -> dict[str, Any]:
+        return dict(httpx.get(f"{self.sandbox_url}/_sandbox/stats", timeout=10).json())
+
+    def signup(self, *, plan_roles: tuple[str, ...] = ("admin", "analyst", "viewer")) -> Tenant:
+        suffix = uuid.uuid4().hex[:10]
+        email, password = f"owner-{suffix}@example.com", f"Correct-Horse-{suffix}!"
+        with httpx.Client(base_url=self.api_url, timeout=30) as http:
+            response = http.post(
+                "/auth/signup", json={"tenant_name": f"Tenant {suffix}", "email": email, "password": password}
+            )
+            assert response.status_code == 201, response.text
+            body = response.json()
+            tokens = body["tokens"]
+            keys: dict[str, str] = {}
+            for role in plan_roles:
+                created = http.post(
+                    "/api-keys",
+                    json={"name": f"{role}-key", "role": role},
+                    headers={"Authorization": f"Bearer {tokens['access_token']}"},
+                )
+                assert created.status_code == 201, created.text
+                keys[role] = created.json()["key"]
+        return Tenant(
+            tenant_id=body["tenant"]["tenant_id"],
+            email=email,
+            password=password,
+            access_token=tokens["access_token"],
+            refresh_token=tokens["refresh_token"],
+            api_key=keys.get("admin", ""),
+            api_url=self.api_url,
+            keys=keys,
+        )
+
+
+def start_cloud(directory: Path, *, providers: str = "sandbox", extra_env: dict[str, str] | None = None,
+                timeout: float = 240.0) -> RunningCloud:
+    directory.mkdir(parents=True, exist_ok=True)
+    state_file = directory / "state.json"
+    log_file = directory / "localcloud.log"
+    env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
+    env.update(
+        {
+            "RADAR_PORT": str(free_port()),
+            "RADAR_OPS_PORT": str(free_port()),
+            "RADAR_MOTO_PORT": str(free_port()),
+            "RADAR_SANDBOX_PORT": str(free_port()),
+            "RADAR_PROVIDERS": providers,
+            "RADAR_SEED": "0",
+            "RADAR_STATE_FILE": str(state_file),
+            **(extra_env or {}),
+        }
+    )
+    started = time.perf_counter()
+    with open(log_file, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scripts.localcloud", "up"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    cloud = RunningCloud(process=process, state_file=state_file, log_file=log_file, started_at=started)
+    deadline = time.time() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"local cloud exited early:\n{log_file.read_text()[-4000:]}")
+        if state_file.exists():
+            cloud.refresh_state()
+            try:
+                if httpx.get(f"{cloud.api_url}/health", timeout=10).status_code == 200:
+                    cloud.first_health_s = time.perf_counter() - started
+                    break
+            except httpx.HTTPError:
+                pass
+        if time.time() > deadline:
+            process.kill()
+            raise RuntimeError(f"local cloud not ready in {timeout} s:\n{log_file.read_text()[-4000:]}")
+        time.sleep(0.2)
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": cloud.endpoint,
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+        }
+    )
+    return cloud
+
+
+def stop_cloud(cloud: RunningCloud, timeout: float = 30.0) -> None:
+    if cloud.process.poll() is None:
+        cloud.process.send_signal(signal.SIGINT)
+        try:
+            cloud.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            cloud.process.kill()
+            cloud.process.wait()
