@@ -381,7 +381,6 @@ def test_batch_queues_valid_cnpjs_reuses_targets_and_reports_invalid_ones(api: A
     assert status == 200
     assert progress["counts"] == {"queued": 3, "running": 0, "succeeded": 0, "failed": 0}
     assert progress["done"] is False and progress["checks"] is None
-    _, listed, _ = api("GET", "/usage")
     status, target_list, _ = api("GET", f"/targets/{refs[ACME]['target_id']}/checks")
     assert status == 200 and target_list["items"][0]["batch_id"] == batch["batch_id"]
 

@@ -22,15 +22,27 @@ def test_split_cnpjs_reports_invalid_and_repeated_entries_by_index() -> None:
     valid, problems = split_cnpjs(["19.131.243/0001-97", "123", "19131243000197", "12abc34501de35", "11222333000182"])
     assert valid == [(0, "19131243000197"), (3, "12ABC34501DE35")]
     assert [(p["index"], p["reason"]) for p in problems] == [
-        (1, "wrong_length"), (2, "duplicate"), (4, "wrong_check_digits")
+        (1, "wrong_length"),
+        (2, "duplicate"),
+        (4, "wrong_check_digits"),
     ]
 
 
 def test_check_out_formats_cnpj_timings_and_retention() -> None:
     check = CheckModel(
-        "TENANT#t", "CHECK#c", check_id="c", tenant_id="t", target_id="tg", cnpj="12ABC34501DE35", mode="sync",
-        status="succeeded", created_at="2026-11-01T00:00:00.000Z", queued_at="2026-11-01T00:00:00.000Z",
-        started_at="2026-11-01T00:00:00.000Z", finished_at="2026-11-01T00:00:01.250Z", expires_at=1_800_000_000,
+        "TENANT#t",
+        "CHECK#c",
+        check_id="c",
+        tenant_id="t",
+        target_id="tg",
+        cnpj="12ABC34501DE35",
+        mode="sync",
+        status="succeeded",
+        created_at="2026-11-01T00:00:00.000Z",
+        queued_at="2026-11-01T00:00:00.000Z",
+        started_at="2026-11-01T00:00:00.000Z",
+        finished_at="2026-11-01T00:00:01.250Z",
+        expires_at=1_800_000_000,
         retry_at="2026-11-01T00:05:00.000Z",
     )
     out = check_out(check)
@@ -43,8 +55,13 @@ def test_check_out_formats_cnpj_timings_and_retention() -> None:
 def test_attempt_errors_accepts_models_dicts_and_objects() -> None:
     model = ProviderAttempt(provider="cnpjws", outcome="rate_limited", status=429, message="slow down")
     errors = attempt_errors([model, {"provider": "brasilapi", "outcome": "transient", "status": 504}])
-    assert errors[0] == {"provider": "cnpjws", "outcome": "rate_limited", "status": 429, "message": "slow down",
-                         "duration_ms": 0.0}
+    assert errors[0] == {
+        "provider": "cnpjws",
+        "outcome": "rate_limited",
+        "status": 429,
+        "message": "slow down",
+        "duration_ms": 0.0,
+    }
     assert errors[1]["provider"] == "brasilapi" and errors[1]["message"] is None
     assert attempt_errors(None) == []
 

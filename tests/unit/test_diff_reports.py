@@ -52,10 +52,12 @@ def test_volatile_fields_and_list_order_do_not_count_as_changes() -> None:
 
 
 def test_partners_in_and_out_by_name_and_document() -> None:
-    current = _report(partners=[
-        {"name": "MARIA SILVA", "document": "***123456**", "role": "Administradora"},  # same person, new role
-        {"name": "ANA COSTA", "document": "***111222**", "role": "Sócia"},
-    ])
+    current = _report(
+        partners=[
+            {"name": "MARIA SILVA", "document": "***123456**", "role": "Administradora"},  # same person, new role
+            {"name": "ANA COSTA", "document": "***111222**", "role": "Sócia"},
+        ]
+    )
     diff = diff_reports(_report(), current)
     assert [p["name"] for p in diff["partners_in"]] == ["ANA COSTA"]
     assert [p["name"] for p in diff["partners_out"]] == ["JOAO SOUZA"]
@@ -64,10 +66,12 @@ def test_partners_in_and_out_by_name_and_document() -> None:
 
 
 def test_same_name_with_another_document_is_another_partner() -> None:
-    current = _report(partners=[
-        {"name": "MARIA SILVA", "document": "***999999**"},
-        {"name": "JOAO SOUZA", "document": "***654321**"},
-    ])
+    current = _report(
+        partners=[
+            {"name": "MARIA SILVA", "document": "***999999**"},
+            {"name": "JOAO SOUZA", "document": "***654321**"},
+        ]
+    )
     diff = diff_reports(_report(), current)
     assert [p["document"] for p in diff["partners_in"]] == ["***999999**"]
     assert [p["document"] for p in diff["partners_out"]] == ["***123456**"]
