@@ -1,0 +1,123 @@
+"""Sandbox settings: latency, fault injection and rate limits, from flags, the environment or POST /_sandbox/config."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+__all__ = ["DEFAULT_LIMITS_PER_MIN", "FAULT_KINDS", "SandboxConfig"]
+
+FAULT_KINDS = ("5xx", "timeout", "html", "truncated", "429")
+# Real public limits: cnpj.ws 3/min per IP, ReceitaWS 3/min; BrasilAPI has none documented (generous default).
+DEFAULT_LIMITS_PER_MIN = {"cnpjws": 3.0, "brasilapi": 60.0, "receitaws": 3.0}
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    latency_ms: float = 0.0
+    latency_jitter_ms: float = 0.0
+    fault_rate: float = 0.0
+    faults: tuple[str, ...] = FAULT_KINDS
+    # Per-provider override of fault_rate, e.g. {"brasilapi": 1.0} for "BrasilAPI is down".
+    fault_rate_by_provider: dict[str, float] = field(default_factory=dict)
+    rate_limits: bool = True
+    limits_per_min: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LIMITS_PER_MIN))
+    timeout_seconds: float = 10.0  # a "timeout" fault sleeps this long, past a client's read timeout
+    seed: int | None = None
+
+    def updated(self, changes: Mapping[str, Any]) -> SandboxConfig:
+        """A copy with `changes` applied (partial; the two maps are merged); raises ValueError on bad input."""
+        unknown = set(changes) - set(asdict(self))
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        values: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key in ("latency_ms", "latency_jitter_ms", "timeout_seconds"):
+                values[key] = _number(key, value, minimum=0.0)
+            elif key == "fault_rate":
+                values[key] = _rate(key, value)
+            elif key == "faults":
+                values[key] = _faults(value)
+            elif key == "fault_rate_by_provider":
+                values[key] = {**self.fault_rate_by_provider, **{p: _rate(p, r) for p, r in _map(key, value)}}
+            elif key == "limits_per_min":
+                values[key] = {**self.limits_per_min, **{p: _number(p, n, 1.0) for p, n in _map(key, value)}}
+            elif key == "rate_limits":
+                values[key] = _flag(value)
+            elif key == "seed":
+                values[key] = None if value is None else int(value)
+        return replace(self, **values)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["faults"] = list(self.faults)
+        return data
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SandboxConfig:
+        env = os.environ if environ is None else environ
+        changes: dict[str, Any] = {}
+        names = {
+            "RADAR_SANDBOX_LATENCY_MS": "latency_ms",
+            "RADAR_SANDBOX_LATENCY_JITTER_MS": "latency_jitter_ms",
+            "RADAR_SANDBOX_FAULT_RATE": "fault_rate",
+            "RADAR_SANDBOX_FAULTS": "faults",
+            "RADAR_SANDBOX_RATE_LIMITS": "rate_limits",
+            "RADAR_SANDBOX_TIMEOUT_SECONDS": "timeout_seconds",
+            "RADAR_SANDBOX_SEED": "seed",
+        }
+        for var, key in names.items():
+            if env.get(var, "") != "":
+                changes[key] = env[var]
+        limits = {
+            p: env[f"RADAR_SANDBOX_LIMIT_{p.upper()}_PER_MIN"]
+            for p in DEFAULT_LIMITS_PER_MIN
+            if env.get(f"RADAR_SANDBOX_LIMIT_{p.upper()}_PER_MIN")
+        }
+        if limits:
+            changes["limits_per_min"] = limits
+        return cls().updated(changes)
+
+
+def _number(key: str, value: Any, minimum: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key} must be a number") from None
+    if number < minimum:
+        raise ValueError(f"{key} must be >= {minimum}")
+    return number
+
+
+def _rate(key: str, value: Any) -> float:
+    rate = _number(key, value, 0.0)
+    if rate > 1:
+        raise ValueError(f"{key} must be between 0 and 1")
+    return rate
+
+
+def _faults(value: Any) -> tuple[str, ...]:
+    kinds = [k.strip() for k in value.split(",") if k.strip()] if isinstance(value, str) else list(value)
+    bad = [k for k in kinds if k not in FAULT_KINDS]
+    if bad:
+        raise ValueError(f"unknown faults {bad}; known: {list(FAULT_KINDS)}")
+    return tuple(kinds)
+
+
+def _map(key: str, value: Any) -> list[tuple[str, Any]]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{key} must be an object")
+    return [(str(k), v) for k, v in value.items()]
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("on", "true", "1", "yes"):
+        return True
+    if text in ("off", "false", "0", "no"):
+        return False
+    raise ValueError("rate_limits must be on/off or a boolean")

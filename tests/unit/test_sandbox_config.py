@@ -1,0 +1,60 @@
+"""Sandbox settings: partial updates, validation, environment, and the sliding-window limiter's semantics."""
+
+from __future__ import annotations
+
+import pytest
+
+from scripts.sandbox.config import SandboxConfig
+from scripts.sandbox.limits import SlidingWindowLimiter
+
+
+def test_defaults_are_the_real_public_limits() -> None:
+    config = SandboxConfig()
+    assert config.limits_per_min == {"cnpjws": 3.0, "brasilapi": 60.0, "receitaws": 3.0}
+    assert config.rate_limits is True and config.fault_rate == 0.0 and config.timeout_seconds == 10.0
+
+
+def test_partial_updates_merge_maps() -> None:
+    config = SandboxConfig().updated({"fault_rate": 0.3, "limits_per_min": {"brasilapi": 10}})
+    assert config.fault_rate == 0.3
+    assert config.limits_per_min == {"cnpjws": 3.0, "brasilapi": 10.0, "receitaws": 3.0}
+    assert config.updated({"faults": "5xx,html"}).faults == ("5xx", "html")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"fault_rate": 1.5}, {"faults": ["meteor"]}, {"latency_ms": -1}, {"rate_limits": "maybe"}, {"nope": 1}],
+)
+def test_bad_settings_are_refused(changes: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        SandboxConfig().updated(changes)
+
+
+def test_environment() -> None:
+    config = SandboxConfig.from_env(
+        {
+            "RADAR_SANDBOX_LATENCY_MS": "25",
+            "RADAR_SANDBOX_FAULT_RATE": "0.1",
+            "RADAR_SANDBOX_RATE_LIMITS": "off",
+            "RADAR_SANDBOX_LIMIT_BRASILAPI_PER_MIN": "30",
+        }
+    )
+    assert (config.latency_ms, config.fault_rate, config.rate_limits) == (25.0, 0.1, False)
+    assert config.limits_per_min["brasilapi"] == 30.0
+
+
+def test_window_admits_n_per_sixty_seconds_sliding() -> None:
+    limiter = SlidingWindowLimiter(60.0)
+    assert [limiter.try_admit("k", 3, t) for t in (0.0, 10.0, 20.0, 30.0)] == [True, True, True, False]
+    assert limiter.retry_after("k", 30.0) == pytest.approx(30.0)
+    assert limiter.try_admit("k", 3, 59.9) is False
+    assert limiter.try_admit("k", 3, 60.0) is True  # the request at t=0 has left (t - 60, t]
+    assert limiter.try_admit("other", 3, 60.0) is True
+
+
+def test_refused_requests_do_not_extend_the_lockout() -> None:
+    limiter = SlidingWindowLimiter(60.0)
+    for t in (0.0, 1.0, 2.0):
+        limiter.try_admit("k", 3, t)
+    assert not any(limiter.try_admit("k", 3, t) for t in (10.0, 20.0, 59.0))
+    assert limiter.try_admit("k", 3, 60.5) is True
