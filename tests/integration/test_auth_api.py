@@ -118,6 +118,29 @@ def usage_plan_key_ids(plan_id: str) -> set[str]:
     return {k["id"] for k in boto3.client("apigateway").get_usage_plan_keys(usagePlanId=plan_id)["items"]}
 
 
+@pytest.fixture(autouse=True, scope="module")
+def cheap_argon2() -> Any:
+    """A cheap argon2id profile for tests (production uses the RFC 9106 low-memory profile)."""
+    yield from use_cheap_argon2()
+
+
+def use_cheap_argon2() -> Any:
+    import os
+
+    from radar.auth import passwords
+
+    saved = {k: os.environ.get(k) for k in ("ARGON2_TIME_COST", "ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM")}
+    os.environ.update(ARGON2_TIME_COST="1", ARGON2_MEMORY_KIB="1024", ARGON2_PARALLELISM="1")
+    passwords.reset_hasher()
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    passwords.reset_hasher()
+
+
 @pytest.fixture
 def auth_env(aws: AwsResources, monkeypatch: pytest.MonkeyPatch) -> AwsResources:
     monkeypatch.setenv("AUTH_CACHE_TTL_SECONDS", "60")

@@ -137,7 +137,7 @@ def query_events(
     optionally for one action; returns (events, next cursor or None)."""
     from pynamodb.exceptions import QueryError
 
-    from radar.tenancy.models import AuditItem, audit_pk
+    from radar.tenancy.models import AuditActionIndex, AuditItem, audit_pk
 
     limit = max(1, min(int(limit), 200))
     scope = f"{tenant_id}:audit:{action or '*'}"
@@ -146,7 +146,7 @@ def query_events(
     upper = (end + "\uffff") if end else None
     try:
         if action:
-            key_attr = AuditItem.by_action.gsi2sk
+            key_attr = AuditActionIndex.gsi2sk
             pk = f"{audit_pk(tenant_id)}#{action}"
             condition = _range(key_attr, start, upper)
             results = AuditItem.by_action.query(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ __all__ = [
     "needs_rehash",
     "password_problems",
     "require_strong_password",
+    "reset_hasher",
     "verify_password",
 ]
 
@@ -35,8 +37,16 @@ def _hasher() -> PasswordHasher:
     # Imported lazily: argon2 is only needed by the auth function, not at every cold start.
     from argon2 import PasswordHasher, Type
 
-    # RFC 9106 low-memory profile (argon2-cffi defaults), explicitly argon2id.
-    return PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4, hash_len=32, salt_len=16, type=Type.ID)
+    # RFC 9106 low-memory profile (argon2-cffi defaults), explicitly argon2id. The ARGON2_* variables exist so
+    # test suites can use a cheap profile; production leaves them unset.
+    return PasswordHasher(
+        time_cost=int(os.environ.get("ARGON2_TIME_COST", "3")),
+        memory_cost=int(os.environ.get("ARGON2_MEMORY_KIB", "65536")),
+        parallelism=int(os.environ.get("ARGON2_PARALLELISM", "4")),
+        hash_len=32,
+        salt_len=16,
+        type=Type.ID,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -92,3 +102,9 @@ def require_strong_password(password: str, *, field: str = "password") -> None:
             "the password is too weak: " + "; ".join(problems),
             details=[{"field": field, "reason": "weak_password", "message": p} for p in problems],
         )
+
+
+def reset_hasher() -> None:
+    """Forget the cached hasher (and dummy hash) so changed ARGON2_* settings take effect."""
+    _hasher.cache_clear()
+    _dummy_hash.cache_clear()
