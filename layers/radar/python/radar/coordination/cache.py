@@ -58,8 +58,9 @@ def _count(name: str) -> None:
 class DynamoReportCache:
     """ReportCache on the cache table, item `CNPJ#<cnpj>`; an item whose expires_at has passed is a miss.
 
-    `get` counts CacheHit/CacheMiss, `put_*` count CacheWrite. `peek` reads without counting, for polling
-    (the single-flight waiters) so repeated polls do not inflate the miss count.
+    `put_*` count CacheWrite. Hits and misses are counted by the caller that decides what a lookup is (the
+    connector counts CacheHit/CacheMiss once per check), so `get` stays free of metrics and polling it (the
+    single-flight waiters) cannot inflate them. `peek` is the same read, kept for callers that look for it.
     """
 
     def __init__(
@@ -78,12 +79,10 @@ class DynamoReportCache:
         self._clock = clock
 
     def get(self, cnpj: str) -> CacheEntry | None:
-        entry = self.peek(cnpj)
-        _count("CacheHit" if entry is not None else "CacheMiss")
-        return entry
+        return self.peek(cnpj)
 
     def peek(self, cnpj: str) -> CacheEntry | None:
-        """Like `get`, without metrics."""
+        """The live entry, or None when absent or expired."""
         with sdk_errors_as_domain("GetItem"):
             # Consistent read: a waiter must see the winner's write as soon as it lands.
             response = dynamodb_client().get_item(
