@@ -1,0 +1,80 @@
+"""Authorizer pieces that need no storage: the cacheable wildcard policy resource, credentials, the decision cache."""
+
+from __future__ import annotations
+
+import pytest
+from radar.auth.authorizer import DecisionCache, Identity, _credential, wildcard_resource
+from radar.errors import Unauthorized
+
+IDENTITY = Identity("t1", "p1", "user", "viewer", "free", "usage-key-value")
+
+
+def test_wildcard_resource_covers_every_route_of_the_stage():
+    arn = "arn:aws:execute-api:sa-east-1:123456789012:abc123/v1/POST/targets/{id}/checks"
+    assert wildcard_resource(arn) == "arn:aws:execute-api:sa-east-1:123456789012:abc123/v1/*/*"
+
+
+@pytest.mark.parametrize("arn", ["", "arn:aws:s3:::bucket/v1/GET/x", "arn:aws:execute-api:us-east-1:1:abc", "junk/v1"])
+def test_malformed_method_arn_is_unauthorized(arn: str):
+    with pytest.raises(Unauthorized):
+        wildcard_resource(arn)
+
+
+def test_credentials_from_either_header_case_insensitively():
+    assert _credential({"headers": {"X-Api-Key": " rdr_abc "}}) == ("api_key", "rdr_abc")
+    assert _credential({"headers": {"authorization": "bearer tok.en.x"}}) == ("bearer", "tok.en.x")
+    assert _credential({"headers": {"Authorization": "Bearer t", "x-api-key": "k"}}) == ("api_key", "k")
+    for headers in ({}, {"Authorization": "Basic dXNlcjpwdw=="}, {"Authorization": "Bearer "}, {"x-api-key": ""}):
+        with pytest.raises(Unauthorized):
+            _credential({"headers": headers})
+    with pytest.raises(Unauthorized):
+        _credential({"headers": None})
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_cache_keeps_allows_and_denials_until_the_ttl():
+    clock = _Clock()
+    cache = DecisionCache(60, clock=clock)
+    cache.put("allow", IDENTITY)
+    cache.put("deny", None)
+
+    clock.now += 59
+    assert cache.get("allow") == (True, IDENTITY) and cache.get("deny") == (True, None)
+    clock.now += 1
+    assert cache.get("allow") == (False, None) and cache.get("deny") == (False, None)
+
+
+def test_cache_never_outlives_a_shorter_token_lifetime_and_ttl_zero_disables_it():
+    clock = _Clock()
+    cache = DecisionCache(60, clock=clock)
+    cache.put("short", IDENTITY, ttl=5)
+    clock.now += 5
+    assert cache.get("short") == (False, None)
+
+    off = DecisionCache(0, clock=clock)
+    off.put("k", IDENTITY)
+    assert off.get("k") == (False, None)
+
+
+def test_cache_is_bounded_and_evicts_the_oldest():
+    cache = DecisionCache(60, max_entries=2, clock=_Clock())
+    for key in ("a", "b", "c"):
+        cache.put(key, IDENTITY)
+    assert cache.get("a") == (False, None) and cache.get("c") == (True, IDENTITY)
+
+
+def test_identity_context_has_exactly_the_contract_keys():
+    assert IDENTITY.context() == {
+        "tenant_id": "t1",
+        "principal_id": "p1",
+        "principal_type": "user",
+        "role": "viewer",
+        "plan": "free",
+    }

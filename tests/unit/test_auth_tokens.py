@@ -1,0 +1,126 @@
+"""Access tokens (EdDSA, kid, 15 minutes) and refresh token text: what verifies and what never does."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import jwt
+import pytest
+from radar.auth import tokens
+from radar.auth.tokens import InvalidToken, SigningKey
+
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture(scope="module")
+def key() -> SigningKey:
+    return tokens.generate_signing_key()
+
+
+@pytest.fixture(scope="module")
+def public_keys(key: SigningKey) -> dict[str, str]:
+    return {key.kid: key.public_pem()}
+
+
+def _issue(key: SigningKey, now: float = NOW) -> str:
+    return tokens.issue_access_token(key, tenant_id="t1", user_id="u1", role="analyst", now=now)[0]
+
+
+def _b64(data: dict[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def test_round_trip_carries_tenant_user_role_and_15_minute_expiry(key: SigningKey, public_keys: dict[str, str]):
+    token, lifetime = tokens.issue_access_token(key, tenant_id="t1", user_id="u1", role="analyst", now=NOW)
+
+    claims = tokens.decode_access_token(token, public_keys.get, now=NOW + 60)
+
+    assert lifetime == 900 and claims.expires_at == int(NOW) + 900
+    assert (claims.tenant_id, claims.user_id, claims.role) == ("t1", "u1", "analyst")
+    assert jwt.get_unverified_header(token) == {"alg": "EdDSA", "kid": key.kid, "typ": "JWT"}
+
+
+def test_expired_token_is_rejected(key: SigningKey, public_keys: dict[str, str]):
+    token = _issue(key)
+    with pytest.raises(InvalidToken):
+        tokens.decode_access_token(token, public_keys.get, now=NOW + 900 + 11)
+
+
+def test_tampered_payload_or_signature_is_rejected(key: SigningKey, public_keys: dict[str, str]):
+    head, payload, sig = _issue(key).split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    forged = f"{head}.{_b64({**claims, 'tid': 'other', 'role': 'admin'})}.{sig}"
+    flipped = f"{head}.{payload}.{'A' if sig[0] != 'A' else 'B'}{sig[1:]}"
+    for token in (forged, flipped):
+        with pytest.raises(InvalidToken):
+            tokens.decode_access_token(token, public_keys.get, now=NOW)
+
+
+def test_alg_none_and_symmetric_algorithms_are_rejected(key: SigningKey, public_keys: dict[str, str]):
+    claims = jwt.decode(_issue(key), options={"verify_signature": False})
+    none_token = f"{_b64({'alg': 'none', 'kid': key.kid})}.{_b64(claims)}."
+    hs_token = jwt.encode(
+        claims, "a-shared-secret-long-enough-for-hs256-0123", algorithm="HS256", headers={"kid": key.kid}
+    )
+    for token in (none_token, hs_token):
+        with pytest.raises(InvalidToken):
+            tokens.decode_access_token(token, public_keys.get, now=NOW)
+
+
+def test_unknown_kid_or_other_key_is_rejected(key: SigningKey, public_keys: dict[str, str]):
+    other = tokens.generate_signing_key()
+    stranger = _issue(other)
+    impostor = jwt.encode(
+        jwt.decode(stranger, options={"verify_signature": False}),
+        other.private_pem,
+        algorithm="EdDSA",
+        headers={"kid": key.kid},  # claims to be our key, signed with another
+    )
+    for token in (stranger, impostor, "not.a.jwt", ""):
+        with pytest.raises(InvalidToken):
+            tokens.decode_access_token(token, public_keys.get, now=NOW)
+
+
+def test_wrong_audience_or_missing_claims_are_rejected(key: SigningKey, public_keys: dict[str, str]):
+    base = {"iss": tokens.ISSUER, "aud": tokens.AUDIENCE, "sub": "u", "tid": "t", "role": "viewer"}
+    times = {"iat": int(NOW), "exp": int(NOW) + 900}
+    cases = [{**base, **times, "aud": "someone-else"}, {**base, **times, "tid": ""}, {**base, "iat": int(NOW)}]
+    for claims in cases:
+        token = jwt.encode(claims, key.private_pem, algorithm="EdDSA", headers={"kid": key.kid})
+        with pytest.raises(InvalidToken):
+            tokens.decode_access_token(token, public_keys.get, now=NOW)
+
+
+def test_errors_never_say_which_part_was_wrong(key: SigningKey, public_keys: dict[str, str]):
+    messages = set()
+    for token in ("garbage", _issue(tokens.generate_signing_key())):
+        with pytest.raises(InvalidToken) as caught:
+            tokens.decode_access_token(token, public_keys.get, now=NOW)
+        messages.add((caught.value.status, caught.value.message))
+    assert messages == {(401, "invalid or expired credentials")}
+
+
+def test_signing_secret_placeholder_is_not_a_key(key: SigningKey):
+    assert SigningKey.from_secret("placeholder") is None
+    assert SigningKey.from_secret(json.dumps({"kid": "k", "private_pem": "nope"})) is None
+    assert SigningKey.from_secret(None) is None
+    stored = json.dumps({"kid": key.kid, "private_pem": key.private_pem})
+    assert SigningKey.from_secret(stored) == key
+
+
+def test_public_keys_secret_parsing_tolerates_placeholders():
+    assert tokens._public_keys_from_secret("placeholder") == {}
+    assert tokens._public_keys_from_secret({"keys": "x"}) == {}
+    assert tokens._public_keys_from_secret('{"keys":[{"kid":"a","public_pem":"P"},{"kid":""}]}') == {"a": "P"}
+
+
+def test_refresh_tokens_carry_their_tenant_and_are_stored_hashed():
+    token = tokens.new_refresh_token("tenant42")
+
+    assert tokens.refresh_token_tenant(token) == "tenant42"
+    assert len(tokens.refresh_token_hash(token)) == 64 and token not in tokens.refresh_token_hash(token)
+    assert tokens.new_refresh_token("tenant42") != token
+    for bad in ("", "rt..x", "xx.t." + "a" * 43, "rt.t.short", "rt.a.b.c"):
+        with pytest.raises(InvalidToken):
+            tokens.refresh_token_tenant(bad)
