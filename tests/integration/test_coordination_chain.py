@@ -44,7 +44,7 @@ def _connector(table: str, url: str) -> Connector:
 
 
 def _fresh_cnpjs(count: int) -> list[Cnpj]:
-    cnpjs = []
+    cnpjs: list[Cnpj] = []
     while len(cnpjs) < count:
         body = f"{uuid.uuid4().int % 10**8:08d}0001"
         cnpjs.append(Cnpj(body + check_digits(body)))
