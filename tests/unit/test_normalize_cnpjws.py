@@ -34,7 +34,7 @@ def test_every_cnpjws_success_fixture_normalizes_and_serializes() -> None:
 
 def test_globo_sa_with_partners_and_state_registrations() -> None:
     report = _dump(fixture("cnpjws_27865757000102.json"), expected_cnpj="27865757000102")
-    expected = {
+    expected: dict[str, Any] = {
         "cnpj": "27865757000102",
         "cnpj_formatted": "27.865.757/0001-02",
         "legal_name": "GLOBO COMUNICACAO E PARTICIPACOES S/A",

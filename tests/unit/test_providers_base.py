@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -37,13 +38,13 @@ class Sleeps:
         self.calls.append(seconds)
 
 
-def _provider(sleeps: Sleeps, *, jitter: float = 1.0, **options: object) -> BrasilApiProvider:
+def _provider(sleeps: Sleeps, *, jitter: float = 1.0, **options: Any) -> BrasilApiProvider:
     return BrasilApiProvider(
         base_url=BASE,
         client=LazyClient(),
         sleep=sleeps,
         jitter=lambda: jitter,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 import respx
@@ -20,13 +22,13 @@ from tests.unit.fakes import fixture
 BASE = "https://brasilapi.test/api/cnpj/v1"
 
 
-def _provider(**options: object) -> BrasilApiProvider:
+def _provider(**options: Any) -> BrasilApiProvider:
     return BrasilApiProvider(
         base_url=BASE,
         client=LazyClient(),
         sleep=lambda _s: None,
         jitter=lambda: 0.0,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 

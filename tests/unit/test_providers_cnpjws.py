@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ from radar.cnpj import parse_cnpj
 from radar.providers.base import (
     LazyClient,
     ProviderBadResponse,
+    ProviderError,
     ProviderInvalidCnpj,
     ProviderNotFound,
     ProviderRateLimited,
@@ -25,7 +27,7 @@ COMMERCIAL = "https://comercial.cnpj.test"
 CNPJ = parse_cnpj("27.865.757/0001-02")
 
 
-def _provider(token: str | None = None, **options: object) -> CnpjWsProvider:
+def _provider(token: str | None = None, **options: Any) -> CnpjWsProvider:
     return CnpjWsProvider(
         base_url=PUBLIC,
         commercial_base_url=COMMERCIAL,
@@ -33,7 +35,7 @@ def _provider(token: str | None = None, **options: object) -> CnpjWsProvider:
         client=LazyClient(),
         sleep=lambda _s: None,
         jitter=lambda: 0.0,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 
@@ -79,7 +81,7 @@ def test_commercial_lookup_sends_the_token_as_a_query_parameter() -> None:
         (403, ProviderBadResponse, "error"),
     ],
 )
-def test_error_model_statuses_map_to_typed_errors(status: int, error_type: type, outcome: str) -> None:
+def test_error_model_statuses_map_to_typed_errors(status: int, error_type: type[ProviderError], outcome: str) -> None:
     body = _error_model(status, "CNPJ inválido" if status == 400 else "mensagem")
     respx.get(f"{PUBLIC}/cnpj/27865757000102").mock(return_value=httpx.Response(status, json=body))
     with pytest.raises(error_type) as caught:

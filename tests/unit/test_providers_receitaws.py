@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 import respx
@@ -9,6 +11,7 @@ from radar.cnpj import parse_cnpj
 from radar.providers.base import (
     LazyClient,
     ProviderBadResponse,
+    ProviderError,
     ProviderInvalidCnpj,
     ProviderNotFound,
     ProviderRateLimited,
@@ -22,14 +25,14 @@ BASE = "https://receitaws.test/v1"
 CNPJ = parse_cnpj("27865757000102")
 
 
-def _provider(token: str | None = None, **options: object) -> ReceitaWsProvider:
+def _provider(token: str | None = None, **options: Any) -> ReceitaWsProvider:
     return ReceitaWsProvider(
         base_url=BASE,
         token_source=lambda: token,
         client=LazyClient(),
         sleep=lambda _s: None,
         jitter=lambda: 0.0,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 
@@ -110,7 +113,7 @@ def test_unknown_status_error_message_is_a_bad_response() -> None:
     ("status", "error_type"),
     [(429, ProviderRateLimited), (504, ProviderTransient), (401, ProviderBadResponse), (403, ProviderBadResponse)],
 )
-def test_http_errors(status: int, error_type: type) -> None:
+def test_http_errors(status: int, error_type: type[ProviderError]) -> None:
     body = {"status": "ERROR", "message": "Too many requests, please try again later."}
     respx.get(f"{BASE}/cnpj/27865757000102").mock(return_value=httpx.Response(status, json=body))
     with pytest.raises(error_type) as caught:

@@ -161,7 +161,8 @@ class Connector:
     def lookup(self, cnpj: Cnpj, *, remaining_ms: RemainingMsArg = None, force_refresh: bool = False) -> LookupResult:
         remaining = _remaining_callable(remaining_ms)
         if not force_refresh:
-            entry = self._cache.get(cnpj.value)
+            # The chain counts CacheHit/CacheMiss (one per lookup), so read without the cache's own counting.
+            entry = self._peek(cnpj.value)
             self._count("CacheHit" if entry is not None else "CacheMiss")
             if entry is not None:
                 cached = self._result_from_entry(cnpj, entry, cached=True, attempts=[])
