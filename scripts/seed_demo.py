@@ -1,0 +1,68 @@
+"""Demo seed: sign up (or log in to) the demo tenant over HTTP and mint a fresh API key for it."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from typing import Any
+
+import httpx
+
+__all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "DEMO_TENANT_NAME", "seed_demo"]
+
+DEMO_TENANT_NAME = "Demo Diligence Ltda"
+DEMO_EMAIL = "demo@cnpj-radar.dev"
+# A local-only demo account; never deployed anywhere real.
+DEMO_PASSWORD = "Demo-Radar-2026!"  # noqa: S105
+
+
+def _tenant_of(access_token: str) -> str:
+    # The token was just issued to us by our own API; reading its tenant claim needs no verification here.
+    payload = access_token.split(".")[1]
+    return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["tid"])
+
+
+def _raise_for(response: httpx.Response, what: str) -> None:
+    if response.is_error:
+        raise RuntimeError(f"{what} failed: HTTP {response.status_code} {response.text[:300]}")
+
+
+def seed_demo(base_url: str, *, client: httpx.Client | None = None) -> dict[str, Any]:
+    """Sign up the demo tenant (or log in when the e-mail exists) and create a fresh API key.
+
+    Returns {tenant_id, email, password, api_key, access_token}.
+    """
+    http = client or httpx.Client(base_url=base_url.rstrip("/"), timeout=30.0)
+    try:
+        signup = http.post(
+            "/auth/signup",
+            json={"tenant_name": DEMO_TENANT_NAME, "email": DEMO_EMAIL, "password": DEMO_PASSWORD},
+        )
+        if signup.status_code == 409:
+            login = http.post("/auth/login", json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
+            _raise_for(login, "demo login")
+            access_token = str(login.json()["access_token"])
+        else:
+            _raise_for(signup, "demo signup")
+            access_token = str(signup.json()["tokens"]["access_token"])
+        key = http.post(
+            "/api-keys",
+            json={"name": "demo", "role": "analyst"},
+            headers={"Authorization": f"Bearer {access_token}"},
+        )
+        _raise_for(key, "demo API key")
+        return {
+            "tenant_id": _tenant_of(access_token),
+            "email": DEMO_EMAIL,
+            "password": DEMO_PASSWORD,
+            "api_key": str(key.json()["key"]),
+            "access_token": access_token,
+        }
+    finally:
+        if client is None:
+            http.close()
+
+
+if __name__ == "__main__":
+    print(json.dumps(seed_demo(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:3000"), indent=2))
