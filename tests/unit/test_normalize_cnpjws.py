@@ -241,3 +241,22 @@ def test_bodies_that_are_not_a_company_record_raise(payload: Any) -> None:
 def test_an_answer_for_another_cnpj_is_rejected() -> None:
     with pytest.raises(MalformedPayload, match="different CNPJ"):
         normalize_cnpjws(fixture("cnpjws_27865757000102.json"), expected_cnpj="05525406000101")
+
+
+def test_partner_kinds_whatever_the_spelling() -> None:
+    payload = copy.deepcopy(fixture("cnpjws_27865757000102.json"))
+    base = payload["socios"][0]
+    payload["socios"] = [
+        base | {"tipo": "Pessoa Jurídica", "cpf_cnpj_socio": "19131243000197", "faixa_etaria": "Não se aplica"},
+        base | {"tipo": "ESTRANGEIRO", "cpf_cnpj_socio": ""},
+        base | {"tipo": "pessoa fisica"},
+        base | {"tipo": None},
+    ]
+    partners = _dump(payload)["partners"]
+    assert [(p["kind"], p["document"]) for p in partners] == [
+        ("PJ", "19131243000197"),
+        ("FOREIGN", None),
+        ("PF", "***050187**"),
+        (None, "***050187**"),
+    ]
+    assert partners[0]["age_range"] is None

@@ -80,9 +80,7 @@ def normalize_brasilapi(
     if not isinstance(payload, dict) or not (payload.get("razao_social") or payload.get("cnpj")):
         raise MalformedPayload("BrasilAPI body is not a company record")
     main_cnae = cnae_code(payload.get("cnae_fiscal"))
-    secondary = [
-        cnae_code(a.get("codigo")) for a in as_list(payload.get("cnaes_secundarios")) if isinstance(a, dict)
-    ]
+    secondary = [cnae_code(a.get("codigo")) for a in as_list(payload.get("cnaes_secundarios")) if isinstance(a, dict)]
     abroad = (clean_text(payload.get("uf")) or "").upper() == "EX"
     size_code = _int(payload.get("codigo_porte"))
     fields: dict[str, Any] = {
@@ -97,9 +95,7 @@ def normalize_brasilapi(
         "main_cnae": main_cnae,
         "main_cnae_description": clean_text(payload.get("cnae_fiscal_descricao")) if main_cnae else None,
         "secondary_cnaes": list(dict.fromkeys(code for code in secondary if code)),
-        "legal_nature": make_legal_nature(
-            payload.get("codigo_natureza_juridica"), payload.get("natureza_juridica")
-        ),
+        "legal_nature": make_legal_nature(payload.get("codigo_natureza_juridica"), payload.get("natureza_juridica")),
         "size": (size_from_code(size_code) if size_code else None) or size_from_text(payload.get("porte")),
         # A float32 inside minha-receita: large values arrive already rounded; we keep what was sent, exactly.
         "share_capital": parse_decimal(payload.get("capital_social")),
@@ -115,12 +111,8 @@ def normalize_brasilapi(
             state=payload.get("uf"),
             country=payload.get("pais"),
         ),
-        "contact": make_contact(
-            [payload.get("ddd_telefone_1"), payload.get("ddd_telefone_2")], payload.get("email")
-        ),
-        "simples": payload.get("opcao_pelo_simples")
-        if isinstance(payload.get("opcao_pelo_simples"), bool)
-        else None,
+        "contact": make_contact([payload.get("ddd_telefone_1"), payload.get("ddd_telefone_2")], payload.get("email")),
+        "simples": payload.get("opcao_pelo_simples") if isinstance(payload.get("opcao_pelo_simples"), bool) else None,
         "mei": payload.get("opcao_pelo_mei") if isinstance(payload.get("opcao_pelo_mei"), bool) else None,
         "tax_option_dates": make_tax_option_dates(
             payload.get("data_opcao_pelo_simples"),

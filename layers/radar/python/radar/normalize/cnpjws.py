@@ -12,6 +12,7 @@ from radar.normalize.common import (
     build_report,
     clean_text,
     cnae_code,
+    fold,
     make_address,
     make_contact,
     make_legal_nature,
@@ -31,13 +32,17 @@ from radar.report import Partner, PartnerKind, Report, StateRegistration
 
 __all__ = ["normalize_cnpjws"]
 
-_PARTNER_KINDS: dict[str, PartnerKind] = {
-    "PESSOA FISICA": "PF",
-    "PESSOA FÍSICA": "PF",
-    "PESSOA JURIDICA": "PJ",
-    "PESSOA JURÍDICA": "PJ",
-    "ESTRANGEIRO": "FOREIGN",
-}
+
+def _partner_kind(value: Any) -> PartnerKind | None:
+    # "Pessoa Física", "Pessoa Jurídica", "Estrangeiro" (accents and case vary between API versions).
+    folded = fold(clean_text(value) or "")
+    if "FISICA" in folded:
+        return "PF"
+    if "JURIDICA" in folded:
+        return "PJ"
+    if "ESTRANGEIR" in folded:
+        return "FOREIGN"
+    return None
 
 
 def _head_office(kind: Any) -> bool | None:
@@ -51,7 +56,7 @@ def _partner(raw: dict[str, Any]) -> Partner:
     return Partner(
         name=clean_text(raw.get("nome")),
         document=mask_document(raw.get("cpf_cnpj_socio")),
-        kind=_PARTNER_KINDS.get((clean_text(raw.get("tipo")) or "").upper()),
+        kind=_partner_kind(raw.get("tipo")),
         role=clean_text(role.get("descricao")),
         role_code=clean_text(role.get("id")),
         joined_on=parse_date(raw.get("data_entrada")),
@@ -80,9 +85,7 @@ def _establishment_cnpj(est: dict[str, Any]) -> str | None:
     return "".join(p for p in parts if p) or None
 
 
-def normalize_cnpjws(
-    payload: Any, *, expected_cnpj: str | None = None, fetched_at: datetime | None = None
-) -> Report:
+def normalize_cnpjws(payload: Any, *, expected_cnpj: str | None = None, fetched_at: datetime | None = None) -> Report:
     """Map a CNPJ.ws 200 body (public or commercial API) to a Report."""
     if not isinstance(payload, dict) or not isinstance(payload.get("estabelecimento"), dict):
         raise MalformedPayload("CNPJ.ws body has no 'estabelecimento' object")
@@ -145,15 +148,10 @@ def normalize_cnpjws(
         "partners": [_partner(p) for p in as_list(payload.get("socios")) if isinstance(p, dict)],
         "state_registrations": [
             reg
-            for reg in (
-                _state_registration(r)
-                for r in as_list(est.get("inscricoes_estaduais"))
-                if isinstance(r, dict)
-            )
+            for reg in (_state_registration(r) for r in as_list(est.get("inscricoes_estaduais")) if isinstance(r, dict))
             if reg is not None
         ],
-        "source_updated_at": parse_datetime(est.get("atualizado_em"))
-        or parse_datetime(payload.get("atualizado_em")),
+        "source_updated_at": parse_datetime(est.get("atualizado_em")) or parse_datetime(payload.get("atualizado_em")),
     }
     return build_report(
         fields,

@@ -29,6 +29,7 @@ __all__ = [
     "clean_text",
     "cnae_code",
     "digits_only",
+    "fold",
     "is_sole_proprietor",
     "make_address",
     "make_contact",
@@ -91,7 +92,7 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Uppercase without accents, single-spaced: for comparing provider vocabularies."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -197,7 +198,7 @@ def status_from_text(value: Any) -> RegistrationStatus | None:
     text = clean_text(value)
     if text is None:
         return None
-    folded = _fold(text)
+    folded = fold(text)
     for status in _STATUSES:
         if folded == status:
             return status
@@ -224,7 +225,7 @@ def size_from_code(value: Any) -> Size | None:
 
 def size_from_text(value: Any) -> Size | None:
     text = clean_text(value)
-    return _SIZE_TEXTS.get(_fold(text)) if text else None
+    return _SIZE_TEXTS.get(fold(text)) if text else None
 
 
 def yes_no(value: Any) -> bool | None:
@@ -234,7 +235,7 @@ def yes_no(value: Any) -> bool | None:
     text = clean_text(value)
     if text is None:
         return None
-    folded = _fold(text)
+    folded = fold(text)
     if folded in ("SIM", "S", "TRUE"):
         return True
     if folded in ("NAO", "N", "FALSE"):
@@ -245,14 +246,14 @@ def yes_no(value: Any) -> bool | None:
 def normalize_age_range(value: Any) -> str | None:
     """CNPJ.ws says "51 a 60 anos", BrasilAPI "Entre 51 a 60 anos": keep one form; "Não se aplica" is None."""
     text = clean_text(value)
-    if text is None or _fold(text) == "NAO SE APLICA":
+    if text is None or fold(text) == "NAO SE APLICA":
         return None
     return re.sub(r"^(?i:entre)\s+", "", text)
 
 
 def normalize_reason(value: Any) -> str | None:
     text = clean_text(value)
-    if text is None or _fold(text) in _NO_REASON:
+    if text is None or fold(text) in _NO_REASON:
         return None
     return text
 
@@ -381,7 +382,7 @@ def is_sole_proprietor(legal_nature: LegalNature | None, mei: bool | None) -> bo
         return False
     if legal_nature.code == "2135":
         return True
-    return bool(legal_nature.description and "INDIVIDUAL" in _fold(legal_nature.description))
+    return bool(legal_nature.description and "INDIVIDUAL" in fold(legal_nature.description))
 
 
 def _parse_cnpj_text(value: Any) -> str | None:

@@ -81,9 +81,7 @@ def normalize_receitaws(
     main = main_list[0] if main_list else {}
     main_cnae = cnae_code(main.get("code"))
     secondary = [
-        cnae_code(a.get("code"))
-        for a in as_list(payload.get("atividades_secundarias"))
-        if isinstance(a, dict)
+        cnae_code(a.get("code")) for a in as_list(payload.get("atividades_secundarias")) if isinstance(a, dict)
     ]
     partners = [_partner(p) for p in as_list(payload.get("qsa")) if isinstance(p, dict)]
     simples, simei = payload.get("simples"), payload.get("simei")
