@@ -27,9 +27,7 @@ def provider_tokens() -> dict[str, str]:
         value: Any = parameters.get_secret(arn, transform="json", max_age=TOKEN_MAX_AGE_SECONDS)
     except Exception as exc:
         # Without tokens the public tiers still answer (at lower limits): degrade, and say so.
-        logger.warning(
-            "provider tokens unavailable, using public tiers", extra={"error_type": type(exc).__name__}
-        )
+        logger.warning("provider tokens unavailable, using public tiers", extra={"error_type": type(exc).__name__})
         return {}
     if not isinstance(value, dict):
         logger.warning("provider tokens secret is not a JSON object, using public tiers")

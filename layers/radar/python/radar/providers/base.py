@@ -218,9 +218,7 @@ class HttpProvider:
         """A 200 JSON body as a report, or a raised ProviderError (e.g. ReceitaWS's 200 status: ERROR)."""
         raise NotImplementedError
 
-    def classify_error(
-        self, status: int, payload: Any, excerpt: str, headers: Mapping[str, str]
-    ) -> ProviderError:
+    def classify_error(self, status: int, payload: Any, excerpt: str, headers: Mapping[str, str]) -> ProviderError:
         """The typed error for a non-200 answer; the default follows the common REST meanings."""
         retry_after = parse_retry_after(headers.get("retry-after"))
         common: dict[str, Any] = {
@@ -314,9 +312,7 @@ class HttpProvider:
                     retryable=False,
                 )
             return self.read_success(payload, cnpj, response.status_code)
-        raise self.classify_error(
-            response.status_code, payload, body_excerpt(response.text), response.headers
-        )
+        raise self.classify_error(response.status_code, payload, body_excerpt(response.text), response.headers)
 
 
 def _json_or_none(response: httpx.Response) -> Any:
@@ -337,6 +333,4 @@ def normalized(provider: str, build: Callable[[], Report]) -> Report:
     except (MalformedPayload, ValidationError) as exc:
         # The message names the problem, never the payload's content.
         reason = str(exc) if isinstance(exc, MalformedPayload) else f"{exc.error_count()} invalid field(s)"
-        raise ProviderBadResponse(
-            f"unreadable company record: {reason}", provider=provider, status=200
-        ) from exc
+        raise ProviderBadResponse(f"unreadable company record: {reason}", provider=provider, status=200) from exc
