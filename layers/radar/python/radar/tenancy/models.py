@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -26,6 +27,7 @@ __all__ = [
     "bind_main_table",
     "email_pk",
     "refresh_sk",
+    "shared_connection",
     "tenant_pk",
     "user_sk",
 ]
@@ -239,3 +241,16 @@ def bind_main_table(table_name: str | None = None, **meta: Any) -> None:
         model.Meta.region = _region()
         for attr, value in meta.items():
             setattr(model.Meta, attr, value)
+    _share_client()
+
+
+def _share_client() -> None:
+    # PynamoDB builds one botocore client per model class (~100 ms each on a cold start); share the first one.
+    client = TenantItem._get_connection().connection.client
+    for model in all_models():
+        model._get_connection().connection._client = client
+
+
+def shared_connection() -> Connection:
+    """The connection (with the shared client) to run transactions on."""
+    return TenantItem._get_connection().connection

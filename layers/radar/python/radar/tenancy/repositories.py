@@ -32,6 +32,7 @@ from radar.tenancy.models import (
     apikey_sk,
     email_pk,
     refresh_sk,
+    shared_connection,
     tenant_pk,
     user_sk,
 )
@@ -74,7 +75,7 @@ def storage_errors() -> Iterator[None]:
 
 
 def _connection() -> Connection:
-    return Connection(region=TenantItem.Meta.region)
+    return shared_connection()
 
 
 class TenantRepository:
