@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -41,7 +42,7 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
     )
 
 
-def _validation_details(errors: list[Any]) -> list[dict[str, Any]]:
+def _validation_details(errors: Sequence[Any]) -> list[dict[str, Any]]:
     details = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]

@@ -1,4 +1,4 @@
-"""Logger, Tracer and Metrics shared by every function, plus the redaction filter that keeps personal data out of logs."""
+"""Logger, Tracer and Metrics for every function, and the redaction filter that keeps personal data out of logs."""
 
 from __future__ import annotations
 
@@ -43,16 +43,16 @@ def redact(value: Any) -> Any:
 
 class _RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        elif isinstance(record.msg, dict):
+        if isinstance(record.msg, str | dict):
             record.msg = redact(record.msg)
         if record.args:
             record.args = tuple(redact(a) for a in record.args) if isinstance(record.args, tuple) else record.args
         for key in list(vars(record)):
+            if key in _STANDARD_ATTRS:
+                continue  # the record's own fields (its logger's `name`, ...) are not payload
             if key.lower() in PERSONAL_KEYS:
                 setattr(record, key, "[redacted]")
-            elif key not in _STANDARD_ATTRS and isinstance(getattr(record, key), str | dict | list):
+            elif isinstance(getattr(record, key), str | dict | list):
                 setattr(record, key, redact(getattr(record, key)))
         return True
 
@@ -61,5 +61,7 @@ _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("x", 0, "x", 0, "x", None, No
 
 logger = Logger(log_uncaught_exceptions=True)
 logger.addFilter(_RedactingFilter())
-tracer = Tracer()
+# Only AWS SDK calls are patched: auto-patching httpx would record full provider URLs (a commercial token travels in
+# the query string). Provider calls get their own subsegments without URLs.
+tracer = Tracer(patch_modules=("boto3", "botocore"))
 metrics = Metrics(namespace=METRICS_NAMESPACE)
