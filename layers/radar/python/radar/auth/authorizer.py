@@ -16,7 +16,8 @@ from typing import Any
 
 from radar.auth.apikeys import api_key_hash, looks_like_api_key
 from radar.auth.tokens import InvalidToken, decode_access_token
-from radar.errors import Unauthorized
+from radar.errors import DependencyUnavailable, Unauthorized
+from radar.observability import logger
 from radar.tenancy.repositories import ApiKeyRepository, TenantRepository, UserRepository
 
 __all__ = ["Authorizer", "DecisionCache", "Identity", "wildcard_resource"]
@@ -165,7 +166,11 @@ class Authorizer:
         tenant = self.tenants.get(item.tenant_id)
         if tenant is None:
             return None
-        self.api_keys.touch_last_used(
-            item.tenant_id, item.key_id, now=int(self.clock()), min_interval=self.last_used_interval
-        )
+        try:
+            self.api_keys.touch_last_used(
+                item.tenant_id, item.key_id, now=int(self.clock()), min_interval=self.last_used_interval
+            )
+        except DependencyUnavailable:
+            # last_used_at is bookkeeping: a failed write must not turn a valid key away.
+            logger.warning("could not record API key use", extra={"tenant_id": item.tenant_id})
         return Identity(item.tenant_id, item.key_id, "api_key", item.role, tenant.plan, tenant.usage_key_value)

@@ -204,11 +204,12 @@ class TenancyService:
     def login(self, email: str, password: str, event: Event) -> TokenResponse:
         found = self.users.find_by_email(email)
         user = self.users.get(*found) if found else None
-        if user is None:
-            passwords.verify_password(None, password)  # same cost as a real check
+        if found is None or user is None:
+            # No tenant to audit this against; the same argon2 cost keeps the timing identical.
+            passwords.verify_password(None, password)
             logger.info("login failed", extra={"reason": "unknown_account"})
             raise InvalidCredentials()
-        tenant_id = found[0] if found else ""
+        tenant_id = found[0]
         ctx = TenantContext(tenant_id, user.user_id, "user", user.role, "")
         locked = bool(user.locked_until and user.locked_until > self.clock())
         matches = passwords.verify_password(user.password_hash, password)
