@@ -76,8 +76,9 @@ def record_event(
     """
     from pynamodb.exceptions import PutError
 
-    from radar.tenancy.models import AuditItem, audit_pk
+    from radar.tenancy.models import AuditItem, audit_pk, ensure_bound
 
+    ensure_bound()
     tid = tenant_id or (ctx.tenant_id if ctx else None)
     if not tid:
         raise ValueError("an audit event needs a tenant")
@@ -137,8 +138,9 @@ def query_events(
     optionally for one action; returns (events, next cursor or None)."""
     from pynamodb.exceptions import QueryError
 
-    from radar.tenancy.models import AuditActionIndex, AuditItem, audit_pk
+    from radar.tenancy.models import AuditActionIndex, AuditItem, audit_pk, ensure_bound
 
+    ensure_bound()
     limit = max(1, min(int(limit), 200))
     scope = f"{tenant_id}:audit:{action or '*'}"
     last_key = decode_cursor(cursor, scope=scope)

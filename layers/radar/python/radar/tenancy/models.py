@@ -26,6 +26,7 @@ __all__ = [
     "audit_pk",
     "bind_main_table",
     "email_pk",
+    "ensure_bound",
     "refresh_sk",
     "shared_connection",
     "tenant_pk",
@@ -242,6 +243,13 @@ def bind_main_table(table_name: str | None = None, **meta: Any) -> None:
         for attr, value in meta.items():
             setattr(model.Meta, attr, value)
     _share_client()
+
+
+def ensure_bound() -> None:
+    """Follow MAIN_TABLE when it changed since import (tests, local cloud); cheap enough to call per operation."""
+    name = os.environ.get("MAIN_TABLE")
+    if name and TenantItem.Meta.table_name != name:
+        bind_main_table(name)
 
 
 def _share_client() -> None:

@@ -31,6 +31,7 @@ from radar.tenancy.models import (
     UserItem,
     apikey_sk,
     email_pk,
+    ensure_bound,
     refresh_sk,
     shared_connection,
     tenant_pk,
@@ -79,6 +80,9 @@ def _connection() -> Connection:
 
 
 class TenantRepository:
+    def __init__(self) -> None:
+        ensure_bound()
+
     def get(self, tenant_id: str) -> TenantItem | None:
         with storage_errors():
             try:
@@ -108,6 +112,9 @@ class TenantRepository:
 
 
 class UserRepository:
+    def __init__(self) -> None:
+        ensure_bound()
+
     def get(self, tenant_id: str, user_id: str) -> UserItem | None:
         with storage_errors():
             try:
@@ -171,6 +178,9 @@ class UserRepository:
 
 
 class ApiKeyRepository:
+    def __init__(self) -> None:
+        ensure_bound()
+
     def create(self, item: ApiKeyItem) -> None:
         with storage_errors():
             item.save(condition=ApiKeyItem.pk.does_not_exist())
@@ -213,6 +223,9 @@ class ApiKeyRepository:
 
 
 class RefreshTokenRepository:
+    def __init__(self) -> None:
+        ensure_bound()
+
     def put(self, item: RefreshTokenItem) -> None:
         with storage_errors():
             item.save(condition=RefreshTokenItem.pk.does_not_exist())
@@ -257,6 +270,7 @@ class RefreshTokenRepository:
 
 def delete_partition(pk: str, *, last_sk: str | None = None) -> int:
     """Delete every item under one partition key (keys only are read); `last_sk` is deleted after the rest."""
+    ensure_bound()
     deleted = 0
     with storage_errors():
         keys: list[Any] = list(ItemKey.query(pk, attributes_to_get=["pk", "sk"]))
