@@ -77,15 +77,17 @@ def _check_in_process(table: str, key: str, barrier: Any, results: Any) -> None:
         time.sleep(0.8)  # the upstream call; long enough that every sibling arrives while it is in flight
         return cache.put_report(key, {"cnpj": key, "fetched_by": os.getpid()}, "cnpjws")
 
+    cache.peek("warm-up")  # create the client before the race, so start-up cost does not skew arrival
     barrier.wait()
-    entry = flight.run(key, compute, lambda: cache.peek(key))
+    # As the connector does: a cache hit needs no flight; a miss goes through single-flight.
+    entry = cache.get(key) or flight.run(key, compute, lambda: cache.peek(key))
     results.put(entry.report)
 
 
 def test_concurrent_misses_across_processes_make_one_upstream_call(aws: AwsResources) -> None:
     key = _key()
     ctx = multiprocessing.get_context("spawn")
-    workers = 5
+    workers = 4
     barrier = ctx.Barrier(workers)
     results = ctx.Queue()
     processes = [
@@ -219,4 +221,18 @@ def test_the_lease_is_released_when_compute_raises(aws: AwsResources) -> None:
 
     with pytest.raises(RuntimeError):
         flight.run(key, failing, lambda: None)
+    assert _lease(aws.cache_table, key) is None
+
+
+def test_a_lease_winner_uses_a_result_that_landed_after_its_miss(aws: AwsResources) -> None:
+    key = _key()
+    cache = DynamoReportCache(aws.cache_table)
+    cache.put_report(key, {"cnpj": key, "by": "previous winner"}, "cnpjws")  # landed after the caller's miss
+    flight = DynamoSingleFlight(aws.cache_table)
+
+    def must_not_compute() -> CacheEntry:
+        raise AssertionError("the result is already there")
+
+    entry = flight.run(key, must_not_compute, lambda: cache.peek(key))
+    assert entry.report == {"cnpj": key, "by": "previous winner"}
     assert _lease(aws.cache_table, key) is None

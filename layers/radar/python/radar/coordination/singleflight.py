@@ -22,7 +22,8 @@ __all__ = ["DynamoSingleFlight"]
 class DynamoSingleFlight:
     """SingleFlight with a lease item `LEASE#<key>` taken by conditional put.
 
-    The lease winner computes, then deletes its lease (only if it still owns it). The others poll `lookup`
+    The lease winner looks once more (a previous winner may have just finished), computes, then deletes its
+    lease (only if it still owns it). The others poll `lookup`
     every `poll_interval` for up to `wait_seconds`. If the lease disappears without a result (the winner
     failed), a waiter takes the lease and computes, so the upstream still sees one call at a time. If the wait
     times out the waiter computes by itself: a bounded wait beats a failed check. A lease outlives a crashed
@@ -51,7 +52,7 @@ class DynamoSingleFlight:
     def run(self, key: str, compute: Callable[[], CacheEntry], lookup: Callable[[], CacheEntry | None]) -> CacheEntry:
         owner = uuid.uuid4().hex
         if self._acquire(key, owner):
-            return self._compute_holding(key, owner, compute)
+            return self._lookup_or_compute(key, owner, compute, lookup)
         _count_wait()
         deadline = now_seconds(self._clock) + self.wait_seconds
         while now_seconds(self._clock) < deadline:
@@ -61,16 +62,20 @@ class DynamoSingleFlight:
                 return found
             # The winner let go without writing a result: take over rather than wait for nothing.
             if self._acquire(key, owner):
-                found = lookup()
-                if found is not None:
-                    self._release(key, owner)
-                    return found
-                return self._compute_holding(key, owner, compute)
+                return self._lookup_or_compute(key, owner, compute, lookup)
         return compute()
 
-    def _compute_holding(self, key: str, owner: str, compute: Callable[[], CacheEntry]) -> CacheEntry:
+    def _lookup_or_compute(
+        self,
+        key: str,
+        owner: str,
+        compute: Callable[[], CacheEntry],
+        lookup: Callable[[], CacheEntry | None],
+    ) -> CacheEntry:
+        """Holding the lease: a previous holder may have finished between our cache miss and now."""
         try:
-            return compute()
+            found = lookup()
+            return found if found is not None else compute()
         finally:
             self._release(key, owner)
 
