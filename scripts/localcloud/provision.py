@@ -279,7 +279,9 @@ class _Provisioner:
     # -- API Gateway (the control plane lives in the emulator; the data plane is our gateway) ---------------
     def rest_api(self, logical_id: str, props: dict[str, Any]) -> None:
         apigw = client("apigateway")
-        api = apigw.create_rest_api(name=props.get("Name") or self.t.physical_name(logical_id))
+        name = props.get("Name") or self.t.physical_name(logical_id)
+        existing = [a for a in apigw.get_rest_apis(limit=500).get("items", []) if a.get("name") == name]
+        api = existing[0] if existing else apigw.create_rest_api(name=name)
         self.t.refs[logical_id] = api["id"]
         self.t.attrs[logical_id] = {"RootResourceId": api.get("rootResourceId") or uuid.uuid4().hex[:10]}
 
@@ -295,14 +297,23 @@ class _Provisioner:
         self.t.refs[logical_id] = props["StageName"]
 
     def api_key(self, logical_id: str, props: dict[str, Any]) -> None:
-        args = {"name": props.get("Name") or self.t.physical_name(logical_id), "enabled": props.get("Enabled", False)}
+        apigw = client("apigateway")
+        name = props.get("Name") or self.t.physical_name(logical_id)
+        args = {"name": name, "enabled": props.get("Enabled", False)}
         if props.get("Value"):
             args["value"] = props["Value"]
-        key = client("apigateway").create_api_key(**args)
-        self.t.refs[logical_id] = key["id"]
-        self.t.attrs[logical_id] = {"APIKeyId": key["id"]}
+        try:
+            key_id = apigw.create_api_key(**args)["id"]
+        except ClientError as exc:  # already there from an earlier run against the same emulator
+            if exc.response["Error"]["Code"] != "ConflictException":
+                raise
+            keys = apigw.get_api_keys(includeValues=True, limit=500).get("items", [])
+            key_id = next(k["id"] for k in keys if k.get("value") == props.get("Value") or k.get("name") == name)
+        self.t.refs[logical_id] = key_id
+        self.t.attrs[logical_id] = {"APIKeyId": key_id}
 
     def usage_plan(self, logical_id: str, props: dict[str, Any]) -> None:
+        apigw = client("apigateway")
         args = _drop_none(
             {
                 "name": props.get("UsagePlanName") or self.t.physical_name(logical_id),
@@ -312,13 +323,20 @@ class _Provisioner:
                 "quota": _lower_first(props.get("Quota")),
             }
         )
-        plan = client("apigateway").create_usage_plan(**args)
-        self.t.refs[logical_id] = plan["id"]
+        existing = [p for p in apigw.get_usage_plans(limit=500).get("items", []) if p.get("name") == args["name"]]
+        if existing:
+            self.t.refs[logical_id] = existing[0]["id"]
+            return
+        self.t.refs[logical_id] = apigw.create_usage_plan(**args)["id"]
 
     def usage_plan_key(self, logical_id: str, props: dict[str, Any]) -> None:
-        client("apigateway").create_usage_plan_key(
-            usagePlanId=props["UsagePlanId"], keyId=props["KeyId"], keyType=props.get("KeyType", "API_KEY")
-        )
+        try:
+            client("apigateway").create_usage_plan_key(
+                usagePlanId=props["UsagePlanId"], keyId=props["KeyId"], keyType=props.get("KeyType", "API_KEY")
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConflictException":
+                raise
         self.t.refs[logical_id] = f"{props['UsagePlanId']}:{props['KeyId']}"
 
     # -- monitoring ------------------------------------------------------------------------------------------
