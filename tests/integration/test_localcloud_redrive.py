@@ -24,7 +24,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory, moto_endpoint: str) -> Itera
         endpoint=moto_endpoint,
         seed=False,
         state_file=directory / "state.json",
-        template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl"),
+        template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl", stack_name="MiniSqs"),
     )
     local = LocalCloud(config).start()
     yield local

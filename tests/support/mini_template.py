@@ -72,7 +72,9 @@ def _usage_plan(name: str, rate: float, burst: int, quota: int) -> dict[str, Any
     }
 
 
-def write_mini_template(directory: Path, *, delivery_log: Path, authorizer_ttl: int = 2) -> Path:
+def write_mini_template(
+    directory: Path, *, delivery_log: Path, authorizer_ttl: int = 2, stack_name: str = "Mini"
+) -> Path:
     root = {"Fn::GetAtt": ["Api", "RootResourceId"]}
     resources: dict[str, Any] = {
         "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "mini", "ApiKeySourceType": "AUTHORIZER"}},
@@ -231,6 +233,6 @@ def write_mini_template(directory: Path, *, delivery_log: Path, authorizer_ttl: 
     }
     template = {"Resources": resources}
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "Mini.template.json"
+    path = directory / f"{stack_name}.template.json"  # physical names derive from it
     path.write_text(json.dumps(template, indent=1))
     return path
