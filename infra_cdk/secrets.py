@@ -1,0 +1,60 @@
+"""Secrets Manager secrets: token signing keys, provider tokens and the pagination cursor key."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from infra_cdk.nag import acknowledge
+from infra_cdk.naming import pin_logical_id
+
+__all__ = ["Secrets"]
+
+_NO_ROTATION = "rotated by the application, not a rotation Lambda: {why}"
+
+
+class Secrets(Construct):
+    """Values are generated at deploy time; no secret material is ever in the template."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        # Placeholders: the auth function replaces both with an Ed25519 keypair on first use.
+        self.signing_key = self._generated("SigningKeySecret", "Ed25519 private key signing access tokens")
+        self.public_keys = self._generated("PublicKeysSecret", "Ed25519 public keys verifying access tokens")
+        # Empty strings mean "public tier" for each provider; CloudFormation needs a generated key beside the
+        # template, so a random `_generated` entry rides along and the functions ignore it.
+        self.provider_tokens = secretsmanager.Secret(
+            self,
+            "ProviderTokensSecret",
+            description="cnpj-radar provider API tokens (empty = public tier)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template=json.dumps({"cnpjws": "", "receitaws": ""}),
+                generate_string_key="_generated",
+                exclude_punctuation=True,
+            ),
+        )
+        pin_logical_id(self.provider_tokens, "ProviderTokensSecret")
+        self.cursor_key = self._generated("CursorKeySecret", "HMAC key signing pagination cursors", length=64)
+
+        acknowledge(self.signing_key, "AwsSolutions-SMG4", _NO_ROTATION.format(
+            why="the auth function publishes a new kid in PublicKeysSecret before it signs with the new key"))
+        acknowledge(self.public_keys, "AwsSolutions-SMG4", _NO_ROTATION.format(
+            why="it holds only public keys, rotated together with SigningKeySecret"))
+        acknowledge(self.provider_tokens, "AwsSolutions-SMG4", _NO_ROTATION.format(
+            why="third-party provider tokens are issued by the providers and changed by an operator"))
+        acknowledge(self.cursor_key, "AwsSolutions-SMG4", _NO_ROTATION.format(
+            why="rotating it only invalidates open pagination cursors; operators rotate it on demand"))
+
+    def _generated(self, logical_id: str, description: str, *, length: int = 32) -> secretsmanager.Secret:
+        secret = secretsmanager.Secret(
+            self,
+            logical_id,
+            description=f"cnpj-radar {description}",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=length, exclude_punctuation=True
+            ),
+        )
+        pin_logical_id(secret, logical_id)
+        return secret

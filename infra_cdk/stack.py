@@ -1,0 +1,63 @@
+"""The CnpjRadar stack: composes the capability constructs, adds tags and publishes stable outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, Stack, Tags
+from constructs import Construct
+
+from infra_cdk.api import Api
+from infra_cdk.data import DataTables
+from infra_cdk.functions import FUNCTION_SPECS, Functions
+from infra_cdk.messaging import ChecksQueue
+from infra_cdk.monitoring import Monitoring
+from infra_cdk.secrets import Secrets
+from infra_cdk.settings import Settings
+
+__all__ = ["TAGS", "CnpjRadarStack"]
+
+TAGS = {"project": "cnpj-radar", "managed-by": "cdk", "data-classification": "confidential"}
+
+
+class CnpjRadarStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
+        super().__init__(
+            scope, construct_id,
+            description="cnpj-radar: multi-tenant due-diligence API for Brazilian companies (CNPJ)", **kwargs,
+        )
+        settings = Settings.from_scope(self)
+        self.settings = settings
+        self.tables = DataTables(self, "Data")
+        self.queue = ChecksQueue(
+            self, "Messaging", worker_timeout=Duration.seconds(FUNCTION_SPECS["worker"].timeout_seconds)
+        )
+        self.secrets = Secrets(self, "Secrets")
+        self.functions = Functions(self, "Functions", tables=self.tables, queue=self.queue, secrets=self.secrets,
+                                   settings=settings)
+        self.api = Api(self, "Api", functions=self.functions, settings=settings)
+        self.monitoring = Monitoring(self, "Monitoring", api=self.api, functions=self.functions,
+                                     tables=self.tables, queue=self.queue, settings=settings)
+        for key, value in TAGS.items():
+            Tags.of(self).add(key, value)
+        self._outputs()
+
+    def _outputs(self) -> None:
+        outputs = {
+            "ApiUrl": (self.api.url, "Base URL of API v1 (stage included)"),
+            "RestApiId": (self.api.rest_api.rest_api_id, "REST API id"),
+            "MainTableName": (self.tables.main.table_name, "Main single table"),
+            "CacheTableName": (self.tables.cache.table_name, "CNPJ cache and coordination table"),
+            "IdempotencyTableName": (self.tables.idempotency.table_name, "Powertools idempotency table"),
+            "ChecksQueueUrl": (self.queue.queue.queue_url, "Async checks queue"),
+            "ChecksDlqUrl": (self.queue.dlq.queue_url, "Checks dead-letter queue"),
+            "AlarmTopicArn": (self.monitoring.topic.topic_arn, "SNS topic every alarm notifies"),
+            "OpsDashboardName": (self.monitoring.ops_dashboard.dashboard_name, "Operations dashboard"),
+            "BusinessDashboardName": (self.monitoring.business_dashboard.dashboard_name, "Business dashboard"),
+            "UsagePlanIds": (
+                self.to_json_string({n: p.usage_plan_id for n, p in self.api.usage_plans.items()}),
+                "Usage plan id per tier (JSON)",
+            ),
+        }
+        for output_id, (value, description) in outputs.items():
+            CfnOutput(self, output_id, value=value, description=description)
