@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install up test test-fast lint typecheck synth invoke seed ops redrive fuzz chaos load bench openapi clean
+
+.PHONY: help install up test test-fast bench-localcloud lint typecheck synth invoke seed ops redrive fuzz chaos load bench openapi clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -42,6 +43,9 @@ synth: $(STAMP) ## synthesize the CDK app into cdk.out (cached by a hash of the 
 invoke: $(STAMP) ## run one function with one event: make invoke FN=checks EVENT=events/checks/get_health.json
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=<events/...json>"; exit 2; }
 	$(PY) -m scripts.localcloud invoke $(FN) $(EVENT)
+
+bench-localcloud: $(STAMP) ## issue 2 figures: make up -> first /health (cold/warm synth), /health p50/p99 gateway vs in-process, RSS
+	$(PY) -m scripts.bench.localcloud
 
 clean: ## remove build output and local state (keeps .venv)
 	rm -rf cdk.out .local .pytest_cache .mypy_cache .ruff_cache
