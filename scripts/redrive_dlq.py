@@ -29,6 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("missing: " + ", ".join("--" + m.replace("_", "-") for m in missing))
 
     import boto3
+
     from radar.checks.redrive import redrive_dlq
     from radar.checks.repository import BatchRepository, CheckRepository
 

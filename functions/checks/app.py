@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
+
 from radar.audit import query_events, record_event
 from radar.checks.schemas import BatchCreate, BatchOut, CheckOut, CheckPage, ReadinessOut, UsageOut
 from radar.checks.settings import ChecksEnv

@@ -6,11 +6,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
 from radar.checks.settings import WorkerEnv
 from radar.observability import logger, metrics, tracer
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
     from radar.checks.lookup import Connector
     from radar.checks.worker import CheckWorker
 

@@ -17,10 +17,10 @@ from typing import Any
 from unittest import mock
 
 import pytest
+
 from radar.cnpj import Cnpj, format_cnpj
 from radar.connector import CnpjNotFound, LookupResult, ProviderAttempt, ProvidersUnavailable
 from radar.report import Partner, Report
-
 from tests.support.aws import AwsResources
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,10 +46,13 @@ def make_queues(prefix: str, *, max_receive_count: int) -> dict[str, str]:
     sqs = boto3.client("sqs")
     dlq_url = sqs.create_queue(QueueName=f"{prefix}-dlq")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    url = sqs.create_queue(QueueName=prefix, Attributes={
-        "VisibilityTimeout": "360",
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}),
-    })["QueueUrl"]
+    url = sqs.create_queue(
+        QueueName=prefix,
+        Attributes={
+            "VisibilityTimeout": "360",
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}),
+        },
+    )["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     return {"CHECKS_QUEUE_URL": url, "CHECKS_DLQ_URL": dlq_url, "QUEUE_ARN": arn}
 
@@ -59,17 +62,26 @@ def receive_all(queue_url: str, *, visibility: int = 360) -> list[dict[str, Any]
 
     sqs = boto3.client("sqs")
     messages: list[dict[str, Any]] = []
-    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
-                                       VisibilityTimeout=visibility, AttributeNames=["All"]).get("Messages", []):
+    while batch := sqs.receive_message(
+        QueueUrl=queue_url,
+        MaxNumberOfMessages=10,
+        WaitTimeSeconds=0,
+        VisibilityTimeout=visibility,
+        AttributeNames=["All"],
+    ).get("Messages", []):
         messages.extend(batch)
     return messages
 
 
 def report(cnpj: str = ACME, *, status: str = "ATIVA", partners: tuple[tuple[str, str], ...] = ()) -> Report:
     return Report(
-        cnpj=cnpj, cnpj_formatted=format_cnpj(cnpj), legal_name="ACME COMERCIO LTDA", status=status,  # type: ignore[arg-type]
+        cnpj=cnpj,
+        cnpj_formatted=format_cnpj(cnpj),
+        legal_name="ACME COMERCIO LTDA",
+        status=status,  # type: ignore[arg-type]
         partners=[Partner(name=n, document=d, kind="PF") for n, d in partners],
-        source="cnpjws", fetched_at=datetime.now(UTC),
+        source="cnpjws",
+        fetched_at=datetime.now(UTC),
     )
 
 
@@ -94,28 +106,44 @@ class FakeConnector:
 
 
 def rate_limited(retry_after: int = 30) -> ProvidersUnavailable:
-    return ProvidersUnavailable([
-        ProviderAttempt(provider="cnpjws", outcome="rate_limited", status=429, message="too many requests"),
-        ProviderAttempt(provider="brasilapi", outcome="rate_limited", status=429, message="too many requests"),
-        ProviderAttempt(provider="receitaws", outcome="transient", status=504, message="gateway timeout"),
-    ], retry_after)
+    return ProvidersUnavailable(
+        [
+            ProviderAttempt(provider="cnpjws", outcome="rate_limited", status=429, message="too many requests"),
+            ProviderAttempt(provider="brasilapi", outcome="rate_limited", status=429, message="too many requests"),
+            ProviderAttempt(provider="receitaws", outcome="transient", status=504, message="gateway timeout"),
+        ],
+        retry_after,
+    )
 
 
 class Api:
     """Calls a handler in-process with API Gateway REST proxy events shaped like events/checks/*.json."""
 
-    def __init__(self, module: ModuleType, context: Any, tenant_id: str, role: str = "analyst",
-                 plan: str = "free") -> None:
+    def __init__(
+        self, module: ModuleType, context: Any, tenant_id: str, role: str = "analyst", plan: str = "free"
+    ) -> None:
         self.module, self.context, self.tenant_id, self.role, self.plan = module, context, tenant_id, role, plan
         self.last_request_id = ""
 
-    def __call__(self, method: str, path: str, body: Any = None, query: dict[str, str] | None = None,
-                 role: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any, dict[str, str]]:
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        query: dict[str, str] | None = None,
+        role: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any, dict[str, str]]:
         event = json.loads(TEMPLATE.read_text())
         self.last_request_id = str(uuid.uuid4())
-        event.update(httpMethod=method, path=path, resource=path, queryStringParameters=query,
-                     multiValueQueryStringParameters={k: [v] for k, v in query.items()} if query else None,
-                     body=None if body is None else json.dumps(body))
+        event.update(
+            httpMethod=method,
+            path=path,
+            resource=path,
+            queryStringParameters=query,
+            multiValueQueryStringParameters={k: [v] for k, v in query.items()} if query else None,
+            body=None if body is None else json.dumps(body),
+        )
         event["headers"].update(headers or {})
         event["multiValueHeaders"].update({k: [v] for k, v in (headers or {}).items()})
         event["requestContext"].update(httpMethod=method, requestId=self.last_request_id)
@@ -129,8 +157,9 @@ class Api:
     def target(self, cnpj: str = ACME) -> str:
         from radar.targets.repository import TargetRepository
 
-        return str(TargetRepository(os.environ["MAIN_TABLE"]).create(self.tenant_id, cnpj, label=None, tags=[])
-                   .target_id)
+        return str(
+            TargetRepository(os.environ["MAIN_TABLE"]).create(self.tenant_id, cnpj, label=None, tags=[]).target_id
+        )
 
 
 @pytest.fixture(scope="module")
@@ -171,8 +200,10 @@ def set_used(tenant_id: str, used: int) -> None:
     import boto3
 
     period = datetime.now(UTC).strftime("%Y-%m")
-    boto3.client("dynamodb").put_item(TableName=os.environ["MAIN_TABLE"], Item={
-        "pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": f"USAGE#{period}"}, "used": {"N": str(used)}})
+    boto3.client("dynamodb").put_item(
+        TableName=os.environ["MAIN_TABLE"],
+        Item={"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": f"USAGE#{period}"}, "used": {"N": str(used)}},
+    )
 
 
 def test_sync_check_answers_201_with_the_report(api: Api) -> None:
@@ -193,9 +224,11 @@ def test_second_report_carries_the_diff_and_logs_no_partner_names(
     api: Api, connector: FakeConnector, log_output: io.StringIO
 ) -> None:
     target_id = api.target()
-    connector.will(ACME,
-                   report(partners=(("MARIA SILVA", "***123456**"), ("JOAO SOUZA", "***654321**"))),
-                   report(status="BAIXADA", partners=(("MARIA SILVA", "***123456**"), ("ANA COSTA", "***111222**"))))
+    connector.will(
+        ACME,
+        report(partners=(("MARIA SILVA", "***123456**"), ("JOAO SOUZA", "***654321**"))),
+        report(status="BAIXADA", partners=(("MARIA SILVA", "***123456**"), ("ANA COSTA", "***111222**"))),
+    )
     _, first, _ = api("POST", f"/targets/{target_id}/checks")
     status, second, _ = api("POST", f"/targets/{target_id}/checks")
     assert status == 201
@@ -231,16 +264,18 @@ def test_sync_check_with_every_provider_unavailable_is_a_503_and_a_failed_check(
 
 def test_unknown_cnpj_is_a_finished_failed_check(api: Api, connector: FakeConnector) -> None:
     target_id = api.target()
-    connector.will(ACME, CnpjNotFound(Cnpj(ACME), [ProviderAttempt(provider="cnpjws", outcome="not_found",
-                                                                    status=404)]))
+    connector.will(
+        ACME, CnpjNotFound(Cnpj(ACME), [ProviderAttempt(provider="cnpjws", outcome="not_found", status=404)])
+    )
     status, body, _ = api("POST", f"/targets/{target_id}/checks")
     assert status == 201
     assert body["status"] == "failed" and body["failure_reason"] == "cnpj_not_found"
     assert body["errors"][0]["provider"] == "cnpjws"
 
 
-def test_async_check_is_queued_with_the_contract_message(api: Api, queues: dict[str, str],
-                                                         connector: FakeConnector) -> None:
+def test_async_check_is_queued_with_the_contract_message(
+    api: Api, queues: dict[str, str], connector: FakeConnector
+) -> None:
     target_id = api.target()
     receive_all(queues["CHECKS_QUEUE_URL"])  # start from an empty queue
     status, body, headers = api("POST", f"/targets/{target_id}/checks", query={"async": "true"})
@@ -295,8 +330,9 @@ def test_viewer_cannot_run_checks(api: Api) -> None:
     assert status == 403 and body["error"]["details"]["required_role"] == "analyst"
 
 
-def test_over_the_allowance_is_a_friendly_429_before_any_work(api: Api, queues: dict[str, str],
-                                                               connector: FakeConnector) -> None:
+def test_over_the_allowance_is_a_friendly_429_before_any_work(
+    api: Api, queues: dict[str, str], connector: FakeConnector
+) -> None:
     target_id = api.target()
     set_used(api.tenant_id, 100)  # the free plan's monthly_checks
     receive_all(queues["CHECKS_QUEUE_URL"])
@@ -329,17 +365,22 @@ def test_retention_follows_the_tenant_setting_and_expired_checks_read_as_gone(ap
     import boto3
 
     ddb = boto3.client("dynamodb")
-    ddb.put_item(TableName=os.environ["MAIN_TABLE"], Item={
-        "pk": {"S": f"TENANT#{api.tenant_id}"}, "sk": {"S": "TENANT"}, "retention_days": {"N": "7"}})
+    ddb.put_item(
+        TableName=os.environ["MAIN_TABLE"],
+        Item={"pk": {"S": f"TENANT#{api.tenant_id}"}, "sk": {"S": "TENANT"}, "retention_days": {"N": "7"}},
+    )
     target_id = api.target()
     _, kept, _ = api("POST", f"/targets/{target_id}/checks")
     _, old, _ = api("POST", f"/targets/{target_id}/checks")
     expires = datetime.fromisoformat(kept["expires_at"].replace("Z", "+00:00")).timestamp()
     assert abs(expires - (time.time() + 7 * 86400)) < 120
 
-    ddb.update_item(TableName=os.environ["MAIN_TABLE"],
-                    Key={"pk": {"S": f"TENANT#{api.tenant_id}"}, "sk": {"S": f"CHECK#{old['id']}"}},
-                    UpdateExpression="SET expires_at = :past", ExpressionAttributeValues={":past": {"N": "1000"}})
+    ddb.update_item(
+        TableName=os.environ["MAIN_TABLE"],
+        Key={"pk": {"S": f"TENANT#{api.tenant_id}"}, "sk": {"S": f"CHECK#{old['id']}"}},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": "1000"}},
+    )
     assert api("GET", f"/checks/{old['id']}")[0] == 404
     _, history, _ = api("GET", f"/targets/{target_id}/checks")
     assert [c["id"] for c in history["items"]] == [kept["id"]]
@@ -390,8 +431,10 @@ def test_batch_takes_as_many_as_fit_in_the_allowance(api: Api, queues: dict[str,
     status, batch, _ = api("POST", "/checks/batch", {"cnpjs": [ACME, OTHER, "12ABC34501DE35", "27865757000102"]})
     assert status == 202
     assert batch["accepted"] == 2
-    assert [(p["index"], p["reason"]) for p in batch["rejected"]] == [(2, "allowance_exceeded"),
-                                                                     (3, "allowance_exceeded")]
+    assert [(p["index"], p["reason"]) for p in batch["rejected"]] == [
+        (2, "allowance_exceeded"),
+        (3, "allowance_exceeded"),
+    ]
     assert api("GET", "/usage")[1]["used"] == 100
     status, body, _ = api("POST", "/checks/batch", {"cnpjs": ["27865757000102"]})
     assert status == 429 and body["error"]["details"]["limit"] == "monthly_checks"
@@ -423,8 +466,13 @@ def test_health_and_readiness(checks_fn: ModuleType, lambda_context: Any, monkey
     assert (status, body) == (200, {"status": "ok"})
     status, body, _ = public("GET", "/health/ready")
     assert status == 200 and body["status"] == "ok"
-    assert set(body["checks"]) >= {"main_table", "cache_table", "idempotency_table", "checks_queue",
-                                   "provider_tokens_secret"}
+    assert set(body["checks"]) >= {
+        "main_table",
+        "cache_table",
+        "idempotency_table",
+        "checks_queue",
+        "provider_tokens_secret",
+    }
     assert set(body["checks"].values()) == {"ok"}
 
     monkeypatch.setenv("CACHE_TABLE", "no-such-table")

@@ -36,12 +36,18 @@ class Api:
     def __init__(self, module: ModuleType, context: Any, tenant_id: str, role: str = "analyst") -> None:
         self.module, self.context, self.tenant_id, self.role = module, context, tenant_id, role
 
-    def __call__(self, method: str, path: str, body: Any = None, query: dict[str, str] | None = None,
-                 role: str | None = None) -> tuple[int, Any, dict[str, str]]:
+    def __call__(
+        self, method: str, path: str, body: Any = None, query: dict[str, str] | None = None, role: str | None = None
+    ) -> tuple[int, Any, dict[str, str]]:
         event = json.loads(TEMPLATE.read_text())
-        event.update(httpMethod=method, path=path, resource=path, queryStringParameters=query,
-                     multiValueQueryStringParameters={k: [v] for k, v in query.items()} if query else None,
-                     body=None if body is None else json.dumps(body))
+        event.update(
+            httpMethod=method,
+            path=path,
+            resource=path,
+            queryStringParameters=query,
+            multiValueQueryStringParameters={k: [v] for k, v in query.items()} if query else None,
+            body=None if body is None else json.dumps(body),
+        )
         event["requestContext"].update(httpMethod=method, requestId=str(uuid.uuid4()))
         event["requestContext"]["authorizer"].update(tenant_id=self.tenant_id, role=role or self.role, plan="free")
         response = self.module.lambda_handler(event, self.context)
@@ -92,8 +98,9 @@ def test_second_target_for_the_same_cnpj_is_a_409_with_the_existing_id(api: Api)
     assert body["error"]["details"]["existing_id"] == first["id"]
 
 
-def test_another_tenant_may_follow_the_same_cnpj_and_cannot_see_mine(api: Api, targets_fn: ModuleType,
-                                                                     lambda_context: Any) -> None:
+def test_another_tenant_may_follow_the_same_cnpj_and_cannot_see_mine(
+    api: Api, targets_fn: ModuleType, lambda_context: Any
+) -> None:
     _, mine, _ = api("POST", "/targets", {"cnpj": "19131243000197"})
     other = Api(targets_fn, lambda_context, tenant_id=f"t-{uuid.uuid4().hex}")
     assert other("POST", "/targets", {"cnpj": "19131243000197"})[0] == 201
@@ -110,8 +117,9 @@ def test_viewer_reads_but_cannot_write(api: Api) -> None:
 
 
 def test_list_is_newest_first_with_a_signed_cursor(api: Api, targets_fn: ModuleType, lambda_context: Any) -> None:
-    created = [api("POST", "/targets", {"cnpj": c})[1]["id"]
-               for c in ("19131243000197", "33683111000280", "27865757000102")]
+    created = [
+        api("POST", "/targets", {"cnpj": c})[1]["id"] for c in ("19131243000197", "33683111000280", "27865757000102")
+    ]
     status, page1, _ = api("GET", "/targets", query={"limit": "2"})
     assert status == 200
     assert [t["id"] for t in page1["items"]] == created[::-1][:2]
@@ -155,9 +163,20 @@ def test_delete_removes_the_target_its_checks_and_frees_the_cnpj(api: Api, aws: 
     _, target, _ = api("POST", "/targets", {"cnpj": "19131243000197"})
     checks = CheckRepository(aws.main_table)
     ctx = TenantContext(api.tenant_id, "p", "user", "analyst", "free")
-    stored = [checks.create(new_check(ctx, target_id=target["id"], cnpj="19131243000197", mode="sync",
-                                      status=CheckStatus.QUEUED, expires_at=4_000_000_000, correlation_id=None))
-              for _ in range(2)]
+    stored = [
+        checks.create(
+            new_check(
+                ctx,
+                target_id=target["id"],
+                cnpj="19131243000197",
+                mode="sync",
+                status=CheckStatus.QUEUED,
+                expires_at=4_000_000_000,
+                correlation_id=None,
+            )
+        )
+        for _ in range(2)
+    ]
 
     status, body, _ = api("DELETE", f"/targets/{target['id']}")
     assert status == 204 and body is None

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+
 from radar.checks.batches import split_cnpjs
 from radar.checks.lookup import attempt_errors, report_json
 from radar.checks.models import CheckModel

@@ -87,9 +87,7 @@ class UsageMeter:
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return False
-            raise DependencyUnavailable(
-                "usage counter unavailable", details={"dependency": "main_table"}
-            ) from exc
+            raise DependencyUnavailable("usage counter unavailable", details={"dependency": "main_table"}) from exc
         return True
 
     def reserve(

@@ -45,8 +45,9 @@ def redrive_dlq(
     handled = 0
     while max_messages is None or handled < max_messages:
         want = 10 if max_messages is None else min(10, max_messages - handled)
+        # A dry run only looks: the messages stay visible for the real run.
         messages = sqs.receive_message(
-            QueueUrl=dlq_url, MaxNumberOfMessages=want, WaitTimeSeconds=0, VisibilityTimeout=60
+            QueueUrl=dlq_url, MaxNumberOfMessages=want, WaitTimeSeconds=0, VisibilityTimeout=0 if dry_run else 60
         ).get("Messages", [])
         if not messages:
             break
@@ -57,7 +58,7 @@ def redrive_dlq(
             if outcome != "unreadable" and not dry_run:
                 sqs.delete_message(QueueUrl=dlq_url, ReceiptHandle=raw["ReceiptHandle"])
         if dry_run:
-            break  # received messages stay invisible for a minute; one look is enough for a dry run
+            break  # visible messages would come back in every receive: one look is the whole dry run
     logger.info("dlq redrive finished", extra=result.as_dict())
     return result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -36,6 +37,14 @@ def _unavailable(exc: Exception) -> DependencyUnavailable:
     return DependencyUnavailable("the target store is unavailable", details={"dependency": "main_table"})
 
 
+@lru_cache(maxsize=4)
+def _transaction_connection(region: str | None) -> Any:
+    # A pynamodb Connection builds its botocore client on first use (~0.3 s): one per warm environment.
+    from pynamodb.connection import Connection
+
+    return Connection(region=region)
+
+
 def _conditional_failed(exc: Exception) -> bool:
     cause = getattr(exc, "cause_response_code", None)
     if cause == "ConditionalCheckFailedException":
@@ -51,7 +60,6 @@ class TargetRepository:
         bind_target_models(table_name)
 
     def create(self, tenant_id: str, cnpj: str, *, label: str | None, tags: list[str]) -> TargetModel:
-        from pynamodb.connection import Connection
         from pynamodb.transactions import TransactWrite
 
         now = utc_iso()
@@ -71,7 +79,7 @@ class TargetRepository:
         )
         lock = TargetCnpjLockModel(tenant_pk(tenant_id), lock_sk(cnpj), target_id=target_id)
         try:
-            with TransactWrite(connection=Connection(region=TargetModel.Meta.region)) as tx:
+            with TransactWrite(connection=_transaction_connection(TargetModel.Meta.region)) as tx:
                 tx.save(lock, condition=TargetCnpjLockModel.pk.does_not_exist())
                 tx.save(target, condition=TargetModel.pk.does_not_exist())
         except TransactWriteError as exc:
@@ -126,13 +134,12 @@ class TargetRepository:
 
     def delete(self, tenant_id: str, target_id: str) -> TargetModel:
         """Delete the target and its CNPJ lock together; return what was deleted."""
-        from pynamodb.connection import Connection
         from pynamodb.transactions import TransactWrite
 
         target = self.get(tenant_id, target_id)
         lock = TargetCnpjLockModel(tenant_pk(tenant_id), lock_sk(str(target.cnpj)))
         try:
-            with TransactWrite(connection=Connection(region=TargetModel.Meta.region)) as tx:
+            with TransactWrite(connection=_transaction_connection(TargetModel.Meta.region)) as tx:
                 tx.delete(target, condition=TargetModel.pk.exists())
                 tx.delete(lock)
         except (TransactWriteError, DeleteError, PutError) as exc:

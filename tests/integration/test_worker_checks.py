@@ -1,0 +1,262 @@
+"""Worker against the moto server: real SQS messages from the checks function, conditional status moves,
+retry-later on busy providers, the last receive marks the check failed, DLQ, redrive, batch progress."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+
+from radar.cnpj import Cnpj
+from radar.connector import CnpjNotFound
+from tests.integration.test_checks_api import (
+    ACME,
+    OTHER,
+    Api,
+    FakeConnector,
+    load_function,
+    make_queues,
+    rate_limited,
+    receive_all,
+    report,
+)
+from tests.support.aws import AwsResources
+
+ROOT = Path(__file__).resolve().parents[2]
+MAX_RECEIVES = 2
+
+
+@pytest.fixture(scope="module")
+def queues(aws: AwsResources) -> dict[str, str]:
+    return make_queues(f"t-worker-{uuid.uuid4().hex[:8]}", max_receive_count=MAX_RECEIVES)
+
+
+@pytest.fixture(scope="module")
+def functions(queues: dict[str, str]) -> tuple[ModuleType, ModuleType]:
+    env = {
+        "CHECKS_QUEUE_URL": queues["CHECKS_QUEUE_URL"],
+        "CHECKS_DLQ_URL": queues["CHECKS_DLQ_URL"],
+        "MAX_RECEIVE_COUNT": str(MAX_RECEIVES),
+    }
+    return (
+        load_function("checks", "fn_checks_app_worker_tests", env),
+        load_function("worker", "fn_worker_app_tests", env),
+    )
+
+
+@pytest.fixture
+def connector(functions: tuple[ModuleType, ModuleType], monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeConnector]:
+    checks_fn, worker_fn = functions
+    fake = FakeConnector()
+    monkeypatch.setattr(checks_fn, "get_connector", lambda: fake)
+    monkeypatch.setattr(worker_fn, "get_connector", lambda: fake)
+    worker_fn.worker.cache_clear()
+    yield fake
+    worker_fn.worker.cache_clear()
+
+
+@pytest.fixture
+def api(
+    functions: tuple[ModuleType, ModuleType], lambda_context: Any, connector: FakeConnector, queues: dict[str, str]
+) -> Api:
+    for url in (queues["CHECKS_QUEUE_URL"], queues["CHECKS_DLQ_URL"]):  # nothing left over from another test
+        for message in receive_all(url):
+            boto3.client("sqs").delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return Api(functions[0], lambda_context, tenant_id=f"t-{uuid.uuid4().hex}")
+
+
+def peek(queue_url: str) -> list[dict[str, Any]]:
+    """The messages visible now, left visible."""
+    return list(
+        boto3.client("sqs")
+        .receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=0)
+        .get("Messages", [])
+    )
+
+
+class Sqs:
+    """Plays the event source mapping: receive from the queue, invoke the worker, delete what succeeded."""
+
+    def __init__(self, worker_fn: ModuleType, queues: dict[str, str], context: Any) -> None:
+        self.worker_fn, self.queues, self.context = worker_fn, queues, context
+        self.client = boto3.client("sqs")
+
+    def event(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "Records": [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": m["Attributes"],
+                    "messageAttributes": {},
+                    "md5OfBody": m["MD5OfBody"],
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": self.queues["QUEUE_ARN"],
+                    "awsRegion": "us-east-1",
+                }
+                for m in messages
+            ]
+        }
+
+    def poll(self) -> tuple[list[dict[str, Any]], list[str]]:
+        """One delivery of everything visible; returns (messages, ids the worker reported failed)."""
+        messages = receive_all(self.queues["CHECKS_QUEUE_URL"])
+        if not messages:
+            return [], []
+        answer = self.worker_fn.lambda_handler(self.event(messages), self.context)
+        failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
+        for message in messages:
+            if message["MessageId"] not in failed:
+                self.client.delete_message(
+                    QueueUrl=self.queues["CHECKS_QUEUE_URL"], ReceiptHandle=message["ReceiptHandle"]
+                )
+        return messages, failed
+
+    def make_visible(self, messages: list[dict[str, Any]]) -> None:
+        """Time travel: end the retry delay now instead of waiting for it."""
+        for message in messages:
+            self.client.change_message_visibility(
+                QueueUrl=self.queues["CHECKS_QUEUE_URL"], ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+            )
+
+
+@pytest.fixture
+def sqs(functions: tuple[ModuleType, ModuleType], queues: dict[str, str], lambda_context: Any) -> Sqs:
+    return Sqs(functions[1], queues, lambda_context)
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    from radar.observability import logger
+
+    handlers = [h for h in logger.handlers if hasattr(h, "setStream")]
+    buffer = io.StringIO()
+    previous = [h.setStream(buffer) for h in handlers]
+    yield buffer
+    for handler, stream in zip(handlers, previous, strict=True):
+        handler.setStream(stream)
+
+
+def test_queued_check_runs_once_even_when_the_message_comes_back(
+    api: Api, sqs: Sqs, connector: FakeConnector, log_output: io.StringIO
+) -> None:
+    connector.will(ACME, report(partners=(("MARIA SILVA", "***123456**"),)))
+    _, queued, _ = api("POST", f"/targets/{api.target()}/checks", query={"async": "true"})
+    request_id = api.last_request_id
+    messages, failed = sqs.poll()
+    assert len(messages) == 1 and failed == []
+    _, check, _ = api("GET", f"/checks/{queued['id']}")
+    assert check["status"] == "succeeded" and check["attempts"] == 1
+    assert check["report"]["partners"][0]["name"] == "MARIA SILVA"
+    timings = check["timings"]
+    assert timings["queued_at"] <= timings["started_at"] <= timings["finished_at"]
+
+    # At-least-once delivery: the same message again must not run the finished check again.
+    answer = sqs.worker_fn.lambda_handler(sqs.event(messages), sqs.context)
+    assert answer["batchItemFailures"] == []
+    assert connector.calls == [ACME]
+
+    lines = [json.loads(line) for line in log_output.getvalue().splitlines() if line.startswith("{")]
+    done = next(line for line in lines if line.get("message") == "check succeeded")
+    assert done["correlation_id"] == request_id
+    assert done["tenant_id"] == api.tenant_id and done["check_id"] == queued["id"]
+    assert "MARIA" not in log_output.getvalue()
+
+
+def test_busy_providers_retry_later_then_the_last_receive_fails_the_check_and_the_dlq_gets_it(
+    api: Api, sqs: Sqs, connector: FakeConnector, queues: dict[str, str]
+) -> None:
+    connector.will(ACME, rate_limited(30))
+    _, queued, _ = api("POST", f"/targets/{api.target()}/checks", query={"async": "true"})
+
+    messages, failed = sqs.poll()
+    assert failed == [messages[0]["MessageId"]]  # reported failed, so SQS delivers it again
+    _, check, _ = api("GET", f"/checks/{queued['id']}")
+    assert check["status"] == "queued" and check["timings"]["retry_at"]  # waiting, not failed
+    assert [e["outcome"] for e in check["errors"]] == ["rate_limited", "rate_limited", "transient"]
+    # The retry hint moved the message's next delivery 30 s away: it is not visible again right after.
+    time.sleep(1.2)
+    assert peek(queues["CHECKS_QUEUE_URL"]) == []
+
+    sqs.make_visible(messages)
+    messages, failed = sqs.poll()
+    assert messages[0]["Attributes"]["ApproximateReceiveCount"] == str(MAX_RECEIVES)
+    assert failed == [messages[0]["MessageId"]]
+    _, check, _ = api("GET", f"/checks/{queued['id']}")
+    assert check["status"] == "failed" and check["failure_reason"] == "providers_unavailable_after_retries"
+    assert check["attempts"] == MAX_RECEIVES and check["errors"][0]["provider"] == "cnpjws"
+
+    sqs.make_visible(messages)
+    assert sqs.poll() == ([], [])  # past maxReceiveCount SQS moves it to the DLQ
+    dead = peek(queues["CHECKS_DLQ_URL"])
+    assert [json.loads(m["Body"])["check_id"] for m in dead] == [queued["id"]]
+
+
+def test_redrive_reopens_dead_checks_and_the_worker_finishes_them(
+    api: Api, sqs: Sqs, connector: FakeConnector, queues: dict[str, str], aws: AwsResources
+) -> None:
+    connector.will(ACME, rate_limited(30))
+    _, queued, _ = api("POST", f"/targets/{api.target()}/checks", query={"async": "true"})
+    for _ in range(MAX_RECEIVES):
+        messages, _ = sqs.poll()
+        sqs.make_visible(messages)
+    assert sqs.poll() == ([], [])
+
+    spec = importlib.util.spec_from_file_location("redrive_dlq_script", ROOT / "scripts" / "redrive_dlq.py")
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    argv = ["--dlq-url", queues["CHECKS_DLQ_URL"], "--queue-url", queues["CHECKS_QUEUE_URL"], "--table", aws.main_table]
+    assert script.main([*argv, "--dry-run"]) == 0
+    assert api("GET", f"/checks/{queued['id']}")[1]["status"] == "failed"  # a dry run changes nothing
+    assert len(peek(queues["CHECKS_DLQ_URL"])) == 1  # ...and leaves the message where it was
+    assert script.main(argv) == 0
+    _, reopened, _ = api("GET", f"/checks/{queued['id']}")
+    assert reopened["status"] == "queued" and reopened["failure_reason"] is None
+    assert peek(queues["CHECKS_DLQ_URL"]) == []
+
+    connector.will(ACME, report())
+    messages, failed = sqs.poll()
+    assert len(messages) == 1 and failed == []
+    assert api("GET", f"/checks/{queued['id']}")[1]["status"] == "succeeded"
+
+
+def test_batch_progress_follows_the_worker(api: Api, sqs: Sqs, connector: FakeConnector) -> None:
+    connector.will(OTHER, CnpjNotFound(Cnpj(OTHER)))
+    _, batch, _ = api("POST", "/checks/batch", {"cnpjs": [ACME, OTHER, "bad"]})
+    _, before, _ = api("GET", f"/checks/batch/{batch['batch_id']}")
+    assert before["counts"] == {"queued": 2, "running": 0, "succeeded": 0, "failed": 0}
+
+    messages, failed = sqs.poll()
+    assert len(messages) == 2 and failed == []  # a CNPJ that does not exist is a final answer, not a retry
+    _, after, _ = api("GET", f"/checks/batch/{batch['batch_id']}")
+    assert after["counts"] == {"queued": 0, "running": 0, "succeeded": 1, "failed": 1}
+    assert after["done"] is True and after["accepted"] == 2
+    failed_ref = next(c for c in batch["checks"] if c["cnpj"] == OTHER)
+    assert api("GET", f"/checks/{failed_ref['check_id']}")[1]["failure_reason"] == "cnpj_not_found"
+
+
+def test_message_for_a_deleted_target_is_dropped(
+    api: Api, sqs: Sqs, connector: FakeConnector, functions: tuple[ModuleType, ModuleType], lambda_context: Any
+) -> None:
+    target_id = api.target()
+    api("POST", f"/targets/{target_id}/checks", query={"async": "true"})
+    targets_fn = load_function("targets", "fn_targets_app_worker_tests")
+    event = json.loads((ROOT / "events" / "targets" / "delete_targets_target_id.json").read_text())
+    event.update(path=f"/targets/{target_id}")
+    event["requestContext"]["authorizer"].update(tenant_id=api.tenant_id)
+    assert targets_fn.lambda_handler(event, lambda_context)["statusCode"] == 204
+
+    messages, failed = sqs.poll()
+    assert len(messages) == 1 and failed == []
+    assert connector.calls == []
