@@ -47,5 +47,8 @@ invoke: $(STAMP) ## run one function with one event: make invoke FN=checks EVENT
 bench-localcloud: $(STAMP) ## issue 2 figures: make up -> first /health (cold/warm synth), /health p50/p99 gateway vs in-process, RSS
 	$(PY) -m scripts.bench.localcloud
 
+openapi: $(STAMP) ## regenerate docs/openapi.json from the handlers (make test fails when it drifts)
+	$(PY) -m scripts.openapi
+
 clean: ## remove build output and local state (keeps .venv)
 	rm -rf cdk.out .local .pytest_cache .mypy_cache .ruff_cache

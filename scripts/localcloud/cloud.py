@@ -169,6 +169,9 @@ class LocalCloud:
         api = load_api_spec(self.template)
         if api is None:
             return
+        from scripts.localcloud.docs import docs_routes
+
+        self.extra_routes.update(docs_routes())  # type: ignore[arg-type]
         self.gateway = Gateway(api, self.runtimes, self.extra_routes)
         port = self.config.port
         self.server = GatewayServer(("127.0.0.1", port), self.gateway)
