@@ -52,7 +52,7 @@ def _run_checked(command: Sequence[str]) -> None:
     subprocess.run(list(command), check=True)  # noqa: S603
 
 
-def deps_layer_code(source_dir: Path) -> lambda_.Code:
+def deps_layer_code(source_dir: Path, run: Callable[[Sequence[str]], None] | None = None) -> lambda_.Code:
     """The deps layer asset. Skipped (source folder as is) when the app sets `aws:cdk:bundling-stacks` to []."""
     return lambda_.Code.from_asset(
         str(source_dir),
@@ -64,6 +64,6 @@ def deps_layer_code(source_dir: Path) -> lambda_.Code:
                 f"pip install -r requirements.txt -t /asset-output/python --only-binary=:all: "
                 f"--python-version {PYTHON_VERSION}",
             ],
-            local=PipLocalBundling(source_dir),
+            local=PipLocalBundling(source_dir, run=run),
         ),
     )

@@ -1,0 +1,109 @@
+"""The app's entry points and files: bundling switch, deps layer bundling, cdk.json, samconfig, requirements."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from infra_cdk.app import BUNDLING_STACKS, REPO_ROOT
+from infra_cdk.bundling import deps_layer_code, pip_install_command
+from infra_cdk.functions import log_retention
+from infra_cdk.settings import PYTHON_VERSION, Settings
+from tests.infra.helpers import Synthesized
+
+
+def test_local_synth_skips_bundling_and_records_asset_metadata(synthesized: Synthesized) -> None:
+    app = synthesized.stack.node.scope
+    assert app.node.try_get_context(BUNDLING_STACKS) == []
+    assert app.node.try_get_context("aws:cdk:enable-asset-metadata") is True
+    # Skipped bundling stages the source folder: the layer asset is the requirements file, not a pip tree.
+    deps = synthesized.outdir / synthesized.resources["DepsLayer"]["Metadata"]["aws:asset:path"]
+    assert (deps / "requirements.txt").is_file()
+
+
+def test_pip_command_targets_the_lambda_platform(tmp_path: Path) -> None:
+    command = pip_install_command(tmp_path / "requirements.txt", str(tmp_path / "out"))
+    joined = " ".join(command)
+    assert "--platform manylinux2014_x86_64" in joined
+    assert "--only-binary=:all:" in command
+    assert f"--python-version {PYTHON_VERSION}" in joined
+    assert f"--target {tmp_path / 'out' / 'python'}" in joined
+    assert f"--requirement {tmp_path / 'requirements.txt'}" in joined
+
+
+def test_cdk_calls_the_local_bundler_instead_of_docker(tmp_path: Path) -> None:
+    import aws_cdk as cdk
+    from aws_cdk import aws_lambda as lambda_
+
+    source = tmp_path / "deps"
+    source.mkdir()
+    (source / "requirements.txt").write_text("httpx\n")
+    commands: list[Sequence[str]] = []
+
+    def fake_pip(command: Sequence[str]) -> None:
+        # Stands in for pip (no network in tests): record the call, leave a package where pip would.
+        commands.append(command)
+        target = Path(command[command.index("--target") + 1])
+        target.mkdir(parents=True)
+        (target / "marker.py").write_text("VALUE = 1\n")
+
+    app = cdk.App(outdir=str(tmp_path / "out"))  # bundling enabled: no bundling-stacks context
+    lambda_.LayerVersion(cdk.Stack(app, "BundlingProbe"), "Layer", code=deps_layer_code(source, run=fake_pip))
+    app.synth()
+    assert len(commands) == 1
+    assert commands[0][:3] == [sys.executable, "-m", "pip"]
+    assert len(list((tmp_path / "out").glob("asset.*/python/marker.py"))) == 1
+
+
+def test_cdk_json_runs_the_app() -> None:
+    config = json.loads((REPO_ROOT / "cdk.json").read_text(encoding="utf-8"))
+    assert config["app"].endswith("infra_cdk/app.py")
+    assert config["app"].split()[0] in (".venv/bin/python", "python3")
+
+
+def test_samconfig_points_sam_at_the_synthesized_template() -> None:
+    config = tomllib.loads((REPO_ROOT / "samconfig.toml").read_text(encoding="utf-8"))
+    deploy = config["default"]["deploy"]["parameters"]
+    assert config["default"]["global"]["parameters"]["stack_name"] == "CnpjRadar"
+    assert deploy["stack_name"] == "CnpjRadar"
+    assert "CAPABILITY_IAM" in deploy["capabilities"].split()
+    for command in ("validate", "build", "local_invoke"):
+        assert config["default"][command]["parameters"]["template_file"] == "cdk.out/CnpjRadar.template.json"
+
+
+def _names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[\[<>=!~; ]", line.strip(), maxsplit=1)[0].lower() for line in requirements
+            if line.strip() and not line.strip().startswith("#")}
+
+
+def test_deps_layer_mirrors_the_runtime_dependencies() -> None:
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = (REPO_ROOT / "layers" / "deps" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert _names(requirements) == _names(pyproject["project"]["dependencies"])
+
+
+@pytest.mark.parametrize(("requested", "days"), [(1, "ONE_DAY"), (30, "ONE_MONTH"), (45, "TWO_MONTHS"),
+                                                 (10_000, "FIVE_YEARS")])
+def test_log_retention_rounds_up_to_an_allowed_value(requested: int, days: str) -> None:
+    assert log_retention(requested).name == days
+
+
+def test_settings_from_context_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import aws_cdk as cdk
+
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example")
+    monkeypatch.setenv("RADAR_LOG_RETENTION_DAYS", "90")
+    settings = Settings.from_scope(cdk.App(context={"radar:logRetentionDays": 14, "radar:allowMockFallback": "true"}))
+    assert settings.cors_allowed_origins == ("https://a.example", "https://b.example")
+    assert settings.log_retention_days == 14  # context wins over the environment
+    assert settings.allow_mock_fallback is True
+    defaults = Settings.from_scope(cdk.App())
+    assert defaults.log_retention_days == 90
+    assert defaults.allow_mock_fallback is False
+    assert defaults.runbook_url("CnpjRadar-Api-5xxRate") == "docs/runbooks/CnpjRadar-Api-5xxRate.md"
