@@ -119,6 +119,10 @@ class CheckService:
             raise CheckProvidersUnavailable(
                 str(check.check_id), errors, getattr(exc, "retry_after_seconds", None)
             ) from exc
+        except Exception:
+            # Never leave a sync check "running" forever: record it failed, then let the error map to a 500.
+            runner.fail(check, reason="internal_error", errors=[])
+            raise
 
     def enqueue(self, ctx: TenantContext, target_id: str, *, correlation_id: str | None) -> CheckOut:
         """Asynchronous check: counted, recorded `queued`, sent to the checks queue for the worker."""
