@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
 
-.PHONY: help install up test test-fast bench-localcloud lint typecheck synth invoke seed ops redrive fuzz chaos load bench openapi clean
+.PHONY: help install up test test-fast bench-localcloud lint typecheck synth invoke seed ops ops-deps browser redrive fuzz chaos load bench openapi clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -25,7 +25,7 @@ install: $(STAMP) ## create .venv and install the pinned dependencies (only when
 up: $(STAMP) ## start the whole local cloud (moto, resources from the CDK template, functions, gateway) and print its URLs
 	$(PY) -m scripts.localcloud up
 
-test: $(STAMP) lint typecheck ## lint, typecheck and run the whole suite (unit, integration, infra, e2e)
+test: $(STAMP) browser lint typecheck ## lint, typecheck and run the whole suite (unit, integration, infra, e2e)
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## unit tests only
@@ -49,6 +49,18 @@ bench-localcloud: $(STAMP) ## issue 2 figures: make up -> first /health (cold/wa
 
 openapi: $(STAMP) ## regenerate docs/openapi.json from the handlers (make test fails when it drifts)
 	$(PY) -m scripts.openapi
+
+ops: $(STAMP) ## the running local cloud's alarms and dashboard figures in the terminal (OPS_ARGS="--watch 5")
+	$(PY) -m scripts.localcloud.opsview $(OPS_ARGS)
+
+ops-deps: ## install Debian's chromium for the dashboard browser test (needs root; never `playwright install`)
+	@command -v chromium >/dev/null && { echo "chromium: $$(command -v chromium)"; exit 0; }; \
+	test "$$(id -u)" = 0 || { echo "run as root (or: sudo apt-get install -y chromium)"; exit 1; }; \
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+browser: ## chromium for the e2e dashboard test: installed when missing and running as root, else a note
+	@command -v chromium >/dev/null || { test "$$(id -u)" = 0 && $(MAKE) --no-print-directory ops-deps; } || \
+	echo "note: chromium is missing and this is not root: the dashboard browser test will fail (make ops-deps as root)"
 
 clean: ## remove build output and local state (keeps .venv)
 	rm -rf cdk.out .local .pytest_cache .mypy_cache .ruff_cache
