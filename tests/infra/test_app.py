@@ -53,7 +53,8 @@ def test_cdk_calls_the_local_bundler_instead_of_docker(tmp_path: Path) -> None:
         target.mkdir(parents=True)
         (target / "marker.py").write_text("VALUE = 1\n")
 
-    app = cdk.App(outdir=str(tmp_path / "out"))  # bundling enabled: no bundling-stacks context
+    # Bundling enabled (no bundling-stacks context); the built-in template validation only costs time here.
+    app = cdk.App(outdir=str(tmp_path / "out"), builtin_cloud_formation_validation=False)
     lambda_.LayerVersion(cdk.Stack(app, "BundlingProbe"), "Layer", code=deps_layer_code(source, run=fake_pip))
     app.synth()
     assert len(commands) == 1
