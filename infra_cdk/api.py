@@ -279,11 +279,6 @@ class Api(Construct):
             )
 
     def _acknowledge_findings(self) -> None:
-        for method in self.rest_api.methods:
-            if method.http_method == "OPTIONS":
-                reason = "CORS preflight (OPTIONS, a MOCK integration) must answer browsers that send no credentials"
-                acknowledge(method, "AwsSolutions-APIG4", reason)
-                acknowledge(method, "AwsSolutions-COG4", reason)
         acknowledge(self.rest_api, "AwsSolutions-APIG2",
                     "request bodies are validated by each function's pydantic models, which answer 422 with "
                     "field-level details in the API error format; gateway validation would answer differently")
