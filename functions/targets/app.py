@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -14,7 +14,10 @@ from radar.audit import record_event
 from radar.checks.settings import TargetsEnv
 from radar.http import build_resolver, tenant
 from radar.observability import logger, metrics, tracer
-from radar.targets import TargetCreate, TargetOut, TargetPage, TargetPatch, TargetService
+from radar.targets.schemas import TargetCreate, TargetOut, TargetPage, TargetPatch
+
+if TYPE_CHECKING:
+    from radar.targets.service import TargetService
 
 __all__ = ["app", "lambda_handler"]
 

@@ -1,20 +1,11 @@
-"""Targets: the companies (CNPJs) a tenant follows; one per CNPJ per tenant."""
+"""Targets: the companies (CNPJs) a tenant follows; one per CNPJ per tenant.
+
+The package root stays light (no pynamodb): the storage lives in radar.targets.repository, imported on first use.
+"""
 
 from __future__ import annotations
 
 from radar.targets.errors import TargetExists, TargetNotFound
-from radar.targets.repository import TargetRepository
 from radar.targets.schemas import TargetCreate, TargetOut, TargetPage, TargetPatch
-from radar.targets.service import TargetService, target_out
 
-__all__ = [
-    "TargetCreate",
-    "TargetExists",
-    "TargetNotFound",
-    "TargetOut",
-    "TargetPage",
-    "TargetPatch",
-    "TargetRepository",
-    "TargetService",
-    "target_out",
-]
+__all__ = ["TargetCreate", "TargetExists", "TargetNotFound", "TargetOut", "TargetPage", "TargetPatch"]

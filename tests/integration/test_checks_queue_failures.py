@@ -1,0 +1,49 @@
+"""When the checks queue refuses messages: nothing is left queued forever and the allowance is given back."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from radar.checks.schemas import BatchCreate
+from radar.checks.settings import ChecksEnv
+from radar.checks.wiring import build_batch_service, build_check_service
+from radar.context import TenantContext
+from radar.errors import DependencyUnavailable
+from radar.targets.repository import TargetRepository
+from radar.usage import UsageMeter
+from tests.support.aws import AwsResources
+
+
+@pytest.fixture
+def broken_queue_env(aws: AwsResources) -> ChecksEnv:
+    queue_url = os.environ["CHECKS_QUEUE_URL"].rsplit("/", 1)[0] + f"/no-such-queue-{uuid.uuid4().hex[:6]}"
+    return ChecksEnv.from_environ({**os.environ, "CHECKS_QUEUE_URL": queue_url})
+
+
+def _ctx() -> TenantContext:
+    return TenantContext(f"t-{uuid.uuid4().hex}", "p", "user", "analyst", "free")
+
+
+def test_async_check_the_queue_refuses_is_failed_and_not_counted(broken_queue_env: ChecksEnv) -> None:
+    ctx = _ctx()
+    target = TargetRepository(broken_queue_env.main_table).create(ctx.tenant_id, "19131243000197", label=None, tags=[])
+    service = build_check_service(broken_queue_env, connector_factory=lambda: pytest.fail("no lookup expected"))
+    with pytest.raises(DependencyUnavailable) as caught:
+        service.enqueue(ctx, str(target.target_id), correlation_id="c-1")
+    assert caught.value.details == {"dependency": "checks_queue"}
+    [check] = service.history(ctx, str(target.target_id), limit=10, cursor=None).items
+    assert check.status == "failed" and check.failure_reason == "queue_unavailable"
+    assert UsageMeter(broken_queue_env.main_table).used(ctx.tenant_id) == 0
+
+
+def test_batch_checks_the_queue_refuses_are_failed_and_given_back(broken_queue_env: ChecksEnv) -> None:
+    ctx = _ctx()
+    batch = build_batch_service(broken_queue_env).create(
+        ctx, BatchCreate(cnpjs=["19131243000197", "33683111000280"]), correlation_id="c-2"
+    )
+    assert batch.counts.model_dump() == {"queued": 0, "running": 0, "succeeded": 0, "failed": 2}
+    assert batch.done is True
+    assert UsageMeter(broken_queue_env.main_table).used(ctx.tenant_id) == 0
