@@ -60,7 +60,7 @@ def make_queues(prefix: str, *, max_receive_count: int) -> dict[str, str]:
 def receive_all(queue_url: str, *, visibility: int = 360) -> list[dict[str, Any]]:
     import boto3
 
-    sqs = boto3.client("sqs")
+    sqs: Any = boto3.client("sqs")
     messages: list[dict[str, Any]] = []
     while batch := sqs.receive_message(
         QueueUrl=queue_url,
@@ -458,6 +458,9 @@ def test_check_requests_and_batches_are_audited_and_audit_is_admin_only(api: Api
     resources = {e["resource"] for e in page["items"]}
     assert resources == {f"check/{check['id']}", f"batch/{batch['batch_id']}"}
     assert api("GET", "/audit", query={"start": "2999-01-01"}, role="admin")[1]["items"] == []
+    status, only_checks, _ = api("GET", "/audit", query={"action": "check.requested"}, role="admin")
+    assert status == 200
+    assert [e["resource"] for e in only_checks["items"]] == [f"check/{check['id']}"]
 
 
 def test_health_and_readiness(checks_fn: ModuleType, lambda_context: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
+from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 from infra_cdk.routes import ROUTES
-from tests.integration.test_checks_api import load_function
+from tests.integration.test_checks_api import load_function, make_queues
 from tests.support.aws import AwsResources
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("function", ["targets", "checks"])
@@ -30,3 +36,20 @@ def test_function_serves_exactly_its_routes(aws: AwsResources, function: str) ->
             if operation is not None:
                 assert operation.summary and operation.tags, (method, path)
                 assert re.fullmatch(r"[a-z0-9_/{}.-]+", path)
+
+
+def test_sample_events_run_through_the_handlers(aws: AwsResources, lambda_context: Any) -> None:
+    """Every events/ sample of these functions is a well-formed request: no 5xx, and the right route answers."""
+    queues = make_queues(f"t-events-{uuid.uuid4().hex[:8]}", max_receive_count=3)
+    env = {k: v for k, v in queues.items() if k != "QUEUE_ARN"}
+    modules = {name: load_function(name, f"fn_{name}_app_events_tests", env) for name in ("targets", "checks")}
+    for name, module in modules.items():
+        for path in sorted((ROOT / "events" / name).glob("*.json")):
+            response = module.lambda_handler(json.loads(path.read_text()), lambda_context)
+            assert response["statusCode"] < 500, (path.name, response.get("body"))
+            body = json.loads(response["body"]) if response.get("body") else {}
+            assert body.get("error", {}).get("code") != "route_not_found", path.name
+
+    worker = load_function("worker", "fn_worker_app_events_tests", env)
+    answer = worker.lambda_handler(json.loads((ROOT / "events" / "sqs_batch.json").read_text()), lambda_context)
+    assert answer == {"batchItemFailures": []}  # their checks do not exist here: dropped, not retried

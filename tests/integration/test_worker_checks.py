@@ -76,10 +76,11 @@ def api(
 
 def peek(queue_url: str) -> list[dict[str, Any]]:
     """The messages visible now, left visible."""
+    sqs: Any = boto3.client("sqs")
     return list(
-        boto3.client("sqs")
-        .receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=0)
-        .get("Messages", [])
+        sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=0).get(
+            "Messages", []
+        )
     )
 
 
