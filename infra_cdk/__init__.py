@@ -8,14 +8,17 @@ Layout (one construct per capability, a thin stack):
 - `settings.py` context/env settings, `naming.py` pinned logical ids, `nag.py` acknowledged findings;
 - `routes.py` (shared) the route list the API is built from.
 
-Context (`-c key=value` or cdk.json) / environment:
-- `radar:corsAllowedOrigins` / `CORS_ALLOWED_ORIGINS` (comma list or JSON list; none by default);
-- `radar:logRetentionDays` (30), `radar:logLevel` (INFO), `radar:stageRateLimit` (500), `radar:stageBurstLimit`
-  (1000), `radar:alarmEmail` (none), `radar:runbookBaseUrl` (docs/runbooks), `radar:allowMockFallback` (false);
-- `RADAR_BUNDLE=1` bundles the deps layer with pip even without the CDK CLI (the CLI bundles by default);
-  plain `python infra_cdk/app.py` skips bundling so a local synth is fast and offline;
+Settings: context (`-c radar:<key>=...`, or cdk.json "context") first, then the environment, then defaults:
+- `radar:corsAllowedOrigins` / `CORS_ALLOWED_ORIGINS`: comma list or JSON list; none by default (no CORS);
+- `radar:logRetentionDays` / `RADAR_LOG_RETENTION_DAYS` (30), `radar:logLevel` / `RADAR_LOG_LEVEL` (INFO),
+  `radar:stageRateLimit` / `RADAR_STAGE_RATE_LIMIT` (500), `radar:stageBurstLimit` / `RADAR_STAGE_BURST_LIMIT`
+  (1000), `radar:alarmEmail` / `RADAR_ALARM_EMAIL` (none), `radar:runbookBaseUrl` / `RADAR_RUNBOOK_BASE_URL`
+  (docs/runbooks), `radar:allowMockFallback` / `RADAR_ALLOW_MOCK_FALLBACK` (false).
+Switches:
+- bundling: a plain `python infra_cdk/app.py` sets `aws:cdk:bundling-stacks` to [] (fast, offline); the deps layer
+  is bundled with pip (Docker-free local bundling) under the CDK CLI (`cdk deploy`) or with `RADAR_BUNDLE=1`;
 - cdk-nag (AwsSolutions) runs in synth under the CDK CLI or with `RADAR_NAG=1` (`RADAR_NAG=0` turns it off);
-  tests/infra always runs it.
+  tests/infra always runs it, and cfn-lint, on the session's one synthesized template.
 
 Pinned logical ids (stable for the local cloud, SAM and outputs): MainTable, CacheTable, IdempotencyTable,
 ChecksQueue, ChecksDlq, SigningKeySecret, PublicKeysSecret, ProviderTokensSecret, CursorKeySecret, RadarLayer,

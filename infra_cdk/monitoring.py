@@ -1,11 +1,4 @@
-"""Alarms (each with a runbook in docs/runbooks/<alarm name>.md) on an SNS topic, and the ops and business dashboards.
-
-Plain CloudWatch constructs rather than cdk-monitoring-constructs: alarm names must be exact (runbooks are named
-after them) and the local cloud renders these dashboards and evaluates these alarms from the template, so the
-expressions stay within a small grammar: plain metrics, arithmetic, FILL(m, 0), SUM(SEARCH('{CnpjRadar}
-MetricName="<name>"', '<stat>', <period>)) on dashboards, and one Metrics Insights alarm (SELECT SUM(...) FROM ...),
-because provider metrics carry dimensions (provider, outcome) whose values the template cannot enumerate.
-"""
+"""Alarms (each with a runbook, docs/runbooks/<alarm name>.md) on an SNS topic; the ops and business dashboards."""
 
 from __future__ import annotations
 
@@ -26,6 +19,12 @@ from infra_cdk.nag import acknowledge
 from infra_cdk.naming import pin_logical_id
 from infra_cdk.settings import PROVIDER_NAMES, STACK_ID, Settings
 from radar.tiers import load_tiers
+
+# Plain CloudWatch constructs rather than cdk-monitoring-constructs: alarm names must be exact (runbooks are
+# named after them), and the local cloud evaluates these alarms and renders these dashboards from the template,
+# so expressions stay in a small grammar: plain metrics, arithmetic, FILL(m, 0), and on dashboards
+# SEARCH('{CnpjRadar} MetricName="<name>"', '<stat>', <period>) (optionally inside SUM). One alarm uses a Metrics
+# Insights query (SELECT SUM(...) FROM CnpjRadar) because provider metrics carry open-ended dimension values.
 
 __all__ = ["NAMESPACE", "PROVIDER_ERRORS_QUERY", "AlarmSpec", "Monitoring", "search"]
 
@@ -305,6 +304,11 @@ class Monitoring(Construct):
                 cloudwatch.SingleValueWidget(title="Checks (last 24 h)", width=12, set_period_to_time_range=True,
                                              metrics=[_total("ChecksSucceeded", "Sum", ONE_HOUR, "succeeded"),
                                                       _total("ChecksFailed", "Sum", ONE_HOUR, "failed")]),
+            ],
+            [
+                cloudwatch.GraphWidget(title="Cache activity per hour", width=24, left=[
+                    _total("CacheHit", "Sum", ONE_HOUR, "hits"), _total("CacheMiss", "Sum", ONE_HOUR, "misses"),
+                    _total("CacheWrite", "Sum", ONE_HOUR, "writes")]),
             ],
             [
                 cloudwatch.GraphWidget(title="Check success rate (%)", width=8, left=[success_rate],

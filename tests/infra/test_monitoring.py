@@ -136,7 +136,7 @@ def test_business_dashboard_shows_checks_success_cache_and_plans(synthesized: Sy
     for expected in ("Checks per hour", "success rate", "Cache hit rate", "by plan"):
         assert expected.lower() in titles.lower(), expected
     searched = " ".join(expressions(body))
-    for metric in ("ChecksSucceeded", "ChecksFailed", "CacheHit", "CacheMiss", "ChecksByPlan"):
+    for metric in ("ChecksSucceeded", "ChecksFailed", "CacheHit", "CacheMiss", "CacheWrite", "ChecksByPlan"):
         assert f'{{CnpjRadar}} MetricName="{metric}"' in searched, metric
 
 

@@ -157,6 +157,8 @@ def test_worker_consumes_the_queue_reporting_partial_batch_failures(synthesized:
     assert 0 < mapping["MaximumBatchingWindowInSeconds"] <= 5
     assert render(mapping["EventSourceArn"]) == "<ChecksQueue.Arn>"
     assert render(mapping["FunctionName"]) == "<WorkerFunction>"
+    # Providers allow a few calls a minute: the worker never fans out beyond a handful of batches.
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": 5}
 
 
 def test_queue_redrives_to_the_dlq_with_visibility_six_times_the_worker_timeout(synthesized: Synthesized) -> None:
