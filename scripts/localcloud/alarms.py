@@ -106,8 +106,9 @@ class _Bucket:
         raise UnsupportedExpression(f"statistic {stat} is not evaluated locally")
 
     def _percentile(self, rank: float) -> float:
-        # moto keeps raw values but only serves aggregates: each fine bucket stands for its min, its max and the
-        # mean of the rest. Exact when every fine bucket holds one or two samples (the usual local traffic).
+        # moto keeps raw values but only serves aggregates. Each fine bucket is rebuilt as its min, its max and,
+        # between them, a power-law spread whose mean is the bucket's mean: exact for one or two samples per fine
+        # bucket (the usual local traffic), close for evenly or skewed spread latencies.
         values: list[tuple[float, float]] = []  # (value, weight)
         for count, total, low, high in self.samples:
             if count <= 1:
@@ -115,7 +116,7 @@ class _Bucket:
                 continue
             values += [(low, 1), (high, 1)]
             if count > 2:
-                values.append(((total - low - high) / (count - 2), count - 2))
+                values += _interior(count - 2, (total - low - high) / (count - 2), low, high)
         values.sort()
         needed = rank / 100 * sum(weight for _, weight in values)
         running = 0.0
@@ -124,6 +125,16 @@ class _Bucket:
             if running >= needed - 1e-9:
                 return value
         return values[-1][0]
+
+
+def _interior(count: float, mean: float, low: float, high: float, steps: int = 200) -> list[tuple[float, float]]:
+    """`count` values in [low, high] spread as low + (high - low) * q**k, k chosen so that their mean is `mean`."""
+    if high <= low or not low < mean < high:
+        return [(mean, count)]
+    exponent = (high - low) / (mean - low) - 1  # the mean of q**k over q in (0, 1) is 1 / (k + 1)
+    steps = max(1, min(steps, int(count)))
+    weight = count / steps
+    return [(low + (high - low) * ((i + 0.5) / steps) ** exponent, weight) for i in range(steps)]
 
 
 class MetricQueries:
@@ -291,6 +302,7 @@ def _reduce(value: Value, combine: Callable[[list[float]], float]) -> Series:
     return {bucket: combine(numbers) for bucket, numbers in sorted(buckets.items())}
 
 
+_FUNCTIONS = frozenset({"SEARCH", "FILL", "SUM", "AVG", "MIN", "MAX", "ABS"})
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_]\w*)|('(?:[^'\\]|\\.)*')|(\S))")
 
 
@@ -396,6 +408,8 @@ class _Parser:
         return arguments
 
     def _call(self, function: str) -> Value:
+        if function not in _FUNCTIONS:
+            raise UnsupportedExpression(f"function {function} is not evaluated locally")
         arguments = self._arguments()
         if function == "SEARCH":
             if len(arguments) < 2 or not all(isinstance(a, str) for a in arguments[:2]):

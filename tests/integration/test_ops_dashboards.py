@@ -1,0 +1,175 @@
+"""The ops side of a real (mini) local cloud: platform metrics, dashboards with data over HTTP, `make ops` output."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+
+from scripts.localcloud import opsview
+from scripts.localcloud.cloud import CloudConfig, LocalCloud
+from scripts.localcloud.ops import OpsServer, render_dashboard, start_ops_server
+from tests.support.aws import free_port
+from tests.support.mini_template import write_mini_template
+
+ALARM_ARN_PREFIX = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
+
+
+@pytest.fixture(scope="module")
+def cloud(tmp_path_factory: pytest.TempPathFactory, moto_endpoint: str) -> Iterator[LocalCloud]:
+    directory = tmp_path_factory.mktemp("opsmini")
+    config = CloudConfig(
+        port=free_port(),
+        ops_port=free_port(),
+        endpoint=moto_endpoint,
+        seed=False,
+        state_file=directory / "state.json",
+        template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl", stack_name="OpsMini"),
+    )
+    local = LocalCloud(config).start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture(scope="module")
+def dashboard(cloud: LocalCloud) -> dict[str, Any]:
+    """A dashboard in the CloudWatch body format, over the metrics the mini cloud's traffic produces."""
+    echo = cloud.runtimes["EchoFn"].spec.name
+    alarm_name = f"OpsMini-EchoErrors-{uuid.uuid4().hex[:6]}"
+    cloudwatch = boto3.client("cloudwatch")
+    cloudwatch.put_metric_alarm(
+        AlarmName=alarm_name, Namespace="AWS/Lambda", MetricName="Errors", Statistic="Sum", Period=300,
+        EvaluationPeriods=1, Threshold=0, ComparisonOperator="GreaterThanThreshold",
+        Dimensions=[{"Name": "FunctionName", "Value": echo}], TreatMissingData="notBreaching",
+    )
+    body = {
+        "widgets": [
+            {"type": "text", "x": 0, "y": 0, "width": 24, "height": 1, "properties": {"markdown": "# Mini ops"}},
+            {"type": "alarm", "x": 0, "y": 1, "width": 24, "height": 2,
+             "properties": {"title": "Alarms", "alarms": [f"{ALARM_ARN_PREFIX}{alarm_name}"]}},
+            {"type": "metric", "x": 0, "y": 3, "width": 12, "height": 6, "properties": {
+                "title": "API", "view": "timeSeries", "metrics": [
+                    ["AWS/ApiGateway", "Count", "ApiName", "mini", {"label": "requests", "stat": "Sum"}],
+                    [".", "4XXError", ".", ".", {"label": "4XX", "stat": "Sum"}],
+                ]}},
+            {"type": "metric", "x": 12, "y": 3, "width": 12, "height": 6, "properties": {
+                "title": "Echo", "view": "timeSeries", "metrics": [
+                    [{"label": "error rate %", "expression": "100 * e / i"}],
+                    ["AWS/Lambda", "Errors", "FunctionName", echo, {"id": "e", "stat": "Sum", "visible": False}],
+                    ["AWS/Lambda", "Invocations", "FunctionName", echo, {"id": "i", "stat": "Sum", "visible": False}],
+                    ["AWS/Lambda", "Duration", "FunctionName", echo, {"label": "p99 ms", "stat": "p99"}],
+                ]}},
+        ]
+    }
+    name = f"OpsMini-{uuid.uuid4().hex[:6]}"
+    cloudwatch.put_dashboard(DashboardName=name, DashboardBody=json.dumps(body))
+    return {"name": name, "body": body, "alarm": alarm_name}
+
+
+@pytest.fixture(scope="module")
+def traffic(cloud: LocalCloud) -> None:
+    """Requests through the gateway; the platform metrics publisher flushes them within about a second."""
+    for _ in range(3):
+        assert httpx.get(f"{cloud.api_url}/public", timeout=30).status_code == 200
+    assert httpx.get(f"{cloud.api_url}/items", timeout=30).status_code == 401
+    assert httpx.get(f"{cloud.api_url}/nowhere", timeout=30).status_code == 403
+    cloudwatch = boto3.client("cloudwatch")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        data = cloudwatch.get_metric_statistics(
+            Namespace="AWS/ApiGateway", MetricName="Count", Dimensions=[{"Name": "ApiName", "Value": "mini"}],
+            StartTime=datetime.now(UTC) - timedelta(minutes=10), EndTime=datetime.now(UTC) + timedelta(minutes=1),
+            Period=600, Statistics=["Sum"],
+        )["Datapoints"]
+        if data and data[0]["Sum"] >= 5:
+            return
+        time.sleep(0.2)
+    raise AssertionError("gateway metrics never reached the emulator")
+
+
+def _series(rendered: dict[str, Any], title: str) -> dict[str, list[list[float]]]:
+    widget = next(w for w in rendered["widgets"] if w.get("title") == title)
+    return {s["label"]: s["points"] for s in widget["series"]}
+
+
+def test_platform_metrics_and_dashboard_rendering(cloud: LocalCloud, dashboard: dict[str, Any], traffic: None) -> None:
+    rendered = render_dashboard(dashboard["body"], range_s=900, period=60)
+
+    api = _series(rendered, "API")
+    assert sum(v for _, v in api["requests"]) >= 5
+    assert sum(v for _, v in api["4XX"]) >= 2  # 401 without a token, 403 for an unknown route
+    echo = _series(rendered, "Echo")
+    assert set(echo) == {"error rate %", "p99 ms"}  # ids marked invisible are inputs only
+    assert all(v == 0 for _, v in echo["error rate %"])
+    assert echo["p99 ms"] and all(v > 0 for _, v in echo["p99 ms"])
+    alarms = next(w for w in rendered["widgets"] if w["type"] == "alarm")["alarms"]
+    assert [a["name"] for a in alarms] == [dashboard["alarm"]]
+    assert [(w["x"], w["y"], w["width"], w["height"]) for w in rendered["widgets"]] == [
+        (w["x"], w["y"], w["width"], w["height"]) for w in dashboard["body"]["widgets"]
+    ]
+
+
+def test_the_page_and_its_json_over_http(cloud: LocalCloud, dashboard: dict[str, Any], traffic: None) -> None:
+    page = httpx.get(f"{cloud.ops_url}/", timeout=10)
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    assert "<script src" not in page.text and "https://" not in page.text  # works offline: nothing fetched
+
+    names = httpx.get(f"{cloud.ops_url}/api/dashboards", timeout=10).json()["dashboards"]
+    assert dashboard["name"] in names
+    body = httpx.get(
+        f"{cloud.ops_url}/api/dashboard", params={"name": dashboard["name"], "range": 900}, timeout=30
+    ).json()
+    assert body["name"] == dashboard["name"]
+    assert sum(v for _, v in _series(body, "API")["requests"]) >= 5
+
+    boto3.client("cloudwatch").set_alarm_state(
+        AlarmName=dashboard["alarm"], StateValue="ALARM", StateReason="forced by the test"
+    )
+    alarms = {a["name"]: a["state"] for a in httpx.get(f"{cloud.ops_url}/api/alarms", timeout=10).json()["alarms"]}
+    assert alarms[dashboard["alarm"]] == "ALARM"
+    status = httpx.get(f"{cloud.ops_url}/api/status", timeout=10).json()
+    assert status["platform_metrics_published"] > 0
+    assert status["evaluator"]["last_error"] is None
+    assert httpx.get(f"{cloud.ops_url}/nope", timeout=10).status_code == 404
+
+
+def test_make_ops_prints_alarms_and_latest_values(cloud: LocalCloud, dashboard: dict[str, Any], traffic: None) -> None:
+    out = io.StringIO()
+
+    code = opsview.main(
+        ["--state", str(cloud.config.state_file), "--dashboard", dashboard["name"], "--range", "900"], out=out
+    )
+
+    text = out.getvalue()
+    assert code == 0
+    assert dashboard["alarm"] in text
+    assert f"Dashboard {dashboard['name']}" in text
+    requests_line = next(line for line in text.splitlines() if line.strip().startswith("requests"))
+    assert int(requests_line.split()[1]) >= 1
+
+
+def test_make_ops_without_a_running_cloud_says_so(tmp_path: Path) -> None:
+    assert opsview.main(["--state", str(tmp_path / "missing.json")], out=io.StringIO()) == 1
+
+
+def test_shutdown_stops_the_evaluator_the_relay_and_the_publisher(moto_endpoint: str) -> None:
+    server, port = start_ops_server(SimpleNamespace(template=None, gateway=None, runtimes={}), free_port())
+    assert isinstance(server, OpsServer)
+    assert httpx.get(f"http://127.0.0.1:{port}/api/status", timeout=10).status_code == 200
+    threads = [server.evaluator._thread, server.relay._thread, server.platform._thread]  # type: ignore[union-attr]
+
+    server.shutdown()
+    server.server_close()
+
+    assert not any(thread is not None and thread.is_alive() for thread in threads)
