@@ -14,6 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, field_validator
+
 from radar.http import MAX_BODY_BYTES, SECURITY_HEADERS, build_resolver, tenant
 from radar.observability import logger, metrics, tracer
 from radar.tenancy.schemas import (

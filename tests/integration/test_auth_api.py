@@ -291,6 +291,9 @@ def test_refresh_rotates_and_reuse_revokes_the_family(auth_env: AwsResources, la
 
     assert reuse_status == 401 and reuse_body["error"]["code"] == "unauthorized"
     assert after_status == 401  # the thief's and the owner's descendants die together
+    load_function("authorizer").authorizer().cache.clear()
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(second_pair["access_token"], context=lambda_context)
     actions = [a["action"] for a in main_items(f"TENANT#{owner['tenant']['tenant_id']}#AUDIT")]
     assert "auth.refresh_reuse" in actions
 
@@ -310,6 +313,31 @@ def test_logout_revokes_the_refresh_token(auth_env: AwsResources, lambda_context
 
     assert status == 204
     assert call(rest_event("POST", "/auth/refresh", {"refresh_token": refresh}), lambda_context)[0] == 401
+    # The session's access token dies too, once the authorizer's cached decision lapses.
+    load_function("authorizer").authorizer().cache.clear()
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(owner["tokens"]["access_token"], context=lambda_context)
+
+
+def test_logout_ends_only_that_session(auth_env: AwsResources, lambda_context):
+    owner = signup(lambda_context)
+    other_session = _login(owner["email"], PASSWORD, lambda_context)[1]
+    ident = identity_for(owner["tokens"]["access_token"], lambda_context)
+
+    call(
+        rest_event("POST", "/auth/logout", {"refresh_token": owner["tokens"]["refresh_token"]}, identity=ident),
+        lambda_context,
+    )
+
+    load_function("authorizer").authorizer().cache.clear()
+    assert (
+        authorize(other_session["access_token"], context=lambda_context)["context"]["tenant_id"]
+        == (owner["tenant"]["tenant_id"])
+    )
+    refreshed = call(
+        rest_event("POST", "/auth/refresh", {"refresh_token": other_session["refresh_token"]}), lambda_context
+    )
+    assert refreshed[0] == 200
 
 
 def test_logout_needs_authentication(auth_env: AwsResources, lambda_context):

@@ -7,10 +7,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+
 from radar.audit import query_events, record_event
 from radar.context import TenantContext
 from radar.errors import BadRequest
-
 from tests.support.aws import AwsResources
 
 EVENT = json.loads((Path(__file__).resolve().parents[2] / "events" / "auth" / "post_api_keys.json").read_text())

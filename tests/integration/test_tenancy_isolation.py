@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from radar.audit import query_events
 from radar.errors import BadRequest
 from radar.tenancy.repositories import ApiKeyRepository, RefreshTokenRepository, UserRepository
-
 from tests.integration.test_auth_api import (
     PASSWORD,
     authorize,

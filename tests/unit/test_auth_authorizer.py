@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from radar.auth.authorizer import DecisionCache, Identity, _credential, wildcard_resource
 from radar.errors import Unauthorized
 

@@ -7,6 +7,7 @@ import json
 
 import jwt
 import pytest
+
 from radar.auth import tokens
 from radar.auth.tokens import InvalidToken, SigningKey
 
@@ -32,9 +33,13 @@ def _b64(data: dict[str, object]) -> str:
 
 
 def test_round_trip_carries_tenant_user_role_and_15_minute_expiry(key: SigningKey, public_keys: dict[str, str]):
-    token, lifetime = tokens.issue_access_token(key, tenant_id="t1", user_id="u1", role="analyst", now=NOW)
+    token, lifetime = tokens.issue_access_token(
+        key, tenant_id="t1", user_id="u1", role="analyst", session_id="family-1", now=NOW
+    )
 
     claims = tokens.decode_access_token(token, public_keys.get, now=NOW + 60)
+
+    assert claims.session_id == "family-1"
 
     assert lifetime == 900 and claims.expires_at == int(NOW) + 900
     assert (claims.tenant_id, claims.user_id, claims.role) == ("t1", "u1", "analyst")

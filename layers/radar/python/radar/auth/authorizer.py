@@ -151,7 +151,7 @@ class Authorizer:
             return None, None
         user = self.users.get(claims.tenant_id, claims.user_id)
         tenant = self.tenants.get(claims.tenant_id)
-        if user is None or tenant is None:
+        if user is None or tenant is None or claims.session_id in user.revoked_session_ids():
             return None, None
         identity = Identity(claims.tenant_id, user.user_id, "user", user.role, tenant.plan, tenant.usage_key_value)
         # Never cache an allow past the token's own expiry.

@@ -88,6 +88,7 @@ class AccessClaims:
     role: str
     expires_at: int
     token_id: str
+    session_id: str
 
 
 def generate_signing_key() -> SigningKey:
@@ -103,9 +104,15 @@ def generate_signing_key() -> SigningKey:
 
 
 def issue_access_token(
-    key: SigningKey, *, tenant_id: str, user_id: str, role: str, now: float | None = None
+    key: SigningKey,
+    *,
+    tenant_id: str,
+    user_id: str,
+    role: str,
+    session_id: str = "",
+    now: float | None = None,
 ) -> tuple[str, int]:
-    """A signed access token and its lifetime in seconds."""
+    """A signed access token and its lifetime in seconds; `session_id` is the refresh family it belongs to."""
     import jwt
 
     issued = int(now if now is not None else time.time())
@@ -119,6 +126,7 @@ def issue_access_token(
         "nbf": issued,
         "exp": issued + ACCESS_TOKEN_TTL_SECONDS,
         "jti": secrets.token_hex(8),
+        "sid": session_id,
     }
     token = jwt.encode(claims, key.private_pem, algorithm=ALGORITHM, headers={"kid": key.kid})
     return token, ACCESS_TOKEN_TTL_SECONDS
@@ -174,6 +182,7 @@ def decode_access_token(
         role=claims["role"],
         expires_at=int(claims["exp"]),
         token_id=str(claims.get("jti", "")),
+        session_id=str(claims.get("sid") or ""),
     )
 
 

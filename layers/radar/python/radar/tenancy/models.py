@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -102,7 +102,12 @@ class UserItem(Model):
     password_hash = UnicodeAttribute()
     failed_logins = NumberAttribute(default=0)
     locked_until = NumberAttribute(null=True)
+    # session (refresh family) id -> epoch revoked; kept as long as that session's access tokens can live.
+    revoked_sessions: MapAttribute[str, Any] = MapAttribute(null=True)
     created_at = UnicodeAttribute()
+
+    def revoked_session_ids(self) -> set[str]:
+        return set(self.revoked_sessions.as_dict()) if self.revoked_sessions is not None else set()
 
 
 class EmailIndexItem(Model):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pynamodb.attributes import MapAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import (
     DeleteError,
@@ -169,6 +170,17 @@ class UserRepository:
                 lock = min(base_lock_seconds * 2 ** (failures - lock_after), max_lock_seconds)
                 user.update(actions=[UserItem.locked_until.set(current + lock)])
         return failures
+
+    def revoke_session(self, tenant_id: str, user_id: str, session_id: str, *, now: float, keep_seconds: int) -> None:
+        """Mark a session's access tokens as revoked (the authorizer checks this), pruning entries too old to matter."""
+        user = self.get(tenant_id, user_id)
+        if user is None:
+            return
+        current = user.revoked_sessions.as_dict() if user.revoked_sessions is not None else {}
+        kept = {sid: at for sid, at in current.items() if float(at) > now - keep_seconds}
+        kept[session_id] = int(now)
+        with storage_errors():
+            user.update(actions=[UserItem.revoked_sessions.set(MapAttribute(**kept))])
 
     def reset_failed_logins(self, user: UserItem) -> None:
         if not user.failed_logins and not user.locked_until:

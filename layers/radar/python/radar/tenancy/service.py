@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from radar.audit import record_event, utc_now_iso
+from radar.audit import record_event, request_metadata, utc_now_iso
 from radar.auth import passwords
 from radar.auth.apikeys import api_key_hash, generate_api_key, mask
 from radar.auth.tokens import (
+    ACCESS_TOKEN_TTL_SECONDS,
     REFRESH_TOKEN_TTL_SECONDS,
     InvalidToken,
     SigningKeyStore,
@@ -136,11 +137,14 @@ class TenancyService:
     # --- tokens -------------------------------------------------------------------------------------------
 
     def _issue(self, user: UserItem, tenant_id: str, family_id: str | None = None) -> TokenResponse:
+        # The refresh family is the session: access tokens carry it as `sid`, so logout can revoke them too.
+        session_id = family_id or uuid.uuid4().hex
         access, lifetime = issue_access_token(
             self.signing_keys.current(),
             tenant_id=tenant_id,
             user_id=user.user_id,
             role=user.role,
+            session_id=session_id,
             now=self.clock(),
         )
         refresh = new_refresh_token(tenant_id)
@@ -148,7 +152,7 @@ class TenancyService:
             RefreshTokenItem(
                 tenant_pk(tenant_id),
                 refresh_sk(refresh_token_hash(refresh)),
-                family_id=family_id or uuid.uuid4().hex,
+                family_id=session_id,
                 user_id=user.user_id,
                 status="active",
                 expires_at=int(self.clock()) + REFRESH_TOKEN_TTL_SECONDS,
@@ -156,6 +160,14 @@ class TenancyService:
             )
         )
         return TokenResponse(access_token=access, refresh_token=refresh, expires_in=lifetime)
+
+    def _end_session(self, tenant_id: str, user_id: str, family_id: str) -> int:
+        """Revoke the refresh family and the access tokens issued in it; returns refresh tokens revoked."""
+        revoked = self.refresh_tokens.revoke_family(tenant_id, family_id)
+        self.users.revoke_session(
+            tenant_id, user_id, family_id, now=self.clock(), keep_seconds=ACCESS_TOKEN_TTL_SECONDS + 60
+        )
+        return revoked
 
     # --- signup and login ---------------------------------------------------------------------------------
 
@@ -242,7 +254,7 @@ class TenancyService:
         ctx = TenantContext(tenant_id, item.user_id, "user", "", "")
         if item.status != "active" or not self.refresh_tokens.mark_rotated(item):
             # A rotated (or revoked) token came back: it was stolen or replayed. Kill the whole family.
-            revoked = self.refresh_tokens.revoke_family(tenant_id, item.family_id)
+            revoked = self._end_session(tenant_id, item.user_id, item.family_id)
             record_event(event, ctx, "auth.refresh_reuse", f"token_family/{item.family_id}", outcome="denied")
             logger.warning("refresh token reuse", extra={"tenant_id": tenant_id, "revoked_tokens": revoked})
             raise InvalidToken()
@@ -263,7 +275,7 @@ class TenancyService:
         item = self.refresh_tokens.get(ctx.tenant_id, refresh_token_hash(refresh_token))
         if item is None or (item.user_id != ctx.principal_id and ctx.role != "admin"):
             return
-        self.refresh_tokens.revoke_family(ctx.tenant_id, item.family_id)
+        self._end_session(ctx.tenant_id, item.user_id, item.family_id)
         record_event(event, ctx, "auth.logout", f"token_family/{item.family_id}")
 
     # --- users --------------------------------------------------------------------------------------------
@@ -361,8 +373,6 @@ class TenancyService:
 
     def delete_tenant(self, ctx: TenantContext, event: Event) -> int:
         """Purge everything the tenant owns, keeping one deletion record outside it; returns items deleted."""
-        from radar.audit import request_metadata
-
         ctx.require("admin")
         tenant = self._tenant(ctx)
         users = self.users.list(ctx.tenant_id)
