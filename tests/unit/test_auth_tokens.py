@@ -126,6 +126,6 @@ def test_refresh_tokens_carry_their_tenant_and_are_stored_hashed():
     assert tokens.refresh_token_tenant(token) == "tenant42"
     assert len(tokens.refresh_token_hash(token)) == 64 and token not in tokens.refresh_token_hash(token)
     assert tokens.new_refresh_token("tenant42") != token
-    for bad in ("", "rt..x", "xx.t." + "a" * 43, "rt.t.short", "rt.a.b.c"):
+    for bad in ("", "rt..x", "xx.t." + "a" * 43, "rt.t.short", "rt.a.b.c", "rt.t#AUDIT." + "a" * 43):
         with pytest.raises(InvalidToken):
             tokens.refresh_token_tenant(bad)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -40,6 +41,7 @@ AUDIENCE = "cnpj-radar-api"
 ALGORITHM = "EdDSA"
 _LEEWAY_SECONDS = 10
 _REFRESH_PREFIX = "rt"
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class InvalidToken(Unauthorized):
@@ -192,8 +194,9 @@ def new_refresh_token(tenant_id: str) -> str:
 
 
 def refresh_token_tenant(token: str) -> str:
+    """The tenant part of a refresh token; a tenant id is a plain token, so it can never address another key."""
     parts = token.split(".")
-    if len(parts) != 3 or parts[0] != _REFRESH_PREFIX or not parts[1] or len(parts[2]) < 32:
+    if len(parts) != 3 or parts[0] != _REFRESH_PREFIX or not _SAFE_ID.fullmatch(parts[1]) or len(parts[2]) < 32:
         raise InvalidToken()
     return parts[1]
 
