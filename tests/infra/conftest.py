@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -22,22 +20,15 @@ _SETTINGS_ENV = (
 
 
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     outdir = tmp_path_factory.mktemp("cdk.out")
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch:  # restored before any other test runs
         for name in _SETTINGS_ENV:
             patch.delenv(name, raising=False)
         from infra_cdk.app import build_app
 
         app, stack = build_app(str(outdir), nag=False, bundle=False)
         app.synth()
-        template = json.loads((outdir / "CnpjRadar.template.json").read_text(encoding="utf-8"))
-        yield Synthesized(stack=stack, template=template, outdir=outdir)
+    template = json.loads((outdir / "CnpjRadar.template.json").read_text(encoding="utf-8"))
+    return Synthesized(stack=stack, template=template, outdir=outdir)
 
-
-@pytest.fixture(scope="session")
-def template(synthesized: Synthesized) -> Any:
-    """aws_cdk.assertions.Template over the synthesized JSON (no second synth)."""
-    from aws_cdk.assertions import Template
-
-    return Template.from_json(synthesized.template)

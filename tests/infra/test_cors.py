@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ ORIGINS = ["https://app.cnpj-radar.example", "https://admin.cnpj-radar.example"]
 
 
 @pytest.fixture(scope="module")
-def with_cors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
+def with_cors(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     # A second synth (seconds): only this module pays for it.
     from infra_cdk.app import build_app
 
@@ -26,7 +25,7 @@ def with_cors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]
                                context={"radar:corsAllowedOrigins": ",".join(ORIGINS)})
         app.synth()
     template = json.loads((outdir / "CnpjRadar.template.json").read_text(encoding="utf-8"))
-    yield Synthesized(stack=stack, template=template, outdir=outdir)
+    return Synthesized(stack=stack, template=template, outdir=outdir)
 
 
 def test_every_route_path_answers_preflight_without_auth(with_cors: Synthesized) -> None:
