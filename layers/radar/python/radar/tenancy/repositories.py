@@ -25,6 +25,7 @@ from radar.errors import Conflict, DependencyUnavailable
 from radar.tenancy.models import (
     ApiKeyHashIndex,
     ApiKeyItem,
+    DeletedTenantItem,
     EmailIndexItem,
     ItemKey,
     RefreshTokenItem,
@@ -104,6 +105,13 @@ class TenantRepository:
                 raise EmailTaken() from exc
             raise DependencyUnavailable("the data store is unavailable, try again") from exc
 
+    def save_deletion_record(self, record: DeletedTenantItem, *, items_deleted: int | None = None) -> None:
+        with storage_errors():
+            if items_deleted is None:
+                record.save()
+            else:
+                record.update(actions=[DeletedTenantItem.items_deleted.set(items_deleted)])
+
     def set_plan(self, tenant: TenantItem, plan: str, retention_days: int) -> None:
         with storage_errors():
             tenant.update(
@@ -181,6 +189,21 @@ class UserRepository:
         kept[session_id] = int(now)
         with storage_errors():
             user.update(actions=[UserItem.revoked_sessions.set(MapAttribute(**kept))])
+
+    def set_password_hash(self, user: UserItem, password_hash: str) -> None:
+        with storage_errors():
+            user.update(actions=[UserItem.password_hash.set(password_hash)])
+
+    def release_email(self, user: UserItem, tenant_id: str) -> int:
+        """Delete the user's global e-mail claim if it still points at this user; returns 1 when deleted."""
+        claim = EmailIndexItem(email_pk(user.email), "EMAIL")
+        try:
+            claim.delete(condition=(EmailIndexItem.tenant_id == tenant_id) & (EmailIndexItem.user_id == user.user_id))
+        except DeleteError as exc:
+            if _is_condition_failure(exc):
+                return 0
+            raise DependencyUnavailable("the data store is unavailable, try again") from exc
+        return 1
 
     def reset_failed_logins(self, user: UserItem) -> None:
         if not user.failed_logins and not user.locked_until:

@@ -28,13 +28,11 @@ from radar.observability import logger
 from radar.tenancy.models import (
     ApiKeyItem,
     DeletedTenantItem,
-    EmailIndexItem,
     RefreshTokenItem,
     TenantItem,
     UserItem,
     apikey_sk,
     audit_pk,
-    email_pk,
     refresh_sk,
     tenant_pk,
     user_sk,
@@ -46,7 +44,6 @@ from radar.tenancy.repositories import (
     TenantRepository,
     UserRepository,
     delete_partition,
-    storage_errors,
 )
 from radar.tenancy.schemas import (
     ApiKeyCreated,
@@ -240,8 +237,7 @@ class TenancyService:
             raise InvalidCredentials()
         self.users.reset_failed_logins(user)
         if passwords.needs_rehash(user.password_hash):
-            with storage_errors():
-                user.update(actions=[UserItem.password_hash.set(passwords.hash_password(password))])
+            self.users.set_password_hash(user, passwords.hash_password(password))
         tokens = self._issue(user, tenant_id)
         record_event(event, ctx, "auth.login", f"user/{user.user_id}")
         return tokens
@@ -393,22 +389,12 @@ class TenancyService:
             user_agent=meta["user_agent"],
             request_id=meta["request_id"],
         )
-        with storage_errors():
-            record.save()
-        deleted = 0
-        with storage_errors():
-            for user in users:
-                # Release only claims that still point at this tenant's user.
-                if self._claim_is_ours(user):
-                    EmailIndexItem(email_pk(user.email), "EMAIL").delete()
-                    deleted += 1
+        # The deletion record is written first, so even an interrupted purge leaves its trace.
+        self.tenants.save_deletion_record(record)
+        deleted = sum(self.users.release_email(user, ctx.tenant_id) for user in users)
         deleted += delete_partition(audit_pk(ctx.tenant_id))
         # The tenant item goes last, so an interrupted purge can be retried by calling DELETE /tenant again.
         deleted += delete_partition(tenant_pk(ctx.tenant_id), last_sk="TENANT")
-        with storage_errors():
-            record.update(actions=[DeletedTenantItem.items_deleted.set(deleted)])
+        self.tenants.save_deletion_record(record, items_deleted=deleted)
         logger.info("tenant purged", extra={"tenant_id": ctx.tenant_id, "items_deleted": deleted})
         return deleted
-
-    def _claim_is_ours(self, user: UserItem) -> bool:
-        return self.users.find_by_email(user.email) == (user.pk.removeprefix("TENANT#"), user.user_id)
