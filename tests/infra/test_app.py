@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -108,3 +110,17 @@ def test_settings_from_context_then_environment(monkeypatch: pytest.MonkeyPatch)
     assert defaults.log_retention_days == 90
     assert defaults.allow_mock_fallback is False
     assert defaults.runbook_url("CnpjRadar-Api-5xxRate") == "docs/runbooks/CnpjRadar-Api-5xxRate.md"
+
+
+def test_app_py_imports_as_a_plain_script() -> None:
+    # `python infra_cdk/app.py` (cdk.json, the local cloud) runs outside the package: its path setup must hold.
+    # run_name is not __main__, so this loads everything the script needs without a second synth.
+    probe = (
+        "import runpy, sys; sys.path = [p for p in sys.path if p not in ('', '.')]; "
+        "ns = runpy.run_path('infra_cdk/app.py', run_name='script_probe'); "
+        "print(ns['STACK_ID'], callable(ns['main']))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "PYTHONPATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["CnpjRadar", "True"]
