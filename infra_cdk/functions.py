@@ -23,6 +23,7 @@ from infra_cdk.settings import PROVIDER_NAMES, Settings
 __all__ = ["FUNCTION_SPECS", "REPO_ROOT", "FunctionSpec", "Functions", "RadarFunction", "log_retention"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Must match settings.PYTHON_VERSION, the Python the deps layer wheels are picked for (a test checks it).
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.X86_64
 _ASSET_EXCLUDES = ["**/__pycache__", "**/*.pyc", "*.egg-info", "**/.pytest_cache", "**/.mypy_cache"]

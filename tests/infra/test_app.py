@@ -124,3 +124,9 @@ def test_app_py_imports_as_a_plain_script() -> None:
                             timeout=120, env={**os.environ, "PYTHONPATH": ""})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["CnpjRadar", "True"]
+
+
+def test_runtime_and_deps_layer_wheels_use_the_same_python() -> None:
+    from infra_cdk.functions import RUNTIME
+
+    assert RUNTIME.name == f"python{PYTHON_VERSION}"
