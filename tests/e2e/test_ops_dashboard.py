@@ -1,0 +1,144 @@
+"""The ops dashboards in headless Chromium after real traffic: charts with data, a forced alarm shown as ALARM."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+
+from tests.support.cloud import RunningCloud, Tenant
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+CNPJS = ("11222333000181", "19131243000197")
+
+
+def _wait(predicate: Any, what: str, timeout: float = 30.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.5)
+
+
+def _series_total(body: dict[str, Any], title: str) -> float:
+    widget = next(w for w in body["widgets"] if w.get("title") == title)
+    return sum(v for series in widget["series"] for _, v in series["points"])
+
+
+@pytest.fixture(scope="module")
+def traffic(cloud: RunningCloud) -> Tenant:
+    """A tenant with targets and checks (sync and async), plus reads: every function runs at least once."""
+    tenant = cloud.signup()
+    with tenant.client() as api:
+        for cnpj in CNPJS:
+            created = api.post("/targets", json={"cnpj": cnpj, "label": "ops e2e"})
+            assert created.status_code == 201, created.text
+            target_id = created.json()["id"]
+            assert api.post(f"/targets/{target_id}/checks").status_code == 201
+            assert api.post(f"/targets/{target_id}/checks", params={"async": "true"}).status_code == 202
+            time.sleep(1.1)  # stay under the free plan's per-second rate
+        assert api.get("/usage").status_code == 200
+        assert api.get("/targets").status_code == 200
+    ops_url = cloud.state["ops_url"]
+
+    def charts_have_data() -> bool:
+        ops = httpx.get(f"{ops_url}/api/dashboard", params={"name": "CnpjRadar-Ops"}, timeout=30).json()
+        business = httpx.get(f"{ops_url}/api/dashboard", params={"name": "CnpjRadar-Business"}, timeout=30).json()
+        return (
+            _series_total(ops, "API requests") > 0
+            and _series_total(ops, "Invocations") > 0
+            and _series_total(business, "Checks per hour") > 0
+        )
+
+    _wait(charts_have_data, "metrics from the traffic on both dashboards")
+    return tenant
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: make ops-deps (or .ci/run) installs it"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+def test_dashboards_show_data_and_a_forced_alarm(cloud: RunningCloud, traffic: Tenant, browser: Any) -> None:
+    ops_url = cloud.state["ops_url"]
+    forced = "CnpjRadar-Worker-Errors"
+    boto3.client("cloudwatch").set_alarm_state(
+        AlarmName=forced, StateValue="ALARM", StateReason="forced by the ops dashboard e2e test"
+    )
+    page = browser.new_page(viewport={"width": 1600, "height": 1400})
+    requests_outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(ops_url) else requests_outside.append(r.url))
+
+    page.goto(f"{ops_url}/?dashboard=CnpjRadar-Ops&range=900&period=60")
+    page.wait_for_selector(f'[data-alarm="{forced}"][data-state="ALARM"]', timeout=20_000)
+    api_points = int(page.get_attribute('section[data-title="API requests"] svg', "data-points") or 0)
+    invocation_points = int(page.get_attribute('section[data-title="Invocations"] svg', "data-points") or 0)
+    shapes = page.locator('section[data-title="Invocations"] svg circle').count()
+    ops_shot = ARTIFACTS / "ops-dashboard.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ops_shot), full_page=True)
+    print(f"ops dashboard screenshot: {ops_shot}")
+
+    page.click('nav a[data-dashboard="CnpjRadar-Business"]')
+    page.wait_for_selector('main[data-dashboard="CnpjRadar-Business"] section[data-title="Checks per hour"]')
+    checks_points = int(page.get_attribute('section[data-title="Checks per hour"] svg', "data-points") or 0)
+    business_shot = ARTIFACTS / "business-dashboard.png"
+    page.screenshot(path=str(business_shot), full_page=True)
+    print(f"business dashboard screenshot: {business_shot}")
+    page.close()
+
+    assert api_points > 0
+    assert invocation_points > 0
+    assert shapes > 0
+    assert checks_points > 0
+    assert requests_outside == []  # the page works offline: nothing but its own server
+    assert ops_shot.stat().st_size > 10_000
+
+
+def test_alarms_are_evaluated_on_the_local_metrics(cloud: RunningCloud, traffic: Tenant) -> None:
+    """The evaluator has looked at every alarm: each has left moto's initial state with a reason of its own."""
+    cloudwatch = boto3.client("cloudwatch")
+
+    def evaluated() -> list[dict[str, Any]] | None:
+        alarms = cloudwatch.describe_alarms(AlarmNamePrefix="CnpjRadar-")["MetricAlarms"]
+        fresh = [a for a in alarms if a["StateReason"].startswith("Unchecked")]
+        return alarms if alarms and not fresh else None
+
+    alarms = _wait(evaluated, "every alarm evaluated", timeout=30)
+    by_name = {a["AlarmName"]: a for a in alarms}
+    assert by_name["CnpjRadar-Api-5xxRate"]["StateValue"] == "OK"
+    assert "datapoints" in by_name["CnpjRadar-Api-5xxRate"]["StateReason"]
+
+
+def test_a_checks_trace_can_be_listed(cloud: RunningCloud, traffic: Tenant) -> None:
+    xray = boto3.client("xray")
+    now = datetime.now(UTC)
+    summaries = xray.get_trace_summaries(StartTime=now - timedelta(minutes=15), EndTime=now + timedelta(minutes=1))
+    trace_ids = [s["Id"] for s in summaries["TraceSummaries"]]
+    assert trace_ids
+    names: set[str] = set()
+    for start in range(0, len(trace_ids), 5):
+        for trace in xray.batch_get_traces(TraceIds=trace_ids[start : start + 5])["Traces"]:
+            names |= {json.loads(segment["Document"])["name"] for segment in trace["Segments"]}
+    assert {"cnpj-radar-checks", "cnpj-radar-worker", "## lambda_handler"} <= names
