@@ -121,7 +121,7 @@ def test_alarms_are_evaluated_on_the_local_metrics(cloud: RunningCloud, traffic:
     cloudwatch = boto3.client("cloudwatch")
 
     def evaluated() -> list[dict[str, Any]] | None:
-        alarms = cloudwatch.describe_alarms(AlarmNamePrefix="CnpjRadar-")["MetricAlarms"]
+        alarms = [dict(a) for a in cloudwatch.describe_alarms(AlarmNamePrefix="CnpjRadar-")["MetricAlarms"]]
         fresh = [a for a in alarms if a["StateReason"].startswith("Unchecked")]
         return alarms if alarms and not fresh else None
 
