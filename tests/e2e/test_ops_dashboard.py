@@ -118,11 +118,11 @@ def test_dashboards_show_data_and_a_forced_alarm(cloud: RunningCloud, traffic: T
 
 def test_alarms_are_evaluated_on_the_local_metrics(cloud: RunningCloud, traffic: Tenant) -> None:
     """The evaluator has looked at every alarm: each has left moto's initial state with a reason of its own."""
-    cloudwatch = boto3.client("cloudwatch")
+    cloudwatch: Any = boto3.client("cloudwatch")
 
     def evaluated() -> list[dict[str, Any]] | None:
-        alarms = [dict(a) for a in cloudwatch.describe_alarms(AlarmNamePrefix="CnpjRadar-")["MetricAlarms"]]
-        fresh = [a for a in alarms if a["StateReason"].startswith("Unchecked")]
+        alarms: list[dict[str, Any]] = cloudwatch.describe_alarms(AlarmNamePrefix="CnpjRadar-")["MetricAlarms"]
+        fresh = [a for a in alarms if str(a["StateReason"]).startswith("Unchecked")]
         return alarms if alarms and not fresh else None
 
     alarms = _wait(evaluated, "every alarm evaluated", timeout=30)
