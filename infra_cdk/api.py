@@ -120,7 +120,8 @@ class Api(Construct):
                     for path, (rate, burst) in PUBLIC_AUTH_THROTTLE.items()
                 },
                 tracing_enabled=True,
-                metrics_enabled=True,
+                # API-level metrics (ApiName) are free and feed the alarms; per-method metrics bill per metric.
+                metrics_enabled=False,
                 logging_level=apigateway.MethodLoggingLevel.ERROR,
                 # Request and response bodies carry personal data: never in execution logs.
                 data_trace_enabled=False,
