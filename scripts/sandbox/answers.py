@@ -10,7 +10,6 @@ from typing import Any
 
 from radar.cnpj import format_cnpj, parse_cnpj
 from radar.errors import InvalidCnpj
-
 from scripts.sandbox.fixtures import ErrorSample, FixtureSet
 from scripts.sandbox.generator import render
 

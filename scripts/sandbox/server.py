@@ -242,9 +242,10 @@ class _Handler(BaseHTTPRequestHandler):
 def start_sandbox(
     port: int = 0, fixtures_dir: str | Path | None = None, host: str = "127.0.0.1", **config: Any
 ) -> tuple[SandboxServer, str]:
-    """Serve in a daemon thread; returns the server (call `.stop()`) and its base URL. `config` as in
-    POST /_sandbox/config, e.g. start_sandbox(rate_limits=False, fault_rate=0.2, faults=["5xx"])."""
-    settings = SandboxConfig().updated(config)
+    """Serve in a daemon thread; returns the server (call `.stop()`) and its base URL. Settings start from the
+    RADAR_SANDBOX_* environment; `config` (as in POST /_sandbox/config) wins, e.g. start_sandbox(rate_limits=False,
+    fault_rate=0.2, faults=["5xx"])."""
+    settings = SandboxConfig.from_env().updated(config)
     server = SandboxServer((host, port), SandboxState(settings, FixtureStore(fixtures_dir)))
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="provider-sandbox", daemon=True

@@ -8,7 +8,6 @@ import uuid
 from radar.coordination import DynamoCircuitBreaker
 from radar.coordination.breaker import CLOSED, HALF_OPEN, OPEN
 from radar.observability import metrics
-
 from tests.support.aws import AwsResources
 
 

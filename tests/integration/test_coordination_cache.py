@@ -8,9 +8,9 @@ from typing import Any
 
 import boto3
 import pytest
+
 from radar.coordination import DynamoReportCache
 from radar.observability import metrics
-
 from tests.support.aws import AwsResources
 
 

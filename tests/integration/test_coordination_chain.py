@@ -8,13 +8,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+
 from radar.cnpj import Cnpj, check_digits
 from radar.connector import Connector, ProvidersUnavailable
 from radar.coordination import DynamoCircuitBreaker, DynamoRateLimiter, DynamoReportCache, DynamoSingleFlight
 from radar.providers.brasilapi import BrasilApiProvider
 from radar.providers.cnpjws import CnpjWsProvider
 from radar.providers.receitaws import ReceitaWsProvider
-
 from scripts.sandbox import SandboxServer, start_sandbox
 from tests.support.aws import AwsResources
 

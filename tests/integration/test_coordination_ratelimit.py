@@ -9,8 +9,8 @@ import uuid
 from typing import Any
 
 import pytest
-from radar.coordination import DynamoRateLimiter, bucket_spec
 
+from radar.coordination import DynamoRateLimiter, bucket_spec
 from scripts.sandbox.limits import SlidingWindowLimiter
 from tests.support.aws import AwsResources
 

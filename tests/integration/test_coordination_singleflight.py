@@ -11,10 +11,10 @@ from typing import Any
 
 import boto3
 import pytest
+
 from radar.coordination import DynamoReportCache, DynamoSingleFlight
 from radar.observability import metrics
 from radar.ports import CacheEntry
-
 from tests.support.aws import AwsResources
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-from radar.cnpj import check_digits
 
+from radar.cnpj import check_digits
 from scripts.sandbox import SandboxServer, start_sandbox
 from scripts.sandbox.fixtures import default_fixtures_dir
 from tests.support.aws import free_port

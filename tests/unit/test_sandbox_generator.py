@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from radar.cnpj import check_digits
 
+from radar.cnpj import check_digits
 from scripts.sandbox.fixtures import default_fixtures_dir
 from scripts.sandbox.generator import generate_company, render
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from radar.cnpj import check_digits
 from radar.normalize import normalize_brasilapi, normalize_cnpjws, normalize_receitaws
-
 from scripts.sandbox.generator import render
 
 _BODIES = [f"{n:08d}0001" for n in range(11222333, 11222333 + 40 * 7919, 7919)] + ["12ABC34501DE", "556677880002"]
