@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 
 from radar.audit import query_events, record_event
-from radar.checks.schemas import BatchCreate, BatchOut, CheckOut, CheckPage, ReadinessOut, UsageOut
+from radar.checks.schemas import AuditPage, BatchCreate, BatchOut, CheckOut, CheckPage, ReadinessOut, UsageOut
 from radar.checks.settings import ChecksEnv
 from radar.http import build_resolver, tenant
 from radar.observability import logger, metrics, tracer
@@ -194,14 +194,14 @@ def get_audit(
     action: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
-) -> dict[str, Any]:
+) -> AuditPage:
     ctx = tenant(app)
     ctx.require("admin")
     from radar.checks.wiring import bind_audit_table
 
     bind_audit_table(ENV.main_table)
     items, next_cursor = query_events(ctx.tenant_id, start=start, end=end, action=action, limit=limit, cursor=cursor)
-    return {"items": items, "next_cursor": next_cursor}
+    return AuditPage(items=items, next_cursor=next_cursor)
 
 
 @app.get("/health", summary="Liveness (no dependencies)", tags=["health"])

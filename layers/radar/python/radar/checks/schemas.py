@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "AuditPage",
     "BatchCheckRef",
     "BatchCounts",
     "BatchCreate",
@@ -104,6 +105,11 @@ class UsageOut(BaseModel):
     remaining: int
     resets_at: str
     by_day: dict[str, int]
+
+
+class AuditPage(BaseModel):
+    items: list[dict[str, Any]] = Field(description="newest first: time, actor, action, resource, outcome, ...")
+    next_cursor: str | None = None
 
 
 class ReadinessOut(BaseModel):
