@@ -152,7 +152,8 @@ class LocalCloud:
     def _start_functions(self) -> None:
         assert self.template is not None
         specs = function_specs(self.template)
-        self.log_sink = LogSink({s.name: s.log_group for s in specs.values()}, REPO / ".local" / "logs")
+        logs_dir = self.config.state_file.parent / "logs"  # beside the state file: one folder per local cloud
+        self.log_sink = LogSink({s.name: s.log_group for s in specs.values()}, logs_dir)
         base_env = emulator_env(self.endpoint) | {"AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000"}
         for logical_id, spec in specs.items():
             spec.environment.update(self._function_env_overrides(spec.environment))

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
 
+# BrasilAPI documents no rate limit, so its token bucket is configurable: the e2e cloud gives it room for batches.
+# cnpj.ws and ReceitaWS keep their real 3/min limits, enforced by the sandbox with their real 429s.
+BRASILAPI_PER_MIN = 6000
+
 
 @pytest.fixture(scope="session")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningCloud]:
-    running = start_cloud(tmp_path_factory.mktemp("localcloud"))
+    running = start_cloud(
+        tmp_path_factory.mktemp("localcloud"),
+        extra_env={"RADAR_FUNCTION_ENV": json.dumps({"RATE_LIMIT_BRASILAPI_PER_MIN": str(BRASILAPI_PER_MIN)})},
+    )
     yield running
     stop_cloud(running)
 
@@ -19,7 +29,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningCloud]:
 @pytest.fixture(autouse=True)
 def _calm_sandbox(cloud: RunningCloud) -> None:
     """Each test starts from a sandbox with no injected faults or latency."""
-    cloud.sandbox(fault_rate=0.0, latency_ms=0)
+    cloud.sandbox(fault_rate=0.0, latency_ms=0, rate_limits=True, limits_per_min={"brasilapi": BRASILAPI_PER_MIN})
 
 
 @pytest.fixture
@@ -30,3 +40,18 @@ def tenant(cloud: RunningCloud) -> Tenant:
 @pytest.fixture
 def other_tenant(cloud: RunningCloud) -> Tenant:
     return cloud.signup()
+
+
+def upgrade(tenant: Tenant, plan: str) -> None:
+    """Move a tenant to another plan and wait until the gateway applies the new usage plan."""
+    response = httpx.put(f"{tenant.api_url}/tenant/plan", json={"plan": plan}, headers=tenant.bearer(), timeout=30)
+    assert response.status_code == 200, response.text
+    time.sleep(1.5)  # the local gateway re-reads usage plans every second
+
+
+@pytest.fixture
+def big_tenant(cloud: RunningCloud) -> Tenant:
+    """A tenant on the business plan: room for bursts and for hundreds of checks."""
+    tenant = cloud.signup()
+    upgrade(tenant, "business")
+    return tenant

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -16,7 +16,7 @@ from radar.context import TenantContext, tenant_context_from_event
 from radar.errors import RadarError
 from radar.observability import logger
 
-__all__ = ["SECURITY_HEADERS", "build_resolver", "error_response", "tenant"]
+__all__ = ["SECURITY_HEADERS", "RadarResolver", "build_resolver", "error_response", "tenant"]
 
 SECURITY_HEADERS: dict[str, str] = {
     "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
@@ -37,9 +37,7 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
-    return Response(
-        status_code=status, content_type="application/json", body=json.dumps({"error": body}, default=str)
-    )
+    return Response(status_code=status, content_type="application/json", body=json.dumps({"error": body}, default=str))
 
 
 def _validation_details(errors: Sequence[Any]) -> list[dict[str, Any]]:
@@ -50,6 +48,54 @@ def _validation_details(errors: Sequence[Any]) -> list[dict[str, Any]]:
     return details
 
 
+def _proxy_error(status: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return {
+        "statusCode": status,
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "body": json.dumps({"error": body}),
+        "isBase64Encoded": False,
+    }
+
+
+def _reject_before_routing(event: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Checks that must run before Powertools parses and validates the body (it validates before any middleware)."""
+    body = event.get("body") or ""
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    content_type = headers.get("content-type", "")
+    if len(body.encode("utf-8", "ignore")) > MAX_BODY_BYTES:
+        return _proxy_error(
+            413,
+            "payload_too_large",
+            f"the body exceeds {MAX_BODY_BYTES} bytes",
+            [{"field": "body", "reason": "too_large", "message": f"max {MAX_BODY_BYTES} bytes"}],
+        )
+    if body and content_type and "json" not in content_type.lower():
+        return _proxy_error(
+            415,
+            "unsupported_media_type",
+            "send the body as JSON with Content-Type: application/json",
+            [{"field": "Content-Type", "reason": "unsupported_media_type", "message": content_type}],
+        )
+    return None
+
+
+class RadarResolver(APIGatewayRestResolver):
+    """The REST resolver every function uses: early body checks, then routing, then the headers every answer carries."""
+
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        result = _reject_before_routing(event) or super().resolve(event, context)
+        headers = result.setdefault("multiValueHeaders", {}) or {}
+        present = {name.lower() for name in headers} | {name.lower() for name in (result.get("headers") or {})}
+        for name, value in SECURITY_HEADERS.items():
+            if name.lower() not in present:
+                headers[name] = [value]
+        result["multiValueHeaders"] = headers
+        return result
+
+
 def build_resolver() -> APIGatewayRestResolver:
     """A validated REST resolver with CORS limited to the configured origins and domain errors mapped once."""
     origins = _allowed_origins()
@@ -58,7 +104,7 @@ def build_resolver() -> APIGatewayRestResolver:
         if origins
         else None
     )
-    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
+    app = RadarResolver(enable_validation=True, cors=cors)
 
     @app.exception_handler(RadarError)
     def _domain_error(exc: RadarError) -> Response:
@@ -68,7 +114,15 @@ def build_resolver() -> APIGatewayRestResolver:
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(exc: RequestValidationError) -> Response:
-        return error_response(422, "validation_error", "the request is not valid", _validation_details(exc.errors()))
+        errors = list(exc.errors())
+        if any(err.get("type") == "json_invalid" for err in errors):
+            return error_response(
+                400,
+                "malformed_json",
+                "the request body is not valid JSON",
+                [{"field": "body", "reason": "json_invalid", "message": "not valid JSON"}],
+            )
+        return error_response(422, "validation_error", "the request is not valid", _validation_details(errors))
 
     @app.exception_handler(json.JSONDecodeError)
     def _bad_json(exc: json.JSONDecodeError) -> Response:
@@ -83,25 +137,6 @@ def build_resolver() -> APIGatewayRestResolver:
         logger.exception("unhandled error")
         return error_response(500, "internal_error", "something went wrong; the request id identifies it")
 
-    def _headers_and_size(app: APIGatewayRestResolver, next_middleware: Any) -> Response:
-        body = app.current_event.body or ""
-        content_type = (app.current_event.headers or {}).get("content-type") or ""
-        if len(body.encode("utf-8", "ignore")) > MAX_BODY_BYTES:
-            response = error_response(413, "payload_too_large", f"the body exceeds {MAX_BODY_BYTES} bytes")
-        elif body and content_type and "json" not in content_type.lower():
-            response = error_response(
-                415,
-                "unsupported_media_type",
-                "send the body as JSON with Content-Type: application/json",
-                [{"field": "Content-Type", "reason": "unsupported_media_type", "message": content_type}],
-            )
-        else:
-            response = next_middleware(app)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
-    app.use(middlewares=[_headers_and_size])
     return app
 
 
