@@ -257,6 +257,8 @@ class Functions(Construct):
 
     def _grant(self, tables: DataTables, queue: ChecksQueue, secrets: Secrets) -> None:
         tables.main.grant_read_data(self.authorizer.role)
+        # The authorizer records an API key's last use (a conditional UpdateItem, at most once a minute per key).
+        tables.main.grant(self.authorizer.role, "dynamodb:UpdateItem")
         secrets.public_keys.grant_read(self.authorizer.role)
 
         tables.main.grant_read_write_data(self.auth.role)

@@ -303,10 +303,12 @@ def test_no_function_has_wildcard_actions_or_denies_mixed_in(synthesized: Synthe
         assert all(set(s["Action"]) <= {"xray:PutTraceSegments", "xray:PutTelemetryRecords"} for s in star)
 
 
-def test_authorizer_only_reads_the_main_table_and_public_keys(synthesized: Synthesized) -> None:
+def test_authorizer_reads_the_main_table_and_public_keys_and_only_updates_key_usage(synthesized: Synthesized) -> None:
     statements = role_statements(synthesized, "AuthorizerFunctionRole")
-    assert not any(a in all_actions(statements) for a in ("dynamodb:PutItem", "dynamodb:UpdateItem",
-                                                           "dynamodb:DeleteItem"))
+    # UpdateItem records an API key's last use; nothing else is written.
+    assert not any(a in all_actions(statements) for a in ("dynamodb:PutItem", "dynamodb:DeleteItem",
+                                                           "dynamodb:BatchWriteItem"))
+    assert "dynamodb:UpdateItem" in actions_on(statements, "<MainTable.Arn>")
     assert "dynamodb:Query" in actions_on(statements, "<MainTable.Arn>")
     assert actions_on(statements, "<PublicKeysSecret>") == {"secretsmanager:GetSecretValue",
                                                              "secretsmanager:DescribeSecret"}
