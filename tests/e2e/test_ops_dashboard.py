@@ -98,6 +98,8 @@ def test_dashboards_show_data_and_a_forced_alarm(cloud: RunningCloud, traffic: T
 
     page.goto(f"{ops_url}/?dashboard=CnpjRadar-Ops&range=900&period=60")
     page.wait_for_selector(f'[data-alarm="{forced}"][data-state="ALARM"]', timeout=20_000)
+    forced_colour = page.eval_on_selector(f'[data-alarm="{forced}"]', "e => getComputedStyle(e).backgroundColor")
+    ok_colour = page.eval_on_selector('[data-state="OK"]', "e => getComputedStyle(e).backgroundColor")
     api_points = int(page.get_attribute('section[data-title="API requests"] svg', "data-points") or 0)
     invocation_points = int(page.get_attribute('section[data-title="Invocations"] svg', "data-points") or 0)
     shapes = page.locator('section[data-title="Invocations"] svg circle').count()
@@ -114,6 +116,8 @@ def test_dashboards_show_data_and_a_forced_alarm(cloud: RunningCloud, traffic: T
     print(f"business dashboard screenshot: {business_shot}")
     page.close()
 
+    assert forced_colour == "rgb(209, 50, 18)"  # drawn in the alarm red, not just labelled
+    assert ok_colour == "rgb(29, 129, 2)"
     assert api_points > 0
     assert invocation_points > 0
     assert shapes > 0
