@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools import Metrics
+
 from radar.cnpj import Cnpj, parse_cnpj
 from radar.connector import (
     DEFAULT_PROVIDER_ORDER,
@@ -36,7 +37,6 @@ from radar.providers.brasilapi import BrasilApiProvider
 from radar.providers.cnpjws import CnpjWsProvider
 from radar.providers.receitaws import ReceitaWsProvider
 from radar.report import Report
-
 from tests.unit.fakes import (
     InlineSingleFlight,
     InMemoryBreaker,

@@ -7,6 +7,7 @@ import string
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+
 from radar.cnpj import Cnpj, check_digits, format_cnpj, is_valid, parse_cnpj
 from radar.errors import InvalidCnpj
 

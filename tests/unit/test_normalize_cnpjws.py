@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from radar.normalize import MalformedPayload, normalize_cnpjws
 
+from radar.normalize import MalformedPayload, normalize_cnpjws
 from tests.unit.fakes import fixture, fixture_names
 
 FETCHED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

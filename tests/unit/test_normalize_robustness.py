@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
 from radar.normalize import MalformedPayload, normalize_brasilapi, normalize_cnpjws, normalize_receitaws
 from radar.report import Report
-
 from tests.unit.fakes import fixture, fixture_names
 
 NORMALIZERS: dict[str, Callable[..., Report]] = {

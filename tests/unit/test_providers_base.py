@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+
 from radar.cnpj import parse_cnpj
 from radar.providers.base import (
     BODY_EXCERPT_CHARS,
@@ -20,7 +21,6 @@ from radar.providers.base import (
     parse_retry_after,
 )
 from radar.providers.brasilapi import BrasilApiProvider
-
 from tests.unit.fakes import fixture
 
 BASE = "https://brasilapi.test/api/cnpj/v1"

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+
 from radar.cnpj import parse_cnpj
 from radar.providers.base import (
     LazyClient,
@@ -16,7 +17,6 @@ from radar.providers.base import (
     ProviderTransient,
 )
 from radar.providers.brasilapi import BrasilApiProvider
-
 from tests.unit.fakes import fixture
 
 BASE = "https://brasilapi.test/api/cnpj/v1"

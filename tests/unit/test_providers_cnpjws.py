@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+
 from radar.cnpj import parse_cnpj
 from radar.providers.base import (
     LazyClient,
@@ -19,7 +20,6 @@ from radar.providers.base import (
     ProviderTransient,
 )
 from radar.providers.cnpjws import CnpjWsProvider
-
 from tests.unit.fakes import fixture
 
 PUBLIC = "https://publica.cnpj.test"

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+
 from radar.cnpj import parse_cnpj
 from radar.providers.base import (
     LazyClient,
@@ -18,7 +19,6 @@ from radar.providers.base import (
     ProviderTransient,
 )
 from radar.providers.receitaws import ReceitaWsProvider
-
 from tests.unit.fakes import fixture
 
 BASE = "https://receitaws.test/v1"

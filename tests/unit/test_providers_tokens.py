@@ -11,11 +11,11 @@ import httpx
 import pytest
 import respx
 from aws_lambda_powertools.utilities.parameters import base as parameters_base
+
 from radar.cnpj import parse_cnpj
 from radar.providers.base import LazyClient
 from radar.providers.cnpjws import CnpjWsProvider
 from radar.secrets import provider_token, provider_tokens, token_source
-
 from tests.support.aws import free_port
 from tests.unit.fakes import fixture
 
