@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,11 @@ def _error_schema() -> dict[str, Any]:
     }
 
 
+def _plain(value: Any) -> Any:
+    """JSON for what Powertools leaves as objects: enums by value (`"in": "query"`, not `ParameterInType.query`)."""
+    return value.value if isinstance(value, Enum) else str(value)
+
+
 def _placeholder_environment() -> None:
     """Handlers validate their environment at import: give every variable the template sets a placeholder."""
     import os
@@ -75,7 +81,7 @@ def build() -> dict[str, Any]:
     )
     for function in HTTP_FUNCTIONS:
         merge.add_file(REPO / "functions" / function / "app.py")
-    spec = json.loads(json.dumps(merge.get_openapi_schema(), default=str))
+    spec = json.loads(json.dumps(merge.get_openapi_schema(), default=_plain))
 
     public = {(r.method.lower(), r.path) for r in ROUTES if r.access == PUBLIC}
     components = spec.setdefault("components", {})
@@ -95,6 +101,10 @@ def build() -> dict[str, Any]:
             extra = COMMON_ERRORS | ({} if is_public else PROTECTED_ERRORS)
             for status, description in extra.items():
                 responses.setdefault(status, {"description": description, "content": error_ref})
+            for status, response in responses.items():
+                # Powertools documents its own validation body; radar.http answers validation errors as Error.
+                if status.startswith(("4", "5")) and "HTTPValidationError" in json.dumps(response.get("content")):
+                    response["content"] = error_ref
     spec["servers"] = [{"url": "http://127.0.0.1:3000", "description": "local cloud"}]
     return spec
 

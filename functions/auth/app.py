@@ -41,10 +41,15 @@ __all__ = ["AuthSettings", "app", "lambda_handler", "service", "settings"]
 
 app = build_resolver()
 
-_ERRORS: dict[int, OpenAPIResponse] = {400: {"description": "malformed JSON"}, 422: {"description": "invalid body"}}
+# radar.http answers every error with the shared Error body (scripts/openapi.py adds its schema to the spec).
+_ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+_ERRORS: dict[int, OpenAPIResponse] = {
+    400: {"description": "malformed JSON", "content": _ERROR_BODY},
+    422: {"description": "invalid body", "content": _ERROR_BODY},
+}
 _AUTHED: dict[int, OpenAPIResponse] = {
-    401: {"description": "missing or invalid credentials"},
-    403: {"description": "role too low"},
+    401: {"description": "missing or invalid credentials", "content": _ERROR_BODY},
+    403: {"description": "role too low", "content": _ERROR_BODY},
 }
 
 
@@ -91,7 +96,7 @@ def _event() -> dict[str, Any]:
     tags=["auth"],
     responses={
         201: {"description": "tenant, admin user and tokens"},
-        409: {"description": "e-mail taken"},
+        409: {"description": "e-mail taken", "content": _ERROR_BODY},
         **_ERRORS,
     },
 )
@@ -107,7 +112,7 @@ def signup(body: Annotated[SignupRequest, Body()]) -> tuple[SignupResponse, int]
     tags=["auth"],
     responses={
         200: {"description": "token pair"},
-        401: {"description": "invalid e-mail or password"},
+        401: {"description": "invalid e-mail or password", "content": _ERROR_BODY},
         **_ERRORS,
     },
 )
@@ -121,7 +126,7 @@ def login(body: Annotated[LoginRequest, Body()]) -> TokenResponse:
     tags=["auth"],
     responses={
         200: {"description": "new token pair"},
-        401: {"description": "invalid refresh token"},
+        401: {"description": "invalid refresh token", "content": _ERROR_BODY},
         **_ERRORS,
     },
 )
@@ -133,7 +138,7 @@ def refresh(body: Annotated[RefreshRequest, Body()]) -> TokenResponse:
     "/auth/logout",
     summary="Revoke a refresh token and every token rotated from it",
     tags=["auth"],
-    responses={204: {"description": "revoked (or already unknown)"}, **_AUTHED, **_ERRORS},
+    responses={204: {"description": "revoked (or already unknown)", "content": {}}, **_AUTHED, **_ERRORS},
 )
 def logout(body: Annotated[LogoutRequest, Body()]) -> Response[None]:
     service().logout(tenant(app), body.refresh_token, _event())
@@ -166,7 +171,11 @@ def create_api_key(body: Annotated[ApiKeyCreateRequest, Body()]) -> tuple[ApiKey
     "/api-keys/<key_id>",
     summary="Revoke an API key (it stops working within the authorizer cache TTL, at most 60 s)",
     tags=["api-keys"],
-    responses={204: {"description": "revoked"}, 404: {"description": "no such key"}, **_AUTHED},
+    responses={
+        204: {"description": "revoked", "content": {}},
+        404: {"description": "no such key", "content": _ERROR_BODY},
+        **_AUTHED,
+    },
 )
 def revoke_api_key(key_id: Annotated[str, Path(min_length=1, max_length=64)]) -> Response[None]:
     service().revoke_api_key(tenant(app), key_id, _event())
@@ -187,7 +196,12 @@ def list_users() -> UserList:
     "/users",
     summary="Invite a user with a role and an initial password",
     tags=["users"],
-    responses={201: {"description": "the user"}, 409: {"description": "e-mail taken"}, **_AUTHED, **_ERRORS},
+    responses={
+        201: {"description": "the user"},
+        409: {"description": "e-mail taken", "content": _ERROR_BODY},
+        **_AUTHED,
+        **_ERRORS,
+    },
 )
 def invite_user(body: Annotated[UserInviteRequest, Body()]) -> tuple[UserView, int]:
     return service().invite_user(tenant(app), body.email, body.role, body.password, _event()), 201
@@ -217,7 +231,7 @@ def change_plan(body: Annotated[PlanChangeRequest, Body()]) -> TenantView:
     "/tenant",
     summary="Delete the tenant and purge everything it owns",
     tags=["tenant"],
-    responses={204: {"description": "purged"}, **_AUTHED},
+    responses={204: {"description": "purged", "content": {}}, **_AUTHED},
 )
 def delete_tenant() -> Response[None]:
     service().delete_tenant(tenant(app), _event())

@@ -33,11 +33,13 @@ _SYNC_MARGIN_MS = 1_500
 TargetId = Annotated[str, Path(min_length=1, max_length=64, description="target id")]
 CheckId = Annotated[str, Path(min_length=1, max_length=64, description="check id")]
 BatchId = Annotated[str, Path(min_length=1, max_length=64, description="batch id")]
+# radar.http answers every error with the shared Error body (scripts/openapi.py adds its schema to the spec).
+_ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _ERRORS: dict[int, OpenAPIResponse] = {
-    401: {"description": "no tenant context"},
-    403: {"description": "role too low"},
-    404: {"description": "not found (or expired by retention)"},
-    422: {"description": "invalid input (field named in details)"},
+    401: {"description": "no tenant context", "content": _ERROR_BODY},
+    403: {"description": "role too low", "content": _ERROR_BODY},
+    404: {"description": "not found (or expired by retention)", "content": _ERROR_BODY},
+    422: {"description": "invalid input (field named in details)", "content": _ERROR_BODY},
 }
 
 
@@ -87,9 +89,12 @@ def _check_response(status: int, check: dict[str, Any]) -> Response[CheckOut]:
     responses={
         201: {"description": "check done (succeeded, or failed with a final reason)"},
         202: {"description": "check queued"},
-        409: {"description": "Idempotency-Key reused for another request, or still in progress"},
-        429: {"description": "monthly check allowance used up (nothing queued)"},
-        503: {"description": "no provider could answer; the check was recorded failed"},
+        409: {
+            "description": "Idempotency-Key reused for another request, or still in progress",
+            "content": _ERROR_BODY,
+        },
+        429: {"description": "monthly check allowance used up (nothing queued)", "content": _ERROR_BODY},
+        503: {"description": "no provider could answer; the check was recorded failed", "content": _ERROR_BODY},
         **_ERRORS,
     },
 )
@@ -132,7 +137,7 @@ def create_check(
     summary="A target's check history",
     description="Newest first.",
     tags=["checks"],
-    responses=_ERRORS,
+    responses={200: {"description": "a page of the target's checks"}, **_ERRORS},
 )
 def list_checks(
     target_id: TargetId,
@@ -144,7 +149,12 @@ def list_checks(
     return check_service().history(ctx, target_id, limit=limit, cursor=cursor)
 
 
-@app.get("/checks/<check_id>", summary="A check: status, timings, report or errors", tags=["checks"], responses=_ERRORS)
+@app.get(
+    "/checks/<check_id>",
+    summary="A check: status, timings, report or errors",
+    tags=["checks"],
+    responses={200: {"description": "the check"}, **_ERRORS},
+)
 def get_check(check_id: CheckId) -> CheckOut:
     ctx = tenant(app)
     ctx.require("viewer")
@@ -157,7 +167,11 @@ def get_check(check_id: CheckId) -> CheckOut:
     description="Invalid CNPJs are reported back and not counted; valid ones get a target (created or reused) "
     "and a queued check. When the allowance has room for only some, those are queued and the rest rejected.",
     tags=["checks"],
-    responses={202: {"description": "batch accepted"}, 429: {"description": "allowance used up"}, **_ERRORS},
+    responses={
+        202: {"description": "batch accepted"},
+        429: {"description": "allowance used up", "content": _ERROR_BODY},
+        **_ERRORS,
+    },
 )
 def create_batch(body: BatchCreate) -> Response[BatchOut]:
     ctx = tenant(app)
@@ -172,14 +186,24 @@ def create_batch(body: BatchCreate) -> Response[BatchOut]:
     )
 
 
-@app.get("/checks/batch/<batch_id>", summary="A batch's progress", tags=["checks"], responses=_ERRORS)
+@app.get(
+    "/checks/batch/<batch_id>",
+    summary="A batch's progress",
+    tags=["checks"],
+    responses={200: {"description": "the batch"}, **_ERRORS},
+)
 def get_batch(batch_id: BatchId) -> BatchOut:
     ctx = tenant(app)
     ctx.require("viewer")
     return batch_service().get(ctx, batch_id)
 
 
-@app.get("/usage", summary="Checks used this month", tags=["usage"], responses=_ERRORS)
+@app.get(
+    "/usage",
+    summary="Checks used this month",
+    tags=["usage"],
+    responses={200: {"description": "this month's usage"}, **_ERRORS},
+)
 def get_usage() -> UsageOut:
     ctx = tenant(app)
     ctx.require("viewer")
@@ -187,7 +211,12 @@ def get_usage() -> UsageOut:
     return UsageOut(plan=ctx.plan, **summary.__dict__)
 
 
-@app.get("/audit", summary="Audit events (admin)", tags=["audit"], responses=_ERRORS)
+@app.get(
+    "/audit",
+    summary="Audit events (admin)",
+    tags=["audit"],
+    responses={200: {"description": "a page of audit events"}, **_ERRORS},
+)
 def get_audit(
     start: Annotated[str | None, Query(max_length=40, description="ISO 8601 time or prefix, inclusive")] = None,
     end: Annotated[str | None, Query(max_length=40, description="ISO 8601 time or prefix, inclusive")] = None,
@@ -213,7 +242,10 @@ def health() -> dict[str, str]:
     "/health/ready",
     summary="Readiness: tables, queues and secrets reachable",
     tags=["health"],
-    responses={503: {"description": "a dependency is unavailable; the body names it"}},
+    responses={
+        200: {"description": "every dependency reachable"},
+        503: {"description": "a dependency is unavailable; the body names it"},
+    },
 )
 def ready() -> Response[ReadinessOut]:
     from radar.checks.readiness import check_readiness, dependencies_from_env

@@ -25,11 +25,13 @@ ENV = TargetsEnv.from_environ()  # cold start: a missing variable fails the init
 app = build_resolver()
 
 TargetId = Annotated[str, Path(min_length=1, max_length=64, description="target id")]
+# radar.http answers every error with the shared Error body (scripts/openapi.py adds its schema to the spec).
+_ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _ERRORS: dict[int, OpenAPIResponse] = {
-    401: {"description": "no tenant context"},
-    403: {"description": "role too low"},
-    404: {"description": "no such target"},
-    422: {"description": "invalid input (field named in details)"},
+    401: {"description": "no tenant context", "content": _ERROR_BODY},
+    403: {"description": "role too low", "content": _ERROR_BODY},
+    404: {"description": "no such target", "content": _ERROR_BODY},
+    422: {"description": "invalid input (field named in details)", "content": _ERROR_BODY},
 }
 
 
@@ -45,7 +47,11 @@ def service() -> TargetService:
     summary="Create a target",
     description="The CNPJ may be masked or bare, numeric or alphanumeric; one target per CNPJ per tenant.",
     tags=["targets"],
-    responses={201: {"description": "created"}, 409: {"description": "a target with this CNPJ exists"}, **_ERRORS},
+    responses={
+        201: {"description": "created"},
+        409: {"description": "a target with this CNPJ exists", "content": _ERROR_BODY},
+        **_ERRORS,
+    },
 )
 def create_target(body: TargetCreate) -> Response[TargetOut]:
     ctx = tenant(app)
@@ -57,7 +63,13 @@ def create_target(body: TargetCreate) -> Response[TargetOut]:
     )
 
 
-@app.get("/targets", summary="List targets", description="Newest first.", tags=["targets"], responses=_ERRORS)
+@app.get(
+    "/targets",
+    summary="List targets",
+    description="Newest first.",
+    tags=["targets"],
+    responses={200: {"description": "a page of targets"}, **_ERRORS},
+)
 def list_targets(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")] = None,
@@ -67,14 +79,24 @@ def list_targets(
     return service().list(ctx.tenant_id, limit=limit, cursor=cursor)
 
 
-@app.get("/targets/<target_id>", summary="Get a target", tags=["targets"], responses=_ERRORS)
+@app.get(
+    "/targets/<target_id>",
+    summary="Get a target",
+    tags=["targets"],
+    responses={200: {"description": "the target"}, **_ERRORS},
+)
 def get_target(target_id: TargetId) -> TargetOut:
     ctx = tenant(app)
     ctx.require("viewer")
     return service().get(ctx.tenant_id, target_id)
 
 
-@app.patch("/targets/<target_id>", summary="Change a target's label or tags", tags=["targets"], responses=_ERRORS)
+@app.patch(
+    "/targets/<target_id>",
+    summary="Change a target's label or tags",
+    tags=["targets"],
+    responses={200: {"description": "the changed target"}, **_ERRORS},
+)
 def patch_target(target_id: TargetId, body: TargetPatch) -> TargetOut:
     ctx = tenant(app)
     ctx.require("analyst")
@@ -87,7 +109,7 @@ def patch_target(target_id: TargetId, body: TargetPatch) -> TargetOut:
     "/targets/<target_id>",
     summary="Delete a target and its checks",
     tags=["targets"],
-    responses={204: {"description": "deleted, with its checks and reports"}, **_ERRORS},
+    responses={204: {"description": "deleted, with its checks and reports", "content": {}}, **_ERRORS},
 )
 def delete_target(target_id: TargetId) -> Response[None]:
     ctx = tenant(app)
