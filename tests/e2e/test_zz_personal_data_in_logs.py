@@ -1,0 +1,77 @@
+"""LGPD: after the e2e run, no partner name or masked CPF from the provider fixtures appears in any function log.
+
+Runs last in the e2e session (file name), after every other test has pushed traffic through the functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import boto3
+import httpx
+
+from tests.support.cloud import RunningCloud
+
+FIXTURES = Path(
+    os.environ.get("RADAR_SANDBOX_FIXTURES", Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "providers")
+)
+PARTNER_KEYS = {"nome_socio", "nome", "nome_representante", "nome_representante_legal", "nome_rep_legal"}
+CPF_MASKED = re.compile(r"\*{3}\d{6}\*{2}")
+
+
+def personal_strings() -> set[str]:
+    """Partner and representative names, and masked CPFs, found in the fixtures."""
+    found: set[str] = set()
+
+    def walk(node: object, partner: bool) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                in_partner = partner or key in {"qsa", "socios"}
+                if in_partner and key in PARTNER_KEYS and isinstance(value, str) and len(value) > 6:
+                    found.add(value)
+                walk(value, in_partner)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, partner)
+        elif isinstance(node, str):
+            found.update(m for m in CPF_MASKED.findall(node) if m != "***000000**")
+
+    for path in FIXTURES.glob("*.json"):
+        walk(json.loads(path.read_text(encoding="utf-8")), False)
+    return found
+
+
+def test_no_partner_name_or_cpf_reaches_the_logs(cloud: RunningCloud) -> None:
+    secrets = personal_strings()
+    assert len(secrets) > 10  # the fixtures do hold partners: the scan below is not vacuous
+    tenant = cloud.signup(plan_roles=("analyst",))
+    check_ids = []
+    for cnpj in ("27865757000102", "19131243000197", "33683111000280"):
+        target = httpx.post(f"{cloud.api_url}/targets", json={"cnpj": cnpj}, headers=tenant.key("analyst"), timeout=30)
+        assert target.status_code == 201, target.text
+        check = httpx.post(
+            f"{cloud.api_url}/targets/{target.json()['id']}/checks", headers=tenant.key("analyst"), timeout=60
+        )
+        assert check.status_code == 201, check.text
+        assert check.json()["report"]["partners"]  # personal data did flow through the functions
+        check_ids.append(check.json()["id"])
+    time.sleep(1.5)  # the log sink flushes every 0.5 s
+
+    logs_dir = Path(cloud.state_file).parent / "logs"
+    local_text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in logs_dir.glob("*.log"))
+    assert any(check_id in local_text for check_id in check_ids)  # the checks were logged, by id
+    logs = boto3.client("logs")
+    cloud_text_parts = []
+    for function in cloud.refresh_state()["functions"].values():
+        group = function["log_group"]
+        for stream in logs.describe_log_streams(logGroupName=group).get("logStreams", []):
+            events = logs.get_log_events(logGroupName=group, logStreamName=stream["logStreamName"])["events"]
+            cloud_text_parts.extend(e["message"] for e in events)
+    cloud_text = "\n".join(cloud_text_parts)
+    assert cloud_text
+    leaked = sorted(s for s in secrets if s in local_text or s in cloud_text)
+    assert not leaked
