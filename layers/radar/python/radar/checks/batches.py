@@ -16,7 +16,6 @@ from radar.cnpj import parse_cnpj
 from radar.context import TenantContext
 from radar.errors import InvalidCnpj, ValidationFailed
 from radar.observability import logger, metrics
-from radar.targets.errors import TargetExists
 from radar.targets.repository import TargetRepository
 from radar.usage import UsageMeter
 
@@ -144,16 +143,8 @@ class BatchService:
         return batch_out(self._batches.get(ctx.tenant_id, batch_id))
 
     def _targets_for(self, tenant_id: str, cnpjs: list[str]) -> dict[str, str]:
-        """Reuse each CNPJ's target and create the missing ones (reusing a concurrent creator's)."""
-        found = self._targets.find_ids_by_cnpjs(tenant_id, cnpjs)
-        for cnpj in cnpjs:
-            if cnpj in found:
-                continue
-            try:
-                found[cnpj] = str(self._targets.create(tenant_id, cnpj, label=None, tags=[]).target_id)
-            except TargetExists as exc:
-                found[cnpj] = exc.existing_id
-        return found
+        """Reuse each CNPJ's target and create the missing ones (a concurrent creator's target is reused)."""
+        return self._targets.ensure_many(tenant_id, cnpjs)
 
     def _give_up(self, ctx: TenantContext, batch_id: str, unsent: list[CheckModel]) -> None:
         # The queue refused these: record them failed and give their allowance back.

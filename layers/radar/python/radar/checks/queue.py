@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from radar.checks.aws import client
@@ -13,6 +14,7 @@ __all__ = ["MAX_VISIBILITY_SECONDS", "CheckQueue", "queue_url_from_arn"]
 
 SQS_BATCH = 10
 MAX_VISIBILITY_SECONDS = 43_200  # SQS limit: 12 hours
+_SEND_WORKERS = 8  # a 500-CNPJ batch is 50 SendMessageBatch calls
 
 
 def queue_url_from_arn(arn: str) -> str:
@@ -42,20 +44,22 @@ class CheckQueue:
             ) from exc
 
     def send_many(self, messages: Sequence[QueueMessage]) -> list[str]:
-        """Send in batches of ten; return the check ids SQS did not accept."""
+        """Send in batches of ten (a few batches at a time); return the check ids SQS did not accept."""
+        chunks = [messages[start : start + SQS_BATCH] for start in range(0, len(messages), SQS_BATCH)]
+        if not chunks:
+            return []
+        with ThreadPoolExecutor(max_workers=min(_SEND_WORKERS, len(chunks))) as pool:
+            return [check_id for failed in pool.map(self._send_chunk, chunks) for check_id in failed]
+
+    def _send_chunk(self, chunk: Sequence[QueueMessage]) -> list[str]:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        failed: list[str] = []
-        for start in range(0, len(messages), SQS_BATCH):
-            chunk = messages[start : start + SQS_BATCH]
-            entries = [{"Id": str(i), "MessageBody": m.model_dump_json()} for i, m in enumerate(chunk)]
-            try:
-                answer = self.sqs.send_message_batch(QueueUrl=self.url, Entries=entries)
-            except (BotoCoreError, ClientError):
-                failed.extend(m.check_id for m in chunk)
-                continue
-            failed.extend(chunk[int(f["Id"])].check_id for f in answer.get("Failed", []))
-        return failed
+        entries = [{"Id": str(i), "MessageBody": m.model_dump_json()} for i, m in enumerate(chunk)]
+        try:
+            answer = self.sqs.send_message_batch(QueueUrl=self.url, Entries=entries)
+        except (BotoCoreError, ClientError):
+            return [m.check_id for m in chunk]
+        return [chunk[int(f["Id"])].check_id for f in answer.get("Failed", [])]
 
     def delay_redelivery(self, receipt_handle: str, seconds: int) -> None:
         """Make an in-flight message visible again only after `seconds` (the providers' retry hint)."""

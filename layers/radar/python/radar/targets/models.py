@@ -61,6 +61,7 @@ class TargetCnpjLockModel(Model):
     sk = UnicodeAttribute(range_key=True)
     entity = UnicodeAttribute(default="target_cnpj_lock")
     target_id = UnicodeAttribute()
+    created_at = UnicodeAttribute(null=True)  # a lock whose target never got written is taken over once stale
 
 
 def bind_target_models(table_name: str) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -22,7 +23,12 @@ from radar.targets.models import (
     tenant_pk,
 )
 
-__all__ = ["TargetRepository", "new_target_id", "utc_iso"]
+__all__ = ["STALE_LOCK_SECONDS", "TargetRepository", "new_target_id", "utc_iso"]
+
+# A CNPJ lock without its target after this long was left by a crashed writer: the next creator takes it over.
+STALE_LOCK_SECONDS = 60
+# Parallel conditional writes when a batch creates many targets at once.
+_CLAIM_WORKERS = 8
 
 
 def utc_iso(now: datetime | None = None) -> str:
@@ -60,49 +66,63 @@ class TargetRepository:
         bind_target_models(table_name)
 
     def create(self, tenant_id: str, cnpj: str, *, label: str | None, tags: list[str]) -> TargetModel:
+        """Target and CNPJ lock in one transaction; a duplicate CNPJ raises TargetExists with the existing id."""
         from pynamodb.transactions import TransactWrite
 
-        now = utc_iso()
-        target_id = new_target_id()
-        target = TargetModel(
-            tenant_pk(tenant_id),
-            target_sk(target_id),
-            gsi1pk=f"{tenant_pk(tenant_id)}#TARGETS",
-            gsi1sk=f"{now}#{target_id}",
-            target_id=target_id,
-            tenant_id=tenant_id,
-            cnpj=cnpj,
-            label=label,
-            tags=list(tags),
-            created_at=now,
-            updated_at=now,
+        target = _new_target(tenant_id, cnpj, label=label, tags=tags)
+        lock = TargetCnpjLockModel(
+            tenant_pk(tenant_id), lock_sk(cnpj), target_id=target.target_id, created_at=target.created_at
         )
-        lock = TargetCnpjLockModel(tenant_pk(tenant_id), lock_sk(cnpj), target_id=target_id)
         try:
             with TransactWrite(connection=_transaction_connection(TargetModel.Meta.region)) as tx:
                 tx.save(lock, condition=TargetCnpjLockModel.pk.does_not_exist())
                 tx.save(target, condition=TargetModel.pk.does_not_exist())
         except TransactWriteError as exc:
-            if _conditional_failed(exc):
-                existing = self.find_id_by_cnpj(tenant_id, cnpj)
-                raise TargetExists(cnpj, existing or "") from exc
-            raise _unavailable(exc) from exc
+            if not _conditional_failed(exc):
+                raise _unavailable(exc) from exc
+            existing = self._lock(tenant_id, cnpj)
+            if existing is None or not self._orphaned(tenant_id, existing):
+                raise TargetExists(cnpj, str(existing.target_id) if existing else "") from exc
+            owner, won = self._claim(tenant_id, cnpj, str(target.target_id), stale_owner=str(existing.target_id))
+            if not won:
+                raise TargetExists(cnpj, owner) from exc
+            self._save_targets([target])
         return target
 
-    def find_id_by_cnpj(self, tenant_id: str, cnpj: str) -> str | None:
-        try:
-            lock = TargetCnpjLockModel.get(tenant_pk(tenant_id), lock_sk(cnpj), consistent_read=True)
-        except DoesNotExist:
-            return None
-        return str(lock.target_id)
+    def ensure_many(self, tenant_id: str, cnpjs: Sequence[str]) -> dict[str, str]:
+        """CNPJ -> target id for every CNPJ: existing targets are reused, missing ones created.
 
-    def find_ids_by_cnpjs(self, tenant_id: str, cnpjs: Iterable[str]) -> dict[str, str]:
-        """CNPJ -> existing target id, for the CNPJs that already have a target (one batch get)."""
-        keys = [(tenant_pk(tenant_id), lock_sk(c)) for c in cnpjs]
-        found: dict[str, str] = {}
-        for lock in TargetCnpjLockModel.batch_get(keys):
-            found[str(lock.sk).removeprefix("TARGETCNPJ#")] = str(lock.target_id)
-        return found
+        Built for batches: instead of one transaction per target it claims each CNPJ lock with a conditional
+        write (in parallel), then writes the new targets 25 at a time. A concurrent creator keeps its target;
+        a lock left without its target by a crash is taken over once stale.
+        """
+        locks = {str(lock.sk).removeprefix("TARGETCNPJ#"): lock for lock in self._batch_locks(tenant_id, cnpjs)}
+        live = self._existing_target_ids(tenant_id, [str(lock.target_id) for lock in locks.values()])
+        result: dict[str, str] = {}
+        to_claim: list[tuple[str, str | None]] = []
+        for cnpj in cnpjs:
+            lock = locks.get(cnpj)
+            if lock is not None and (str(lock.target_id) in live or not _stale(lock)):
+                result[cnpj] = str(lock.target_id)
+            else:
+                to_claim.append((cnpj, str(lock.target_id) if lock is not None else None))
+        new_targets = {cnpj: _new_target(tenant_id, cnpj, label=None, tags=[]) for cnpj, _ in to_claim}
+
+        def claim(item: tuple[str, str | None]) -> tuple[str, str, bool]:
+            cnpj, stale_owner = item
+            owner, won = self._claim(tenant_id, cnpj, str(new_targets[cnpj].target_id), stale_owner=stale_owner)
+            return cnpj, owner, won
+
+        with ThreadPoolExecutor(max_workers=_CLAIM_WORKERS) as pool:
+            claims = list(pool.map(claim, to_claim))
+        won = [new_targets[cnpj] for cnpj, _, claimed in claims if claimed]
+        try:
+            self._save_targets(won)
+        except DependencyUnavailable:
+            self._release_locks(tenant_id, won)
+            raise
+        result.update({cnpj: owner for cnpj, owner, _ in claims})
+        return result
 
     def get(self, tenant_id: str, target_id: str) -> TargetModel:
         try:
@@ -147,3 +167,77 @@ class TargetRepository:
                 raise TargetNotFound(target_id) from exc
             raise _unavailable(exc) from exc
         return target
+
+    # -- CNPJ locks ------------------------------------------------------------------------------------------------
+
+    def _lock(self, tenant_id: str, cnpj: str) -> TargetCnpjLockModel | None:
+        try:
+            return TargetCnpjLockModel.get(tenant_pk(tenant_id), lock_sk(cnpj), consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def _batch_locks(self, tenant_id: str, cnpjs: Iterable[str]) -> Sequence[TargetCnpjLockModel]:
+        return tuple(TargetCnpjLockModel.batch_get([(tenant_pk(tenant_id), lock_sk(c)) for c in cnpjs]))
+
+    def _existing_target_ids(self, tenant_id: str, target_ids: Sequence[str]) -> set[str]:
+        keys = [(tenant_pk(tenant_id), target_sk(t)) for t in target_ids]
+        return {str(t.target_id) for t in TargetModel.batch_get(keys, attributes_to_get=["pk", "sk", "target_id"])}
+
+    def _orphaned(self, tenant_id: str, lock: TargetCnpjLockModel) -> bool:
+        return _stale(lock) and not self._existing_target_ids(tenant_id, [str(lock.target_id)])
+
+    def _claim(self, tenant_id: str, cnpj: str, target_id: str, *, stale_owner: str | None) -> tuple[str, bool]:
+        """Write the CNPJ lock for `target_id` (or take it over from `stale_owner`); (owner, whether we won)."""
+        lock = TargetCnpjLockModel(tenant_pk(tenant_id), lock_sk(cnpj), target_id=target_id, created_at=utc_iso())
+        try:
+            if stale_owner is None:
+                lock.save(condition=TargetCnpjLockModel.pk.does_not_exist())
+            else:
+                lock.save(condition=TargetCnpjLockModel.target_id == stale_owner)
+        except PutError as exc:
+            if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise _unavailable(exc) from exc
+            current = self._lock(tenant_id, cnpj)
+            return (str(current.target_id) if current else ""), False
+        return target_id, True
+
+    def _save_targets(self, targets: Sequence[TargetModel]) -> None:
+        try:
+            with TargetModel.batch_write() as writer:
+                for target in targets:
+                    writer.save(target)
+        except PutError as exc:
+            raise _unavailable(exc) from exc
+
+    def _release_locks(self, tenant_id: str, targets: Sequence[TargetModel]) -> None:
+        for target in targets:
+            lock = TargetCnpjLockModel(tenant_pk(tenant_id), lock_sk(str(target.cnpj)))
+            try:
+                lock.delete(condition=TargetCnpjLockModel.target_id == target.target_id)
+            except DeleteError:
+                continue  # someone else owns it now, or it is already gone
+
+
+def _new_target(tenant_id: str, cnpj: str, *, label: str | None, tags: list[str]) -> TargetModel:
+    now = utc_iso()
+    target_id = new_target_id()
+    return TargetModel(
+        tenant_pk(tenant_id),
+        target_sk(target_id),
+        gsi1pk=f"{tenant_pk(tenant_id)}#TARGETS",
+        gsi1sk=f"{now}#{target_id}",
+        target_id=target_id,
+        tenant_id=tenant_id,
+        cnpj=cnpj,
+        label=label,
+        tags=list(tags),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _stale(lock: TargetCnpjLockModel, now: datetime | None = None) -> bool:
+    if not lock.created_at:
+        return True  # written before locks carried a time: old by definition
+    created = datetime.fromisoformat(str(lock.created_at).replace("Z", "+00:00"))
+    return ((now or datetime.now(UTC)) - created).total_seconds() > STALE_LOCK_SECONDS
