@@ -291,3 +291,32 @@ def test_unknown_statistics_and_free_text_search_are_refused(moto_endpoint: str,
         queries.series(MetricSpec(namespace, "X", (), "tm90"), window)
     with pytest.raises(UnsupportedExpression):
         queries.search(f"{{{namespace}}} Errors", "Sum", window)
+
+
+def _math(text: str, **series: dict[int, float]) -> Any:
+    """Metric math over given series (no emulator involved: ids resolve to the series passed in)."""
+
+    def resolve(query_id: str) -> dict[int, float]:
+        if query_id not in series:
+            raise UnsupportedExpression(f"unknown id {query_id}")
+        return series[query_id]
+
+    window = Window(0, 180, PERIOD)
+    return MetricQueries(cloudwatch=lambda: None).expression(text, window, resolve, period_override=True)
+
+
+def test_metric_math_arithmetic_precedence_and_missing_timestamps() -> None:
+    a = {0: 1.0, 60: 2.0, 120: 3.0}
+    b = {0: 4.0, 120: 0.0}
+
+    assert _math("(a + b) * 2 - -1", a=a, b=b) == {0: 11.0, 120: 7.0}  # 60 is missing in b, so in the result
+    assert _math("a / b", a=a, b=b) == {0: 0.25}  # division by zero leaves a gap, like CloudWatch
+    assert _math("100 * a / (a + FILL(b, 0))", a=a, b=b) == {0: 20.0, 60: 100.0, 120: 100.0}
+    assert _math("2 * 3") == {0: 6.0, 60: 6.0, 120: 6.0}  # a number is a flat line over the window
+    assert _math("ABS(0 - a)", a=a) == a
+
+
+def test_metric_math_refuses_what_it_cannot_evaluate() -> None:
+    for text in ("a +", "unknown_id * 2", "ANOMALY_DETECTION_BAND(a)", "a > 1", "FILL(a, REPEAT)"):
+        with pytest.raises(UnsupportedExpression):
+            _math(text, a={0: 1.0})
