@@ -261,3 +261,14 @@ def test_message_for_a_deleted_target_is_dropped(
     messages, failed = sqs.poll()
     assert len(messages) == 1 and failed == []
     assert connector.calls == []
+
+
+def test_partial_batch_reports_only_the_deferred_record(api: Api, sqs: Sqs, connector: FakeConnector) -> None:
+    connector.will(ACME, rate_limited(20))
+    connector.will(OTHER, report(OTHER))
+    _, batch, _ = api("POST", "/checks/batch", {"cnpjs": [ACME, OTHER]})
+    messages, failed = sqs.poll()
+    by_cnpj = {json.loads(m["Body"])["cnpj"]: m["MessageId"] for m in messages}
+    assert failed == [by_cnpj[ACME]]
+    _, progress, _ = api("GET", f"/checks/batch/{batch['batch_id']}")
+    assert progress["counts"] == {"queued": 1, "running": 0, "succeeded": 1, "failed": 0}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from radar.checks.diff import diff_reports, partner_identity
 
 
@@ -85,3 +88,21 @@ def test_partner_identity_ignores_case_and_spacing() -> None:
 def test_field_that_appears_or_disappears_is_a_change() -> None:
     diff = diff_reports(_report(), _report(trade_name="ACME"))
     assert diff["changes"] == [{"field": "trade_name", "from": None, "to": "ACME"}]
+
+
+_names = st.sampled_from(["ANA", "BIA", "CAIO", "DANI", "EDU"])
+_docs = st.sampled_from(["***111111**", "***222222**", "12345678000195"])
+_partner_lists = st.lists(st.fixed_dictionaries({"name": _names, "document": _docs}), max_size=6)
+
+
+@given(before=_partner_lists, after=_partner_lists, status=st.sampled_from(["ATIVA", "BAIXADA", "INAPTA"]))
+def test_partner_sets_and_self_diff_properties(
+    before: list[dict[str, str]], after: list[dict[str, str]], status: str
+) -> None:
+    diff = diff_reports(_report(partners=before), _report(partners=after, status=status))
+    old = {partner_identity(p) for p in before}
+    new = {partner_identity(p) for p in after}
+    assert {partner_identity(p) for p in diff["partners_in"]} == new - old
+    assert {partner_identity(p) for p in diff["partners_out"]} == old - new
+    assert diff["changed"] == bool(new ^ old or status != "ATIVA")
+    assert diff_reports(_report(partners=after), _report(partners=after))["changed"] is False
