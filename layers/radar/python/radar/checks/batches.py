@@ -31,13 +31,13 @@ def split_cnpjs(raw: list[str]) -> tuple[list[tuple[int, str]], list[dict[str, A
         try:
             cnpj = parse_cnpj(value).value
         except InvalidCnpj as exc:
-            problems.append({"index": index, "value": str(value)[:32], "reason": exc.reason, "message": exc.message})
+            problems.append({"index": index, "input": str(value)[:32], "reason": exc.reason, "message": exc.message})
             continue
         if cnpj in seen:
             problems.append(
                 {
                     "index": index,
-                    "value": str(value)[:32],
+                    "input": str(value)[:32],
                     "reason": "duplicate",
                     "message": f"same CNPJ as item {seen[cnpj]}; checked once",
                 }
@@ -82,7 +82,7 @@ class BatchService:
         rejected = [
             {
                 "index": i,
-                "value": c,
+                "input": c,
                 "reason": "allowance_exceeded",
                 "message": "the monthly allowance ran out before this CNPJ",
             }

@@ -64,8 +64,8 @@ class BatchCreate(BaseModel):
 
 
 class BatchItemProblem(BaseModel):
-    index: int
-    value: str
+    index: int = Field(description="position in the request's cnpjs list")
+    input: str = Field(description="the entry as sent (first 32 characters)")
     reason: str
     message: str
 
