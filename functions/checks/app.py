@@ -30,9 +30,11 @@ app = build_resolver()
 
 # Leave this much of the invocation for recording the outcome after a synchronous lookup.
 _SYNC_MARGIN_MS = 1_500
-TargetId = Annotated[str, Path(min_length=1, max_length=64, description="target id")]
-CheckId = Annotated[str, Path(min_length=1, max_length=64, description="check id")]
-BatchId = Annotated[str, Path(min_length=1, max_length=64, description="batch id")]
+# Ids are opaque ASCII tokens; the gateway hands path parameters over still percent-encoded.
+_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+TargetId = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID_PATTERN, description="target id")]
+CheckId = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID_PATTERN, description="check id")]
+BatchId = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID_PATTERN, description="batch id")]
 # radar.http answers every error with the shared Error body (scripts/openapi.py adds its schema to the spec).
 _ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _ERRORS: dict[int, OpenAPIResponse] = {
