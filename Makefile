@@ -47,6 +47,15 @@ invoke: $(STAMP) ## run one function with one event: make invoke FN=checks EVENT
 bench-localcloud: $(STAMP) ## issue 2 figures: make up -> first /health (cold/warm synth), /health p50/p99 gateway vs in-process, RSS
 	$(PY) -m scripts.bench.localcloud
 
+chaos: $(STAMP) ## issue 7: 500 async checks, 30% provider faults, workers killed; every check final, queue and DLQ accounted
+	$(PY) -m scripts.chaos $(CHAOS_ARGS)
+
+load: $(STAMP) ## issue 7: tenants on four plans for a fixed time: 0 5xx, friendly 429s, p50/p99 per route (LOAD_ARGS="--seconds 90")
+	$(PY) -m scripts.load $(LOAD_ARGS)
+
+bench: $(STAMP) ## issue 7 figures, one `name: value` line each (upstream calls, 429s, overhead, cold starts, drain, cost)
+	$(PY) -m scripts.bench.run
+
 openapi: $(STAMP) ## regenerate docs/openapi.json from the handlers (make test fails when it drifts)
 	$(PY) -m scripts.openapi
 

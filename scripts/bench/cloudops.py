@@ -1,0 +1,208 @@
+"""Talking to a running local cloud for chaos/load/bench: targets by CNPJ, check states, queues, logs, tenants."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import httpx
+
+from scripts.bench.workload import LatencyTable
+from tests.support.cloud import RunningCloud, Tenant
+
+# The local gateway re-reads usage-plan keys every second (API Gateway takes a moment too).
+PLAN_PROPAGATION_S = 2.0
+
+__all__ = [
+    "TargetBook",
+    "check_items",
+    "check_states",
+    "chunks",
+    "dlq_check_ids",
+    "log_bytes_per_invocation",
+    "queue_counts",
+    "set_visibility_timeout",
+    "tenant_on_plan",
+    "timed_request",
+    "upgrade",
+    "wait_until",
+]
+
+
+def timed_request(
+    http: httpx.Client, table: LatencyTable | None, method: str, path: str, **kwargs: Any
+) -> httpx.Response:
+    """One request, its latency recorded under its route template (transport errors are recorded as status 0)."""
+    started = time.perf_counter()
+    try:
+        response = http.request(method, path, **kwargs)
+    except httpx.HTTPError:
+        if table is not None:
+            table.add(method, path, 0, (time.perf_counter() - started) * 1000)
+        raise
+    if table is not None:
+        table.add(method, path, response.status_code, (time.perf_counter() - started) * 1000)
+    return response
+
+
+def upgrade(http: httpx.Client, plan: str) -> None:
+    """PUT /tenant/plan as the tenant's admin (benchmark tenants must not be held back by the free plan)."""
+    response = http.put("/tenant/plan", json={"plan": plan})
+    if response.status_code != 200:
+        raise RuntimeError(f"plan change to {plan} failed: {response.status_code} {response.text[:200]}")
+
+
+def tenant_on_plan(cloud: RunningCloud, plan: str) -> tuple[Tenant, httpx.Client]:
+    """A new tenant on `plan`, with an admin API key made after the plan change.
+
+    The authorizer caches its decision (with the plan in its context) per key for 60 s, so a key used before an
+    upgrade keeps the old plan's monthly allowance for up to a minute; a key created afterwards starts fresh.
+    """
+    tenant = cloud.signup(plan_roles=())
+    with httpx.Client(base_url=tenant.api_url, headers=tenant.bearer(), timeout=60) as admin:
+        if plan != "free":
+            upgrade(admin, plan)
+        created = admin.post("/api-keys", json={"name": "bench-admin", "role": "admin"})
+        if created.status_code != 201:
+            raise RuntimeError(f"api key: {created.status_code} {created.text[:200]}")
+    tenant.api_key = str(created.json()["key"])
+    tenant.keys["admin"] = tenant.api_key
+    time.sleep(PLAN_PROPAGATION_S)
+    return tenant, tenant.client(timeout=60)
+
+
+class TargetBook:
+    """One target per CNPJ per tenant, created on first use over HTTP and shared by the client threads."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def target_id(self, http: httpx.Client, cnpj: str, table: LatencyTable | None = None) -> str:
+        with self._lock:
+            known = self._ids.get(cnpj)
+        if known:
+            return known
+        response = timed_request(http, table, "POST", "/targets", json={"cnpj": cnpj})
+        if response.status_code == 201:
+            found = str(response.json()["id"])
+        elif response.status_code == 409:  # another thread created it first
+            found = str(response.json()["error"]["details"]["existing_id"])
+        else:
+            raise RuntimeError(f"POST /targets {cnpj}: {response.status_code} {response.text[:200]}")
+        with self._lock:
+            self._ids.setdefault(cnpj, found)
+            return self._ids[cnpj]
+
+
+def _aws(service: str) -> Any:
+    import boto3
+
+    return boto3.client(service)  # type: ignore[call-overload]
+
+
+def check_states(main_table: str) -> dict[str, str]:
+    """check_id -> status of every check item in the main table (read straight from DynamoDB)."""
+    states: dict[str, str] = {}
+    paginator = _aws("dynamodb").get_paginator("scan")
+    pages = paginator.paginate(
+        TableName=main_table,
+        FilterExpression="begins_with(sk, :check)",
+        ExpressionAttributeValues={":check": {"S": "CHECK#"}},
+        ProjectionExpression="sk, #s",
+        ExpressionAttributeNames={"#s": "status"},
+    )
+    for page in pages:
+        for item in page["Items"]:
+            states[item["sk"]["S"].removeprefix("CHECK#")] = item.get("status", {}).get("S", "")
+    return states
+
+
+def check_items(main_table: str) -> list[dict[str, Any]]:
+    """Every check item (plain values), for timings."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    items: list[dict[str, Any]] = []
+    pages = _aws("dynamodb").get_paginator("scan").paginate(
+        TableName=main_table,
+        FilterExpression="begins_with(sk, :check)",
+        ExpressionAttributeValues={":check": {"S": "CHECK#"}},
+    )
+    for page in pages:
+        items.extend({k: deserializer.deserialize(v) for k, v in item.items()} for item in page["Items"])
+    return items
+
+
+def queue_counts(queue_url: str) -> tuple[int, int]:
+    """(visible, in flight) messages of a queue; delayed messages count as visible-to-come."""
+    attributes = _aws("sqs").get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=[
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+        ],
+    )["Attributes"]
+    visible = int(attributes.get("ApproximateNumberOfMessages", 0)) + int(
+        attributes.get("ApproximateNumberOfMessagesDelayed", 0)
+    )
+    return visible, int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0))
+
+
+def dlq_check_ids(dlq_url: str, *, hide_seconds: int = 60, max_rounds: int = 200) -> list[str]:
+    """check_id of every DLQ message, read without deleting (each is hidden for `hide_seconds` so it is seen once)."""
+    sqs = _aws("sqs")
+    found: list[str] = []
+    for _ in range(max_rounds):
+        messages = sqs.receive_message(
+            QueueUrl=dlq_url, MaxNumberOfMessages=10, VisibilityTimeout=hide_seconds, WaitTimeSeconds=0
+        ).get("Messages", [])
+        if not messages:
+            break
+        for message in messages:
+            try:
+                found.append(str(json.loads(message["Body"])["check_id"]))
+            except (ValueError, KeyError):
+                found.append("<unreadable>")
+    return found
+
+
+def log_bytes_per_invocation(log_group: str) -> float:
+    """Bytes a function logs per invocation (its log group's events over its START lines), as CloudWatch ingests."""
+    total = 0
+    invocations = 0
+    paginator = _aws("logs").get_paginator("filter_log_events")
+    for page in paginator.paginate(logGroupName=log_group):
+        for event in page["events"]:
+            total += len(event["message"].encode()) + 26  # CloudWatch bills 26 bytes of metadata per event
+            if event["message"].startswith("START RequestId"):
+                invocations += 1
+    return total / invocations if invocations else 0.0
+
+
+def set_visibility_timeout(queue_url: str, seconds: int) -> int:
+    """Lower (or restore) a queue's visibility timeout at run time; returns the previous value."""
+    sqs = _aws("sqs")
+    previous = int(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])[
+        "Attributes"]["VisibilityTimeout"])
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"VisibilityTimeout": str(seconds)})
+    return previous
+
+
+def wait_until(predicate: Any, *, timeout: float, interval: float = 2.0) -> bool:
+    """Poll `predicate()` until it is truthy or `timeout` seconds pass (bounded, for scripts that must stop)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
+
+
+def chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,357 @@
+"""`make bench` (issue 7 item 6): every figure as a `name: value` line, all measured in one run on the local cloud.
+
+Run: `.venv/bin/python -m scripts.bench.run`. Two clouds are started one after the other: one with the deployed
+provider limits (coordination figures, cost inputs) and one with the limits lifted for the drain figure (function
+token buckets are deploy-time settings, so they cannot change under a running cloud).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import queue
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from scripts.bench.cloudops import (
+    TargetBook,
+    check_items,
+    check_states,
+    log_bytes_per_invocation,
+    tenant_on_plan,
+    timed_request,
+)
+from scripts.bench.coldstart import BASELINE, function_specs, import_costs, measure_import_ms
+from scripts.bench.common import emit, load_event, load_handler, median, percentile
+from scripts.bench.cost import InvocationProfile, Prices, cost_of_checks
+from scripts.bench.metering import metered
+from scripts.bench.workload import drain_limit_per_s, synthetic_cnpjs, zipf_draws
+from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
+
+__all__ = ["main"]
+
+COLD_START_RUNS = 7
+OVERHEAD_SAMPLES = 200
+UPSTREAM_TENANTS = (("enterprise", 0), ("business", 1), ("enterprise", 2))
+UPSTREAM_CHECKS, UPSTREAM_DISTINCT, UPSTREAM_CLIENTS = 600, 150, 8
+DRAIN_CHECKS, DRAIN_LATENCY_MS = 1000, 500.0
+CACHE_HIT_RATE = 0.8
+# Upstream latency for the cost sample: real providers answer in hundreds of ms, the sandbox in ~0 by default.
+COST_UPSTREAM_LATENCY_MS = 300.0
+LIFTED_LIMITS = {f"RATE_LIMIT_{p}_PER_MIN": "1000000" for p in ("CNPJWS", "BRASILAPI", "RECEITAWS")}
+
+
+class _Context:
+    function_name = "bench"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
+    aws_request_id = "bench"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 28_000
+
+
+def _note(text: str) -> None:
+    print(f"# {text}", flush=True)
+
+
+def _template(cloud: RunningCloud) -> dict[str, Any]:
+    return dict(json.loads(Path(cloud.state["template"]).read_text())["Resources"])
+
+
+def _function_env(cloud: RunningCloud, suffix: str) -> dict[str, str]:
+    function = next(f for f in cloud.refresh_state()["functions"].values() if f["name"].endswith("-" + suffix))
+    return {k: str(v) for k, v in function["environment"].items()}
+
+
+def _tenant(cloud: RunningCloud, plan: str) -> tuple[Tenant, httpx.Client]:
+    return tenant_on_plan(cloud, plan)
+
+
+# --- cold start -----------------------------------------------------------------------------------------------
+
+
+def cold_starts(cloud: RunningCloud, aws: dict[str, str]) -> None:
+    specs = function_specs(cloud.refresh_state())
+    samples: dict[str, list[float]] = {spec.name: [] for spec in [BASELINE, *specs]}
+    for spec in [BASELINE, *specs]:
+        measure_import_ms(spec, aws)  # one discarded run: page cache, not the code, is what it warms
+    for _ in range(COLD_START_RUNS):  # interleaved, so machine noise falls on every module alike
+        for spec in [BASELINE, *specs]:
+            samples[spec.name].append(measure_import_ms(spec, aws))
+    baseline = median(samples["baseline"])
+    emit("cold_start_baseline_import_ms", baseline, "ms")
+    for spec in specs:
+        ratio = median(samples[spec.name]) / baseline
+        emit(f"cold_start_ratio_{spec.name}", ratio)
+        if ratio > 1.0:
+            heaviest = ", ".join(f"{c.module} {c.cumulative_us / 1000:.0f} ms" for c in import_costs(spec, aws, 6))
+            _note(f"{spec.name} import {median(samples[spec.name]):.0f} ms; heaviest module-scope imports: {heaviest}")
+
+
+# --- cost inputs (in-process handlers, metered AWS calls) ---------------------------------------------------------
+
+
+def _check_event(tenant: Tenant, plan: str, target_id: str) -> dict[str, Any]:
+    event = copy.deepcopy(load_event("checks/post_targets_target_id_checks.json"))
+    event["path"] = f"/targets/{target_id}/checks"
+    event["pathParameters"] = {"target_id": target_id}
+    event["queryStringParameters"] = None
+    event["multiValueQueryStringParameters"] = None
+    for headers in (event["headers"], event["multiValueHeaders"]):
+        headers.pop("Idempotency-Key", None)
+        headers.pop("x-api-key", None)
+    event["requestContext"]["authorizer"] |= {
+        "tenant_id": tenant.tenant_id, "principal_id": "bench", "principalId": "bench", "role": "admin", "plan": plan,
+    }
+    return dict(event)
+
+
+def cost_profiles(cloud: RunningCloud) -> tuple[InvocationProfile, InvocationProfile, InvocationProfile]:
+    """(cached check, uncached check, authorizer): durations and DynamoDB units measured on the handlers in-process."""
+    resources = _template(cloud)
+    memory = {name: int(resources[f"{name.capitalize()}Function"]["Properties"]["MemorySize"])
+              for name in ("checks", "authorizer")}
+    tenant, http = _tenant(cloud, "enterprise")
+    quiet = {"POWERTOOLS_TRACE_DISABLED": "1", "POWERTOOLS_METRICS_DISABLED": "1", "LOG_LEVEL": "ERROR"}
+    checks = load_handler("checks", _function_env(cloud, "checks") | quiet)
+    cloud.sandbox(latency_ms=COST_UPSTREAM_LATENCY_MS)
+    uncached_ms: list[float] = []
+    cached_ms: list[float] = []
+    book = TargetBook()
+    cnpjs = synthetic_cnpjs(5, seed=901)
+    # One warm call first: the first invocation pays the lazy imports and clients (cold start is measured apart).
+    warm_target = book.target_id(http, synthetic_cnpjs(1, seed=902)[0])
+    with contextlib.redirect_stdout(io.StringIO()):
+        checks.lambda_handler(_check_event(tenant, "enterprise", warm_target), _Context())
+    units: dict[str, list[tuple[float, float]]] = {"cached": [], "uncached": []}
+    for cnpj in cnpjs:
+        target = book.target_id(http, cnpj)
+        for kind, durations in (("uncached", uncached_ms), ("cached", cached_ms), ("cached", cached_ms)):
+            with metered() as meter, contextlib.redirect_stdout(io.StringIO()):  # EMF lines: not ours to show
+                started = time.perf_counter()
+                response = checks.lambda_handler(_check_event(tenant, "enterprise", target), _Context())
+                durations.append((time.perf_counter() - started) * 1000)
+            body = json.loads(response["body"])
+            if response["statusCode"] != 201 or bool(body.get("cached")) != (kind == "cached"):
+                raise RuntimeError(f"{kind} sample: {response['statusCode']} cached={body.get('cached')}")
+            units[kind].append((meter.read_units, meter.write_units))
+    cloud.sandbox(latency_ms=0)
+
+    authorizer = load_handler("authorizer", _function_env(cloud, "authorizer") | quiet)
+    event = copy.deepcopy(load_event("authorizer.json"))
+    event["headers"]["x-api-key"] = tenant.api_key
+    event["multiValueHeaders"]["x-api-key"] = [tenant.api_key]
+    with contextlib.redirect_stdout(io.StringIO()):
+        authorizer.lambda_handler(event, _Context())
+    auth_ms: list[float] = []
+    auth_units: list[tuple[float, float]] = []
+    for _ in range(30):
+        with metered() as meter, contextlib.redirect_stdout(io.StringIO()):
+            started = time.perf_counter()
+            authorizer.lambda_handler(event, _Context())
+            auth_ms.append((time.perf_counter() - started) * 1000)
+        auth_units.append((meter.read_units, meter.write_units))
+
+    functions = cloud.state["functions"]
+    logs = {name: log_bytes_per_invocation(f"/aws/lambda/{functions[f'{name.capitalize()}Function']['name']}")
+            for name in ("checks", "authorizer")}
+
+    def profile(name: str, durations: list[float], sampled: list[tuple[float, float]]) -> InvocationProfile:
+        return InvocationProfile(
+            function=name,
+            memory_mb=memory[name],
+            duration_ms=median(durations),
+            read_units=median([r for r, _ in sampled]),
+            write_units=median([w for _, w in sampled]),
+            log_bytes=logs[name],
+        )
+
+    return (
+        profile("checks", cached_ms, units["cached"]),
+        profile("checks", uncached_ms, units["uncached"]),
+        profile("authorizer", auth_ms, auth_units),
+    )
+
+
+# --- cached check overhead ------------------------------------------------------------------------------------------
+
+
+def cached_overhead(cloud: RunningCloud) -> None:
+    _, http = _tenant(cloud, "enterprise")
+    target = TargetBook().target_id(http, synthetic_cnpjs(1, seed=903)[0])
+    first = http.post(f"/targets/{target}/checks")
+    if first.status_code != 201:
+        raise RuntimeError(f"priming check: {first.status_code} {first.text[:200]}")
+    health_ms: list[float] = []
+    cached_ms: list[float] = []
+    with httpx.Client(base_url=cloud.api_url, timeout=30) as public:
+        for _ in range(20):
+            public.get("/health")
+            http.post(f"/targets/{target}/checks")
+        for _ in range(OVERHEAD_SAMPLES):  # interleaved so both see the same machine
+            started = time.perf_counter()
+            assert public.get("/health").status_code == 200
+            health_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            response = http.post(f"/targets/{target}/checks")
+            cached_ms.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 201 or not response.json().get("cached"):
+                raise RuntimeError(f"cached check: {response.status_code} {response.text[:200]}")
+    emit("health_gateway_p50_ms", percentile(health_ms, 50), "ms")
+    emit("cached_check_gateway_p50_ms", percentile(cached_ms, 50), "ms")
+    emit("cached_check_overhead", percentile(cached_ms, 50) / percentile(health_ms, 50))
+
+
+# --- upstream calls per distinct CNPJ ---------------------------------------------------------------------------
+
+
+def _upstream_totals(cloud: RunningCloud) -> tuple[int, int]:
+    stats = cloud.sandbox_stats()
+    calls = sum(int(n) for n in stats["requests"].values())
+    throttled = sum(int(by.get("429", 0)) for by in stats["by_status"].values())
+    return calls, throttled
+
+
+def upstream_calls(cloud: RunningCloud, main_table: str) -> None:
+    tenants = [_tenant(cloud, plan) for plan, _ in UPSTREAM_TENANTS]
+    books = [TargetBook() for _ in tenants]
+    cnpjs = synthetic_cnpjs(UPSTREAM_DISTINCT, seed=7)
+    work: queue.Queue[tuple[int, str]] = queue.Queue()
+    for index, cnpj in enumerate(zipf_draws(cnpjs, UPSTREAM_CHECKS, seed=11)):
+        work.put((index % len(tenants), cnpj))
+    calls_before, throttled_before = _upstream_totals(cloud)
+    accepted: list[str] = []
+    problems: list[str] = []
+    lock = threading.Lock()
+
+    def client(number: int) -> None:
+        https = [t.client(timeout=60) for t, _ in tenants]
+        try:
+            while True:
+                try:
+                    which, cnpj = work.get_nowait()
+                except queue.Empty:
+                    return
+                target = books[which].target_id(https[which], cnpj)
+                response = timed_request(https[which], None, "POST", f"/targets/{target}/checks?async=true")
+                with lock:
+                    if response.status_code == 202:
+                        accepted.append(str(response.json()["id"]))
+                    else:
+                        problems.append(f"{response.status_code} {response.text[:120]}")
+        finally:
+            for http in https:
+                http.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(UPSTREAM_CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    submitted_s = time.perf_counter() - started
+    deadline = time.monotonic() + 540
+    pending = len(accepted)
+    while time.monotonic() < deadline:
+        states = check_states(main_table)
+        pending = sum(1 for check_id in accepted if states.get(check_id) not in ("succeeded", "failed"))
+        if pending == 0:
+            break
+        time.sleep(3)
+    calls_after, throttled_after = _upstream_totals(cloud)
+    final = check_states(main_table)
+    succeeded = sum(1 for check_id in accepted if final.get(check_id) == "succeeded")
+    _note(f"upstream workload: {len(accepted)} accepted, {succeeded} succeeded, {pending} unfinished, "
+          f"{len(problems)} refused {problems[:3]}; submitted in {submitted_s:.1f} s, "
+          f"finished in {time.perf_counter() - started:.1f} s")
+    emit("upstream_calls_per_distinct_cnpj", (calls_after - calls_before) / len(cnpjs))
+    emit("provider_rate_limit_violations", throttled_after - throttled_before)
+
+
+# --- async drain ------------------------------------------------------------------------------------------------------
+
+
+def async_drain(cloud: RunningCloud, main_table: str) -> None:
+    resources = _template(cloud)
+    mapping = next(r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping")
+    concurrency = int(mapping.get("ScalingConfig", {}).get("MaximumConcurrency", 1000))
+    batch_size = int(mapping.get("BatchSize", 10))
+    cloud.sandbox(latency_ms=DRAIN_LATENCY_MS, latency_jitter_ms=0, fault_rate=0, rate_limits=False)
+    _, http = _tenant(cloud, "enterprise")
+    cnpjs = synthetic_cnpjs(DRAIN_CHECKS, seed=13)
+    accepted: list[str] = []
+    for start in range(0, len(cnpjs), 500):
+        response = http.post("/checks/batch", json={"cnpjs": cnpjs[start:start + 500]}, timeout=120)
+        if response.status_code != 202:
+            raise RuntimeError(f"batch: {response.status_code} {response.text[:200]}")
+        accepted.extend(ref["check_id"] for ref in response.json()["checks"])
+    deadline = time.monotonic() + 420
+    while time.monotonic() < deadline:
+        states = check_states(main_table)
+        if all(states.get(check_id) in ("succeeded", "failed") for check_id in accepted):
+            break
+        time.sleep(2)
+    wanted = set(accepted)
+    items = [item for item in check_items(main_table) if str(item["sk"]).removeprefix("CHECK#") in wanted]
+    finished = [item for item in items if item.get("finished_at")]
+    first_queued = min(str(item["queued_at"]) for item in items)
+    last_finished = max(str(item["finished_at"]) for item in finished)
+    from radar.checks.views import parse_iso
+
+    span = (parse_iso(last_finished) - parse_iso(first_queued)).total_seconds()
+    measured = len(finished) / span
+    limit = drain_limit_per_s(concurrency=concurrency, batch_size=batch_size,
+                              seconds_per_check=DRAIN_LATENCY_MS / 1000)
+    upstream = sum(int(n) for n in cloud.sandbox_stats()["requests"].values())
+    _note(f"drain: {len(finished)}/{len(accepted)} finished in {span:.1f} s, {upstream} upstream calls; limit = "
+          f"concurrency {concurrency} x batch {batch_size} / (batch {batch_size} x {DRAIN_LATENCY_MS:.0f} ms)")
+    emit("async_drain_checks_per_s", measured)
+    emit("async_drain_limit_checks_per_s", limit)
+    emit("async_drain_ratio", measured / limit)
+
+
+def main() -> None:
+    run_started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="radar-bench-") as tmp:
+        cloud = start_cloud(Path(tmp) / "limits", providers="sandbox")
+        try:
+            main_table = cloud.resource("MainTable")["ref"]
+            aws = {"AWS_ENDPOINT_URL": cloud.endpoint, "AWS_DEFAULT_REGION": "us-east-1",
+                   "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+            cold_starts(cloud, aws)
+            cached, uncached, authorizer = cost_profiles(cloud)
+            cached_overhead(cloud)
+            upstream_calls(cloud, main_table)
+            prices = Prices.load()
+            costs = cost_of_checks(prices, checks=1000, cache_hit_rate=CACHE_HIT_RATE, cached=cached,
+                                   uncached=uncached, authorizer=authorizer, xray_sampled_share=0.05)
+            for profile in (cached, uncached, authorizer):
+                _note(f"{profile.function}: {profile.duration_ms:.1f} ms at {profile.memory_mb} MB, "
+                      f"{profile.read_units:.1f} RRU, {profile.write_units:.1f} WRU, {profile.log_bytes:.0f} log B")
+            _note("cost breakdown (USD per 1k): " + ", ".join(f"{k} {v:.5f}" for k, v in costs.items()
+                                                             if k != "total")
+                  + f"; prices {prices.region} as of {prices.as_of} (scripts/bench/aws_prices.json), "
+                  f"{COST_UPSTREAM_LATENCY_MS:.0f} ms upstream latency, X-Ray 5% sampled, no free tier")
+            emit("cost_per_1k_checks_usd", f"{costs['total']:.4f}")
+        finally:
+            stop_cloud(cloud)
+        drain_cloud = start_cloud(Path(tmp) / "drain", providers="sandbox",
+                                  extra_env={"RADAR_FUNCTION_ENV": json.dumps(LIFTED_LIMITS)})
+        try:
+            async_drain(drain_cloud, drain_cloud.resource("MainTable")["ref"])
+        finally:
+            stop_cloud(drain_cloud)
+    emit("bench_run_s", time.perf_counter() - run_started, "s")
+
+
+if __name__ == "__main__":
+    main()
