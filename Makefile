@@ -34,8 +34,10 @@ test-fast: $(STAMP) ## unit tests only
 lint: $(STAMP) ## ruff
 	$(VENV)/bin/ruff check .
 
-typecheck: $(STAMP) ## mypy on the domain package
+typecheck: $(STAMP) ## mypy: the domain package, then the CDK app, the scripts and each handler
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy infra_cdk scripts
+	@for f in functions/*/app.py; do $(VENV)/bin/mypy --no-error-summary $$f || exit 1; done
 
 synth: $(STAMP) ## synthesize the CDK app into cdk.out (cached by a hash of the sources)
 	$(PY) -m scripts.localcloud synth

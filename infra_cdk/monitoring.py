@@ -23,7 +23,7 @@ from radar.tiers import load_tiers
 # Plain CloudWatch constructs rather than cdk-monitoring-constructs: alarm names must be exact (runbooks are
 # named after them), and the local cloud evaluates these alarms and renders these dashboards from the template,
 # so expressions stay in a small grammar: plain metrics, arithmetic, FILL(m, 0), and on dashboards
-# SEARCH('{CnpjRadar} MetricName="<name>"', '<stat>', <period>) (optionally inside SUM). One alarm uses a Metrics
+# SEARCH('Namespace="CnpjRadar" MetricName="<name>"', '<stat>', <period>) (optionally inside SUM). One alarm uses a Metrics
 # Insights query (SELECT SUM(...) FROM CnpjRadar) because provider metrics carry open-ended dimension values.
 
 __all__ = ["NAMESPACE", "PROVIDER_ERRORS_QUERY", "AlarmSpec", "Monitoring", "search"]
@@ -38,8 +38,14 @@ _GTE = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
 
 
 def search(metric_name: str, statistic: str, period: Duration) -> str:
-    """Every series of one custom metric, whatever its dimensions (Powertools adds `service`, some add more)."""
-    return f"SEARCH('{{{NAMESPACE}}} MetricName=\"{metric_name}\"', '{statistic}', {int(period.to_seconds())})"
+    """Every series of one custom metric, whatever its dimensions (Powertools adds `service`, some add more).
+
+    No `{Namespace}` schema: a schema matches only metrics with exactly the dimensions it names (none, here).
+    """
+    return (
+        f"SEARCH('Namespace=\"{NAMESPACE}\" MetricName=\"{metric_name}\"', '{statistic}', "
+        f"{int(period.to_seconds())})"
+    )
 
 
 def _total(metric_name: str, statistic: str, period: Duration, label: str) -> cloudwatch.MathExpression:
@@ -287,11 +293,11 @@ class Monitoring(Construct):
         hits = _total("CacheHit", "Sum", ONE_HOUR, "hits")
         misses = _total("CacheMiss", "Sum", ONE_HOUR, "misses")
         success_rate = cloudwatch.MathExpression(
-            expression="100 * s / (s + f)", using_metrics={"s": succeeded, "f": failed},
+            expression="100 * s / (s + FILL(f, 0))", using_metrics={"s": succeeded, "f": failed},
             label="success rate %", period=ONE_HOUR,
         )
         cache_hit_rate = cloudwatch.MathExpression(
-            expression="100 * h / (h + m)", using_metrics={"h": hits, "m": misses},
+            expression="100 * h / (h + FILL(m, 0))", using_metrics={"h": hits, "m": misses},
             label="cache hit rate %", period=ONE_HOUR,
         )
         plans = ", ".join(load_tiers().tiers)

@@ -174,23 +174,27 @@ class MetricQueries:
     def search(self, query: str, stat: str, window: Window) -> LabeledSeries:
         """SEARCH('{Namespace[,Dim...]} MetricName="X" [Dim="v"]', stat): one series per matching metric.
 
-        A schema naming only the namespace matches every series of the metric whatever its dimensions (what the
-        template's dashboards expect); a schema naming dimensions matches metrics with exactly those dimensions.
+        As in CloudWatch, a `{Namespace[,Dim...]}` schema matches only metrics with exactly the dimensions it names
+        (none, for a bare namespace); a `Namespace="X"` term instead matches the metric whatever its dimensions.
         """
         schema = re.match(r"\s*\{([^}]*)\}\s*(.*)$", query)
-        if not schema:
-            raise UnsupportedExpression(f"SEARCH without a {{namespace}} schema: {query!r}")
-        parts = [part.strip().strip('"') for part in schema.group(1).split(",")]
-        namespace, schema_dims = parts[0], set(parts[1:])
-        terms = dict(re.findall(r'(\w[\w.-]*)\s*=\s*"([^"]*)"', schema.group(2)))
-        leftover = re.sub(r'(\w[\w.-]*)\s*=\s*"([^"]*)"', "", schema.group(2)).strip()
+        body = schema.group(2) if schema else query
+        terms = dict(re.findall(r'(\w[\w.-]*)\s*=\s*"([^"]*)"', body))
+        leftover = re.sub(r'(\w[\w.-]*)\s*=\s*"([^"]*)"', "", body).strip()
+        if schema:
+            parts = [part.strip().strip('"') for part in schema.group(1).split(",")]
+            namespace, schema_dims = parts[0], set(parts[1:])
+        elif "Namespace" in terms:
+            namespace, schema_dims = terms.pop("Namespace"), None
+        else:
+            raise UnsupportedExpression(f"SEARCH needs a {{namespace}} schema or a Namespace term: {query!r}")
         if leftover:
             raise UnsupportedExpression(f"SEARCH free-text terms are not evaluated locally: {leftover!r}")
         metric_name = terms.pop("MetricName", None)
         found: LabeledSeries = []
         for metric in self.list_metrics(namespace, metric_name):
             dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
-            if schema_dims and set(dims) != schema_dims:
+            if schema_dims is not None and set(dims) != schema_dims:
                 continue
             if any(dims.get(name) != value for name, value in terms.items()):
                 continue

@@ -19,7 +19,8 @@ def client(service: str) -> Any:
     cache: dict[str, Any] = getattr(_local, "clients", None) or {}
     _local.clients = cache
     if service not in cache:
-        cache[service] = boto3.session.Session().client(
+        session: Any = boto3.session.Session()  # a session per thread: boto3 sessions are not thread-safe
+        cache[service] = session.client(
             service,
             endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
             region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),

@@ -47,7 +47,7 @@ def mapping_specs(template: Template) -> list[MappingSpec]:
                 logical_id=logical_id,
                 function_logical_id=function_id or "",
                 queue_arn=arn,
-                queue_url=queues_by_arn.get(arn, ""),
+                queue_url=str(queues_by_arn.get(arn) or ""),
                 batch_size=int(props.get("BatchSize", 10)),
                 batching_window=float(props.get("MaximumBatchingWindowInSeconds", 0)),
                 report_failures="ReportBatchItemFailures" in props.get("FunctionResponseTypes", []),

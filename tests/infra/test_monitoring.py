@@ -137,7 +137,7 @@ def test_business_dashboard_shows_checks_success_cache_and_plans(synthesized: Sy
         assert expected.lower() in titles.lower(), expected
     searched = " ".join(expressions(body))
     for metric in ("ChecksSucceeded", "ChecksFailed", "CacheHit", "CacheMiss", "CacheWrite", "ChecksByPlan"):
-        assert f'{{CnpjRadar}} MetricName="{metric}"' in searched, metric
+        assert f'Namespace="CnpjRadar" MetricName="{metric}"' in searched, metric
 
 
 def test_dashboards_have_stable_names(synthesized: Synthesized) -> None:

@@ -269,10 +269,12 @@ def test_search_lists_every_series_of_a_metric(cloudwatch: Any, namespace: str, 
     window = Window(now - PERIOD, now, PERIOD)
     queries = MetricQueries()
 
-    found = dict(queries.search(f'{{{namespace}}} MetricName="CheckDuration"', "Maximum", window))
+    # A bare {namespace} schema matches only dimensionless metrics, as in CloudWatch; a Namespace term matches all.
+    assert queries.search(f'{{{namespace}}} MetricName="CheckDuration"', "Maximum", window) == []
+    found = dict(queries.search(f'Namespace="{namespace}" MetricName="CheckDuration"', "Maximum", window))
     narrowed = queries.search(f'{{{namespace},service}} MetricName="CheckDuration" service="worker"', "Sum", window)
     total = queries.expression(
-        f"SUM(SEARCH('{{{namespace}}} MetricName=\"CheckDuration\"', 'Sum', 60))",
+        f"SUM(SEARCH('Namespace=\"{namespace}\" MetricName=\"CheckDuration\"', 'Sum', 60))",
         window,
         lambda _: {},
         period_override=False,

@@ -54,9 +54,10 @@ class AwsResources:
 def provision_resources(prefix: str = "test") -> AwsResources:
     """Create tables, queues, secrets and usage plans like the template does; export their names as function env."""
     import boto3
+
     from radar.tiers import load_tiers
 
-    ddb = boto3.client("dynamodb")
+    ddb: Any = boto3.client("dynamodb")
     main, cache, idem = f"{prefix}-main", f"{prefix}-cache", f"{prefix}-idempotency"
     attrs = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")]
     ddb.create_table(
@@ -107,7 +108,7 @@ def provision_resources(prefix: str = "test") -> AwsResources:
         "cursor": "cursor-key-for-tests-0123456789",
     }.items():
         secrets[name] = sm.create_secret(Name=f"{prefix}-{name}", SecretString=value)["ARN"]
-    apigw = boto3.client("apigateway")
+    apigw: Any = boto3.client("apigateway")
     api_id = apigw.create_rest_api(name=f"{prefix}-api")["id"]
     usage_plan_ids = {}
     for plan, tier in load_tiers().tiers.items():
