@@ -23,8 +23,8 @@ from radar.tiers import load_tiers
 # Plain CloudWatch constructs rather than cdk-monitoring-constructs: alarm names must be exact (runbooks are
 # named after them), and the local cloud evaluates these alarms and renders these dashboards from the template,
 # so expressions stay in a small grammar: plain metrics, arithmetic, FILL(m, 0), and on dashboards
-# SEARCH('Namespace="CnpjRadar" MetricName="<name>"', '<stat>', <period>) (optionally inside SUM). One alarm uses a Metrics
-# Insights query (SELECT SUM(...) FROM CnpjRadar) because provider metrics carry open-ended dimension values.
+# SEARCH('Namespace="CnpjRadar" MetricName="<name>"', '<stat>', <period>) (optionally inside SUM). One alarm uses a
+# Metrics Insights query (SELECT SUM(...) FROM CnpjRadar) because provider metrics carry open-ended dimension values.
 
 __all__ = ["NAMESPACE", "PROVIDER_ERRORS_QUERY", "AlarmSpec", "Monitoring", "search"]
 
