@@ -109,29 +109,31 @@ def create_check(
     ctx.require("analyst")
     correlation_id = logger.get_correlation_id()
 
-    def run() -> dict[str, Any]:
+    def run() -> CheckOut:
         if run_async:
             check = check_service().enqueue(ctx, target_id, correlation_id=correlation_id)
         else:
             remaining = app.lambda_context.get_remaining_time_in_millis() - _SYNC_MARGIN_MS
             check = check_service().run_now(ctx, target_id, correlation_id=correlation_id, remaining_ms=remaining)
         record_event(app.current_event.raw_event, ctx, "check.requested", f"check/{check.id}")
-        return {"status": 202 if run_async else 201, "check": check.model_dump(mode="json")}
+        return check
 
-    if idempotency_key:
-        from radar.checks.idempotency import run_idempotently
+    status = 202 if run_async else 201
+    if not idempotency_key:
+        return _check_response(status, run().model_dump(mode="json"))
+    from radar.checks.idempotency import run_idempotently
 
-        outcome = run_idempotently(
-            table_name=ENV.idempotency_table,
-            tenant_id=ctx.tenant_id,
-            key=idempotency_key,
-            request={"target_id": target_id, "async": run_async},
-            operation=run,
-            lambda_context=app.lambda_context,
-        )
-    else:
-        outcome = run()
-    return _check_response(outcome["status"], outcome["check"])
+    # The idempotency record keeps only the check id (no report, so no partner data there); a retry reads the
+    # check as it is now.
+    outcome = run_idempotently(
+        table_name=ENV.idempotency_table,
+        tenant_id=ctx.tenant_id,
+        key=idempotency_key,
+        request={"target_id": target_id, "async": run_async},
+        operation=lambda: {"check_id": run().id},
+        lambda_context=app.lambda_context,
+    )
+    return _check_response(status, check_service().get(ctx, outcome["check_id"]).model_dump(mode="json"))
 
 
 @app.get(

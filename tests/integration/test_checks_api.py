@@ -483,3 +483,21 @@ def test_health_and_readiness(checks_fn: ModuleType, lambda_context: Any, monkey
     assert status == 503
     assert body["status"] == "unavailable"
     assert body["checks"]["cache_table"] == "unavailable" and body["checks"]["main_table"] == "ok"
+
+
+def test_sync_retry_with_the_same_key_reads_the_first_check_and_the_key_store_holds_no_report(
+    api: Api, connector: FakeConnector, aws: AwsResources
+) -> None:
+    import boto3
+
+    target_id = api.target()
+    connector.will(ACME, report(partners=(("MARIA SILVA", "***123456**"),)))
+    key = {"Idempotency-Key": f"sync-{uuid.uuid4().hex}"}
+    first = api("POST", f"/targets/{target_id}/checks", headers=key)
+    again = api("POST", f"/targets/{target_id}/checks", headers=key)
+    assert first[0] == again[0] == 201
+    assert again[1]["id"] == first[1]["id"] and again[1]["report"]["partners"][0]["name"] == "MARIA SILVA"
+    assert connector.calls == [ACME]
+    stored = boto3.client("dynamodb").scan(TableName=aws.idempotency_table)["Items"]
+    assert any(first[1]["id"] in json.dumps(item) for item in stored)
+    assert not any("MARIA" in json.dumps(item) for item in stored)
