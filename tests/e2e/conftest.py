@@ -14,13 +14,22 @@ from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
 # BrasilAPI documents no rate limit, so its token bucket is configurable: the e2e cloud gives it room for batches.
 # cnpj.ws and ReceitaWS keep their real 3/min limits, enforced by the sandbox with their real 429s.
 BRASILAPI_PER_MIN = 6000
+# The template's authorizer decision cache is 60 s (README); the e2e cloud shortens it so revocation tests are quick.
+AUTH_CACHE_TTL_SECONDS = 5
 
 
 @pytest.fixture(scope="session")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningCloud]:
     running = start_cloud(
         tmp_path_factory.mktemp("localcloud"),
-        extra_env={"RADAR_FUNCTION_ENV": json.dumps({"RATE_LIMIT_BRASILAPI_PER_MIN": str(BRASILAPI_PER_MIN)})},
+        extra_env={
+            "RADAR_FUNCTION_ENV": json.dumps(
+                {
+                    "RATE_LIMIT_BRASILAPI_PER_MIN": str(BRASILAPI_PER_MIN),
+                    "AUTH_CACHE_TTL_SECONDS": str(AUTH_CACHE_TTL_SECONDS),
+                }
+            )
+        },
     )
     yield running
     stop_cloud(running)
