@@ -61,6 +61,9 @@ bench: $(STAMP) ## issue 7 figures, one `name: value` line each (upstream calls,
 openapi: $(STAMP) ## regenerate docs/openapi.json from the handlers (make test fails when it drifts)
 	$(PY) -m scripts.openapi
 
+fuzz: $(STAMP) ## contract fuzzing: Schemathesis, every check, >= 1000 requests on a private local cloud (FUZZ_ARGS="--api-url ...")
+	$(PY) -m scripts.fuzz $(FUZZ_ARGS)
+
 ops: $(STAMP) ## the running local cloud's alarms and dashboard figures in the terminal (OPS_ARGS="--watch 5")
 	$(PY) -m scripts.localcloud.opsview $(OPS_ARGS)
 
