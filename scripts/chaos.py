@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from scripts.bench.cloudops import (
@@ -37,7 +38,7 @@ CHAOS_VISIBILITY_TIMEOUT_S = 65
 # Provider buckets lifted for this run (deploy-time parameters): at the public 3-60/min, 500 distinct CNPJs alone
 # take 9+ minutes; the sandbox still answers 429 as one of the injected faults.
 LIFTED_LIMITS = {f"RATE_LIMIT_{p}_PER_MIN": "100000" for p in ("CNPJWS", "BRASILAPI", "RECEITAWS")}
-SETTLE_TIMEOUT_S = 420
+SETTLE_TIMEOUT_S = 480
 
 
 def _worker_pids(cloud: RunningCloud) -> list[int]:
@@ -87,17 +88,18 @@ def run(args: argparse.Namespace) -> int:
             killer.start()
 
             accepted: list[str] = []
+            batch_ids: list[str] = []
             cnpjs = synthetic_cnpjs(args.checks, seed=args.seed)
-            for start in range(0, len(cnpjs), 500):
-                response = http.post("/checks/batch", json={"cnpjs": cnpjs[start:start + 500]})
+            for start in range(0, len(cnpjs), args.batch_size):
+                response = http.post("/checks/batch", json={"cnpjs": cnpjs[start:start + args.batch_size]})
                 if response.status_code != 202:
                     print(f"batch refused: {response.status_code} {response.text[:300]}", flush=True)
                     stop.set()
                     return 1
                 body = response.json()
                 accepted.extend(ref["check_id"] for ref in body["checks"])
-                batch_id = body["batch_id"]
-            print(f"accepted: {len(accepted)} checks (batch {batch_id})", flush=True)
+                batch_ids.append(str(body["batch_id"]))
+            print(f"accepted: {len(accepted)} checks in {len(batch_ids)} batches", flush=True)
 
             deadline = time.monotonic() + SETTLE_TIMEOUT_S
             states: dict[str, str] = {}
@@ -116,7 +118,12 @@ def run(args: argparse.Namespace) -> int:
             dlq_ids = dlq_check_ids(dlq_url)
             account = account_states(accepted, states, queue_visible=visible, queue_in_flight=in_flight,
                                      dlq_check_ids=dlq_ids)
-            batch = http.get(f"/checks/batch/{batch_id}").json()
+            counters: Counter[str] = Counter()
+            batches_done = True
+            for batch_id in batch_ids:
+                batch = http.get(f"/checks/batch/{batch_id}").json()
+                counters.update({k: int(v) for k, v in (batch.get("counts") or {}).items()})
+                batches_done = batches_done and bool(batch.get("done"))
             stats = cloud.sandbox_stats()
             http.close()
         finally:
@@ -130,10 +137,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{state}: {account.by_status.get(state, 0)}")
     print(f"missing: {account.missing}")
     print(f"final: {account.final} of {account.accepted}")
-    print(f"batch counters: {batch.get('counts')} done={batch.get('done')}")
+    print(f"batch counters: {dict(counters)} all done={batches_done}")
     print(f"queue: visible {account.queue_visible}, in flight {account.queue_in_flight}")
     print(f"dlq: {account.dlq_messages} messages, {account.dlq_unfailed} without a failed check")
-    counters = batch.get("counts") or {}
     counters_agree = (counters.get("succeeded") == account.by_status.get("succeeded", 0)
                       and counters.get("failed") == account.by_status.get("failed", 0))
     print(f"batch counters agree with check states: {counters_agree}")
@@ -148,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fault-rate", type=float, default=0.3)
     parser.add_argument("--kills", type=int, default=6, help="worker processes to SIGKILL during the run")
     parser.add_argument("--kill-window", type=float, default=90.0, help="seconds over which the kills are spread")
+    parser.add_argument("--batch-size", type=int, default=100, help="CNPJs per POST /checks/batch (at most 500)")
     parser.add_argument("--seed", type=int, default=7)
     return run(parser.parse_args(argv))
 

@@ -75,27 +75,38 @@ def tenant_on_plan(cloud: RunningCloud, plan: str) -> tuple[Tenant, httpx.Client
 
 
 class TargetBook:
-    """One target per CNPJ per tenant, created on first use over HTTP and shared by the client threads."""
+    """One target per CNPJ per tenant, created on first use over HTTP and shared by the client threads.
+
+    Creation is serialized per CNPJ: two clients racing to create the same target is not the workload we measure
+    (and moto answers such racing transactions with an internal error, which the API rightly turns into a 503).
+    """
 
     def __init__(self) -> None:
         self._ids: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._creating: dict[str, threading.Lock] = {}
 
     def target_id(self, http: httpx.Client, cnpj: str, table: LatencyTable | None = None) -> str:
         with self._lock:
             known = self._ids.get(cnpj)
+            creating = self._creating.setdefault(cnpj, threading.Lock())
         if known:
             return known
-        response = timed_request(http, table, "POST", "/targets", json={"cnpj": cnpj})
-        if response.status_code == 201:
-            found = str(response.json()["id"])
-        elif response.status_code == 409:  # another thread created it first
-            found = str(response.json()["error"]["details"]["existing_id"])
-        else:
-            raise RuntimeError(f"POST /targets {cnpj}: {response.status_code} {response.text[:200]}")
-        with self._lock:
-            self._ids.setdefault(cnpj, found)
-            return self._ids[cnpj]
+        with creating:
+            with self._lock:
+                known = self._ids.get(cnpj)
+            if known:
+                return known
+            response = timed_request(http, table, "POST", "/targets", json={"cnpj": cnpj})
+            if response.status_code == 201:
+                found = str(response.json()["id"])
+            elif response.status_code == 409:  # created before this book knew it
+                found = str(response.json()["error"]["details"]["existing_id"])
+            else:
+                raise RuntimeError(f"POST /targets {cnpj}: {response.status_code} {response.text[:200]}")
+            with self._lock:
+                self._ids[cnpj] = found
+            return found
 
 
 def _aws(service: str) -> Any:

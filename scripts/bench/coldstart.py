@@ -16,6 +16,7 @@ __all__ = [
     "ImportCost",
     "ModuleSpec",
     "direct_imports",
+    "extra_import_ms",
     "function_specs",
     "import_costs",
     "measure_import_ms",
@@ -117,8 +118,7 @@ def direct_imports(rows: list[ImportCost], module: str) -> list[ImportCost]:
     return []
 
 
-def import_costs(spec: ModuleSpec, aws: dict[str, str], top: int = 8) -> list[ImportCost]:
-    """The heaviest imports the handler module makes at module scope, from `python -X importtime`."""
+def _importtime(spec: ModuleSpec, aws: dict[str, str]) -> list[ImportCost]:
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", _PROBE, json.dumps(list(spec.paths)), spec.module],
         env=_env(spec, aws),
@@ -128,7 +128,31 @@ def import_costs(spec: ModuleSpec, aws: dict[str, str], top: int = 8) -> list[Im
         timeout=60,
         check=False,
     )
-    return direct_imports(parse_importtime(completed.stderr), spec.module)[:top]
+    return parse_importtime(completed.stderr)
+
+
+def import_costs(spec: ModuleSpec, aws: dict[str, str], top: int = 8) -> list[ImportCost]:
+    """The heaviest imports the handler module makes at module scope, from `python -X importtime`."""
+    return direct_imports(_importtime(spec, aws), spec.module)[:top]
+
+
+def extra_import_ms(spec: ModuleSpec, aws: dict[str, str], runs: int = 3) -> dict[str, float]:
+    """Median self time (ms) of the modules the handler imports and the baseline does not, grouped by package
+    (`radar.<sub>` kept apart), heaviest first: what the function pays on top of the Powertools yardstick."""
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        baseline = {row.module for row in _importtime(BASELINE, aws)}
+        grouped: dict[str, float] = {}
+        for row in _importtime(spec, aws):
+            if row.module in baseline:
+                continue
+            parts = row.module.split(".")
+            group = ".".join(parts[:2]) if parts[0] == "radar" else parts[0]
+            grouped[group] = grouped.get(group, 0.0) + row.self_us / 1000
+        for group, ms in grouped.items():
+            samples.setdefault(group, []).append(ms)
+    medians = {group: median(values + [0.0] * (runs - len(values))) for group, values in samples.items()}
+    return dict(sorted(medians.items(), key=lambda item: -item[1]))
 
 
 def function_specs(state: dict[str, object]) -> list[ModuleSpec]:
