@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from scripts.localcloud.runtime import FunctionRuntime
 from scripts.localcloud.template import REGION, Template
 
 __all__ = ["MappingSpec", "SqsPoller", "mapping_specs"]
+
+logger = logging.getLogger("localcloud.esm")
 
 
 @dataclass
@@ -97,8 +100,10 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
 class SqsPoller:
     """Pollers for one mapping: long-poll, gather up to the batch size within the window, invoke, delete successes."""
 
+    # Lambda's pollers long-poll 20 s. Locally 5 s: moto reads the queue's visibility timeout when a receive
+    # *starts*, so a shorter wait makes attribute changes apply promptly (and stopping is quicker).
     def __init__(
-        self, spec: MappingSpec, runtime: FunctionRuntime, pollers: int | None = None, wait_seconds: int = 20
+        self, spec: MappingSpec, runtime: FunctionRuntime, pollers: int | None = None, wait_seconds: int = 5
     ) -> None:
         self.spec = spec
         self.runtime = runtime
@@ -148,11 +153,13 @@ class SqsPoller:
         while not self.stop_event.is_set():
             try:
                 messages = self._gather()
+                if messages and not self.stop_event.is_set():
+                    self.process(messages)
             except (ClientError, EndpointConnectionError, OSError):
                 time.sleep(0.5)
-                continue
-            if messages and not self.stop_event.is_set():
-                self.process(messages)
+            except Exception:  # a poller must outlive any one batch, or the queue silently stops draining
+                logger.exception("SQS poller error; continuing")
+                time.sleep(0.5)
 
     def process(self, messages: list[dict[str, Any]]) -> None:
         """Invoke the function with one batch; delete what succeeded; leave failures to visibility and redrive."""

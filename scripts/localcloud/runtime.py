@@ -160,9 +160,12 @@ class _Worker:
             ready, _, _ = select.select([self.results], [], [], min(remaining, 0.5))
             if ready:
                 line = self.results.readline()
-                if not line:
-                    raise EOFError("worker exited")
-                return dict(json.loads(line))
+                if not line.endswith("\n"):
+                    raise EOFError("worker exited")  # killed before (or while) writing its answer
+                try:
+                    return dict(json.loads(line))
+                except ValueError as exc:
+                    raise EOFError(f"unreadable answer from the worker: {exc}") from exc
             if self.process.poll() is not None:
                 raise EOFError("worker exited")
 
@@ -291,7 +294,7 @@ class FunctionRuntime:
             return InvokeResult(
                 ok=False, error=message["error"], duration_ms=duration, init_ms=init_ms, request_id=request_id
             )
-        except (EOFError, BrokenPipeError, TimeoutError, OSError) as exc:
+        except (EOFError, BrokenPipeError, TimeoutError, OSError, ValueError) as exc:
             self.crashes += 1
             if worker is not None:
                 self.on_log(

@@ -1,0 +1,106 @@
+"""Faults and races end to end: worker processes killed mid-batch, and concurrent checks at the allowance edge."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import boto3
+import httpx
+
+from radar.tiers import load_tiers
+from tests.e2e.conftest import upgrade
+from tests.support.cloud import RunningCloud
+from tests.support.cnpjs import random_cnpjs
+
+
+def test_killed_workers_lose_no_check(cloud: RunningCloud) -> None:
+    tenant = cloud.signup()
+    upgrade(tenant, "business")
+    sqs = boto3.client("sqs")
+    queue_url = cloud.state["resources"]["ChecksQueue"]["ref"]
+    dlq_url = cloud.state["resources"]["ChecksDlq"]["ref"]
+    template_visibility = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])
+    # A killed batch comes back after the visibility timeout (360 s in the template, as in AWS): shorten it here.
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"VisibilityTimeout": "5"})
+    time.sleep(6)  # receives already long-polling keep the old timeout (moto reads it when a receive starts)
+    cloud.sandbox(latency_ms=300)
+    try:
+        cnpjs = random_cnpjs(40, seed=4040)
+        created = httpx.post(
+            f"{cloud.api_url}/checks/batch", json={"cnpjs": cnpjs}, headers=tenant.key("analyst"), timeout=60
+        )
+        assert created.status_code == 202, created.text
+        batch = created.json()
+        killed = 0
+        for _ in range(3):
+            time.sleep(1.5)
+            for pid in cloud.function_pids().get("WorkerFunction", []):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    killed += 1
+                except ProcessLookupError:
+                    pass
+        assert killed > 0
+        deadline = time.time() + 150
+        while True:
+            counts = httpx.get(
+                f"{cloud.api_url}/checks/batch/{batch['batch_id']}", headers=tenant.key(), timeout=30
+            ).json()["counts"]
+            if counts["queued"] + counts["running"] == 0 or time.time() > deadline:
+                break
+            time.sleep(1)
+        assert counts["succeeded"] + counts["failed"] == 40, counts
+        statuses = []
+        for ref in batch["checks"]:
+            check = httpx.get(f"{cloud.api_url}/checks/{ref['check_id']}", headers=tenant.key(), timeout=30).json()
+            statuses.append(check["status"])
+        assert all(s in {"succeeded", "failed"} for s in statuses)
+        assert statuses.count("succeeded") == counts["succeeded"]  # each check counted once, in one final state
+        attrs = sqs.get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        )["Attributes"]
+        assert attrs == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}
+        in_dlq = int(
+            sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"][
+                "ApproximateNumberOfMessages"
+            ]
+        )
+        assert in_dlq <= statuses.count("failed")  # whatever reached the DLQ was marked failed
+    finally:
+        sqs.set_queue_attributes(QueueUrl=queue_url, Attributes=template_visibility["Attributes"])
+        cloud.sandbox(latency_ms=0)
+
+
+def test_concurrent_checks_at_the_allowance_edge_accept_exactly_what_is_left(cloud: RunningCloud) -> None:
+    tenant = cloud.signup()
+    upgrade(tenant, "pro")
+    allowance = load_tiers().get("pro").monthly_checks
+    period = datetime.now(UTC).strftime("%Y-%m")
+    boto3.client("dynamodb").update_item(  # test setup: this month has 5 checks left
+        TableName=cloud.state["resources"]["MainTable"]["ref"],
+        Key={"pk": {"S": f"TENANT#{tenant.tenant_id}"}, "sk": {"S": f"USAGE#{period}"}},
+        UpdateExpression="SET used = :used",
+        ExpressionAttributeValues={":used": {"N": str(allowance - 5)}},
+    )
+    target = httpx.post(
+        f"{cloud.api_url}/targets", json={"cnpj": "19131243000197"}, headers=tenant.key("analyst"), timeout=30
+    ).json()
+    url = f"{cloud.api_url}/targets/{target['id']}/checks"
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        responses = list(
+            pool.map(
+                lambda _: httpx.post(url, params={"async": "true"}, headers=tenant.key("analyst"), timeout=60),
+                range(20),
+            )
+        )
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [202] * 5 + [429] * 15, codes
+    refused = next(r for r in responses if r.status_code == 429).json()["error"]
+    assert refused["code"] == "allowance_exceeded"
+    assert refused["details"]["allowance"] == allowance
+    usage = httpx.get(f"{cloud.api_url}/usage", headers=tenant.key("viewer"), timeout=30).json()
+    assert usage["used"] == allowance and usage["remaining"] == 0
