@@ -104,6 +104,7 @@ def create_check(
     target_id: TargetId,
     run_async: Annotated[bool, Query(alias="async", description="queue the check instead of running it")] = False,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=128)] = None,
+    refresh: Annotated[bool, Query(description="bypass the CNPJ cache and ask the providers again")] = False,
 ) -> Response[CheckOut]:
     ctx = tenant(app)
     ctx.require("analyst")
@@ -111,10 +112,12 @@ def create_check(
 
     def run() -> CheckOut:
         if run_async:
-            check = check_service().enqueue(ctx, target_id, correlation_id=correlation_id)
+            check = check_service().enqueue(ctx, target_id, correlation_id=correlation_id, refresh=refresh)
         else:
             remaining = app.lambda_context.get_remaining_time_in_millis() - _SYNC_MARGIN_MS
-            check = check_service().run_now(ctx, target_id, correlation_id=correlation_id, remaining_ms=remaining)
+            check = check_service().run_now(
+                ctx, target_id, correlation_id=correlation_id, remaining_ms=remaining, refresh=refresh
+            )
         record_event(app.current_event.raw_event, ctx, "check.requested", f"check/{check.id}")
         return check
 
@@ -129,7 +132,7 @@ def create_check(
         table_name=ENV.idempotency_table,
         tenant_id=ctx.tenant_id,
         key=idempotency_key,
-        request={"target_id": target_id, "async": run_async},
+        request={"target_id": target_id, "async": run_async, "refresh": refresh},
         operation=lambda: {"check_id": run().id},
         lambda_context=app.lambda_context,
     )

@@ -593,7 +593,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
+    # Every method reaches the gateway (API Gateway answers unknown ones itself), never http.server's 501 page.
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+    do_TRACE = do_QUERY = do_CONNECT = do_PROPFIND = _serve
 
 
 class GatewayServer(ThreadingHTTPServer):

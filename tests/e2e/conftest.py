@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,11 +21,25 @@ BRASILAPI_PER_MIN = 6000
 AUTH_CACHE_TTL_SECONDS = 5
 
 
+SHARED_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "providers"
+
+
 @pytest.fixture(scope="session")
-def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningCloud]:
+def sandbox_fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A writable copy of the provider fixtures the sandbox serves, so a test can change a company between checks."""
+    directory = tmp_path_factory.mktemp("fixtures")
+    source = Path(os.environ.get("RADAR_SANDBOX_FIXTURES", SHARED_FIXTURES))
+    for path in source.glob("*.json"):
+        shutil.copy(path, directory / path.name)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Path) -> Iterator[RunningCloud]:
     running = start_cloud(
         tmp_path_factory.mktemp("localcloud"),
         extra_env={
+            "RADAR_SANDBOX_FIXTURES": str(sandbox_fixtures),
             "RADAR_FUNCTION_ENV": json.dumps(
                 {
                     "RATE_LIMIT_BRASILAPI_PER_MIN": str(BRASILAPI_PER_MIN),

@@ -6,7 +6,6 @@ Runs last in the e2e session (file name), after every other test has pushed traf
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -16,15 +15,12 @@ import httpx
 
 from tests.support.cloud import RunningCloud
 
-FIXTURES = Path(
-    os.environ.get("RADAR_SANDBOX_FIXTURES", Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "providers")
-)
 PARTNER_KEYS = {"nome_socio", "nome", "nome_representante", "nome_representante_legal", "nome_rep_legal"}
 CPF_MASKED = re.compile(r"\*{3}\d{6}\*{2}")
 
 
-def personal_strings() -> set[str]:
-    """Partner and representative names, and masked CPFs, found in the fixtures."""
+def personal_strings(fixtures: Path) -> set[str]:
+    """Partner and representative names, and masked CPFs, found in the fixtures the sandbox served."""
     found: set[str] = set()
 
     def walk(node: object, partner: bool) -> None:
@@ -40,13 +36,13 @@ def personal_strings() -> set[str]:
         elif isinstance(node, str):
             found.update(m for m in CPF_MASKED.findall(node) if m != "***000000**")
 
-    for path in FIXTURES.glob("*.json"):
+    for path in fixtures.glob("*.json"):
         walk(json.loads(path.read_text(encoding="utf-8")), False)
     return found
 
 
-def test_no_partner_name_or_cpf_reaches_the_logs(cloud: RunningCloud) -> None:
-    secrets = personal_strings()
+def test_no_partner_name_or_cpf_reaches_the_logs(cloud: RunningCloud, sandbox_fixtures: Path) -> None:
+    secrets = personal_strings(sandbox_fixtures)
     assert len(secrets) > 10  # the fixtures do hold partners: the scan below is not vacuous
     tenant = cloud.signup(plan_roles=("analyst",))
     check_ids = []

@@ -10,7 +10,10 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from radar.context import TenantContext, tenant_context_from_event
 from radar.errors import RadarError
@@ -127,6 +130,20 @@ def build_resolver() -> APIGatewayRestResolver:
     @app.exception_handler(json.JSONDecodeError)
     def _bad_json(exc: json.JSONDecodeError) -> Response:
         return error_response(400, "malformed_json", "the request body is not valid JSON")
+
+    @app.exception_handler(UnicodeDecodeError)
+    def _bad_encoding(exc: UnicodeDecodeError) -> Response:
+        # The gateway base64-encodes a body that is not UTF-8; Powertools' decode raises this.
+        return error_response(400, "malformed_json", "the request body is not valid UTF-8 JSON")
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported_type(exc: RequestUnsupportedContentType) -> Response:
+        return error_response(
+            415,
+            "unsupported_media_type",
+            "send the body as JSON with Content-Type: application/json",
+            [{"field": "Content-Type", "reason": "unsupported_media_type", "message": str(exc)}],
+        )
 
     @app.not_found
     def _not_found(exc: NotFoundError) -> Response:

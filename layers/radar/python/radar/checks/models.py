@@ -86,6 +86,7 @@ class CheckModel(Model):
     errors = JSONAttribute(null=True)
     diff = JSONAttribute(null=True)
     failure_reason = UnicodeAttribute(null=True)
+    bypass_cache = BooleanAttribute(default=False)  # ?refresh=true: ask the providers again
     expires_at = NumberAttribute(null=True)  # retention (TTL); reads treat expires_at <= now as gone
     by_target = ChecksByTarget()
 

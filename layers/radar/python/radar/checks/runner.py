@@ -34,7 +34,9 @@ class CheckRunner:
 
         started = time.monotonic()
         try:
-            result = self._connector.lookup(Cnpj(str(check.cnpj)), remaining_ms=remaining_ms)
+            result = self._connector.lookup(
+                Cnpj(str(check.cnpj)), remaining_ms=remaining_ms, force_refresh=bool(check.bypass_cache)
+            )
         except NotFound as exc:
             errors = attempt_errors(getattr(exc, "attempts", None)) or [
                 {

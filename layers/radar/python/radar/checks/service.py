@@ -32,6 +32,7 @@ def new_check(
     expires_at: int,
     correlation_id: str | None,
     batch_id: str | None = None,
+    refresh: bool = False,
 ) -> CheckModel:
     now = utc_iso()
     check_id = f"chk_{uuid.uuid4().hex}"
@@ -53,6 +54,7 @@ def new_check(
         batch_id=batch_id,
         correlation_id=correlation_id,
         expires_at=expires_at,
+        bypass_cache=refresh,
     )
 
 
@@ -91,6 +93,7 @@ class CheckService:
         *,
         correlation_id: str | None,
         remaining_ms: int | None = None,
+        refresh: bool = False,
     ) -> CheckOut:
         """Synchronous check: counted, run inline, stored with its report.
 
@@ -106,6 +109,7 @@ class CheckService:
                 status=CheckStatus.RUNNING,
                 expires_at=self._retention.expires_at(ctx.tenant_id, ctx.plan),
                 correlation_id=correlation_id,
+                refresh=refresh,
             )
         )
         count_check_by_plan(ctx.plan)
@@ -124,7 +128,9 @@ class CheckService:
             runner.fail(check, reason="internal_error", errors=[])
             raise
 
-    def enqueue(self, ctx: TenantContext, target_id: str, *, correlation_id: str | None) -> CheckOut:
+    def enqueue(
+        self, ctx: TenantContext, target_id: str, *, correlation_id: str | None, refresh: bool = False
+    ) -> CheckOut:
         """Asynchronous check: counted, recorded `queued`, sent to the checks queue for the worker."""
         target = self._targets.get(ctx.tenant_id, target_id)
         self._meter.reserve(ctx.tenant_id, ctx.plan, 1)
@@ -137,6 +143,7 @@ class CheckService:
                 status=CheckStatus.QUEUED,
                 expires_at=self._retention.expires_at(ctx.tenant_id, ctx.plan),
                 correlation_id=correlation_id,
+                refresh=refresh,
             )
         )
         try:
