@@ -37,11 +37,13 @@ from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
 
 __all__ = ["main"]
 
-COLD_START_RUNS = 11
+COLD_START_RUNS = 9
 OVERHEAD_SAMPLES = 200
 UPSTREAM_TENANTS = (("enterprise", 0), ("business", 1), ("enterprise", 2))
 UPSTREAM_CHECKS, UPSTREAM_DISTINCT, UPSTREAM_CLIENTS = 600, 150, 8
 DRAIN_CHECKS, DRAIN_LATENCY_MS, DRAIN_BATCH = 1000, 500.0, 100
+# Bounded so that `make bench` stays near 15 minutes: the rate is taken over the checks finished by then.
+DRAIN_WAIT_S = 330
 CACHE_HIT_RATE = 0.8
 # Upstream latency for the cost sample: real providers answer in hundreds of ms, the sandbox in ~0 by default.
 COST_UPSTREAM_LATENCY_MS = 300.0
@@ -92,6 +94,8 @@ def cold_starts(cloud: RunningCloud, aws: dict[str, str]) -> None:
     for spec in specs:
         ratio = median(samples[spec.name]) / baseline
         emit(f"cold_start_ratio_{spec.name}", ratio)
+        # Fastest run over fastest run: the least noisy comparison on a shared machine (for reading the median).
+        emit(f"cold_start_min_ratio_{spec.name}", min(samples[spec.name]) / min(samples["baseline"]))
         if ratio > 1.0:
             heaviest = ", ".join(f"{c.module} {c.cumulative_us / 1000:.0f} ms" for c in import_costs(spec, aws, 6))
             extra = ", ".join(f"{group} {ms:.1f} ms" for group, ms in list(extra_import_ms(spec, aws).items())[:8])
@@ -306,7 +310,7 @@ def async_drain(cloud: RunningCloud, main_table: str) -> None:
         if response.status_code != 202:
             raise RuntimeError(f"batch: {response.status_code} {response.text[:200]}")
         accepted.extend(ref["check_id"] for ref in response.json()["checks"])
-    deadline = time.monotonic() + 420
+    deadline = time.monotonic() + DRAIN_WAIT_S
     while time.monotonic() < deadline:
         states = check_states(main_table)
         if all(states.get(check_id) in ("succeeded", "failed") for check_id in accepted):
