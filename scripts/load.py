@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ class Outcome:
     unfriendly_429: list[str]
     server_errors: list[str]
     transport_errors: int = 0
+    by_plan: Counter[tuple[str, int]] = field(default_factory=Counter)  # (plan, status) -> requests
 
 
 def _client_loop(http: httpx.Client, targets: list[str], warm: list[str], book: TargetBook, rng: random.Random,
@@ -86,6 +87,8 @@ def _client_loop(http: httpx.Client, targets: list[str], warm: list[str], book: 
             with lock:
                 outcome.transport_errors += 1
             continue
+        with lock:
+            outcome.by_plan[(threading.current_thread().name.removeprefix("load-"), response.status_code)] += 1
         if response.status_code in (201, 202) and "/checks" in path:
             check_ids.append(str(response.json()["id"]))
         if response.status_code >= 500:
@@ -155,6 +158,9 @@ def run(args: argparse.Namespace) -> int:
     for route, count, p50, p99 in outcome.table.rows():
         codes = ", ".join(f"{code}:{n}" for code, n in sorted(outcome.table.statuses[route].items()))
         print(f"{route:40} {count:>8} {p50:>8.1f} {p99:>8.1f}  {codes}")
+    for plan, _ in PLANS:
+        codes = ", ".join(f"{code}:{n}" for (p, code), n in sorted(outcome.by_plan.items()) if p == plan)
+        print(f"plan {plan:10} {codes}")
     server_errors = sum(n for code, n in statuses.items() if code >= 500)
     throttled = statuses.get(429, 0)
     print(f"5xx: {server_errors}")
