@@ -28,7 +28,11 @@ def test_start_serve_and_stop_without_strays(
     try:
         assert httpx.get(f"{second.api_url}/health").status_code == 200
         httpx.get(f"{second.api_url}/health/ready")
-        pids = [pid for pids in second.function_pids().values() for pid in pids]
+        deadline = time.time() + 10  # the state file lists worker pids on its next refresh (every 2 s)
+        pids: list[int] = []
+        while not pids and time.time() < deadline:
+            time.sleep(0.5)
+            pids = [pid for pids in second.function_pids().values() for pid in pids]
         children = [
             int(p) for p in Path(f"/proc/{second.process.pid}/task/{second.process.pid}/children").read_text().split()
         ]

@@ -13,8 +13,9 @@ from tests.support.cnpjs import random_cnpjs
 
 
 def test_status_change_and_partners_in_and_out_show_in_the_diff(
-    cloud: RunningCloud, tenant: Tenant, sandbox_fixtures: Path
+    cloud: RunningCloud, big_tenant: Tenant, sandbox_fixtures: Path
 ) -> None:
+    tenant = big_tenant  # several checks in a few seconds: more than the free plan's 2 requests a second
     # A company only BrasilAPI knows: a copy of a real BrasilAPI record under a fresh CNPJ.
     cnpj = random_cnpjs(1, seed=int(time.time()), alphanumeric_share=0)[0]
     record = json.loads((sandbox_fixtures / "brasilapi_19131243000197.json").read_text(encoding="utf-8"))

@@ -105,3 +105,17 @@ def test_concurrent_checks_of_one_cnpj_make_one_upstream_call(
     stats = httpx.get(f"{sandbox[1]}/_sandbox/stats").json()
     assert stats["by_cnpj"] == {cnpj.value: 1}
     assert sources == ["cnpjws"] * 6
+
+
+def test_a_forced_refresh_right_after_a_lookup_asks_upstream_again(
+    aws: AwsResources, sandbox: tuple[SandboxServer, str]
+) -> None:
+    # The single-flight winner looks in the cache once more before computing; a forced refresh must not take the
+    # entry written a moment earlier (same second) for its own result.
+    _clear_coordination(aws.cache_table)
+    connector = _connector(aws.cache_table, sandbox[1])
+    cnpj = _fresh_cnpjs(1)[0]
+    first = connector.lookup(cnpj)
+    refreshed = connector.lookup(cnpj, force_refresh=True)
+    assert (first.cached, refreshed.cached) == (False, False)
+    assert httpx.get(f"{sandbox[1]}/_sandbox/stats").json()["by_cnpj"] == {cnpj.value: 2}

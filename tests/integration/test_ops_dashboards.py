@@ -103,7 +103,12 @@ def _series(rendered: dict[str, Any], title: str) -> dict[str, list[list[float]]
 
 
 def test_platform_metrics_and_dashboard_rendering(cloud: LocalCloud, dashboard: dict[str, Any], traffic: None) -> None:
+    # Platform metrics are published once a second, off the request path: wait until the function's are in too.
+    deadline = time.time() + 15
     rendered = render_dashboard(dashboard["body"], range_s=900, period=60)
+    while not _series(rendered, "Echo").get("p99 ms") and time.time() < deadline:
+        time.sleep(0.5)
+        rendered = render_dashboard(dashboard["body"], range_s=900, period=60)
 
     api = _series(rendered, "API")
     assert sum(v for _, v in api["requests"]) >= 5

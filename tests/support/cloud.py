@@ -120,8 +120,9 @@ class RunningCloud:
         )
 
 
-def start_cloud(directory: Path, *, providers: str = "sandbox", extra_env: dict[str, str] | None = None,
-                timeout: float = 240.0) -> RunningCloud:
+def start_cloud(
+    directory: Path, *, providers: str = "sandbox", extra_env: dict[str, str] | None = None, timeout: float = 240.0
+) -> RunningCloud:
     directory.mkdir(parents=True, exist_ok=True)
     state_file = directory / "state.json"
     log_file = directory / "localcloud.log"

@@ -168,7 +168,7 @@ class Connector:
                 cached = self._result_from_entry(cnpj, entry, cached=True, attempts=[])
                 if cached is not None:
                     return cached
-        started = datetime.now(UTC).replace(microsecond=0)
+        started = datetime.now(UTC)  # full precision: the cache stamps fetched_at to the millisecond
         walk = _Walk()
 
         def compute() -> CacheEntry:

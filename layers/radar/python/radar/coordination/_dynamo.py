@@ -82,7 +82,8 @@ def sdk_errors_as_domain(action: str) -> Iterator[None]:
 
 
 def iso_utc(epoch_seconds: float) -> str:
-    return datetime.fromtimestamp(epoch_seconds, tz=UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    # Milliseconds: a forced refresh tells a result fetched after it started from one fetched just before.
+    return datetime.fromtimestamp(epoch_seconds, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def now_seconds(clock: Clock | None) -> float:
