@@ -93,19 +93,20 @@ def cmd_invoke(args: argparse.Namespace) -> int:
     """Run one function's handler once with one event, in a fresh execution environment (like `sam local invoke`)."""
     config = CloudConfig()
     config.port = 0
+    config.ops_port = 0
     config.seed = False
     cloud = LocalCloud(config)
     cloud.config.state_file = Path(cloud.config.state_file).with_name("invoke-state.json")
     try:
         cloud.start()
+        wanted = args.function.lower()  # a function folder name (checks), a logical id or a function name
         matches = [
             rt
             for lid, rt in cloud.runtimes.items()
-            if args.function.lower() in (lid.lower(), rt.spec.name.lower())
-            or rt.spec.code_paths[0].endswith(args.function)
+            if wanted in (lid.lower(), f"{rt.spec.logical_id.lower()}", rt.spec.name.lower())
+            or lid.lower() == f"{wanted}function"
+            or rt.spec.name.lower().endswith(f"-{wanted}")
         ]
-        if not matches:
-            matches = [rt for lid, rt in cloud.runtimes.items() if args.function.lower() in lid.lower()]
         if len(matches) != 1:
             print(f"no single function matches {args.function!r}: {sorted(cloud.runtimes)}", file=sys.stderr)
             return 2

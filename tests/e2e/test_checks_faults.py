@@ -104,3 +104,9 @@ def test_concurrent_checks_at_the_allowance_edge_accept_exactly_what_is_left(clo
     assert refused["details"]["allowance"] == allowance
     usage = httpx.get(f"{cloud.api_url}/usage", headers=tenant.key("viewer"), timeout=30).json()
     assert usage["used"] == allowance and usage["remaining"] == 0
+    # The refusals are counted as a metric (EMF -> CloudWatch), for the business dashboard.
+    cloudwatch = boto3.client("cloudwatch")
+    deadline = time.time() + 10
+    while not cloudwatch.list_metrics(Namespace="CnpjRadar", MetricName="ThrottledRequests")["Metrics"]:
+        assert time.time() < deadline, "ThrottledRequests never reached CloudWatch"
+        time.sleep(0.5)

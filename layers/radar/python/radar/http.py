@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from radar.context import TenantContext, tenant_context_from_event
 from radar.errors import RadarError
-from radar.observability import logger
+from radar.observability import logger, metrics
 
 __all__ = ["SECURITY_HEADERS", "RadarResolver", "build_resolver", "error_response", "tenant"]
 
@@ -113,6 +113,10 @@ def build_resolver() -> APIGatewayRestResolver:
     def _domain_error(exc: RadarError) -> Response:
         if exc.status >= 500:
             logger.exception("domain error", extra={"error_code": exc.code})
+        if exc.status == 429:  # the gateway's own 429s never reach a function; these are the allowance's
+            from aws_lambda_powertools.metrics import MetricUnit
+
+            metrics.add_metric(name="ThrottledRequests", unit=MetricUnit.Count, value=1)
         return error_response(exc.status, exc.code, exc.message, exc.details)
 
     @app.exception_handler(RequestValidationError)

@@ -1,0 +1,36 @@
+"""`make invoke`: one function, one sample event, a fresh local execution environment, no Docker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_invoke_runs_one_handler_with_one_event() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.localcloud", "invoke", "checks", "events/checks/get_health.json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    payload = json.loads(result.stdout[result.stdout.index("{") :])
+    assert payload["statusCode"] == 200
+    assert json.loads(payload["body"]) == {"status": "ok"}
+
+
+def test_invoke_names_the_choices_when_the_function_is_ambiguous_or_unknown() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.localcloud", "invoke", "nosuch", "events/checks/get_health.json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 2
+    assert "WorkerFunction" in result.stderr
