@@ -41,7 +41,16 @@ class GatewayResponseSpec:
 
 def _gateway_responses(tiers: TiersConfig) -> tuple[GatewayResponseSpec, ...]:
     upgrade = tiers.upgrade_url
-    plan_details = f'"plan": "{_CONTEXT_PLAN}", "upgrade_url": "{upgrade}"'
+    # A gateway response cannot compute usage, so it names the limit, when it resets, where usage is, and every
+    # plan's limits (the one that lifts it is among them), all from the tiers file.
+    plans = ", ".join(
+        f'"{name}": {{"requests_per_second": {tier.rate:g}, "burst": {tier.burst}, '
+        f'"requests_per_{tier.quota_period.lower()}": {tier.quota}}}'
+        for name, tier in tiers.tiers.items()
+    )
+    plan_details = f'"plan": "{_CONTEXT_PLAN}", "upgrade_url": "{upgrade}", "usage": "GET /usage", "plans": {{{plans}}}'
+    periods = {tier.quota_period for tier in tiers.tiers.values()}
+    resets = "at 00:00 UTC on the first day of the next month" if periods == {"MONTH"} else "at the next quota period"
     rt = apigateway.ResponseType
     return (
         GatewayResponseSpec(rt.UNAUTHORIZED, "401", "unauthorized",
@@ -58,11 +67,13 @@ def _gateway_responses(tiers: TiersConfig) -> tuple[GatewayResponseSpec, ...]:
         GatewayResponseSpec(rt.THROTTLED, "429", "rate_limited",
                             f"Too many requests per second for the {_CONTEXT_PLAN} plan. Slow down, or "
                             f"upgrade for higher limits: {upgrade}",
-                            extra_details=plan_details, extra_headers=(("Retry-After", "1"),)),
+                            extra_details=f'"limit": "requests_per_second", "resets": "continuously (retry after '
+                                          f'1 s)", {plan_details}',
+                            extra_headers=(("Retry-After", "1"),)),
         GatewayResponseSpec(rt.QUOTA_EXCEEDED, "429", "quota_exceeded",
-                            f"The {_CONTEXT_PLAN} plan's request quota for this period is used up. "
-                            f"Upgrade to keep going: {upgrade}",
-                            extra_details=plan_details),
+                            f"The {_CONTEXT_PLAN} plan's request quota for this period is used up; it resets "
+                            f"{resets}. Upgrade to keep going: {upgrade}",
+                            extra_details=f'"limit": "request_quota", "resets": "{resets}", {plan_details}'),
         GatewayResponseSpec(rt.DEFAULT_4_XX, "", "request_error", "The gateway rejected the request.",
                             extra_details='"reason": $context.error.messageString'),
         GatewayResponseSpec(rt.DEFAULT_5_XX, "", "gateway_error",
