@@ -15,7 +15,7 @@ METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CnpjRadar")
 
 # Masked CPFs (***123456**), full CPFs (11 digits, bare or masked) and e-mail addresses never reach a log line.
 _CPF_MASKED = re.compile(r"\*{3}\d{6}\*{2}")
-_CPF_FULL = re.compile(r"(?<![\dA-Z])\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?![\dA-Z])")
+_CPF_FULL = re.compile(r"(?<![0-9A-Za-z])\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?![0-9A-Za-z])")  # not inside ids
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # Keys whose values are personal data wherever they appear (provider payloads, reports, partners).
 PERSONAL_KEYS = frozenset(
