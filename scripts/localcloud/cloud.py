@@ -118,6 +118,7 @@ class LocalCloud:
             port = self.config.moto_port if _port_free(self.config.moto_port) else _free_port()
             self.moto = subprocess.Popen(
                 [sys.executable, "-c", _MOTO_BOOT, str(port)],
+                cwd=REPO,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -274,6 +275,8 @@ try:
     ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)
 except Exception:
     pass
+from scripts.localcloud.moto_atomic import make_dynamodb_writes_atomic
+make_dynamodb_writes_atomic()
 from moto.server import ThreadedMotoServer
 server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(sys.argv[1]), verbose=False)
 server.start()

@@ -21,6 +21,10 @@ def start_moto() -> tuple[Any, str]:
     """Start an in-process moto server on a free loopback port; point boto3/pynamodb at it via the environment."""
     from moto.server import ThreadedMotoServer
 
+    from scripts.localcloud.moto_atomic import make_dynamodb_writes_atomic
+
+    make_dynamodb_writes_atomic()  # as DynamoDB: concurrent conditional writes never both pass
+
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
