@@ -215,7 +215,7 @@ def get_usage() -> UsageOut:
     ctx = tenant(app)
     ctx.require("viewer")
     summary = usage_meter().summary(ctx.tenant_id, ctx.plan)
-    return UsageOut(plan=ctx.plan, **summary.__dict__)
+    return UsageOut(**summary.__dict__)
 
 
 @app.get(

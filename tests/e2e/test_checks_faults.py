@@ -110,3 +110,25 @@ def test_concurrent_checks_at_the_allowance_edge_accept_exactly_what_is_left(clo
     while not cloudwatch.list_metrics(Namespace="CnpjRadar", MetricName="ThrottledRequests")["Metrics"]:
         assert time.time() < deadline, "ThrottledRequests never reached CloudWatch"
         time.sleep(0.5)
+
+
+def test_an_upgrade_lifts_the_allowance_at_once_despite_the_cached_authorizer_context(cloud: RunningCloud) -> None:
+    tenant = cloud.signup()
+    free = load_tiers().get("free").monthly_checks
+    boto3.client("dynamodb").update_item(  # test setup: the free allowance is used up
+        TableName=cloud.state["resources"]["MainTable"]["ref"],
+        Key={"pk": {"S": f"TENANT#{tenant.tenant_id}"}, "sk": {"S": f"USAGE#{datetime.now(UTC):%Y-%m}"}},
+        UpdateExpression="SET used = :used",
+        ExpressionAttributeValues={":used": {"N": str(free)}},
+    )
+    target = httpx.post(
+        f"{cloud.api_url}/targets", json={"cnpj": "19131243000197"}, headers=tenant.key("analyst"), timeout=30
+    ).json()
+    url = f"{cloud.api_url}/targets/{target['id']}/checks"
+    refused = httpx.post(url, params={"async": "true"}, headers=tenant.key("analyst"), timeout=30)
+    assert refused.status_code == 429 and refused.json()["error"]["details"]["upgrade_plan"] == "pro"
+    upgrade(tenant, "pro")  # the analyst key's authorizer decision (plan: free) is still cached
+    accepted = httpx.post(url, params={"async": "true"}, headers=tenant.key("analyst"), timeout=30)
+    assert accepted.status_code == 202, accepted.text
+    usage = httpx.get(f"{cloud.api_url}/usage", headers=tenant.key("viewer"), timeout=30).json()
+    assert usage["plan"] == "pro" and usage["allowance"] == load_tiers().get("pro").monthly_checks

@@ -33,6 +33,7 @@ def period_resets_at(now: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class UsageSummary:
+    plan: str
     period: str
     used: int
     allowance: int
@@ -59,6 +60,24 @@ class UsageMeter:
     @property
     def client(self) -> Any:
         return self._client or _dynamodb()
+
+    def current_plan(self, tenant_id: str, fallback: str) -> str:
+        """The tenant's plan as stored now. The authorizer's context may be up to its cache TTL (60 s) old, and an
+        upgrade must lift the allowance at once."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            item = self.client.get_item(
+                TableName=self._table,
+                Key={"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": "TENANT"}},
+                ProjectionExpression="#plan",
+                ExpressionAttributeNames={"#plan": "plan"},
+                ConsistentRead=True,
+            ).get("Item", {})
+        except (BotoCoreError, ClientError) as exc:
+            raise DependencyUnavailable("tenant plan unavailable", details={"dependency": "main_table"}) from exc
+        plan = item.get("plan", {}).get("S")
+        return plan if plan in self._tiers.tiers else fallback
 
     def allowance(self, plan: str) -> int:
         tier = self._tiers.tiers.get(plan) or self._tiers.get(self._tiers.default_plan)
@@ -101,6 +120,7 @@ class UsageMeter:
         Either way nothing is counted past the allowance.
         """
         now = now or datetime.now(UTC)
+        plan = self.current_plan(tenant_id, plan)
         allowance = self.allowance(plan)
         wanted = count
         for _ in range(_RESERVE_ATTEMPTS):
@@ -142,6 +162,7 @@ class UsageMeter:
     def summary(self, tenant_id: str, plan: str, *, now: datetime | None = None) -> UsageSummary:
         now = now or datetime.now(UTC)
         numbers = self._item_numbers(tenant_id, now)
+        plan = self.current_plan(tenant_id, plan)
         allowance = self.allowance(plan)
         used = numbers.get("used", 0)
         period = month_period(now)
@@ -151,6 +172,7 @@ class UsageMeter:
             if len(name) == 3 and name.startswith("d") and name[1:].isdigit()
         }
         return UsageSummary(
+            plan=plan,
             period=period,
             used=used,
             allowance=allowance,
