@@ -86,6 +86,25 @@ class CheckService:
         self._queue = queue
         self._connector_factory = connector_factory
 
+    def _counted_check(
+        self, ctx: TenantContext, target_id: str, mode: str, status: str, correlation_id: str | None, refresh: bool
+    ) -> CheckModel:
+        """The tenant's target (404 if not theirs), one check counted against the allowance, the check stored."""
+        target = self._targets.get(ctx.tenant_id, target_id)
+        self._meter.reserve(ctx.tenant_id, ctx.plan, 1)
+        return self._checks.create(
+            new_check(
+                ctx,
+                target_id=target_id,
+                cnpj=str(target.cnpj),
+                mode=mode,
+                status=status,
+                expires_at=self._retention.expires_at(ctx.tenant_id, ctx.plan),
+                correlation_id=correlation_id,
+                refresh=refresh,
+            )
+        )
+
     def run_now(
         self,
         ctx: TenantContext,
@@ -98,20 +117,7 @@ class CheckService:
         """Synchronous check: counted, run inline, stored with its report.
 
         When no provider can answer: the check is recorded failed and the answer is a 503."""
-        target = self._targets.get(ctx.tenant_id, target_id)
-        self._meter.reserve(ctx.tenant_id, ctx.plan, 1)
-        check = self._checks.create(
-            new_check(
-                ctx,
-                target_id=target_id,
-                cnpj=str(target.cnpj),
-                mode="sync",
-                status=CheckStatus.RUNNING,
-                expires_at=self._retention.expires_at(ctx.tenant_id, ctx.plan),
-                correlation_id=correlation_id,
-                refresh=refresh,
-            )
-        )
+        check = self._counted_check(ctx, target_id, "sync", CheckStatus.RUNNING, correlation_id, refresh)
         count_check_by_plan(ctx.plan)
         metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
         runner = CheckRunner(self._checks, self._batches, self._connector_factory())
@@ -132,20 +138,7 @@ class CheckService:
         self, ctx: TenantContext, target_id: str, *, correlation_id: str | None, refresh: bool = False
     ) -> CheckOut:
         """Asynchronous check: counted, recorded `queued`, sent to the checks queue for the worker."""
-        target = self._targets.get(ctx.tenant_id, target_id)
-        self._meter.reserve(ctx.tenant_id, ctx.plan, 1)
-        check = self._checks.create(
-            new_check(
-                ctx,
-                target_id=target_id,
-                cnpj=str(target.cnpj),
-                mode="async",
-                status=CheckStatus.QUEUED,
-                expires_at=self._retention.expires_at(ctx.tenant_id, ctx.plan),
-                correlation_id=correlation_id,
-                refresh=refresh,
-            )
-        )
+        check = self._counted_check(ctx, target_id, "async", CheckStatus.QUEUED, correlation_id, refresh)
         try:
             self._queue.send(queue_message(check))
         except DependencyUnavailable:
