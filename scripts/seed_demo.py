@@ -4,17 +4,34 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import secrets
 import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
 
-__all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "DEMO_TENANT_NAME", "seed_demo"]
+__all__ = ["DEMO_EMAIL", "DEMO_TENANT_NAME", "demo_password", "seed_demo"]
 
 DEMO_TENANT_NAME = "Demo Diligence Ltda"
 DEMO_EMAIL = "demo@cnpj-radar.dev"
-# A local-only demo account; never deployed anywhere real.
-DEMO_PASSWORD = "Demo-Radar-2026!"  # noqa: S105
+PASSWORD_FILE = Path(__file__).resolve().parents[1] / ".local" / "demo-password"  # git-ignored
+
+
+def demo_password() -> str:
+    """The local demo account's password: RADAR_DEMO_PASSWORD, else one generated once per checkout and kept in
+    .local/ (so re-seeding a persistent emulator logs in again). Never a literal in the code."""
+    configured = os.environ.get("RADAR_DEMO_PASSWORD")
+    if configured:
+        return configured
+    if PASSWORD_FILE.exists():
+        return PASSWORD_FILE.read_text(encoding="utf-8").strip()
+    value = f"Demo-{secrets.token_urlsafe(12)}-9a"
+    PASSWORD_FILE.parent.mkdir(parents=True, exist_ok=True)
+    PASSWORD_FILE.write_text(value, encoding="utf-8")
+    PASSWORD_FILE.chmod(0o600)
+    return value
 
 
 def _tenant_of(access_token: str) -> str:
@@ -34,13 +51,14 @@ def seed_demo(base_url: str, *, client: httpx.Client | None = None) -> dict[str,
     Returns {tenant_id, email, password, api_key, access_token}.
     """
     http = client or httpx.Client(base_url=base_url.rstrip("/"), timeout=30.0)
+    password = demo_password()
     try:
         signup = http.post(
             "/auth/signup",
-            json={"tenant_name": DEMO_TENANT_NAME, "email": DEMO_EMAIL, "password": DEMO_PASSWORD},
+            json={"tenant_name": DEMO_TENANT_NAME, "email": DEMO_EMAIL, "password": password},
         )
         if signup.status_code == 409:
-            login = http.post("/auth/login", json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
+            login = http.post("/auth/login", json={"email": DEMO_EMAIL, "password": password})
             _raise_for(login, "demo login")
             access_token = str(login.json()["access_token"])
         else:
@@ -55,7 +73,7 @@ def seed_demo(base_url: str, *, client: httpx.Client | None = None) -> dict[str,
         return {
             "tenant_id": _tenant_of(access_token),
             "email": DEMO_EMAIL,
-            "password": DEMO_PASSWORD,
+            "password": password,
             "api_key": str(key.json()["key"]),
             "access_token": access_token,
         }
