@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+
+from radar.store import bind_models, tenant_pk
 
 __all__ = [
     "FINISHED",
@@ -29,10 +29,6 @@ class CheckStatus:
 
 
 FINISHED = frozenset({CheckStatus.SUCCEEDED, CheckStatus.FAILED})
-
-
-def tenant_pk(tenant_id: str) -> str:
-    return f"TENANT#{tenant_id}"
 
 
 def check_sk(check_id: str) -> str:
@@ -113,9 +109,4 @@ class BatchModel(Model):
 
 
 def bind_check_models(table_name: str) -> None:
-    """Point the models at the deployed table (its name comes from MAIN_TABLE at cold start)."""
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    for model in (CheckModel, BatchModel):
-        model.Meta.table_name = table_name
-        if region:
-            model.Meta.region = region
+    bind_models((CheckModel, BatchModel), table_name)

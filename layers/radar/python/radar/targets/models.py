@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 from pynamodb.attributes import ListAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from radar.store import bind_models, tenant_pk
+
 __all__ = ["TargetCnpjLockModel", "TargetModel", "bind_target_models", "lock_sk", "target_sk", "tenant_pk"]
-
-
-def tenant_pk(tenant_id: str) -> str:
-    return f"TENANT#{tenant_id}"
 
 
 def target_sk(target_id: str) -> str:
@@ -65,9 +61,4 @@ class TargetCnpjLockModel(Model):
 
 
 def bind_target_models(table_name: str) -> None:
-    """Point the models at the deployed table (its name comes from MAIN_TABLE at cold start)."""
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    for model in (TargetModel, TargetCnpjLockModel):
-        model.Meta.table_name = table_name
-        if region:
-            model.Meta.region = region
+    bind_models((TargetModel, TargetCnpjLockModel), table_name)

@@ -10,6 +10,8 @@ from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from radar.store import tenant_pk
+
 __all__ = [
     "ApiKeyHashIndex",
     "ApiKeyItem",
@@ -32,10 +34,6 @@ __all__ = [
     "tenant_pk",
     "user_sk",
 ]
-
-
-def tenant_pk(tenant_id: str) -> str:
-    return f"TENANT#{tenant_id}"
 
 
 def audit_pk(tenant_id: str) -> str:
