@@ -65,8 +65,8 @@ def test_partial_failure_redelivers_only_the_failed_record_then_redrives_it(clou
         )
         return any(json.loads(m["Body"])["id"] == "poison" for m in messages)
 
-    # Visibility is 1 s and maxReceiveCount is 2 in the template: two deliveries, then the DLQ.
-    assert wait_for(dlq_has_poison), deliveries(cloud)
+    # Visibility is 4 s and maxReceiveCount is 2 in the template: two deliveries, then the DLQ.
+    assert wait_for(dlq_has_poison, timeout=30.0), deliveries(cloud)
     seen = deliveries(cloud)
     assert [d["count"] for d in seen if d["id"] == "good"] == ["1"]  # succeeded once, deleted, never redelivered
     assert [d["count"] for d in seen if d["id"] == "poison"] == ["1", "2"]

@@ -196,7 +196,7 @@ def write_mini_template(
         "Queue": {
             "Type": "AWS::SQS::Queue",
             "Properties": {
-                "VisibilityTimeout": 1,
+                "VisibilityTimeout": 4,  # longer than a cold start under load, or a success is redelivered
                 "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["Dlq", "Arn"]}, "maxReceiveCount": 2},
             },
         },
