@@ -15,8 +15,10 @@ Settings: context (`-c radar:<key>=...`, or cdk.json "context") first, then the 
   (1000), `radar:alarmEmail` / `RADAR_ALARM_EMAIL` (none), `radar:runbookBaseUrl` / `RADAR_RUNBOOK_BASE_URL`
   (docs/runbooks), `radar:allowMockFallback` / `RADAR_ALLOW_MOCK_FALLBACK` (false).
 Switches:
-- bundling: a plain `python infra_cdk/app.py` sets `aws:cdk:bundling-stacks` to [] (fast, offline); the deps layer
-  is bundled with pip (Docker-free local bundling) under the CDK CLI (`cdk deploy`) or with `RADAR_BUNDLE=1`;
+- bundling: every function and the radar layer ship with their bytecode, compiled by the runtime's Python (found
+  on PATH, in pyenv, or `RADAR_RUNTIME_PYTHON`) and by the synth's; the deps layer is pip-bundled (Docker-free)
+  under the CDK CLI (`cdk deploy`) or with `RADAR_BUNDLE=1`, and a plain `python infra_cdk/app.py` (fast, offline)
+  stages its requirements file instead (`radar:bundle-deps` false);
 - cdk-nag (AwsSolutions) runs in synth under the CDK CLI or with `RADAR_NAG=1` (`RADAR_NAG=0` turns it off);
   tests/infra always runs it, and cfn-lint, on the session's one synthesized template.
 

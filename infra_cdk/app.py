@@ -18,12 +18,12 @@ if __package__ in (None, ""):
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
+from infra_cdk.bundling import BUNDLE_DEPS_CONTEXT
 from infra_cdk.settings import STACK_ID
 from infra_cdk.stack import CnpjRadarStack
 
 __all__ = ["build_app", "cdk_json_context", "main"]
 
-BUNDLING_STACKS = "aws:cdk:bundling-stacks"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # What the CDK CLI turns on by default; SAM and the local cloud find each function's code through it.
 CLI_DEFAULT_CONTEXT: dict[str, Any] = {"aws:cdk:enable-asset-metadata": True, "aws:cdk:enable-path-metadata": True}
@@ -50,17 +50,19 @@ def build_app(
 ) -> tuple[cdk.App, CnpjRadarStack]:
     """The app and its one stack.
 
-    `bundle` defaults to RADAR_BUNDLE=1. `nag` defaults to on under the CDK CLI (`cdk synth/deploy`) or with
+    `bundle` (pip-install the deps layer: network, slow) defaults to on under the CDK CLI or with RADAR_BUNDLE=1,
+    and off for a plain local synth, whose local cloud runs on the project's virtualenv. The functions' own code
+    is always bundled with its bytecode (offline, under a second).
+    `nag` defaults to on under the CDK CLI (`cdk synth/deploy`) or with
     RADAR_NAG=1, and off for a plain local synth (the local cloud's), which it would slow by ~2 s;
     tests/infra runs the same checks on every test run.
     """
-    bundle = os.environ.get("RADAR_BUNDLE") == "1" if bundle is None else bundle
+    if bundle is None:
+        bundle = os.environ.get("RADAR_BUNDLE") == "1" or _under_cdk_cli()
     if nag is None:
         nag = os.environ.get("RADAR_NAG", "1" if _under_cdk_cli() else "0") == "1"
     defaults: dict[str, Any] = {**CLI_DEFAULT_CONTEXT, **cdk_json_context()}
-    if not bundle:
-        defaults[BUNDLING_STACKS] = []
-    # Constructor context is a default: the CDK CLI's own bundling-stacks still wins on `cdk deploy`.
+    defaults[BUNDLE_DEPS_CONTEXT] = bundle
     # The built-in CloudFormation validation (a WebAssembly linter) triples synth time here; tests/infra runs
     # cfn-lint on the template instead, with the same rules and more.
     app = cdk.App(outdir=outdir, context={**defaults, **(context or {})}, builtin_cloud_formation_validation=False)

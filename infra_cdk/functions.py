@@ -12,7 +12,7 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra_cdk.bundling import deps_layer_code
+from infra_cdk.bundling import BUNDLE_DEPS_CONTEXT, compiled_code, deps_layer_code
 from infra_cdk.data import DataTables
 from infra_cdk.messaging import MAX_RECEIVE_COUNT, ChecksQueue
 from infra_cdk.nag import acknowledge
@@ -26,7 +26,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # Must match settings.PYTHON_VERSION, the Python the deps layer wheels are picked for (a test checks it).
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.X86_64
-_ASSET_EXCLUDES = ["**/__pycache__", "**/*.pyc", "*.egg-info", "**/.pytest_cache", "**/.mypy_cache"]
 
 # Defaults from docs/architecture.md; the provider sandbox and tests override them locally.
 PROVIDER_ENV: dict[str, str] = {
@@ -117,7 +116,7 @@ class RadarFunction(Construct):
             description=f"cnpj-radar {spec.description}",
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
-            code=lambda_.Code.from_asset(str(REPO_ROOT / "functions" / spec.name), exclude=_ASSET_EXCLUDES),
+            code=compiled_code(REPO_ROOT / "functions" / spec.name),
             handler="app.lambda_handler",
             timeout=spec.timeout,
             memory_size=spec.memory_mb,
@@ -183,7 +182,7 @@ class Functions(Construct):
         self.radar_layer = lambda_.LayerVersion(
             self,
             "RadarLayer",
-            code=lambda_.Code.from_asset(str(REPO_ROOT / "layers" / "radar"), exclude=_ASSET_EXCLUDES),
+            code=compiled_code(REPO_ROOT / "layers" / "radar"),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
             description="cnpj-radar domain package (radar), with the tiers file",
@@ -192,7 +191,9 @@ class Functions(Construct):
         self.deps_layer = lambda_.LayerVersion(
             self,
             "DepsLayer",
-            code=deps_layer_code(REPO_ROOT / "layers" / "deps"),
+            code=deps_layer_code(
+                REPO_ROOT / "layers" / "deps", bundle=self.node.try_get_context(BUNDLE_DEPS_CONTEXT) is not False
+            ),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
             description="cnpj-radar third-party dependencies (layers/deps/requirements.txt)",

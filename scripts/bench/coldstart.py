@@ -54,7 +54,7 @@ def _env(spec: ModuleSpec, aws: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_", "RADAR_"))}
     env.update(aws)
     env.update(spec.environment)
-    # As on Lambda: the deps (pip-installed) come with .pyc files; our code is shipped without and cannot write them.
+    # As on Lambda: code folders are read-only; only the bytecode shipped in the assets (infra_cdk/bundling.py) counts.
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 

@@ -13,20 +13,76 @@ from pathlib import Path
 
 import pytest
 
-from infra_cdk.app import BUNDLING_STACKS, REPO_ROOT
-from infra_cdk.bundling import deps_layer_code, pip_install_command
+from infra_cdk.app import REPO_ROOT
+from infra_cdk.bundling import (
+    BUNDLE_DEPS_CONTEXT,
+    compile_bytecode,
+    compiled_code,
+    deps_layer_code,
+    pip_install_command,
+    runtime_python,
+)
 from infra_cdk.functions import log_retention
 from infra_cdk.settings import PYTHON_VERSION, Settings
 from tests.infra.helpers import Synthesized
 
 
-def test_local_synth_skips_bundling_and_records_asset_metadata(synthesized: Synthesized) -> None:
+def test_local_synth_skips_pip_and_records_asset_metadata(synthesized: Synthesized) -> None:
     app = synthesized.stack.node.scope
-    assert app.node.try_get_context(BUNDLING_STACKS) == []
+    assert app.node.try_get_context(BUNDLE_DEPS_CONTEXT) is False
     assert app.node.try_get_context("aws:cdk:enable-asset-metadata") is True
-    # Skipped bundling stages the source folder: the layer asset is the requirements file, not a pip tree.
+    # Without pip the deps layer stages its source folder: the requirements file, not a pip tree.
     deps = synthesized.outdir / synthesized.resources["DepsLayer"]["Metadata"]["aws:asset:path"]
     assert (deps / "requirements.txt").is_file()
+    assert not (deps / "python").exists()
+
+
+def _asset(synthesized: Synthesized, logical_id: str) -> Path:
+    return synthesized.outdir / synthesized.resources[logical_id]["Metadata"]["aws:asset:path"]
+
+
+def test_function_and_layer_assets_ship_bytecode_and_no_local_caches(synthesized: Synthesized) -> None:
+    tag = sys.implementation.cache_tag
+    handler = _asset(synthesized, "AuthFunction")
+    assert (handler / "app.py").is_file()
+    assert (handler / "__pycache__" / f"app.{tag}.pyc").is_file()
+    radar = _asset(synthesized, "RadarLayer") / "python" / "radar"
+    assert (radar / "__pycache__" / f"http.{tag}.pyc").is_file()
+    assert (radar / "tiers.json").is_file()
+    assert not list(radar.parent.glob("*.egg-info"))
+    # Unchecked-hash bytecode: zip files round timestamps to 2 s, which would make timestamp-checked .pyc stale.
+    flags = int.from_bytes((handler / "__pycache__" / f"app.{tag}.pyc").read_bytes()[4:8], "little")
+    assert flags == 0b01
+
+
+def test_bytecode_for_the_runtime_python_when_this_machine_has_one(tmp_path: Path) -> None:
+    (tmp_path / "module.py").write_text("VALUE = 1\n")
+    calls: list[Sequence[str]] = []
+    tags = compile_bytecode(tmp_path, calls.append, version="9.99")  # no such Python anywhere
+    assert tags == [sys.implementation.cache_tag] and calls == []
+    runtime = runtime_python(PYTHON_VERSION)
+    tags = compile_bytecode(tmp_path, calls.append, version=PYTHON_VERSION)
+    if runtime is None or runtime == sys.executable:
+        assert tags == [sys.implementation.cache_tag]
+    else:
+        assert tags[-1] == "cpython-" + PYTHON_VERSION.replace(".", "")
+        assert calls == [[runtime, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(tmp_path)]]
+
+
+def test_compiled_code_copies_the_source_without_its_caches(tmp_path: Path) -> None:
+    import aws_cdk as cdk
+    from aws_cdk import aws_lambda as lambda_
+
+    source = tmp_path / "fn"
+    (source / "__pycache__").mkdir(parents=True)
+    (source / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    (source / "__pycache__" / "stale.cpython-39.pyc").write_bytes(b"stale")
+    app = cdk.App(outdir=str(tmp_path / "out"), builtin_cloud_formation_validation=False)
+    lambda_.LayerVersion(cdk.Stack(app, "CompileProbe"), "Layer", code=compiled_code(source, run=lambda _c: None))
+    app.synth()
+    [asset] = [p for p in (tmp_path / "out").glob("asset.*") if p.is_dir()]
+    assert (asset / "app.py").is_file()
+    assert sorted(p.name for p in (asset / "__pycache__").iterdir()) == [f"app.{sys.implementation.cache_tag}.pyc"]
 
 
 def test_pip_command_targets_the_lambda_platform(tmp_path: Path) -> None:
@@ -51,6 +107,8 @@ def test_cdk_calls_the_local_bundler_instead_of_docker(tmp_path: Path) -> None:
     def fake_pip(command: Sequence[str]) -> None:
         # Stands in for pip (no network in tests): record the call, leave a package where pip would.
         commands.append(command)
+        if "--target" not in command:
+            return  # the runtime Python's compile step, when this machine has one
         target = Path(command[command.index("--target") + 1])
         target.mkdir(parents=True)
         (target / "marker.py").write_text("VALUE = 1\n")
@@ -59,9 +117,12 @@ def test_cdk_calls_the_local_bundler_instead_of_docker(tmp_path: Path) -> None:
     app = cdk.App(outdir=str(tmp_path / "out"), builtin_cloud_formation_validation=False)
     lambda_.LayerVersion(cdk.Stack(app, "BundlingProbe"), "Layer", code=deps_layer_code(source, run=fake_pip))
     app.synth()
-    assert len(commands) == 1
+    assert len(commands) == (1 if runtime_python() in (None, sys.executable) else 2)
     assert commands[0][:3] == [sys.executable, "-m", "pip"]
+    assert "--no-compile" in commands[0]  # pip would compile for this Python, not the runtime's
     assert len(list((tmp_path / "out").glob("asset.*/python/marker.py"))) == 1
+    bytecode = f"asset.*/python/__pycache__/marker.{sys.implementation.cache_tag}.pyc"
+    assert len(list((tmp_path / "out").glob(bytecode))) == 1
 
 
 def test_cdk_json_runs_the_app() -> None:
