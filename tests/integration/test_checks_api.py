@@ -501,3 +501,89 @@ def test_sync_retry_with_the_same_key_reads_the_first_check_and_the_key_store_ho
     stored = boto3.client("dynamodb").scan(TableName=aws.idempotency_table)["Items"]
     assert any(first[1]["id"] in json.dumps(item) for item in stored)
     assert not any("MARIA" in json.dumps(item) for item in stored)
+
+
+def _target_item(tenant_id: str, target_id: str) -> dict[str, Any]:
+    import boto3
+
+    item = boto3.client("dynamodb").get_item(
+        TableName=os.environ["MAIN_TABLE"], Key={"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": f"TARGET#{target_id}"}}
+    )["Item"]
+    return {k: v.get("S") for k, v in item.items()}
+
+
+def _pointer(tenant_id: str, target_id: str) -> dict[str, Any]:
+    return {k: v for k, v in _target_item(tenant_id, target_id).items() if k.startswith("last_success")}
+
+
+def test_diff_follows_the_targets_pointer_to_the_newest_success_without_a_history_query(
+    api: Api, connector: FakeConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from radar.checks.repository import CheckRepository
+
+    target_id = api.target()
+    assert _pointer(api.tenant_id, target_id) == {"last_success_order": ""}  # a new target: no success yet
+    connector.will(ACME, report(), report(status="SUSPENSA"), report(status="BAIXADA"))
+
+    def no_history(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("the history was queried although the target points at its newest success")
+
+    monkeypatch.setattr(CheckRepository, "previous_success", no_history)
+    _, first, _ = api("POST", f"/targets/{target_id}/checks")
+    _, second, _ = api("POST", f"/targets/{target_id}/checks")
+    _, third, _ = api("POST", f"/targets/{target_id}/checks")
+    assert first["diff"]["baseline"] is True
+    assert second["diff"]["previous_check_id"] == first["id"]
+    assert third["diff"]["previous_check_id"] == second["id"]
+    assert {"field": "status", "from": "SUSPENSA", "to": "BAIXADA"} in third["diff"]["changes"]
+    assert _pointer(api.tenant_id, target_id)["last_success_check_id"] == third["id"]
+    # The pointer is bookkeeping: the target's own updated_at does not move.
+    target = _target_item(api.tenant_id, target_id)
+    assert target["updated_at"] == target["created_at"]
+
+
+def test_a_failed_check_leaves_the_pointer_on_the_last_success(api: Api, connector: FakeConnector) -> None:
+    target_id = api.target()
+    connector.will(ACME, report(), CnpjNotFound(Cnpj(ACME)), report(status="BAIXADA"))
+    _, first, _ = api("POST", f"/targets/{target_id}/checks")
+    _, failed, _ = api("POST", f"/targets/{target_id}/checks")
+    _, third, _ = api("POST", f"/targets/{target_id}/checks")
+    assert failed["status"] == "failed"
+    assert _pointer(api.tenant_id, target_id)["last_success_check_id"] == third["id"]
+    assert third["diff"]["previous_check_id"] == first["id"]
+
+
+def test_a_target_without_the_pointer_falls_back_to_its_history(api: Api, connector: FakeConnector) -> None:
+    import boto3
+
+    target_id = api.target()
+    connector.will(ACME, report(), report(status="BAIXADA"))
+    _, first, _ = api("POST", f"/targets/{target_id}/checks")
+    # As a target written before the pointer existed.
+    boto3.client("dynamodb").update_item(
+        TableName=os.environ["MAIN_TABLE"],
+        Key={"pk": {"S": f"TENANT#{api.tenant_id}"}, "sk": {"S": f"TARGET#{target_id}"}},
+        UpdateExpression="REMOVE last_success_check_id, last_success_order",
+    )
+    _, second, _ = api("POST", f"/targets/{target_id}/checks")
+    assert second["diff"]["previous_check_id"] == first["id"]
+    assert _pointer(api.tenant_id, target_id)["last_success_check_id"] == second["id"]
+
+
+def test_a_newer_success_recorded_first_sends_an_older_check_to_the_history(
+    api: Api, connector: FakeConnector
+) -> None:
+    from radar.targets.repository import TargetRepository
+
+    repository = TargetRepository(os.environ["MAIN_TABLE"])
+    target_id = api.target()
+    connector.will(ACME, report(), report(status="BAIXADA"))
+    _, first, _ = api("POST", f"/targets/{target_id}/checks")
+    # A check created later than the next one finished first (concurrent checks of one target).
+    assert repository.record_success(api.tenant_id, target_id, check_id="chk_newer", order="9999-12-31T00:00:00Z#x")
+    _, second, _ = api("POST", f"/targets/{target_id}/checks")
+    assert second["diff"]["previous_check_id"] == first["id"]
+    # ...and the pointer never moves back to an older check.
+    assert _pointer(api.tenant_id, target_id)["last_success_check_id"] == "chk_newer"
+    assert not repository.record_success(api.tenant_id, target_id, check_id=second["id"], order="2000-01-01T00:00:00Z")
+    assert not repository.record_success(api.tenant_id, "tgt_gone", check_id=second["id"], order="9999-12-31T23:59:59Z")

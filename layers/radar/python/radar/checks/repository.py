@@ -24,6 +24,9 @@ from radar.pagination import decode_cursor, encode_cursor
 
 __all__ = ["BatchRepository", "CheckRepository", "is_expired"]
 
+# Checks read per request when the history is searched for the previous success (most are successes).
+_HISTORY_PAGE = 5
+
 
 def is_expired(expires_at: float | None, now: float | None = None) -> bool:
     """DynamoDB deletes TTL items lazily (days later; moto never): `expires_at <= now` counts as deleted."""
@@ -91,6 +94,8 @@ class CheckRepository:
             CheckModel.gsi1sk < str(check.gsi1sk),
             filter_condition=CheckModel.status == CheckStatus.SUCCEEDED,
             scan_index_forward=False,
+            # Pages of a few items: unbounded, each page would read up to 1 MB of old reports to find one.
+            page_size=_HISTORY_PAGE,
         )
         for candidate in results:
             if candidate.check_id != check.check_id and not is_expired(candidate.expires_at, now):

@@ -12,16 +12,20 @@ from radar.checks.models import CheckModel, CheckStatus
 from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.views import utc_iso
 from radar.cnpj import Cnpj
-from radar.errors import NotFound
+from radar.errors import DependencyUnavailable, NotFound
 from radar.observability import logger, metrics
+from radar.targets.repository import TargetRepository
 
 __all__ = ["CheckRunner"]
 
 
 class CheckRunner:
-    def __init__(self, checks: CheckRepository, batches: BatchRepository, connector: Connector) -> None:
+    def __init__(
+        self, checks: CheckRepository, batches: BatchRepository, targets: TargetRepository, connector: Connector
+    ) -> None:
         self._checks = checks
         self._batches = batches
+        self._targets = targets
         self._connector = connector
 
     def execute(self, check: CheckModel, *, remaining_ms: int | None = None) -> CheckModel:
@@ -53,7 +57,7 @@ class CheckRunner:
                 name="CheckDuration", unit=MetricUnit.Milliseconds, value=(time.monotonic() - started) * 1000
             )
         report = report_json(result.report)
-        previous = self._checks.previous_success(check)
+        previous = self._previous_success(check)
         diff = diff_reports(
             previous.report if previous else None,
             report,
@@ -74,6 +78,8 @@ class CheckRunner:
             },
         )
         metrics.add_metric(name="ChecksSucceeded", unit=MetricUnit.Count, value=1)
+        if finished.status == CheckStatus.SUCCEEDED:
+            self._point_target_at(finished)
         # Counts only: the diff itself holds partner names and documents.
         logger.info(
             "check succeeded",
@@ -87,6 +93,29 @@ class CheckRunner:
             },
         )
         return finished
+
+    def _previous_success(self, check: CheckModel) -> CheckModel | None:
+        """The newest succeeded check of the target created before this one: the target's pointer when it is
+        older than this check, else (a target from before the pointer, or a newer check finished first) the
+        target's history."""
+        pointer = self._targets.last_success(str(check.tenant_id), str(check.target_id))
+        if pointer is None or pointer.order >= str(check.gsi1sk):
+            return self._checks.previous_success(check)
+        if pointer.check_id is None:
+            return None
+        previous = self._checks.find(str(check.tenant_id), pointer.check_id)
+        # Gone means expired by retention: every older success of the target expired before it.
+        return previous if previous is not None and previous.status == CheckStatus.SUCCEEDED else None
+
+    def _point_target_at(self, check: CheckModel) -> None:
+        try:
+            self._targets.record_success(
+                str(check.tenant_id), str(check.target_id), check_id=str(check.check_id), order=str(check.gsi1sk)
+            )
+        except DependencyUnavailable:
+            # The check itself is recorded (botocore already retried): only the target's next diff will compare
+            # against the success before this one. Rare, and logged so it can be told apart.
+            logger.warning("could not point the target at its newest success", extra={"check_id": check.check_id})
 
     def fail(self, check: CheckModel, *, reason: str, errors: list[dict[str, Any]]) -> CheckModel:
         from aws_lambda_powertools.metrics import MetricUnit

@@ -83,6 +83,7 @@ def build_worker(env: WorkerEnv, connector_factory: ConnectorFactory) -> CheckWo
     return CheckWorker(
         checks=CheckRepository(env.main_table),
         batches=BatchRepository(env.main_table),
+        targets=TargetRepository(env.main_table),
         connector=connector_factory(),
         queue_for_arn=queue_for,
         max_receive_count=env.max_receive_count,

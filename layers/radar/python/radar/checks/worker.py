@@ -15,6 +15,7 @@ from radar.checks.schemas import QueueMessage
 from radar.checks.views import parse_iso, utc_iso
 from radar.errors import DependencyUnavailable
 from radar.observability import logger, metrics
+from radar.targets.repository import TargetRepository
 
 __all__ = ["DEFAULT_RETRY_SECONDS", "CheckDeferred", "CheckWorker", "RetriesExhausted"]
 
@@ -35,13 +36,14 @@ class CheckWorker:
         *,
         checks: CheckRepository,
         batches: BatchRepository,
+        targets: TargetRepository,
         connector: Connector,
         queue_for_arn: Any,
         max_receive_count: int,
     ) -> None:
         self._checks = checks
         self._batches = batches
-        self._runner = CheckRunner(checks, batches, connector)
+        self._runner = CheckRunner(checks, batches, targets, connector)
         self._queue_for_arn = queue_for_arn  # Callable[[str], CheckQueue]
         self._max_receive_count = max_receive_count
 

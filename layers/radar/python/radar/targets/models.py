@@ -45,6 +45,11 @@ class TargetModel(Model):
     tags = ListAttribute(of=UnicodeAttribute, default=list)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    # The newest succeeded check (its id and creation-order key, a check's gsi1sk), kept so that a check diffs
+    # against it with two key reads instead of a history query. "" = no success yet; absent = a target written
+    # before the pointer existed, for which the history is queried.
+    last_success_check_id = UnicodeAttribute(null=True)
+    last_success_order = UnicodeAttribute(null=True)
     by_creation = TargetsByCreation()
 
 

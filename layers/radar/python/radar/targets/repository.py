@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -23,12 +24,18 @@ from radar.targets.models import (
     tenant_pk,
 )
 
-__all__ = ["STALE_LOCK_SECONDS", "TargetRepository", "new_target_id", "utc_iso"]
+__all__ = ["STALE_LOCK_SECONDS", "LastSuccess", "TargetRepository", "new_target_id", "utc_iso"]
 
 # A CNPJ lock without its target after this long was left by a crashed writer: the next creator takes it over.
 STALE_LOCK_SECONDS = 60
 # Parallel conditional writes when a batch creates many targets at once.
 _CLAIM_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class LastSuccess:
+    check_id: str | None  # None: the target has no succeeded check yet
+    order: str  # the check's creation-order key (gsi1sk); "" when there is none
 
 
 def utc_iso(now: datetime | None = None) -> str:
@@ -129,6 +136,35 @@ class TargetRepository:
             return TargetModel.get(tenant_pk(tenant_id), target_sk(target_id))
         except DoesNotExist as exc:
             raise TargetNotFound(target_id) from exc
+
+    def last_success(self, tenant_id: str, target_id: str) -> LastSuccess | None:
+        """The target's newest succeeded check; None when unknown (a target from before the pointer, or gone)."""
+        try:
+            item = TargetModel.get(
+                tenant_pk(tenant_id), target_sk(target_id), attributes_to_get=["last_success_check_id",
+                                                                               "last_success_order"]
+            )
+        except DoesNotExist:
+            return None
+        if item.last_success_order is None:
+            return None
+        return LastSuccess(check_id=item.last_success_check_id or None, order=str(item.last_success_order))
+
+    def record_success(self, tenant_id: str, target_id: str, *, check_id: str, order: str) -> bool:
+        """Point the target at a succeeded check unless a newer one is already there (or the target is gone).
+        `updated_at` stays: this is bookkeeping, not a change the tenant made."""
+        target = TargetModel(tenant_pk(tenant_id), target_sk(target_id))
+        try:
+            target.update(
+                actions=[TargetModel.last_success_check_id.set(check_id), TargetModel.last_success_order.set(order)],
+                condition=TargetModel.pk.exists()
+                & (TargetModel.last_success_order.does_not_exist() | (TargetModel.last_success_order < order)),
+            )
+        except UpdateError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise _unavailable(exc) from exc
+        return True
 
     def list(self, tenant_id: str, *, limit: int, cursor: str | None) -> tuple[list[TargetModel], str | None]:
         scope = f"{tenant_id}:targets"
@@ -233,6 +269,7 @@ def _new_target(tenant_id: str, cnpj: str, *, label: str | None, tags: list[str]
         tags=list(tags),
         created_at=now,
         updated_at=now,
+        last_success_order="",
     )
 
 
