@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from radar.schema import ApiModel
 
 __all__ = [
     "AuditPage",
@@ -24,7 +26,7 @@ __all__ = [
 MAX_BATCH = 500
 
 
-class CheckTimings(BaseModel):
+class CheckTimings(ApiModel):
     queued_at: str | None = None
     started_at: str | None = None
     finished_at: str | None = None
@@ -32,7 +34,7 @@ class CheckTimings(BaseModel):
     duration_ms: int | None = None
 
 
-class CheckOut(BaseModel):
+class CheckOut(ApiModel):
     id: str
     target_id: str
     cnpj: str
@@ -52,38 +54,38 @@ class CheckOut(BaseModel):
     expires_at: str | None = Field(default=None, description="when retention removes this check and its report")
 
 
-class CheckPage(BaseModel):
+class CheckPage(ApiModel):
     items: list[CheckOut]
     next_cursor: str | None = None
 
 
-class BatchCreate(BaseModel):
+class BatchCreate(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     cnpjs: list[str] = Field(min_length=1, max_length=MAX_BATCH)
 
 
-class BatchItemProblem(BaseModel):
+class BatchItemProblem(ApiModel):
     index: int = Field(description="position in the request's cnpjs list")
     input: str = Field(description="the entry as sent (first 32 characters)")
     reason: str
     message: str
 
 
-class BatchCheckRef(BaseModel):
+class BatchCheckRef(ApiModel):
     cnpj: str
     target_id: str
     check_id: str
 
 
-class BatchCounts(BaseModel):
+class BatchCounts(ApiModel):
     queued: int = 0
     running: int = 0
     succeeded: int = 0
     failed: int = 0
 
 
-class BatchOut(BaseModel):
+class BatchOut(ApiModel):
     batch_id: str
     created_at: str
     submitted: int = Field(description="CNPJs received")
@@ -97,7 +99,7 @@ class BatchOut(BaseModel):
     checks: list[BatchCheckRef] | None = Field(default=None, description="only in the creation response")
 
 
-class UsageOut(BaseModel):
+class UsageOut(ApiModel):
     period: str = Field(description="YYYY-MM (UTC)")
     plan: str
     used: int
@@ -107,17 +109,17 @@ class UsageOut(BaseModel):
     by_day: dict[str, int]
 
 
-class AuditPage(BaseModel):
+class AuditPage(ApiModel):
     items: list[dict[str, Any]] = Field(description="newest first: time, actor, action, resource, outcome, ...")
     next_cursor: str | None = None
 
 
-class ReadinessOut(BaseModel):
+class ReadinessOut(ApiModel):
     status: str
     checks: dict[str, str]
 
 
-class QueueMessage(BaseModel):
+class QueueMessage(ApiModel):
     """The checks queue message (docs/architecture.md)."""
 
     tenant_id: str

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from radar.schema import ApiModel
 
 __all__ = ["TargetCreate", "TargetOut", "TargetPage", "TargetPatch"]
 
 Tag = Annotated[str, Field(min_length=1, max_length=50)]
 
 
-class TargetCreate(BaseModel):
+class TargetCreate(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     cnpj: str = Field(min_length=1, max_length=32, description="masked or bare, numeric or alphanumeric")
@@ -19,14 +21,14 @@ class TargetCreate(BaseModel):
     tags: list[Tag] = Field(default_factory=list, max_length=20)
 
 
-class TargetPatch(BaseModel):
+class TargetPatch(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     label: str | None = Field(default=None, max_length=200)
     tags: list[Tag] | None = Field(default=None, max_length=20)
 
 
-class TargetOut(BaseModel):
+class TargetOut(ApiModel):
     id: str
     cnpj: str = Field(description="14 characters, uppercase")
     cnpj_formatted: str = Field(description="AA.AAA.AAA/AAAA-NN")
@@ -36,6 +38,6 @@ class TargetOut(BaseModel):
     updated_at: str
 
 
-class TargetPage(BaseModel):
+class TargetPage(ApiModel):
     items: list[TargetOut]
     next_cursor: str | None = None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from radar.schema import ApiModel
 
 __all__ = [
     "ApiKeyCreateRequest",
@@ -37,7 +39,7 @@ def _normalize_email(value: str) -> str:
     return value
 
 
-class _Body(BaseModel):
+class _Body(ApiModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
@@ -89,14 +91,14 @@ class PlanChangeRequest(_Body):
     plan: str = Field(min_length=1, max_length=32)
 
 
-class TokenResponse(BaseModel):
+class TokenResponse(ApiModel):
     access_token: str
     refresh_token: str
     expires_in: int
     token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
 
 
-class TierLimits(BaseModel):
+class TierLimits(ApiModel):
     rate: float
     burst: int
     quota: int
@@ -105,7 +107,7 @@ class TierLimits(BaseModel):
     retention_days: int
 
 
-class TenantView(BaseModel):
+class TenantView(ApiModel):
     tenant_id: str
     name: str
     plan: str
@@ -113,24 +115,24 @@ class TenantView(BaseModel):
     created_at: str
 
 
-class UserView(BaseModel):
+class UserView(ApiModel):
     user_id: str
     email: str
     role: str
     created_at: str
 
 
-class UserList(BaseModel):
+class UserList(ApiModel):
     items: list[UserView]
 
 
-class SignupResponse(BaseModel):
+class SignupResponse(ApiModel):
     tenant: TenantView
     user: UserView
     tokens: TokenResponse
 
 
-class ApiKeyView(BaseModel):
+class ApiKeyView(ApiModel):
     key_id: str
     name: str
     role: str
@@ -144,5 +146,5 @@ class ApiKeyCreated(ApiKeyView):
     key: str = Field(description="shown once: store it now")
 
 
-class ApiKeyList(BaseModel):
+class ApiKeyList(ApiModel):
     items: list[ApiKeyView]
