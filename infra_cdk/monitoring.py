@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
@@ -26,11 +27,15 @@ from radar.tiers import load_tiers
 # SEARCH('Namespace="CnpjRadar" MetricName="<name>"', '<stat>', <period>) (optionally inside SUM). One alarm uses a
 # Metrics Insights query (SELECT SUM(...) FROM CnpjRadar) because provider metrics carry open-ended dimension values.
 
-__all__ = ["NAMESPACE", "PROVIDER_ERRORS_QUERY", "AlarmSpec", "Monitoring", "search"]
+__all__ = ["GATEWAY_THROTTLES_PATTERN", "NAMESPACE", "PROVIDER_ERRORS_QUERY", "AlarmSpec", "Monitoring", "search"]
 
 NAMESPACE = "CnpjRadar"
 # Metrics Insights: every ProviderErrors series whatever its dimensions (provider, outcome, service).
 PROVIDER_ERRORS_QUERY = "SELECT SUM(ProviderErrors) FROM CnpjRadar"
+# Requests the gateway itself turned away (usage-plan rate or quota, stage limit): they never reach a function, so
+# only the access log (its `errorType` field, infra_cdk/api.py) sees them. Counted into the functions' own
+# ThrottledRequests (allowance refusals), so one figure shows every 429.
+GATEWAY_THROTTLES_PATTERN = '{ ($.errorType = "THROTTLED") || ($.errorType = "QUOTA_EXCEEDED") }'
 FIVE_MINUTES = Duration.minutes(5)
 ONE_HOUR = Duration.hours(1)
 _GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
@@ -97,6 +102,12 @@ class Monitoring(Construct):
                     "CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key")
         if settings.alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(settings.alarm_email))
+        self.gateway_throttles = logs.MetricFilter(
+            self, "GatewayThrottles", log_group=api.access_logs,
+            filter_pattern=logs.FilterPattern.literal(GATEWAY_THROTTLES_PATTERN),
+            metric_namespace=NAMESPACE, metric_name="ThrottledRequests", metric_value="1",
+        )
+        pin_logical_id(self.gateway_throttles, "GatewayThrottlesMetricFilter")
         self.alarms: list[cloudwatch.Alarm] = [
             self._alarm(spec) for spec in self._alarm_specs(api, functions, tables, queue)
         ]

@@ -43,6 +43,8 @@ class ApiSpec:
     gateway_responses: dict[str, dict[str, Any]] = field(default_factory=dict)
     stage_throttle: tuple[float, int] | None = None
     stage_variables: dict[str, str] = field(default_factory=dict)
+    # The stage's access log: (log group name, format with $context variables), or None when it has none.
+    access_log: tuple[str, str] | None = None
     _patterns: list[tuple[re.Pattern[str], str, int]] = field(default_factory=list)
 
     def match(self, path: str) -> tuple[str, dict[str, str]] | None:
@@ -125,10 +127,16 @@ def load_api_spec(template: Template) -> ApiSpec | None:
     stage_name = "prod"
     stage_throttle = None
     variables: dict[str, str] = {}
+    access_log: tuple[str, str] | None = None
     for _, stage in template.of_type("AWS::ApiGateway::Stage"):
         stage_props = stage.get("Properties", {})
         stage_name = stage_props.get("StageName", stage_name)
         variables = template.resolve(stage_props.get("Variables", {}))
+        setting = template.resolve(stage_props.get("AccessLogSetting") or {})
+        if setting.get("DestinationArn") and setting.get("Format"):
+            # arn:aws:logs:<region>:<account>:log-group:<name>[:*]
+            group = str(setting["DestinationArn"]).split(":log-group:", 1)[-1].removesuffix(":*")
+            access_log = (group, str(setting["Format"]))
         for setting in stage_props.get("MethodSettings", []):
             if setting.get("ThrottlingRateLimit") is not None and setting.get("ResourcePath", "/*") == "/*":
                 stage_throttle = (float(setting["ThrottlingRateLimit"]), int(setting.get("ThrottlingBurstLimit", 0)))
@@ -139,6 +147,7 @@ def load_api_spec(template: Template) -> ApiSpec | None:
         api_key_source=props.get("ApiKeySourceType", "HEADER"),
         stage_throttle=stage_throttle,
         stage_variables=variables,
+        access_log=access_log,
     )
     for logical_id, resource in template.of_type("AWS::ApiGateway::Authorizer"):
         auth_props = resource["Properties"]

@@ -155,6 +155,8 @@ class LocalCloud:
         specs = function_specs(self.template)
         logs_dir = self.config.state_file.parent / "logs"  # beside the state file: one folder per local cloud
         self.log_sink = LogSink({s.name: s.log_group for s in specs.values()}, logs_dir)
+        if self.provisioned is not None:
+            self.log_sink.add_metric_filters(self.provisioned.metric_filters)
         base_env = emulator_env(self.endpoint) | {"AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000"}
         for logical_id, spec in specs.items():
             spec.environment.update(self._function_env_overrides(spec.environment))
@@ -174,7 +176,8 @@ class LocalCloud:
         from scripts.localcloud.docs import docs_routes
 
         self.extra_routes.update(docs_routes())  # type: ignore[arg-type]
-        self.gateway = Gateway(api, self.runtimes, self.extra_routes)
+        access_log = self.log_sink.write_to_group if self.log_sink is not None else None
+        self.gateway = Gateway(api, self.runtimes, self.extra_routes, access_log=access_log)
         port = self.config.port
         self.server = GatewayServer(("127.0.0.1", port), self.gateway)
         self.config.port = self.server.server_address[1]

@@ -106,8 +106,10 @@ class Gateway:
         runtimes: dict[str, FunctionRuntime],
         extra_routes: dict[str, Callable[[Request], Response]] | None = None,
         key_refresh_seconds: float = 1.0,
+        access_log: Callable[[str, str, str], None] | None = None,
     ) -> None:
         self.spec = spec
+        self.access_log = access_log  # (log group, stream, line), when the stage has an access log
         self.runtimes = runtimes
         self.extra_routes = extra_routes or {}
         self.key_refresh_seconds = key_refresh_seconds
@@ -130,19 +132,52 @@ class Gateway:
         stage_prefix = f"/{self.spec.stage}"
         if path == stage_prefix or path.startswith(stage_prefix + "/"):
             path = path[len(stage_prefix) :] or "/"
-        response = self._handle_api(request, path)
+        started = time.perf_counter()
+        ctx: dict[str, Any] = {"requestId": request.request_id, "path": path, "httpMethod": request.method}
+        response = self._handle_api(request, path, ctx)
         response.headers.setdefault("x-amzn-RequestId", request.request_id)
         response.headers.setdefault("x-amz-apigw-id", request.request_id[:16])
         self._count(response.status)
+        self._write_access_log(request, response, ctx, (time.perf_counter() - started) * 1000)
         return response
+
+    def _write_access_log(self, request: Request, response: Response, ctx: dict[str, Any], latency_ms: float) -> None:
+        if self.access_log is None or self.spec.access_log is None:
+            return
+        group, line_format = self.spec.access_log
+        values = {
+            "requestId": request.request_id,
+            "extendedRequestId": request.request_id[:16],
+            "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(request.received_at)),
+            "requestTimeEpoch": str(int(request.received_at * 1000)),
+            "httpMethod": request.method,
+            "resourcePath": str(ctx.get("resourcePath", "")),
+            "path": str(ctx.get("path", "")),
+            "stage": self.spec.stage,
+            "apiId": self.spec.api_id,
+            "status": str(response.status),
+            "responseLatency": str(int(latency_ms)),
+            "responseLength": str(len(response.body)),
+            "identity.sourceIp": request.source_ip,
+            "identity.userAgent": request.header("User-Agent") or "",
+            "identity.apiKeyId": str((ctx.get("identity") or {}).get("apiKeyId", "")),
+            "error.responseType": str(ctx.get("errorResponseType", "")),
+            "error.message": str(ctx.get("errorMessage", "")),
+            "integration.latency": str(ctx.get("integrationLatency", "")),
+            "integration.status": str(ctx.get("integrationStatus", "")),
+            "xrayTraceId": request.header("X-Amzn-Trace-Id") or "",
+        }
+        for key, value in (ctx.get("authorizer") or {}).items():
+            values[f"authorizer.{key}"] = str(value)
+        # As API Gateway does: a variable without a value is written as "-".
+        self.access_log(group, f"{self.spec.stage}-access", _render(line_format, values, {}, missing="-"))
 
     def _count(self, status: int) -> None:
         with self.lock:
             key = f"{status // 100}xx"
             self.stats[key] = self.stats.get(key, 0) + 1
 
-    def _handle_api(self, request: Request, path: str) -> Response:
-        ctx: dict[str, Any] = {"requestId": request.request_id, "path": path, "httpMethod": request.method}
+    def _handle_api(self, request: Request, path: str, ctx: dict[str, Any]) -> Response:
         if len(request.body) > MAX_PAYLOAD:
             return self.gateway_response("REQUEST_TOO_LARGE", request, ctx)
         matched = self.spec.match(path)
@@ -459,7 +494,11 @@ class Gateway:
             return self.gateway_response("API_CONFIGURATION_ERROR", request, ctx)
         event = self._proxy_event(method, request, path, path_params, auth, api_key)
         timeout = min(runtime.spec.timeout, INTEGRATION_TIMEOUT)
+        integration_started = time.perf_counter()
         result = runtime.invoke(event, timeout=timeout)
+        ctx["integrationLatency"] = int((time.perf_counter() - integration_started) * 1000)
+        if isinstance(result.payload, dict) and isinstance(result.payload.get("statusCode"), int):
+            ctx["integrationStatus"] = result.payload["statusCode"]
         if not result.ok:
             if (result.error or {}).get(
                 "errorType"
@@ -499,6 +538,7 @@ class Gateway:
         status = int((configured or {}).get("StatusCode") or default_status)
         source = configured or fallback or {}
         message = message or default_message
+        ctx["errorResponseType"], ctx["errorMessage"] = response_type, message
         values = {
             "error.message": message,
             "error.messageString": json.dumps(message),
@@ -537,9 +577,9 @@ def _literal(expression: str, request: Request) -> str:
     return expression
 
 
-def _render(template: str, values: dict[str, str], stage_variables: dict[str, str]) -> str:
+def _render(template: str, values: dict[str, str], stage_variables: dict[str, str], missing: str = "") -> str:
     def context_value(match: re.Match[str]) -> str:
-        return values.get(match.group(1) or match.group(2), "")
+        return values.get(match.group(1) or match.group(2)) or missing
 
     text = re.sub(r"\$\{context\.([\w.]+)\}|\$context\.([\w]+(?:\.[\w]+)*)", context_value, template)
     return re.sub(r"\$stageVariables\.(\w+)", lambda m: stage_variables.get(m.group(1), ""), text)

@@ -1,4 +1,5 @@
-"""Function output -> CloudWatch Logs in the emulator (and .local/logs/), and EMF lines -> CloudWatch metrics."""
+"""Function output and access logs -> CloudWatch Logs in the emulator (and .local/logs/); EMF lines and the
+template's metric filters -> CloudWatch metrics."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from scripts.localcloud.aws import client
+from scripts.localcloud.filterpattern import MetricFilter
 
 __all__ = ["LogSink", "emf_to_metric_data"]
 
@@ -63,6 +65,7 @@ class LogSink:
         self.local_dir.mkdir(parents=True, exist_ok=True)
         self.flush_interval = flush_interval
         self.lines: queue.SimpleQueue[tuple[str, str, str, int]] = queue.SimpleQueue()
+        self.metric_filters: dict[str, list[MetricFilter]] = {}  # log group -> its filters
         self.streams: set[tuple[str, str]] = set()
         self.metrics_published = 0
         self.lines_shipped = 0
@@ -74,10 +77,20 @@ class LogSink:
     def __call__(self, function_name: str, stream: str, line: str) -> None:
         self.lines.put((function_name, stream, line, int(time.time() * 1000)))
 
+    def write_to_group(self, group: str, stream: str, line: str) -> None:
+        """A line for a log group of no function (the API's access log); kept locally as <group>.log too."""
+        self.log_groups.setdefault(group, group)
+        self(group, stream, line)
+
+    def add_metric_filters(self, filters: list[MetricFilter]) -> None:
+        for metric_filter in filters:
+            self.metric_filters.setdefault(metric_filter.log_group, []).append(metric_filter)
+
     def _file(self, function_name: str) -> Any:
         if function_name not in self._files:
+            local_name = function_name.strip("/").replace("/", "-")  # a log group name has slashes
             self._files[function_name] = open(  # noqa: SIM115 - kept open for the life of the sink
-                self.local_dir / f"{function_name}.log", "a", encoding="utf-8", buffering=1
+                self.local_dir / f"{local_name}.log", "a", encoding="utf-8", buffering=1
             )
         return self._files[function_name]
 
@@ -100,6 +113,8 @@ class LogSink:
             if line.startswith("{") and '"_aws"' in line:
                 with contextlib.suppress(ValueError, TypeError):
                     metric_calls.extend(emf_to_metric_data(json.loads(line)))
+            for metric_filter in self.metric_filters.get(group, ()):
+                metric_calls.extend((namespace, [datum]) for namespace, datum in metric_filter.metric_data(line, ts))
         for (group, stream), events in batches.items():
             self._put_events(group, stream, events)
         for namespace, data in metric_calls:

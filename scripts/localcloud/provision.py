@@ -13,6 +13,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from scripts.localcloud.aws import client
+from scripts.localcloud.filterpattern import MetricFilter
 from scripts.localcloud.template import ACCOUNT_ID, REGION, Template, UnresolvedReference
 
 __all__ = ["Provisioned", "provision"]
@@ -25,6 +26,7 @@ class Provisioned:
     template: Template
     created: dict[str, str] = field(default_factory=dict)  # logical id -> resource type
     skipped: dict[str, str] = field(default_factory=dict)  # logical id -> why (no emulator counterpart needed)
+    metric_filters: list[MetricFilter] = field(default_factory=list)  # evaluated by the local log sink
 
     def summary(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -82,6 +84,7 @@ class _Provisioner:
             "AWS::SecretsManager::Secret": self.secret,
             "AWS::SNS::Topic": self.topic,
             "AWS::Logs::LogGroup": self.log_group,
+            "AWS::Logs::MetricFilter": self.metric_filter,
             "AWS::IAM::Role": self.role,
             "AWS::Lambda::Function": self.function,
             "AWS::Lambda::LayerVersion": self.layer,
@@ -257,6 +260,20 @@ class _Provisioner:
             logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
         self.t.refs[logical_id] = name
         self.t.attrs[logical_id] = {"Arn": _arn("logs", f"log-group:{name}:*")}
+
+    def metric_filter(self, logical_id: str, props: dict[str, Any]) -> None:
+        # Validated (and compiled) before moto stores it: a pattern the local sink cannot evaluate fails the start.
+        metric_filter = MetricFilter(props["LogGroupName"], props.get("FilterPattern", ""),
+                                     list(props.get("MetricTransformations", [])))
+        name = props.get("FilterName") or self.t.physical_name(logical_id)
+        client("logs").put_metric_filter(
+            logGroupName=metric_filter.log_group,
+            filterName=name,
+            filterPattern=metric_filter.pattern,
+            metricTransformations=[_lower_first(t) for t in metric_filter.transformations],
+        )
+        self.result.metric_filters.append(metric_filter)
+        self.t.refs[logical_id] = name
 
     # -- compute (run by the local cloud itself) ------------------------------------------------------------
     def role(self, logical_id: str, props: dict[str, Any]) -> None:

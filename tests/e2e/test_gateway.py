@@ -87,3 +87,36 @@ def test_public_routes_need_no_credentials(cloud: RunningCloud) -> None:
     ready = httpx.get(f"{cloud.api_url}/health/ready")
     assert ready.status_code == 200
     assert set(ready.json()["checks"].values()) == {"ok"}
+
+
+def test_gateway_throttles_reach_the_access_log_and_the_throttled_requests_metric(cloud: RunningCloud) -> None:
+    import json
+
+    tenant = cloud.signup()  # a free plan of its own: 2 req/s, burst 5
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        codes = list(pool.map(
+            lambda _: httpx.get(f"{cloud.api_url}/usage", headers=tenant.key(), timeout=60).status_code, range(24)
+        ))
+    assert 429 in codes, codes
+    logs = boto3.client("logs")
+    group = cloud.resource("ApiAccessLogGroup")["ref"]
+    deadline = time.time() + 15
+    mine: list[dict[str, str]] = []
+    while time.time() < deadline and len(mine) < len(codes):
+        lines = [json.loads(e["message"]) for e in logs.filter_log_events(logGroupName=group)["events"]]
+        # (signup's own key creation, with a bearer token, is logged under this tenant too)
+        mine = [line for line in lines if line["tenantId"] == tenant.tenant_id and line["resourcePath"] == "/usage"]
+        time.sleep(0.5)
+    assert sorted(int(line["status"]) for line in mine) == sorted(codes)
+    throttled = [line for line in mine if line["status"] == "429"]
+    assert throttled and all(line["errorType"] == "THROTTLED" for line in throttled)
+    assert all(line["integrationLatency"] == "-" for line in throttled)  # never reached a function
+    assert all(line["plan"] == "free" and line["principalType"] == "api_key" for line in mine)
+    assert not any(tenant.api_key in json.dumps(line) for line in mine)  # who, not with what
+    # The template's metric filter counts them into ThrottledRequests (no dimensions, beside the functions' own).
+    cloudwatch = boto3.client("cloudwatch")
+    deadline = time.time() + 15
+    while not [m for m in cloudwatch.list_metrics(Namespace="CnpjRadar", MetricName="ThrottledRequests")["Metrics"]
+               if not m.get("Dimensions")]:
+        assert time.time() < deadline, "gateway throttles never reached the ThrottledRequests metric"
+        time.sleep(0.5)

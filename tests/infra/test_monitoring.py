@@ -143,3 +143,21 @@ def test_business_dashboard_shows_checks_success_cache_and_plans(synthesized: Sy
 def test_dashboards_have_stable_names(synthesized: Synthesized) -> None:
     assert synthesized.props("OpsDashboard")["DashboardName"] == "CnpjRadar-Ops"
     assert synthesized.props("BusinessDashboard")["DashboardName"] == "CnpjRadar-Business"
+
+
+def test_gateway_throttles_are_counted_from_the_access_log(synthesized: Synthesized) -> None:
+    from scripts.localcloud.filterpattern import compile_pattern
+    from scripts.localcloud.gateway import _render
+
+    props = synthesized.props("GatewayThrottlesMetricFilter")
+    assert props["LogGroupName"] == {"Ref": "ApiAccessLogGroup"}
+    assert props["MetricTransformations"] == [
+        {"MetricName": "ThrottledRequests", "MetricNamespace": "CnpjRadar", "MetricValue": "1"}
+    ]
+    # The pattern reads the field the stage's access-log format really writes.
+    line_format = synthesized.props("ApiStage")["AccessLogSetting"]["Format"]
+    matches = compile_pattern(props["FilterPattern"])
+    for response_type, counted in (("THROTTLED", True), ("QUOTA_EXCEEDED", True), ("UNAUTHORIZED", False), ("", False)):
+        line = _render(line_format, {"status": "429", "error.responseType": response_type}, {}, missing="-")
+        assert json.loads(line)["errorType"] == (response_type or "-")
+        assert matches(line) is counted
