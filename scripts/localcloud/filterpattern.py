@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -86,17 +87,16 @@ class _Parser:
         return self.tokens[self.position - 1][1]
 
     def expression(self) -> Any:
-        node = self.conjunction()
-        while self.peek() == "or":
-            self.take("or")
-            node = ("or", node, self.conjunction())
-        return node
+        return self._joined("or", self.conjunction)  # && binds tighter than ||
 
     def conjunction(self) -> Any:
-        node = self.operand()
-        while self.peek() == "and":
-            self.take("and")
-            node = ("and", node, self.operand())
+        return self._joined("and", self.operand)
+
+    def _joined(self, operator: str, operand: Callable[[], Any]) -> Any:
+        node = operand()
+        while self.peek() == operator:
+            self.take(operator)
+            node = (operator, node, operand())
         return node
 
     def operand(self) -> Any:
