@@ -9,12 +9,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from radar.errors import AllowanceExceeded, DependencyUnavailable
+from radar.store import tenant_pk
 from radar.tiers import TiersConfig, load_tiers
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
-__all__ = ["UsageMeter", "UsageSummary", "month_period", "period_resets_at"]
+__all__ = ["TenantSettings", "UsageMeter", "UsageSummary", "month_period", "period_resets_at"]
 
 # How often a partial reservation retries when another request moves the counter between read and write.
 _RESERVE_ATTEMPTS = 5
@@ -29,6 +30,14 @@ def period_resets_at(now: datetime) -> datetime:
     days = calendar.monthrange(now.year, now.month)[1]
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return datetime.fromtimestamp(start.timestamp() + days * 86400, tz=UTC)
+
+
+@dataclass(frozen=True)
+class TenantSettings:
+    """What counting and storing a check need from the tenant item, read once per request."""
+
+    plan: str  # as stored now: the authorizer's context may be up to its cache TTL (60 s) old
+    retention_days: int | None = None  # the tenant's own retention; None: the plan's
 
 
 @dataclass(frozen=True)
@@ -61,30 +70,32 @@ class UsageMeter:
     def client(self) -> Any:
         return self._client or _dynamodb()
 
-    def current_plan(self, tenant_id: str, fallback: str) -> str:
-        """The tenant's plan as stored now. The authorizer's context may be up to its cache TTL (60 s) old, and an
-        upgrade must lift the allowance at once."""
+    def tenant_settings(self, tenant_id: str, fallback_plan: str) -> TenantSettings:
+        """The tenant's plan and retention as stored now, in one consistent read: an upgrade lifts the allowance
+        at once, and the retention that applies is the current plan's."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             item = self.client.get_item(
                 TableName=self._table,
-                Key={"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": "TENANT"}},
-                ProjectionExpression="#plan",
+                Key={"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": "TENANT"}},
+                ProjectionExpression="#plan, retention_days",
                 ExpressionAttributeNames={"#plan": "plan"},
                 ConsistentRead=True,
             ).get("Item", {})
         except (BotoCoreError, ClientError) as exc:
             raise DependencyUnavailable("tenant plan unavailable", details={"dependency": "main_table"}) from exc
         plan = item.get("plan", {}).get("S")
-        return plan if plan in self._tiers.tiers else fallback
+        retention = int(item.get("retention_days", {}).get("N") or 0)
+        return TenantSettings(plan=plan if plan in self._tiers.tiers else fallback_plan,
+                              retention_days=retention if retention > 0 else None)
 
     def allowance(self, plan: str) -> int:
         tier = self._tiers.tiers.get(plan) or self._tiers.get(self._tiers.default_plan)
         return tier.monthly_checks
 
     def _key(self, tenant_id: str, period: str) -> dict[str, Any]:
-        return {"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": f"USAGE#{period}"}}
+        return {"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": f"USAGE#{period}"}}
 
     def _try_add(self, tenant_id: str, count: int, allowance: int, now: datetime) -> bool:
         from botocore.exceptions import ClientError
@@ -112,7 +123,8 @@ class UsageMeter:
     def reserve(
         self, tenant_id: str, plan: str, count: int = 1, *, partial: bool = False, now: datetime | None = None
     ) -> int:
-        """Count `count` checks now; return how many were counted.
+        """Count `count` checks now against `plan`'s allowance; return how many were counted. `plan` is the tenant's
+        plan as stored now (`tenant_settings`), not the authorizer's possibly older context.
 
         All-or-nothing by default (a single check). With `partial=True` (batches) it counts as many as
         still fit in the allowance, so a batch of 50 with 20 left queues 20 and reports the other 30 back;
@@ -120,7 +132,6 @@ class UsageMeter:
         Either way nothing is counted past the allowance.
         """
         now = now or datetime.now(UTC)
-        plan = self.current_plan(tenant_id, plan)
         allowance = self.allowance(plan)
         wanted = count
         for _ in range(_RESERVE_ATTEMPTS):
@@ -162,7 +173,7 @@ class UsageMeter:
     def summary(self, tenant_id: str, plan: str, *, now: datetime | None = None) -> UsageSummary:
         now = now or datetime.now(UTC)
         numbers = self._item_numbers(tenant_id, now)
-        plan = self.current_plan(tenant_id, plan)
+        plan = self.tenant_settings(tenant_id, plan).plan
         allowance = self.allowance(plan)
         used = numbers.get("used", 0)
         period = month_period(now)

@@ -77,7 +77,8 @@ class BatchService:
             )
         # As many as fit: a batch larger than what is left of the allowance queues the first ones that fit and
         # reports the rest as rejected; when nothing fits the whole request is a 429 (nothing queued).
-        accepted_count = self._meter.reserve(ctx.tenant_id, ctx.plan, len(valid), partial=True)
+        settings = self._meter.tenant_settings(ctx.tenant_id, ctx.plan)
+        accepted_count = self._meter.reserve(ctx.tenant_id, settings.plan, len(valid), partial=True)
         accepted, left_out = valid[:accepted_count], valid[accepted_count:]
         rejected = [
             {
@@ -88,7 +89,7 @@ class BatchService:
             }
             for i, c in left_out
         ]
-        expires_at = self._retention.expires_at(ctx.tenant_id, ctx.plan)
+        expires_at = self._retention.expires_at(settings)
         batch_id = f"bat_{uuid.uuid4().hex}"
         batch = self._batches.create(
             BatchModel(

@@ -91,7 +91,8 @@ class CheckService:
     ) -> CheckModel:
         """The tenant's target (404 if not theirs), one check counted against the allowance, the check stored."""
         target = self._targets.get(ctx.tenant_id, target_id)
-        self._meter.reserve(ctx.tenant_id, ctx.plan, 1)
+        settings = self._meter.tenant_settings(ctx.tenant_id, ctx.plan)
+        self._meter.reserve(ctx.tenant_id, settings.plan, 1)
         return self._checks.create(
             new_check(
                 ctx,
@@ -99,7 +100,7 @@ class CheckService:
                 cnpj=str(target.cnpj),
                 mode=mode,
                 status=status,
-                expires_at=self._retention.expires_at(ctx.tenant_id, ctx.plan),
+                expires_at=self._retention.expires_at(settings),
                 correlation_id=correlation_id,
                 refresh=refresh,
             )

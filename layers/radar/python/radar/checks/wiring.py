@@ -50,7 +50,7 @@ def build_check_service(env: ChecksEnv, connector_factory: ConnectorFactory) -> 
         batches=BatchRepository(env.main_table),
         targets=TargetRepository(env.main_table),
         meter=UsageMeter(env.main_table),
-        retention=RetentionPolicy(env.main_table),
+        retention=RetentionPolicy(),
         queue=CheckQueue(env.checks_queue_url),
         connector_factory=connector_factory,
     )
@@ -63,7 +63,7 @@ def build_batch_service(env: ChecksEnv) -> BatchService:
         batches=BatchRepository(env.main_table),
         targets=TargetRepository(env.main_table),
         meter=UsageMeter(env.main_table),
-        retention=RetentionPolicy(env.main_table),
+        retention=RetentionPolicy(),
         queue=CheckQueue(env.checks_queue_url),
     )
 
