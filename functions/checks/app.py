@@ -14,7 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from radar.audit import query_events, record_event
 from radar.checks.schemas import AuditPage, BatchCreate, BatchOut, CheckOut, CheckPage, ReadinessOut, UsageOut
 from radar.checks.settings import ChecksEnv
-from radar.http import build_resolver, tenant
+from radar.http import ID_PATTERN, build_resolver, tenant
 from radar.observability import logger, metrics, tracer
 
 if TYPE_CHECKING:
@@ -30,11 +30,9 @@ app = build_resolver()
 
 # Leave this much of the invocation for recording the outcome after a synchronous lookup.
 _SYNC_MARGIN_MS = 1_500
-# Ids are opaque ASCII tokens; the gateway hands path parameters over still percent-encoded.
-_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
-TargetId = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID_PATTERN, description="target id")]
-CheckId = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID_PATTERN, description="check id")]
-BatchId = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID_PATTERN, description="batch id")]
+TargetId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="target id")]
+CheckId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="check id")]
+BatchId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="batch id")]
 # radar.http answers every error with the shared Error body (scripts/openapi.py adds its schema to the spec).
 _ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _ERRORS: dict[int, OpenAPIResponse] = {
@@ -126,17 +124,24 @@ def create_check(
         return _check_response(status, run().model_dump(mode="json"))
     from radar.checks.idempotency import run_idempotently
 
+    produced: list[CheckOut] = []
+
+    def first_run() -> dict[str, Any]:
+        produced.append(run())
+        return {"check_id": produced[0].id}
+
     # The idempotency record keeps only the check id (no report, so no partner data there); a retry reads the
-    # check as it is now.
+    # check as it is now, the first request already has it.
     outcome = run_idempotently(
         table_name=ENV.idempotency_table,
         tenant_id=ctx.tenant_id,
         key=idempotency_key,
         request={"target_id": target_id, "async": run_async, "refresh": refresh},
-        operation=lambda: {"check_id": run().id},
+        operation=first_run,
         lambda_context=app.lambda_context,
     )
-    return _check_response(status, check_service().get(ctx, outcome["check_id"]).model_dump(mode="json"))
+    check = produced[0] if produced else check_service().get(ctx, outcome["check_id"])
+    return _check_response(status, check.model_dump(mode="json"))
 
 
 @app.get(
