@@ -15,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, field_validator
 
-from radar.http import MAX_BODY_BYTES, SECURITY_HEADERS, build_resolver, tenant
+from radar.http import ID_PATTERN, MAX_BODY_BYTES, SECURITY_HEADERS, build_resolver, tenant
 from radar.observability import logger, metrics, tracer
 from radar.tenancy.schemas import (
     ApiKeyCreated,
@@ -41,8 +41,6 @@ __all__ = ["AuthSettings", "app", "lambda_handler", "service", "settings"]
 
 app = build_resolver()
 
-# Ids are opaque ASCII tokens; the gateway hands path parameters over still percent-encoded.
-_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 # radar.http answers every error with the shared Error body (scripts/openapi.py adds its schema to the spec).
 _ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _ERRORS: dict[int, OpenAPIResponse] = {
@@ -179,7 +177,7 @@ def create_api_key(body: Annotated[ApiKeyCreateRequest, Body()]) -> tuple[ApiKey
         **_AUTHED,
     },
 )
-def revoke_api_key(key_id: Annotated[str, Path(min_length=1, max_length=64, pattern=_ID_PATTERN)]) -> Response[None]:
+def revoke_api_key(key_id: Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]) -> Response[None]:
     service().revoke_api_key(tenant(app), key_id, _event())
     return Response(status_code=204)
 

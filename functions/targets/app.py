@@ -12,7 +12,7 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from radar.audit import record_event
 from radar.checks.settings import TargetsEnv
-from radar.http import build_resolver, tenant
+from radar.http import ID_PATTERN, build_resolver, tenant
 from radar.observability import logger, metrics, tracer
 from radar.targets.schemas import TargetCreate, TargetOut, TargetPage, TargetPatch
 
@@ -24,9 +24,7 @@ __all__ = ["app", "lambda_handler"]
 ENV = TargetsEnv.from_environ()  # cold start: a missing variable fails the init, not a request
 app = build_resolver()
 
-# Ids are opaque ASCII tokens; the gateway hands path parameters over still percent-encoded.
-_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
-TargetId = Annotated[str, Path(min_length=1, max_length=64, pattern=_ID_PATTERN, description="target id")]
+TargetId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="target id")]
 # radar.http answers every error with the shared Error body (scripts/openapi.py adds its schema to the spec).
 _ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _ERRORS: dict[int, OpenAPIResponse] = {

@@ -19,7 +19,10 @@ from radar.context import TenantContext, tenant_context_from_event
 from radar.errors import RadarError
 from radar.observability import logger, metrics
 
-__all__ = ["SECURITY_HEADERS", "RadarResolver", "build_resolver", "error_response", "tenant"]
+__all__ = ["ID_PATTERN", "SECURITY_HEADERS", "RadarResolver", "build_resolver", "error_response", "tenant"]
+
+# Path ids are opaque ASCII tokens (the gateway hands path parameters over still percent-encoded).
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 SECURITY_HEADERS: dict[str, str] = {
     "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
