@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from scripts.bench.workload import LatencyTable
+from scripts.localcloud.aws import client
 from tests.support.cloud import RunningCloud, Tenant
 
 # The local gateway re-reads usage-plan keys every second (API Gateway takes a moment too).
@@ -27,7 +28,6 @@ __all__ = [
     "set_visibility_timeout",
     "tenant_on_plan",
     "timed_request",
-    "upgrade",
     "wait_until",
 ]
 
@@ -48,13 +48,6 @@ def timed_request(
     return response
 
 
-def upgrade(http: httpx.Client, plan: str) -> None:
-    """PUT /tenant/plan as the tenant's admin (benchmark tenants must not be held back by the free plan)."""
-    response = http.put("/tenant/plan", json={"plan": plan})
-    if response.status_code != 200:
-        raise RuntimeError(f"plan change to {plan} failed: {response.status_code} {response.text[:200]}")
-
-
 def tenant_on_plan(cloud: RunningCloud, plan: str) -> tuple[Tenant, httpx.Client]:
     """A new tenant on `plan`, with an admin API key made after the plan change.
 
@@ -64,7 +57,7 @@ def tenant_on_plan(cloud: RunningCloud, plan: str) -> tuple[Tenant, httpx.Client
     tenant = cloud.signup(plan_roles=())
     with httpx.Client(base_url=tenant.api_url, headers=tenant.bearer(), timeout=60) as admin:
         if plan != "free":
-            upgrade(admin, plan)
+            tenant.upgrade(plan, settle_s=0)  # PLAN_PROPAGATION_S below covers the gateway's re-read
         created = admin.post("/api-keys", json={"name": "bench-admin", "role": "admin"})
         if created.status_code != 201:
             raise RuntimeError(f"api key: {created.status_code} {created.text[:200]}")
@@ -109,16 +102,10 @@ class TargetBook:
             return found
 
 
-def _aws(service: str) -> Any:
-    import boto3
-
-    return boto3.client(service)  # type: ignore[call-overload]
-
-
 def check_states(main_table: str) -> dict[str, str]:
     """check_id -> status of every check item in the main table (read straight from DynamoDB)."""
     states: dict[str, str] = {}
-    paginator = _aws("dynamodb").get_paginator("scan")
+    paginator = client("dynamodb").get_paginator("scan")
     pages = paginator.paginate(
         TableName=main_table,
         FilterExpression="begins_with(sk, :check)",
@@ -138,7 +125,7 @@ def check_items(main_table: str) -> list[dict[str, Any]]:
 
     deserializer = TypeDeserializer()
     items: list[dict[str, Any]] = []
-    pages = _aws("dynamodb").get_paginator("scan").paginate(
+    pages = client("dynamodb").get_paginator("scan").paginate(
         TableName=main_table,
         FilterExpression="begins_with(sk, :check)",
         ExpressionAttributeValues={":check": {"S": "CHECK#"}},
@@ -150,7 +137,7 @@ def check_items(main_table: str) -> list[dict[str, Any]]:
 
 def queue_counts(queue_url: str) -> tuple[int, int]:
     """(visible, in flight) messages of a queue; delayed messages count as visible-to-come."""
-    attributes = _aws("sqs").get_queue_attributes(
+    attributes = client("sqs").get_queue_attributes(
         QueueUrl=queue_url,
         AttributeNames=[
             "ApproximateNumberOfMessages",
@@ -166,7 +153,7 @@ def queue_counts(queue_url: str) -> tuple[int, int]:
 
 def dlq_check_ids(dlq_url: str, *, hide_seconds: int = 60, max_rounds: int = 200) -> list[str]:
     """check_id of every DLQ message, read without deleting (each is hidden for `hide_seconds` so it is seen once)."""
-    sqs = _aws("sqs")
+    sqs = client("sqs")
     found: list[str] = []
     for _ in range(max_rounds):
         messages = sqs.receive_message(
@@ -186,7 +173,7 @@ def log_bytes_per_invocation(log_group: str) -> float:
     """Bytes a function logs per invocation (its log group's events over its START lines), as CloudWatch ingests."""
     total = 0
     invocations = 0
-    paginator = _aws("logs").get_paginator("filter_log_events")
+    paginator = client("logs").get_paginator("filter_log_events")
     for page in paginator.paginate(logGroupName=log_group):
         for event in page["events"]:
             total += len(event["message"].encode()) + 26  # CloudWatch bills 26 bytes of metadata per event
@@ -197,7 +184,7 @@ def log_bytes_per_invocation(log_group: str) -> float:
 
 def set_visibility_timeout(queue_url: str, seconds: int) -> int:
     """Lower (or restore) a queue's visibility timeout at run time; returns the previous value."""
-    sqs = _aws("sqs")
+    sqs = client("sqs")
     previous = int(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])[
         "Attributes"]["VisibilityTimeout"])
     sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"VisibilityTimeout": str(seconds)})

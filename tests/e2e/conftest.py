@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
@@ -68,20 +66,9 @@ def other_tenant(cloud: RunningCloud) -> Tenant:
     return cloud.signup()
 
 
-def upgrade(tenant: Tenant, plan: str) -> None:
-    """Move a tenant to another plan and wait until the gateway applies the new usage plan."""
-    for _ in range(10):  # a free tenant that just signed up may be over its 2 requests a second
-        response = httpx.put(f"{tenant.api_url}/tenant/plan", json={"plan": plan}, headers=tenant.bearer(), timeout=30)
-        if response.status_code != 429:
-            break
-        time.sleep(1.0)
-    assert response.status_code == 200, response.text
-    time.sleep(1.5)  # the local gateway re-reads usage plans every second
-
-
 @pytest.fixture
 def big_tenant(cloud: RunningCloud) -> Tenant:
     """A tenant on the business plan: room for bursts and for hundreds of checks."""
     tenant = cloud.signup()
-    upgrade(tenant, "business")
+    tenant.upgrade("business")
     return tenant

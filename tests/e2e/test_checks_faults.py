@@ -12,14 +12,13 @@ import boto3
 import httpx
 
 from radar.tiers import load_tiers
-from tests.e2e.conftest import upgrade
 from tests.support.cloud import RunningCloud
 from tests.support.cnpjs import random_cnpjs
 
 
 def test_killed_workers_lose_no_check(cloud: RunningCloud) -> None:
     tenant = cloud.signup()
-    upgrade(tenant, "business")
+    tenant.upgrade("business")
     sqs = boto3.client("sqs")
     queue_url = cloud.state["resources"]["ChecksQueue"]["ref"]
     dlq_url = cloud.state["resources"]["ChecksDlq"]["ref"]
@@ -77,7 +76,7 @@ def test_killed_workers_lose_no_check(cloud: RunningCloud) -> None:
 
 def test_concurrent_checks_at_the_allowance_edge_accept_exactly_what_is_left(cloud: RunningCloud) -> None:
     tenant = cloud.signup()
-    upgrade(tenant, "pro")
+    tenant.upgrade("pro")
     allowance = load_tiers().get("pro").monthly_checks
     period = datetime.now(UTC).strftime("%Y-%m")
     boto3.client("dynamodb").update_item(  # test setup: this month has 5 checks left
@@ -127,7 +126,7 @@ def test_an_upgrade_lifts_the_allowance_at_once_despite_the_cached_authorizer_co
     url = f"{cloud.api_url}/targets/{target['id']}/checks"
     refused = httpx.post(url, params={"async": "true"}, headers=tenant.key("analyst"), timeout=30)
     assert refused.status_code == 429 and refused.json()["error"]["details"]["upgrade_plan"] == "pro"
-    upgrade(tenant, "pro")  # the analyst key's authorizer decision (plan: free) is still cached
+    tenant.upgrade("pro")  # the analyst key's authorizer decision (plan: free) is still cached
     accepted = httpx.post(url, params={"async": "true"}, headers=tenant.key("analyst"), timeout=30)
     assert accepted.status_code == 202, accepted.text
     usage = httpx.get(f"{cloud.api_url}/usage", headers=tenant.key("viewer"), timeout=30).json()

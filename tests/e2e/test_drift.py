@@ -13,7 +13,6 @@ import pytest
 
 from scripts.localcloud.apispec import load_api_spec
 from scripts.localcloud.template import Template
-from tests.e2e.conftest import upgrade
 from tests.support.cloud import RunningCloud
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,7 +48,7 @@ def test_every_templated_method_is_served_by_its_function(cloud: RunningCloud) -
     spec = load_api_spec(_template(cloud))
     assert spec is not None
     tenant = cloud.signup(plan_roles=("admin",))  # a throwaway tenant: DELETE /tenant is among the methods
-    upgrade(tenant, "enterprise")  # room for one request per method without throttling
+    tenant.upgrade("enterprise")  # room for one request per method without throttling
     probe = f"drift-{uuid.uuid4().hex[:8]}"
     failures = []
     methods = sorted(spec.methods.values(), key=lambda m: m.resource_path == "/tenant" and m.http_method == "DELETE")

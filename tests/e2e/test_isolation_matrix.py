@@ -126,11 +126,6 @@ def _call(http: httpx.Client, method: str, url: str, headers: dict[str, str], **
     return response
 
 
-def _upgrade(http: httpx.Client, tenant: Tenant) -> None:
-    response = _call(http, "PUT", "/tenant/plan", tenant.bearer(), json={"plan": PLAN})
-    assert response.status_code == 200, response.text
-
-
 def _user_bearer(http: httpx.Client, tenant: Tenant, role: str) -> dict[str, str]:
     """Invite a user of `role` into `tenant` and sign it in: the bearer kind of credential for that role."""
     suffix = uuid.uuid4().hex[:10]
@@ -224,8 +219,7 @@ def _snapshot(http: httpx.Client, world: World) -> dict[str, Any]:
 def world(cloud: RunningCloud) -> Iterator[World]:
     def ready_tenant() -> Tenant:
         tenant = cloud.signup()
-        with httpx.Client(base_url=cloud.api_url, timeout=60) as http:
-            _upgrade(http, tenant)
+        tenant.upgrade(PLAN, settle_s=0)
         return tenant
 
     def b_user_bearer(role: str) -> dict[str, str]:

@@ -13,7 +13,6 @@ import boto3
 import httpx
 import pytest
 
-from tests.e2e.conftest import upgrade
 from tests.support.cloud import RunningCloud, Tenant
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,7 +50,7 @@ def _series_total(body: dict[str, Any], title: str) -> float:
 def traffic(cloud: RunningCloud) -> Tenant:
     """A tenant with targets and checks (sync and async), plus reads: every function runs at least once."""
     tenant = cloud.signup()
-    upgrade(tenant, "business")  # a burst of calls: more than the free plan's 2 requests a second
+    tenant.upgrade("business")  # a burst of calls: more than the free plan's 2 requests a second
     with tenant.client() as api:
         for cnpj in CNPJS:
             created = api.post("/targets", json={"cnpj": cnpj, "label": "ops e2e"})

@@ -13,7 +13,6 @@ from pathlib import Path
 import boto3
 import httpx
 
-from tests.e2e.conftest import upgrade
 from tests.support.cloud import RunningCloud
 
 PARTNER_KEYS = {"nome_socio", "nome", "nome_representante", "nome_representante_legal", "nome_rep_legal"}
@@ -46,7 +45,7 @@ def test_no_partner_name_or_cpf_reaches_the_logs(cloud: RunningCloud, sandbox_fi
     secrets = personal_strings(sandbox_fixtures)
     assert len(secrets) > 10  # the fixtures do hold partners: the scan below is not vacuous
     tenant = cloud.signup(plan_roles=("analyst",))
-    upgrade(tenant, "business")  # six calls in a row: more than the free plan's 2 requests a second
+    tenant.upgrade("business")  # six calls in a row: more than the free plan's 2 requests a second
     check_ids = []
     for cnpj in ("27865757000102", "19131243000197", "33683111000280"):
         target = httpx.post(f"{cloud.api_url}/targets", json={"cnpj": cnpj}, headers=tenant.key("analyst"), timeout=30)

@@ -46,6 +46,18 @@ class Tenant:
         headers = self.bearer() if bearer else self.key(role)
         return httpx.Client(base_url=self.api_url, headers=headers | JSON, timeout=timeout)
 
+    def upgrade(self, plan: str, *, settle_s: float = 1.5) -> None:
+        """PUT /tenant/plan as the admin, then wait `settle_s` for the gateway to apply the new usage plan (the
+        local gateway re-reads usage plans every second). A free tenant that just signed up may be over its
+        2 requests a second, so a 429 is retried."""
+        for _ in range(10):
+            response = httpx.put(f"{self.api_url}/tenant/plan", json={"plan": plan}, headers=self.bearer(), timeout=30)
+            if response.status_code != 429:
+                break
+            time.sleep(1.0)
+        assert response.status_code == 200, response.text
+        time.sleep(settle_s)
+
 
 @dataclass
 class RunningCloud:
