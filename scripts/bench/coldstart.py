@@ -59,10 +59,10 @@ def _env(spec: ModuleSpec, aws: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def measure_import_ms(spec: ModuleSpec, aws: dict[str, str]) -> float:
-    """One fresh interpreter importing the module; milliseconds from the import statement to its return."""
-    completed = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(list(spec.paths)), spec.module],
+def _probe(spec: ModuleSpec, aws: dict[str, str], *python_options: str) -> subprocess.CompletedProcess[str]:
+    """A fresh interpreter that imports the module as Lambda would (its paths, its environment)."""
+    return subprocess.run(
+        [sys.executable, *python_options, "-c", _PROBE, json.dumps(list(spec.paths)), spec.module],
         env=_env(spec, aws),
         cwd=spec.paths[0],
         capture_output=True,
@@ -70,6 +70,11 @@ def measure_import_ms(spec: ModuleSpec, aws: dict[str, str]) -> float:
         timeout=60,
         check=False,
     )
+
+
+def measure_import_ms(spec: ModuleSpec, aws: dict[str, str]) -> float:
+    """One fresh interpreter importing the module; milliseconds from the import statement to its return."""
+    completed = _probe(spec, aws)
     if completed.returncode != 0:
         raise RuntimeError(f"{spec.name}: import failed:\n{completed.stderr[-2000:]}")
     return float(json.loads(completed.stdout.strip().splitlines()[-1])["ms"])
@@ -119,16 +124,7 @@ def direct_imports(rows: list[ImportCost], module: str) -> list[ImportCost]:
 
 
 def _importtime(spec: ModuleSpec, aws: dict[str, str]) -> list[ImportCost]:
-    completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", _PROBE, json.dumps(list(spec.paths)), spec.module],
-        env=_env(spec, aws),
-        cwd=spec.paths[0],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    return parse_importtime(completed.stderr)
+    return parse_importtime(_probe(spec, aws, "-X", "importtime").stderr)
 
 
 def import_costs(spec: ModuleSpec, aws: dict[str, str], top: int = 8) -> list[ImportCost]:

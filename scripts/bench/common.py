@@ -11,9 +11,24 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["emit", "load_handler", "percentile", "tree_rss_mb"]
+__all__ = ["BenchContext", "emit", "load_handler", "percentile", "tree_rss_mb"]
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+class BenchContext:
+    """The Lambda context a handler called in-process gets: a fixed time budget of `remaining_ms`."""
+
+    function_name = "bench"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
+    aws_request_id = "bench"
+
+    def __init__(self, remaining_ms: int = 28_000) -> None:
+        self._remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self._remaining_ms
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -13,21 +13,10 @@ from pathlib import Path
 
 import httpx
 
-from scripts.bench.common import REPO, emit, load_event, load_handler, percentile, tree_rss_mb
+from scripts.bench.common import REPO, BenchContext, emit, load_event, load_handler, percentile, tree_rss_mb
 from tests.support.cloud import start_cloud, stop_cloud
 
 REQUESTS = 500
-
-
-class _Context:
-    function_name = "bench"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
-    aws_request_id = "bench"
-
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 10_000
 
 
 def startup(label: str, directory: Path, cold: bool) -> float:
@@ -62,10 +51,10 @@ def main() -> None:
             event = load_event("checks/get_health.json")
             in_process = []
             for _ in range(20):
-                module.lambda_handler(event, _Context())
+                module.lambda_handler(event, BenchContext(10_000))
             for _ in range(REQUESTS):
                 started = time.perf_counter()
-                assert module.lambda_handler(event, _Context())["statusCode"] == 200
+                assert module.lambda_handler(event, BenchContext(10_000))["statusCode"] == 200
                 in_process.append((time.perf_counter() - started) * 1000)
             emit("health_gateway_p50_ms", percentile(gateway, 50), "ms")
             emit("health_gateway_p99_ms", percentile(gateway, 99), "ms")

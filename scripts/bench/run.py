@@ -29,7 +29,7 @@ from scripts.bench.cloudops import (
     timed_request,
 )
 from scripts.bench.coldstart import BASELINE, extra_import_ms, function_specs, import_costs, measure_import_ms
-from scripts.bench.common import emit, load_event, load_handler, median, percentile
+from scripts.bench.common import BenchContext, emit, load_event, load_handler, median, percentile
 from scripts.bench.cost import InvocationProfile, Prices, cost_of_checks
 from scripts.bench.metering import metered
 from scripts.bench.workload import drain_limit_per_s, synthetic_cnpjs, zipf_draws
@@ -50,17 +50,6 @@ COST_UPSTREAM_LATENCY_MS = 300.0
 LIFTED_LIMITS = {f"RATE_LIMIT_{p}_PER_MIN": "1000000" for p in ("CNPJWS", "BRASILAPI", "RECEITAWS")}
 
 
-class _Context:
-    function_name = "bench"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
-    aws_request_id = "bench"
-
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 28_000
-
-
 def _note(text: str) -> None:
     print(f"# {text}", flush=True)
 
@@ -72,10 +61,6 @@ def _template(cloud: RunningCloud) -> dict[str, Any]:
 def _function_env(cloud: RunningCloud, suffix: str) -> dict[str, str]:
     function = next(f for f in cloud.refresh_state()["functions"].values() if f["name"].endswith("-" + suffix))
     return {k: str(v) for k, v in function["environment"].items()}
-
-
-def _tenant(cloud: RunningCloud, plan: str) -> tuple[Tenant, httpx.Client]:
-    return tenant_on_plan(cloud, plan)
 
 
 # --- cold start -----------------------------------------------------------------------------------------------
@@ -127,7 +112,7 @@ def cost_profiles(cloud: RunningCloud) -> tuple[InvocationProfile, InvocationPro
     resources = _template(cloud)
     memory = {name: int(resources[f"{name.capitalize()}Function"]["Properties"]["MemorySize"])
               for name in ("checks", "authorizer")}
-    tenant, http = _tenant(cloud, "enterprise")
+    tenant, http = tenant_on_plan(cloud, "enterprise")
     quiet = {"POWERTOOLS_TRACE_DISABLED": "1", "POWERTOOLS_METRICS_DISABLED": "1", "LOG_LEVEL": "ERROR"}
     checks = load_handler("checks", _function_env(cloud, "checks") | quiet)
     cloud.sandbox(latency_ms=COST_UPSTREAM_LATENCY_MS)
@@ -138,14 +123,14 @@ def cost_profiles(cloud: RunningCloud) -> tuple[InvocationProfile, InvocationPro
     # One warm call first: the first invocation pays the lazy imports and clients (cold start is measured apart).
     warm_target = book.target_id(http, synthetic_cnpjs(1, seed=902)[0])
     with contextlib.redirect_stdout(io.StringIO()):
-        checks.lambda_handler(_check_event(tenant, "enterprise", warm_target), _Context())
+        checks.lambda_handler(_check_event(tenant, "enterprise", warm_target), BenchContext())
     units: dict[str, list[tuple[float, float]]] = {"cached": [], "uncached": []}
     for cnpj in cnpjs:
         target = book.target_id(http, cnpj)
         for kind, durations in (("uncached", uncached_ms), ("cached", cached_ms), ("cached", cached_ms)):
             with metered() as meter, contextlib.redirect_stdout(io.StringIO()):  # EMF lines: not ours to show
                 started = time.perf_counter()
-                response = checks.lambda_handler(_check_event(tenant, "enterprise", target), _Context())
+                response = checks.lambda_handler(_check_event(tenant, "enterprise", target), BenchContext())
                 durations.append((time.perf_counter() - started) * 1000)
             body = json.loads(response["body"])
             if response["statusCode"] != 201 or bool(body.get("cached")) != (kind == "cached"):
@@ -158,13 +143,13 @@ def cost_profiles(cloud: RunningCloud) -> tuple[InvocationProfile, InvocationPro
     event["headers"]["x-api-key"] = tenant.api_key
     event["multiValueHeaders"]["x-api-key"] = [tenant.api_key]
     with contextlib.redirect_stdout(io.StringIO()):
-        authorizer.lambda_handler(event, _Context())
+        authorizer.lambda_handler(event, BenchContext())
     auth_ms: list[float] = []
     auth_units: list[tuple[float, float]] = []
     for _ in range(30):
         with metered() as meter, contextlib.redirect_stdout(io.StringIO()):
             started = time.perf_counter()
-            authorizer.lambda_handler(event, _Context())
+            authorizer.lambda_handler(event, BenchContext())
             auth_ms.append((time.perf_counter() - started) * 1000)
         auth_units.append((meter.read_units, meter.write_units))
 
@@ -193,7 +178,7 @@ def cost_profiles(cloud: RunningCloud) -> tuple[InvocationProfile, InvocationPro
 
 
 def cached_overhead(cloud: RunningCloud) -> None:
-    _, http = _tenant(cloud, "enterprise")
+    _, http = tenant_on_plan(cloud, "enterprise")
     target = TargetBook().target_id(http, synthetic_cnpjs(1, seed=903)[0])
     first = http.post(f"/targets/{target}/checks")
     if first.status_code != 201:
@@ -229,7 +214,7 @@ def _upstream_totals(cloud: RunningCloud) -> tuple[int, int]:
 
 
 def upstream_calls(cloud: RunningCloud, main_table: str) -> None:
-    tenants = [_tenant(cloud, plan) for plan, _ in UPSTREAM_TENANTS]
+    tenants = [tenant_on_plan(cloud, plan) for plan, _ in UPSTREAM_TENANTS]
     books = [TargetBook() for _ in tenants]
     cnpjs = synthetic_cnpjs(UPSTREAM_DISTINCT, seed=7)
     work: queue.Queue[tuple[int, str]] = queue.Queue()
@@ -302,7 +287,7 @@ def async_drain(cloud: RunningCloud, main_table: str) -> None:
     concurrency = int(mapping.get("ScalingConfig", {}).get("MaximumConcurrency", 1000))
     batch_size = int(mapping.get("BatchSize", 10))
     cloud.sandbox(latency_ms=DRAIN_LATENCY_MS, latency_jitter_ms=0, fault_rate=0, rate_limits=False)
-    _, http = _tenant(cloud, "enterprise")
+    _, http = tenant_on_plan(cloud, "enterprise")
     cnpjs = synthetic_cnpjs(DRAIN_CHECKS, seed=13)
     accepted: list[str] = []
     for start in range(0, len(cnpjs), DRAIN_BATCH):

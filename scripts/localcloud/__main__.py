@@ -103,7 +103,7 @@ def cmd_invoke(args: argparse.Namespace) -> int:
         matches = [
             rt
             for lid, rt in cloud.runtimes.items()
-            if wanted in (lid.lower(), f"{rt.spec.logical_id.lower()}", rt.spec.name.lower())
+            if wanted in (lid.lower(), rt.spec.name.lower())
             or lid.lower() == f"{wanted}function"
             or rt.spec.name.lower().endswith(f"-{wanted}")
         ]

@@ -10,14 +10,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_invoke_runs_one_handler_with_one_event() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.localcloud", "invoke", "checks", "events/checks/get_health.json"],
+def invoke(function: str, event: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.localcloud", "invoke", function, event],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=180,
     )
+
+
+def test_invoke_runs_one_handler_with_one_event() -> None:
+    result = invoke("checks", "events/checks/get_health.json")
     assert result.returncode == 0, result.stderr[-2000:]
     payload = json.loads(result.stdout[result.stdout.index("{") :])
     assert payload["statusCode"] == 200
@@ -25,12 +29,6 @@ def test_invoke_runs_one_handler_with_one_event() -> None:
 
 
 def test_invoke_names_the_choices_when_the_function_is_ambiguous_or_unknown() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.localcloud", "invoke", "nosuch", "events/checks/get_health.json"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = invoke("nosuch", "events/checks/get_health.json")
     assert result.returncode == 2
     assert "WorkerFunction" in result.stderr
