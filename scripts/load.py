@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from scripts.bench.cloudops import TargetBook, check_states, tenant_on_plan, timed_request, wait_until
-from scripts.bench.workload import LatencyTable, synthetic_cnpjs
+from scripts.bench.workload import FINAL_STATES, LatencyTable, synthetic_cnpjs
 from tests.support.cloud import start_cloud, stop_cloud
 
 __all__ = ["PLANS", "friendly_429", "main"]
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
                 admin.close()
             all_ids = [check_id for *_, ids in tenants for check_id in ids]
             warmed = wait_until(
-                lambda: all(check_states(main_table).get(c) in ("succeeded", "failed") for c in all_ids),
+                lambda: all(check_states(main_table).get(c) in FINAL_STATES for c in all_ids),
                 timeout=180, interval=2,
             )
             print(f"cache warm-up ({WARM_CNPJS} CNPJs x {len(tenants)} tenants): {'done' if warmed else 'TIMED OUT'}",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -17,15 +16,20 @@ from tests.support.cloud import RunningCloud, Tenant
 # The local gateway re-reads usage-plan keys every second (API Gateway takes a moment too).
 PLAN_PROPAGATION_S = 2.0
 
+# Provider token buckets lifted for a run (a deploy-time setting): at the public 3-60/min, hundreds of distinct
+# CNPJs alone take many minutes. The sandbox decides what a provider answers.
+LIFTED_PROVIDER_LIMITS = {f"RATE_LIMIT_{p}_PER_MIN": "1000000" for p in ("CNPJWS", "BRASILAPI", "RECEITAWS")}
+
 __all__ = [
+    "LIFTED_PROVIDER_LIMITS",
     "TargetBook",
     "check_items",
     "check_states",
-    "chunks",
     "dlq_check_ids",
     "log_bytes_per_invocation",
     "queue_counts",
     "set_visibility_timeout",
+    "submit_batches",
     "tenant_on_plan",
     "timed_request",
     "wait_until",
@@ -201,6 +205,15 @@ def wait_until(predicate: Any, *, timeout: float, interval: float = 2.0) -> bool
     return bool(predicate())
 
 
-def chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def submit_batches(http: httpx.Client, cnpjs: list[str], size: int) -> tuple[list[str], list[str]]:
+    """POST /checks/batch `size` CNPJs at a time: (accepted check ids, batch ids). A refused batch raises."""
+    accepted: list[str] = []
+    batch_ids: list[str] = []
+    for start in range(0, len(cnpjs), size):
+        response = http.post("/checks/batch", json={"cnpjs": cnpjs[start:start + size]}, timeout=120)
+        if response.status_code != 202:
+            raise RuntimeError(f"batch refused: {response.status_code} {response.text[:300]}")
+        body = response.json()
+        accepted.extend(str(ref["check_id"]) for ref in body["checks"])
+        batch_ids.append(str(body["batch_id"]))
+    return accepted, batch_ids

@@ -21,10 +21,12 @@ from typing import Any
 import httpx
 
 from scripts.bench.cloudops import (
+    LIFTED_PROVIDER_LIMITS,
     TargetBook,
     check_items,
     check_states,
     log_bytes_per_invocation,
+    submit_batches,
     tenant_on_plan,
     timed_request,
 )
@@ -32,7 +34,7 @@ from scripts.bench.coldstart import BASELINE, extra_import_ms, function_specs, i
 from scripts.bench.common import BenchContext, emit, load_event, load_handler, median, percentile
 from scripts.bench.cost import InvocationProfile, Prices, cost_of_checks
 from scripts.bench.metering import metered
-from scripts.bench.workload import drain_limit_per_s, synthetic_cnpjs, zipf_draws
+from scripts.bench.workload import FINAL_STATES, drain_limit_per_s, synthetic_cnpjs, zipf_draws
 from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
 
 __all__ = ["main"]
@@ -47,7 +49,6 @@ DRAIN_WAIT_S = 330
 CACHE_HIT_RATE = 0.8
 # Upstream latency for the cost sample: real providers answer in hundreds of ms, the sandbox in ~0 by default.
 COST_UPSTREAM_LATENCY_MS = 300.0
-LIFTED_LIMITS = {f"RATE_LIMIT_{p}_PER_MIN": "1000000" for p in ("CNPJWS", "BRASILAPI", "RECEITAWS")}
 
 
 def _note(text: str) -> None:
@@ -262,7 +263,7 @@ def upstream_calls(cloud: RunningCloud, main_table: str) -> None:
     pending = len(accepted)
     while time.monotonic() < deadline:
         states = check_states(main_table)
-        pending = sum(1 for check_id in accepted if states.get(check_id) not in ("succeeded", "failed"))
+        pending = sum(1 for check_id in accepted if states.get(check_id) not in FINAL_STATES)
         if pending == 0:
             break
         time.sleep(3)
@@ -289,16 +290,11 @@ def async_drain(cloud: RunningCloud, main_table: str) -> None:
     cloud.sandbox(latency_ms=DRAIN_LATENCY_MS, latency_jitter_ms=0, fault_rate=0, rate_limits=False)
     _, http = tenant_on_plan(cloud, "enterprise")
     cnpjs = synthetic_cnpjs(DRAIN_CHECKS, seed=13)
-    accepted: list[str] = []
-    for start in range(0, len(cnpjs), DRAIN_BATCH):
-        response = http.post("/checks/batch", json={"cnpjs": cnpjs[start:start + DRAIN_BATCH]}, timeout=120)
-        if response.status_code != 202:
-            raise RuntimeError(f"batch: {response.status_code} {response.text[:200]}")
-        accepted.extend(ref["check_id"] for ref in response.json()["checks"])
+    accepted, _ = submit_batches(http, cnpjs, DRAIN_BATCH)
     deadline = time.monotonic() + DRAIN_WAIT_S
     while time.monotonic() < deadline:
         states = check_states(main_table)
-        if all(states.get(check_id) in ("succeeded", "failed") for check_id in accepted):
+        if all(states.get(check_id) in FINAL_STATES for check_id in accepted):
             break
         time.sleep(2)
     wanted = set(accepted)
@@ -347,7 +343,7 @@ def main() -> None:
         finally:
             stop_cloud(cloud)
         drain_cloud = start_cloud(Path(tmp) / "drain", providers="sandbox",
-                                  extra_env={"RADAR_FUNCTION_ENV": json.dumps(LIFTED_LIMITS)})
+                                  extra_env={"RADAR_FUNCTION_ENV": json.dumps(LIFTED_PROVIDER_LIMITS)})
         try:
             async_drain(drain_cloud, drain_cloud.resource("MainTable")["ref"])
         finally:
