@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
+
+from tests.support.cloud import signup, start_cloud, stop_cloud
 
 if TYPE_CHECKING:
     from schemathesis import BaseSchema
@@ -277,46 +277,24 @@ class FuzzTenant:
 
 def prepare_tenant(api_url: str, *, plan: str = FUZZ_PLAN, settle_s: float = 1.2) -> FuzzTenant:
     """Sign up a tenant with an admin API key, move it to `plan`, and give the fuzzer a target and a check to find."""
-    suffix = uuid.uuid4().hex[:10]
-    with httpx.Client(base_url=api_url, timeout=30) as http:
-        signup = http.post(
-            "/auth/signup",
-            json={
-                "tenant_name": f"Fuzz {suffix}",
-                "email": f"fuzz-{suffix}@example.com",
-                "password": f"Correct-Horse-{suffix}!",
-            },
-        )
-        signup.raise_for_status()
-        token = signup.json()["tokens"]["access_token"]
-        bearer = {"Authorization": f"Bearer {token}"}
-        key = http.post("/api-keys", json={"name": "fuzz", "role": "admin"}, headers=bearer)
-        key.raise_for_status()
-        http.put("/tenant/plan", json={"plan": plan}, headers=bearer).raise_for_status()
-        time.sleep(settle_s)  # the gateway reads usage plans on its own clock
-        target = http.post("/targets", json={"cnpj": "11.222.333/0001-81", "label": "fuzz"}, headers=bearer)
+    tenant = signup(api_url, plan_roles=("admin",))
+    tenant.upgrade(plan, settle_s=settle_s)
+    with httpx.Client(base_url=api_url, headers=tenant.bearer(), timeout=30) as http:
+        target = http.post("/targets", json={"cnpj": "11.222.333/0001-81", "label": "fuzz"})
         if target.status_code == 201:
-            http.post(f"/targets/{target.json()['id']}/checks", params={"async": "true"}, headers=bearer)
-    return FuzzTenant(tenant_id=signup.json()["tenant"]["tenant_id"], api_key=key.json()["key"], access_token=token)
+            http.post(f"/targets/{target.json()['id']}/checks", params={"async": "true"})
+    return FuzzTenant(tenant_id=tenant.tenant_id, api_key=tenant.api_key, access_token=tenant.access_token)
 
 
-@dataclass
-class _Cloud:
-    api_url: str
-    stop: Any = None
-
-
-def _cloud(api_url: str | None) -> Iterator[_Cloud]:
-    if api_url:
-        yield _Cloud(api_url=api_url)
+def _api_url(given: str | None) -> Iterator[str]:
+    """The API to fuzz: the one given, or a private local cloud's for the length of the run."""
+    if given:
+        yield given
         return
-    sys.path.insert(0, str(REPO))
-    from tests.support.cloud import start_cloud, stop_cloud
-
     with tempfile.TemporaryDirectory(prefix="radar-fuzz-") as directory:
         running = start_cloud(Path(directory))
         try:
-            yield _Cloud(api_url=running.api_url)
+            yield running.api_url
         finally:
             stop_cloud(running)
 
@@ -329,19 +307,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-requests", type=int, default=1000, help="fail when fewer requests were made")
     args = parser.parse_args(argv)
 
-    for cloud in _cloud(args.api_url):
-        tenant = prepare_tenant(cloud.api_url)
+    for api_url in _api_url(args.api_url):
+        tenant = prepare_tenant(api_url)
         totals = FuzzTotals()
         for credentials in (
             FuzzCredentials("api_key", api_key=tenant.api_key),
             FuzzCredentials("bearer", bearer=tenant.access_token),
         ):
             run = run_fuzz(
-                base_url=cloud.api_url, credentials=credentials, max_examples=args.max_examples, seed=args.seed
+                base_url=api_url, credentials=credentials, max_examples=args.max_examples, seed=args.seed
             )
             print(f"# {credentials.label}: {run.requests} requests", flush=True)
             totals = totals.add(run)
-        methods = undeclared_method_answers(cloud.api_url, FuzzCredentials("api_key", api_key=tenant.api_key))
+        methods = undeclared_method_answers(api_url, FuzzCredentials("api_key", api_key=tenant.api_key))
         totals.violations += len(methods)
         totals.failures.extend(methods)
     for failure in totals.failures:

@@ -102,34 +102,39 @@ class RunningCloud:
         return dict(httpx.get(f"{self.sandbox_url}/_sandbox/stats", timeout=10).json())
 
     def signup(self, *, plan_roles: tuple[str, ...] = ("admin", "analyst", "viewer")) -> Tenant:
-        suffix = uuid.uuid4().hex[:10]
-        email, password = f"owner-{suffix}@example.com", f"Correct-Horse-{suffix}!"
-        with httpx.Client(base_url=self.api_url, timeout=30) as http:
-            response = http.post(
-                "/auth/signup", json={"tenant_name": f"Tenant {suffix}", "email": email, "password": password}
-            )
-            assert response.status_code == 201, response.text
-            body = response.json()
-            tokens = body["tokens"]
-            keys: dict[str, str] = {}
-            for role in plan_roles:
-                created = http.post(
-                    "/api-keys",
-                    json={"name": f"{role}-key", "role": role},
-                    headers={"Authorization": f"Bearer {tokens['access_token']}"},
-                )
-                assert created.status_code == 201, created.text
-                keys[role] = created.json()["key"]
-        return Tenant(
-            tenant_id=body["tenant"]["tenant_id"],
-            email=email,
-            password=password,
-            access_token=tokens["access_token"],
-            refresh_token=tokens["refresh_token"],
-            api_key=keys.get("admin", ""),
-            api_url=self.api_url,
-            keys=keys,
+        return signup(self.api_url, plan_roles=plan_roles)
+
+
+def signup(api_url: str, *, plan_roles: tuple[str, ...] = ("admin", "analyst", "viewer")) -> Tenant:
+    """A new tenant on the free plan, signed up over HTTP, with one API key per role in `plan_roles`."""
+    suffix = uuid.uuid4().hex[:10]
+    email, password = f"owner-{suffix}@example.com", f"Correct-Horse-{suffix}!"
+    with httpx.Client(base_url=api_url, timeout=30) as http:
+        response = http.post(
+            "/auth/signup", json={"tenant_name": f"Tenant {suffix}", "email": email, "password": password}
         )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        tokens = body["tokens"]
+        keys: dict[str, str] = {}
+        for role in plan_roles:
+            created = http.post(
+                "/api-keys",
+                json={"name": f"{role}-key", "role": role},
+                headers={"Authorization": f"Bearer {tokens['access_token']}"},
+            )
+            assert created.status_code == 201, created.text
+            keys[role] = created.json()["key"]
+    return Tenant(
+        tenant_id=body["tenant"]["tenant_id"],
+        email=email,
+        password=password,
+        access_token=tokens["access_token"],
+        refresh_token=tokens["refresh_token"],
+        api_key=keys.get("admin", ""),
+        api_url=api_url,
+        keys=keys,
+    )
 
 
 def start_cloud(
