@@ -16,17 +16,20 @@ _local = threading.local()
 def client(service: str) -> Any:
     import boto3
 
-    cache: dict[str, Any] = getattr(_local, "clients", None) or {}
+    cache: dict[tuple[str, str | None, str], Any] = getattr(_local, "clients", None) or {}
     _local.clients = cache
-    if service not in cache:
+    # Keyed by endpoint too: one process may talk to several emulators in turn (the bench starts two clouds).
+    endpoint, region = os.environ.get("AWS_ENDPOINT_URL"), os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    key = (service, endpoint, region)
+    if key not in cache:
         session: Any = boto3.session.Session()  # a session per thread: boto3 sessions are not thread-safe
-        cache[service] = session.client(
+        cache[key] = session.client(
             service,
-            endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
-            region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+            endpoint_url=endpoint,
+            region_name=region,
             config=Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_connections=32),
         )
-    return cache[service]
+    return cache[key]
 
 
 def emulator_env(endpoint: str) -> dict[str, str]:
