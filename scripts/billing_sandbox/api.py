@@ -319,7 +319,7 @@ class Api:
     def _list_customers(self, params: Obj) -> Obj:
         items = list(self.state.customers.values())
         if params.get("email"):
-            items = [c for c in items if (c["email"] or "").lower() == str(params["email"]).lower()]
+            items = [c for c in items if c["email"] == params["email"]]  # case-sensitive, as Stripe's filter
         return self._page("/v1/customers", items, params)
 
     def _search_customers(self, params: Obj) -> Obj:

@@ -87,8 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = parts.path
         try:
             if path.startswith("/v1/"):
-                headers = {k: v for k, v in self.headers.items()}
-                headers = {**{k.title(): v for k, v in headers.items()}}
+                headers = {k.title(): v for k, v in self.headers.items()}  # Stripe-Version, Idempotency-Key
                 self._send_api(self.server.api.handle(method, path, parts.query, body, headers))
             elif path.startswith("/_sandbox/"):
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}

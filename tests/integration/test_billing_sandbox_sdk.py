@@ -3,6 +3,7 @@ objects, errors parsed into the SDK's exception classes, idempotency, versions, 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -255,3 +256,15 @@ def test_the_module_level_api_base_setting_works_too(sandbox: BillingSandbox, mo
     customer = stripe.Customer.create(email="ops@acme.example")
 
     assert customer.id.startswith("cus_") and stripe.Customer.retrieve(customer.id).email == "ops@acme.example"
+
+
+def test_search_can_lag_behind_writes_as_stripes_does(client: stripe.StripeClient, sandbox: BillingSandbox) -> None:
+    sandbox.configure({"search_lag_seconds": 0.3})
+    try:
+        customer = client.v1.customers.create(params={"metadata": {"tenant_id": "tenant-9"}})
+        query: Any = {"query": "metadata['tenant_id']:'tenant-9'"}
+        assert client.v1.customers.search(params=query).data == []  # read-after-write misses it
+        time.sleep(0.35)
+        assert [c.id for c in client.v1.customers.search(params=query).data] == [customer.id]
+    finally:
+        sandbox.configure({"search_lag_seconds": 0})

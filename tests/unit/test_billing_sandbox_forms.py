@@ -73,3 +73,4 @@ def test_metadata_limits_are_stripes(value: object) -> None:
     with pytest.raises(StripeApiError) as raised:
         to_str_map("metadata", value)
     assert raised.value.status == 400 and raised.value.param.startswith("metadata")
+
