@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 from dataclasses import dataclass, field
@@ -96,6 +97,11 @@ def _from_sample(sample: ErrorSample, raw: str) -> Answer:
     return Answer.json(sample.status, _substitute(sample.body, replacements))
 
 
+def _seconds(value: float) -> str:
+    """A Retry-After value: whole seconds (RFC 9110 delay-seconds), rounded up, at least 1."""
+    return str(max(1, math.ceil(value - 1e-9)))
+
+
 def _cnpjws_error(status: int, limit: float = 3) -> Answer:
     title, details = _CNPJWS_ERRORS[status]
     body = {"status": status, "titulo": title, "detalhes": details.format(limit=int(limit)), "validacao": []}
@@ -150,17 +156,17 @@ def rate_limited(provider: str, limit: float, retry_after: float) -> Answer:
         "<html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many Requests</h1>"
         "</center><hr><center>nginx</center></body></html>",
         "text/html",
-        **{"Retry-After": str(max(1, round(retry_after)))},
+        **{"Retry-After": _seconds(retry_after)},
     )
 
 
-def server_error(provider: str, raw: str, fixtures: FixtureSet, rng: random.Random) -> Answer:
+def server_error(provider: str, raw: str, fixtures: FixtureSet, rng: random.Random, retry_after: float) -> Answer:
     if provider == "cnpjws":
         return _cnpjws_error(500)
     if provider == "brasilapi":
         if rng.random() < 0.5:
             return _error(fixtures, provider, "server_error", raw)  # minhareceita.org down behind BrasilAPI
-        return Answer.text(504, "error code: 504", **{"server": "cloudflare", "retry-after": "120"})
+        return Answer.text(504, "error code: 504", **{"server": "cloudflare", "retry-after": _seconds(retry_after)})
     return Answer.text(
         504,
         "<html><head><title>504 Gateway Time-out</title></head><body><center><h1>504 Gateway Time-out</h1>"

@@ -1,4 +1,5 @@
-"""Sandbox settings: latency, fault injection and rate limits, from flags, the environment or POST /_sandbox/config."""
+"""Sandbox settings: latency, fault injection, rate limits and the time scale, from flags, the environment or
+POST /_sandbox/config."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-__all__ = ["DEFAULT_LIMITS_PER_MIN", "FAULT_KINDS", "SandboxConfig"]
+__all__ = ["DEFAULT_LIMITS_PER_MIN", "FAULT_KINDS", "WINDOW_SECONDS", "SandboxConfig"]
 
 FAULT_KINDS = ("5xx", "timeout", "html", "truncated", "429")
 # Real public limits: cnpj.ws 3/min per IP, ReceitaWS 3/min; BrasilAPI has none documented (generous default).
 DEFAULT_LIMITS_PER_MIN = {"cnpjws": 3.0, "brasilapi": 60.0, "receitaws": 3.0}
+# Every provider limit is "N per minute"; the time scale shortens that minute (and every other modelled time).
+WINDOW_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,16 @@ class SandboxConfig:
     limits_per_min: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LIMITS_PER_MIN))
     timeout_seconds: float = 10.0  # a "timeout" fault sleeps this long, past a client's read timeout
     seed: int | None = None
+    # 10 = every modelled time (limit windows, Retry-After values, "wait a minute") lasts 1/10 as long.
+    time_scale: float = 1.0
+
+    def scaled(self, seconds: float) -> float:
+        """A real-world duration in the sandbox's (possibly accelerated) time."""
+        return seconds / self.time_scale
+
+    @property
+    def window_seconds(self) -> float:
+        return self.scaled(WINDOW_SECONDS)
 
     def updated(self, changes: Mapping[str, Any]) -> SandboxConfig:
         """A copy with `changes` applied (partial; the two maps are merged); raises ValueError on bad input."""
@@ -48,11 +61,16 @@ class SandboxConfig:
                 values[key] = _flag(value)
             elif key == "seed":
                 values[key] = None if value is None else int(value)
+            elif key == "time_scale":
+                values[key] = _number(key, value, minimum=0.0)
+                if values[key] <= 0:
+                    raise ValueError("time_scale must be > 0")
         return replace(self, **values)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["faults"] = list(self.faults)
+        data["window_seconds"] = self.window_seconds
         return data
 
     @classmethod
@@ -67,6 +85,7 @@ class SandboxConfig:
             "RADAR_SANDBOX_RATE_LIMITS": "rate_limits",
             "RADAR_SANDBOX_TIMEOUT_SECONDS": "timeout_seconds",
             "RADAR_SANDBOX_SEED": "seed",
+            "RADAR_SANDBOX_TIME_SCALE": "time_scale",
         }
         for var, key in names.items():
             if env.get(var, "") != "":

@@ -26,11 +26,17 @@ _ERROR_ROLES = {
 
 
 def default_fixtures_dir() -> Path:
-    """RADAR_SANDBOX_FIXTURES, else ../shared/fixtures/providers next to the repository."""
+    """RADAR_SANDBOX_FIXTURES, else shared/fixtures/providers beside the repository (or beside a folder above it,
+    so a git worktree in a subfolder finds the same payloads)."""
     override = os.environ.get("RADAR_SANDBOX_FIXTURES")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "providers"
+    repo = Path(__file__).resolve().parents[2]
+    for folder in repo.parents:
+        candidate = folder / "shared" / "fixtures" / "providers"
+        if candidate.is_dir():
+            return candidate
+    return repo.parent / "shared" / "fixtures" / "providers"
 
 
 @dataclass(frozen=True)

@@ -96,8 +96,13 @@ class SandboxState:
         return self._rng
 
     def stats(self) -> dict[str, Any]:
+        config = self.config
         with self._lock:
             return {
+                "time_scale": config.time_scale,
+                "window_seconds": config.window_seconds,
+                # Requests refused because the provider's window was full: a client that respects the limits has 0.
+                "violations": sum(self.rate_limited.values()),
                 "requests": dict(self.requests),
                 "by_status": {p: dict(c) for p, c in self.by_status.items()},
                 "rate_limited": dict(self.rate_limited),
@@ -206,17 +211,18 @@ class _Handler(BaseHTTPRequestHandler):
         # Paid tiers (cnpj.ws token, ReceitaWS Bearer) are not held to the public per-minute limit.
         if config.rate_limits and limit and not commercial:
             key = f"{provider}:{self.client_address[0]}"
-            if not state.limiter.try_admit(key, limit, time.monotonic()):
-                retry_after = state.limiter.retry_after(key, time.monotonic())
+            window = config.window_seconds
+            if not state.limiter.try_admit(key, limit, time.monotonic(), window):
+                retry_after = state.limiter.retry_after(key, time.monotonic(), window)
                 answer = rate_limited(provider, limit, retry_after)
                 state.record(provider, answer.status, cnpj, None, limited=True)
                 self._send(answer)
                 return True
         fault = state.pick_fault(provider)
         if fault == "429":
-            answer = rate_limited(provider, limit or 3, 60.0)
+            answer = rate_limited(provider, limit or 3, config.window_seconds)
         elif fault == "5xx":
-            answer = server_error(provider, raw, fixtures, state.random())
+            answer = server_error(provider, raw, fixtures, state.random(), config.scaled(120.0))
         elif fault == "html":
             answer = challenge_page()
         elif fault == "truncated":

@@ -149,6 +149,31 @@ def test_each_provider_enforces_its_real_limit_with_its_real_429(client: httpx.C
     assert stats["rate_limited"] == {"cnpjws": 2, "brasilapi": 1, "receitaws": 1}
 
 
+def test_at_time_scale_10_the_window_lasts_a_tenth_and_refuses_then_admits_again() -> None:
+    """3/min means 3 per 6 s at scale 10: the 4th request inside the scaled window is refused, with a scaled
+    Retry-After; once the window has passed the same client is admitted again. Counts, not timings, are asserted."""
+    server, url = start_sandbox(time_scale=10, limits_per_min={"brasilapi": 2})
+    try:
+        with httpx.Client(base_url=url, timeout=5.0) as http:
+            config = http.get("/_sandbox/config").json()
+            limits = {"cnpjws": 3, "receitaws": 3, "brasilapi": 2}
+            first = {p: [_lookup(http, p, _cnpj(n)).status_code for n in range(1, n + 2)] for p, n in limits.items()}
+            started = time.monotonic()
+            refused = _lookup(http, "receitaws", _cnpj(9))
+            stats = http.get("/_sandbox/stats").json()
+            time.sleep(max(0.0, config["window_seconds"] - (time.monotonic() - started)) + 0.2)
+            again = {p: _lookup(http, p, _cnpj(20)).status_code for p in limits}
+    finally:
+        server.stop()
+
+    assert (config["time_scale"], config["window_seconds"]) == (10.0, 6.0)
+    assert first == {"cnpjws": [200, 200, 200, 429], "receitaws": [200, 200, 200, 429], "brasilapi": [200, 200, 429]}
+    assert 1 <= int(refused.headers["Retry-After"]) <= 6  # the real 60 s, scaled
+    assert stats["time_scale"] == 10.0 and stats["window_seconds"] == 6.0
+    assert stats["rate_limited"] == {"cnpjws": 1, "brasilapi": 1, "receitaws": 2} and stats["violations"] == 4
+    assert again == {"cnpjws": 200, "receitaws": 200, "brasilapi": 200}
+
+
 def test_paid_tiers_are_not_held_to_the_public_limit(client: httpx.Client) -> None:
     _configure(client, rate_limits=True)
     cnpj = _cnpj(5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scripts.sandbox.config import SandboxConfig
-from scripts.sandbox.limits import SlidingWindowLimiter
+from scripts.sandbox.limits import ArrivalCounter, SlidingWindowLimiter
 
 
 def test_defaults_are_the_real_public_limits() -> None:
@@ -23,7 +23,15 @@ def test_partial_updates_merge_maps() -> None:
 
 @pytest.mark.parametrize(
     "changes",
-    [{"fault_rate": 1.5}, {"faults": ["meteor"]}, {"latency_ms": -1}, {"rate_limits": "maybe"}, {"nope": 1}],
+    [
+        {"fault_rate": 1.5},
+        {"faults": ["meteor"]},
+        {"latency_ms": -1},
+        {"rate_limits": "maybe"},
+        {"nope": 1},
+        {"time_scale": 0},
+        {"time_scale": "fast"},
+    ],
 )
 def test_bad_settings_are_refused(changes: dict[str, object]) -> None:
     with pytest.raises(ValueError):
@@ -37,10 +45,21 @@ def test_environment() -> None:
             "RADAR_SANDBOX_FAULT_RATE": "0.1",
             "RADAR_SANDBOX_RATE_LIMITS": "off",
             "RADAR_SANDBOX_LIMIT_BRASILAPI_PER_MIN": "30",
+            "RADAR_SANDBOX_TIME_SCALE": "10",
         }
     )
     assert (config.latency_ms, config.fault_rate, config.rate_limits) == (25.0, 0.1, False)
     assert config.limits_per_min["brasilapi"] == 30.0
+    assert config.time_scale == 10.0
+
+
+def test_time_scale_shortens_the_window_and_every_modelled_time() -> None:
+    assert SandboxConfig().window_seconds == 60.0 and SandboxConfig().time_scale == 1.0
+    fast = SandboxConfig().updated({"time_scale": 10})
+    assert fast.window_seconds == pytest.approx(6.0)
+    assert fast.scaled(120.0) == pytest.approx(12.0)
+    assert fast.to_dict()["window_seconds"] == pytest.approx(6.0)
+    assert fast.limits_per_min == SandboxConfig().limits_per_min  # the same N, in a shorter window
 
 
 def test_window_admits_n_per_sixty_seconds_sliding() -> None:
@@ -50,6 +69,21 @@ def test_window_admits_n_per_sixty_seconds_sliding() -> None:
     assert limiter.try_admit("k", 3, 59.9) is False
     assert limiter.try_admit("k", 3, 60.0) is True  # the request at t=0 has left (t - 60, t]
     assert limiter.try_admit("other", 3, 60.0) is True
+
+
+def test_the_window_can_be_given_per_call() -> None:
+    limiter = SlidingWindowLimiter(60.0)
+    assert [limiter.try_admit("k", 3, t, window=6.0) for t in (0.0, 1.0, 2.0, 3.0)] == [True, True, True, False]
+    assert limiter.retry_after("k", 3.0, window=6.0) == pytest.approx(3.0)
+    assert limiter.try_admit("k", 3, 5.9, window=6.0) is False
+    assert limiter.try_admit("k", 3, 6.0, window=6.0) is True
+
+
+def test_arrivals_count_every_request_in_the_window() -> None:
+    counter = ArrivalCounter()
+    assert [counter.arrive("k", t, 10.0) for t in (0.0, 1.0, 2.0)] == [1, 2, 3]
+    assert counter.arrive("k", 10.5, 10.0) == 3  # the one at t=0 has left (0.5, 10.5]
+    assert counter.arrive("other", 10.5, 10.0) == 1
 
 
 def test_refused_requests_do_not_extend_the_lockout() -> None:
