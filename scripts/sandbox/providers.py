@@ -149,9 +149,10 @@ class Provider:
         if sample is not None:
             return self.from_sample(sample, raw)
         status, body = self.default_bodies[role]
-        return self.error_answer(status, substitute(body, {"{shown}": self.shown(raw)}))
+        return self.json_answer(status, substitute(body, {"{shown}": self.shown(raw)}))
 
-    def error_answer(self, status: int, body: Any) -> Answer:
+    def json_answer(self, status: int, body: Any) -> Answer:
+        """A JSON body with this provider's headers (success and errors alike)."""
         return Answer.json(status, body)
 
     def from_sample(self, sample: ErrorSample, raw: str) -> Answer:
@@ -160,7 +161,7 @@ class Provider:
             replacements = {format_cnpj(sample.cnpj): self.shown(raw), sample.cnpj: raw}
         if sample.subject:
             replacements[sample.subject] = self.shown(raw)
-        return self.error_answer(sample.status, substitute(self.reshape(sample), replacements))
+        return self.json_answer(sample.status, substitute(self.reshape(sample), replacements))
 
     def reshape(self, sample: ErrorSample) -> Any:
         """A twin's sample in this provider's body format (BrasilAPI <-> minha-receita)."""
@@ -305,10 +306,9 @@ class MinhaReceita(Provider):
         return masked_or_raw(raw)
 
     def success(self, payload: Any) -> Answer:
-        # Go's json encoder: compact, UTF-8 as is; every /{cnpj} answer is cacheable for a day, 404s included.
-        return self.error_answer(200, payload)
+        return self.json_answer(200, payload)  # every /{cnpj} answer is cacheable for a day, 404s included
 
-    def error_answer(self, status: int, body: Any) -> Answer:
+    def json_answer(self, status: int, body: Any) -> Answer:
         return Answer.json(status, body, "application/json", **_MINHARECEITA_CACHE, **_MINHARECEITA_CORS)
 
     def reshape(self, sample: ErrorSample) -> Any:
@@ -520,7 +520,7 @@ class OpenCnpj(Provider):
     def shown(self, raw: str) -> str:
         return raw
 
-    def error_answer(self, status: int, body: Any) -> Answer:
+    def json_answer(self, status: int, body: Any) -> Answer:
         return Answer.json(status, body, **_OPENCNPJ_NO_STORE)
 
     def success(self, payload: Any) -> Answer:

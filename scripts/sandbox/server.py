@@ -233,6 +233,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(refusal[0])
                 return
         fault = state.pick_fault(name)
+        if fault == "404" and route.kind != "lookup":
+            fault = None  # "not found" is about a company; /updated, /info answer as usual
         if fault is None and route.kind == "lookup" and provider.upstream:
             # A proxy (BrasilAPI) fails when its upstream (minha-receita) does: an outage of one is one of both.
             upstream_fault = state.pick_upstream_fault(provider.upstream)
@@ -258,7 +260,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "truncated":
             return truncate(answer)
         if fault == "404":
-            return provider.outage_not_found(route.raw, world) if route.kind == "lookup" else answer
+            return provider.outage_not_found(route.raw, world)
         # "timeout": the same answer, after longer than a client's read timeout.
         return Answer(answer.status, answer.body, dict(answer.headers), config.timeout_seconds)
 

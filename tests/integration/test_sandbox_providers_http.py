@@ -130,6 +130,8 @@ def test_a_minhareceita_database_outage_is_a_404_for_every_cnpj_on_both(client: 
     proxied = client.get(f"/brasilapi/api/cnpj/v1/{cnpj}")
     assert direct.status_code == 404 and direct.json() == {"message": "CNPJ 11.222.333/0001-81 não encontrado."}
     assert proxied.status_code == 404 and proxied.json()["name"] == "NotFoundError"
+    assert client.get("/minhareceita/updated").status_code == 200  # "not found" is about companies
+    assert _stats(client)["faults"] == {"minhareceita": {"404": 1}, "brasilapi": {"upstream_404": 1}}
 
     _configure(client, fault_rate_by_provider={"minhareceita": 0.0})
     assert client.get(f"/brasilapi/api/cnpj/v1/{cnpj}").status_code == 200  # back when minha-receita is
