@@ -33,6 +33,9 @@ SANDBOX_ENV = {
     "CNPJWS_COMMERCIAL_BASE_URL": "/cnpjws",
     "BRASILAPI_BASE_URL": "/brasilapi/api/cnpj/v1",
     "RECEITAWS_BASE_URL": "/receitaws/v1",
+    "MINHARECEITA_BASE_URL": "/minhareceita",
+    "OPENCNPJ_BASE_URL": "/opencnpj",
+    "CNPJA_BASE_URL": "/cnpja",
 }
 
 

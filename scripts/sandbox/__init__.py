@@ -1,4 +1,5 @@
-"""Provider sandbox: a local server speaking cnpj.ws, BrasilAPI and ReceitaWS formats, limits and faults."""
+"""Provider sandbox: a local server speaking the formats, limits and faults of cnpj.ws, BrasilAPI, ReceitaWS,
+minha-receita, OpenCNPJ and CNPJá open."""
 
 from __future__ import annotations
 

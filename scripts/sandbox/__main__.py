@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate-limits", choices=("on", "off"))
     parser.add_argument("--timeout-seconds", type=float, help="how long a timeout fault hangs")
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--time-scale", type=float, help="10 = limit windows and Retry-After last 1/10 as long")
     args = parser.parse_args(argv)
 
     flags = {
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         "rate_limits": args.rate_limits,
         "timeout_seconds": args.timeout_seconds,
         "seed": args.seed,
+        "time_scale": args.time_scale,
     }
     try:
         config = SandboxConfig.from_env().updated({k: v for k, v in flags.items() if v is not None})

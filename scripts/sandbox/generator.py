@@ -1,192 +1,50 @@
-"""Plausible company records for CNPJs without a fixture: deterministic per CNPJ, rendered in each provider's shape."""
+"""Each provider's rendering of the same generated company (company.py): its shape, key order, types and case.
+
+The content agrees across providers (a provider switch alone changes nothing real); what differs is each one's
+format, exactly as providers.md / providers-more.md document: CNAE as an int without the leading zero (minha-receita,
+BrasilAPI, CNPJá), capital as a float32 number (minha-receita, BrasilAPI), a decimal string (cnpj.ws, ReceitaWS) or a
+string with a decimal comma (OpenCNPJ), Title vs UPPER case, masked vs bare CNPJ, dd/mm/yyyy dates (ReceitaWS), and
+the fields each one lacks (no e-mail from minha-receita, no IBGE code from OpenCNPJ, no street type from CNPJá...).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import random
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+import struct
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from radar.cnpj import format_cnpj
+from scripts.sandbox.company import Cnae, Company, generate_company, title_case
 
-__all__ = ["Company", "generate_company", "render", "render_brasilapi", "render_cnpjws", "render_receitaws"]
-
-# (status, BrasilAPI code, weight, reason code, reason text)
-_STATUSES = (
-    ("ATIVA", 2, 85, 0, "SEM MOTIVO"),
-    ("BAIXADA", 8, 7, 1, "EXTINCAO POR ENCERRAMENTO LIQUIDACAO VOLUNTARIA"),
-    ("INAPTA", 4, 5, 63, "OMISSAO DE DECLARACOES"),
-    ("SUSPENSA", 3, 3, 60, "INCONSISTENCIA CADASTRAL"),
-)
-# (code, description, weight, has partners)
-_NATURES = (
-    ("2062", "Sociedade Empresária Limitada", 70, True),
-    ("2054", "Sociedade Anônima Fechada", 10, True),
-    ("2135", "Empresário (Individual)", 10, False),
-    ("3999", "Associação Privada", 10, True),
-)
-# (BrasilAPI code, UPPER text, cnpj.ws id, cnpj.ws text)
-_SIZES = (
-    (1, "MICRO EMPRESA", "01", "Micro Empresa"),
-    (3, "EMPRESA DE PEQUENO PORTE", "03", "Empresa de Pequeno Porte"),
-    (5, "DEMAIS", "05", "Demais"),
-)
-# (subclass code, section, description)
-_CNAES = (
-    ("6201501", "J", "Desenvolvimento de programas de computador sob encomenda"),
-    ("6204000", "J", "Consultoria em tecnologia da informação"),
-    ("4711302", "G", "Comércio varejista de mercadorias em geral, com predominância de produtos alimentícios"),
-    ("4639701", "G", "Comércio atacadista de produtos alimentícios em geral"),
-    ("5611201", "I", "Restaurantes e similares"),
-    ("7020400", "M", "Atividades de consultoria em gestão empresarial, exceto consultoria técnica específica"),
-    ("4930202", "H", "Transporte rodoviário de carga, exceto produtos perigosos, interestadual e internacional"),
-    ("8599699", "P", "Outras atividades de ensino não especificadas anteriormente"),
-    ("1091101", "C", "Fabricação de produtos de panificação industrial"),
-    ("4120400", "F", "Construção de edifícios"),
-)
-# (city, uf, IBGE code, SIAFI code, state name, state IBGE id, cnpj.ws state id, DDD)
-_CITIES = (
-    ("SAO PAULO", "SP", 3550308, "7107", "São Paulo", 35, 26, "11"),
-    ("RIO DE JANEIRO", "RJ", 3304557, "6001", "Rio de Janeiro", 33, 19, "21"),
-    ("BELO HORIZONTE", "MG", 3106200, "4123", "Minas Gerais", 31, 11, "31"),
-    ("CURITIBA", "PR", 4106902, "7535", "Paraná", 41, 16, "41"),
-    ("PORTO ALEGRE", "RS", 4314902, "8801", "Rio Grande do Sul", 43, 21, "51"),
-    ("SALVADOR", "BA", 2927408, "3849", "Bahia", 29, 5, "71"),
-    ("RECIFE", "PE", 2611606, "2531", "Pernambuco", 26, 17, "81"),
-    ("CARIACICA", "ES", 3201308, "5625", "Espírito Santo", 32, 8, "27"),
-)
-_NAME_WORDS = ("ALFA", "BRASIL", "NOVA", "PRIMA", "VERDE", "ATLANTICO", "CENTRAL", "UNIAO", "AURORA", "HORIZONTE")
-_NAME_TRADES = ("COMERCIO DE ALIMENTOS", "TECNOLOGIA", "SERVICOS", "LOGISTICA", "CONSTRUCOES", "EDUCACAO")
-_STREETS = (("RUA", "DAS FLORES"), ("AVENIDA", "BRASIL"), ("RUA", "SANTA FE"), ("AVENIDA", "PAULISTA"))
-_DISTRICTS = ("CENTRO", "BELA VISTA", "JARDIM AMERICA", "VILA NOVA")
-# Obviously fictitious people: the sandbox must never look like it leaks a real person's data.
-_FIRST_NAMES = ("FULANO", "BELTRANA", "CICRANO", "MARIA FICTICIA", "JOAO EXEMPLO")
-_LAST_NAMES = ("DE TAL", "DA SILVA TESTE", "SANDBOX", "EXEMPLAR")
-# (BrasilAPI code, BrasilAPI text, cnpj.ws text)
-_AGE_RANGES = (
-    (4, "Entre 31 a 40 anos", "31 a 40 anos"),
-    (5, "Entre 41 a 50 anos", "41 a 50 anos"),
-    (6, "Entre 51 a 60 anos", "51 a 60 anos"),
-)
+__all__ = [
+    "Company",
+    "generate_company",
+    "jsonb_order",
+    "render",
+    "render_brasilapi",
+    "render_cnpja",
+    "render_cnpjws",
+    "render_opencnpj",
+    "render_receitaws",
+]
 
 
-@dataclass(frozen=True)
-class Partner:
-    name: str
-    masked_cpf: str
-    qualification_code: int
-    qualification: str
-    since: date
-    age_code: int
-    age_text_brasilapi: str
-    age_text_cnpjws: str
+def jsonb_order(value: Any) -> Any:
+    """Postgres jsonb key order, as minha-receita's live bodies come out: shorter keys first, then bytewise."""
+    if isinstance(value, dict):
+        return {k: jsonb_order(value[k]) for k in sorted(value, key=lambda k: (len(k.encode()), k.encode()))}
+    if isinstance(value, list):
+        return [jsonb_order(v) for v in value]
+    return value
 
 
-@dataclass(frozen=True)
-class Company:
-    """One establishment, provider-neutral; every renderer reads the same record."""
-
-    cnpj: str
-    legal_name: str
-    trade_name: str
-    status: str
-    status_code: int
-    status_date: date
-    reason_code: int
-    reason: str
-    opened: date
-    nature_code: str
-    nature: str
-    size: tuple[int, str, str, str]
-    capital: Decimal
-    main_cnae: tuple[str, str, str]
-    secondary_cnaes: tuple[tuple[str, str, str], ...]
-    city: tuple[str, str, int, str, str, int, int, str]
-    street: tuple[str, str]
-    number: str
-    district: str
-    zip_code: str
-    phone: str
-    email: str | None
-    simples: bool
-    simples_since: date | None
-    partners: tuple[Partner, ...] = field(default_factory=tuple)
-    updated_at: str = "2026-10-01T03:00:00.000Z"
-
-    @property
-    def head_office(self) -> bool:
-        return self.cnpj[8:12] == "0001"
-
-
-def _weighted(rng: random.Random, options: tuple[Any, ...], weight_index: int) -> Any:
-    return rng.choices(options, weights=[option[weight_index] for option in options])[0]
-
-
-def generate_company(cnpj: str) -> Company:
-    """The same CNPJ always yields the same company (seeded by its hash); mostly ATIVA."""
-    rng = random.Random(int(hashlib.sha256(cnpj.encode()).hexdigest()[:16], 16))
-    status, status_code, _, reason_code, reason = _weighted(rng, _STATUSES, 2)
-    nature_code, nature, _, has_partners = _weighted(rng, _NATURES, 2)
-    opened = date(1975, 1, 1) + timedelta(days=rng.randrange(0, 18000))
-    status_date = opened if status == "ATIVA" else opened + timedelta(days=rng.randrange(30, 3000))
-    size = rng.choice(_SIZES)
-    words = rng.sample(_NAME_WORDS, 2)
-    trade = rng.choice(_NAME_TRADES)
-    suffix = {"2062": "LTDA", "2054": "S.A.", "3999": "", "2135": ""}[nature_code]
-    if nature_code == "2135":
-        legal_name = f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)} {rng.randrange(10**10, 10**11)}"
-    else:
-        legal_name = " ".join(part for part in (words[0], words[1], trade, suffix) if part)
-    city = rng.choice(_CITIES)
-    cnaes = rng.sample(_CNAES, 1 + rng.randrange(0, 4))
-    partners: list[Partner] = []
-    if has_partners:
-        for _ in range(1 + rng.randrange(0, 3)):
-            age_code, age_b, age_c = rng.choice(_AGE_RANGES)
-            qual_code, qual = (10, "Diretor") if nature_code == "2054" else (49, "Sócio-Administrador")
-            partners.append(
-                Partner(
-                    name=f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}",
-                    masked_cpf=f"***{rng.randrange(0, 10**6):06d}**",
-                    qualification_code=qual_code,
-                    qualification=qual,
-                    since=opened + timedelta(days=rng.randrange(0, 2000)),
-                    age_code=age_code,
-                    age_text_brasilapi=age_b,
-                    age_text_cnpjws=age_c,
-                )
-            )
-    simples = size[0] in (1, 3) and rng.random() < 0.7
-    slug = "".join(words).lower()
-    return Company(
-        cnpj=cnpj,
-        legal_name=legal_name,
-        trade_name="" if rng.random() < 0.3 else f"{words[0]} {trade.split()[0]}",
-        status=status,
-        status_code=status_code,
-        status_date=status_date,
-        reason_code=reason_code,
-        reason=reason,
-        opened=opened,
-        nature_code=nature_code,
-        nature=nature,
-        size=size,
-        capital=Decimal(rng.randrange(100_000, 1_000_000_000)) / 100,
-        main_cnae=cnaes[0],
-        secondary_cnaes=tuple(cnaes[1:]),
-        city=city,
-        street=rng.choice(_STREETS),
-        number=str(rng.randrange(1, 3000)),
-        district=rng.choice(_DISTRICTS),
-        zip_code=f"{rng.randrange(10_000_000, 99_999_999)}",
-        phone=f"{rng.randrange(20_000_000, 39_999_999)}",
-        email=None if nature_code == "2135" else f"contato@{slug}.example.com.br",
-        simples=simples,
-        simples_since=opened + timedelta(days=rng.randrange(0, 400)) if simples else None,
-        partners=tuple(partners),
-    )
+def float32_number(value: Decimal) -> float | int:
+    """minha-receita keeps capital_social in a float32: large values lose precision (6983568523.86 -> 6983568384)."""
+    single = float(struct.unpack("f", struct.pack("f", float(value)))[0])
+    rounded = round(single, 2)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def _cnae_parts(code: str) -> dict[str, str]:
@@ -211,77 +69,80 @@ def _iso(value: date | None) -> str | None:
 
 
 def render_brasilapi(c: Company) -> dict[str, Any]:
-    """BrasilAPI / minha-receita: flat, numeric codes, integer CNAEs, capital as a JSON number."""
-    city, uf, ibge, siafi, *_ = c.city
-    return {
-        "uf": uf,
-        "cep": c.zip_code,
-        "qsa": [
-            {
-                "pais": None,
-                "nome_socio": p.name,
-                "codigo_pais": None,
-                "faixa_etaria": p.age_text_brasilapi,
-                "cnpj_cpf_do_socio": p.masked_cpf,
-                "qualificacao_socio": p.qualification,
-                "codigo_faixa_etaria": p.age_code,
-                "data_entrada_sociedade": p.since.isoformat(),
-                "identificador_de_socio": 2,
-                "cpf_representante_legal": "***000000**",
-                "nome_representante_legal": "",
-                "codigo_qualificacao_socio": p.qualification_code,
-                "qualificacao_representante_legal": "Não informada",
-                "codigo_qualificacao_representante_legal": 0,
-            }
-            for p in c.partners
-        ],
-        "cnpj": c.cnpj,
-        "pais": None,
-        "email": c.email,
-        "porte": c.size[1],
-        "bairro": c.district,
-        "numero": c.number,
-        "ddd_fax": "",
-        "municipio": city,
-        "logradouro": c.street[1],
-        "cnae_fiscal": int(c.main_cnae[0]),
-        "codigo_pais": None,
-        "complemento": "",
-        "codigo_porte": c.size[0],
-        "razao_social": c.legal_name,
-        "nome_fantasia": c.trade_name,
-        "capital_social": float(c.capital),
-        "ddd_telefone_1": f"{c.city[7]}{c.phone}",
-        "ddd_telefone_2": "",
-        "opcao_pelo_mei": False,
-        "descricao_porte": "",
-        "codigo_municipio": int(siafi),
-        "cnaes_secundarios": [{"codigo": int(code), "descricao": text} for code, _, text in c.secondary_cnaes],
-        "natureza_juridica": c.nature,
-        "regime_tributario": [],
-        "situacao_especial": "",
-        "opcao_pelo_simples": c.simples,
-        "situacao_cadastral": c.status_code,
-        "data_opcao_pelo_mei": None,
-        "data_exclusao_do_mei": None,
-        "cnae_fiscal_descricao": c.main_cnae[2],
-        "codigo_municipio_ibge": ibge,
-        "data_inicio_atividade": c.opened.isoformat(),
-        "data_situacao_especial": None,
-        "data_opcao_pelo_simples": _iso(c.simples_since),
-        "data_situacao_cadastral": c.status_date.isoformat(),
-        "nome_cidade_no_exterior": "",
-        "codigo_natureza_juridica": int(c.nature_code),
-        "data_exclusao_do_simples": None,
-        "motivo_situacao_cadastral": c.reason_code,
-        "ente_federativo_responsavel": "",
-        "identificador_matriz_filial": 1 if c.head_office else 2,
-        "qualificacao_do_responsavel": 49 if c.partners else 50,
-        "descricao_situacao_cadastral": c.status,
-        "descricao_tipo_de_logradouro": c.street[0],
-        "descricao_motivo_situacao_cadastral": c.reason,
-        "descricao_identificador_matriz_filial": "MATRIZ" if c.head_office else "FILIAL",
-    }
+    """minha-receita, and BrasilAPI which passes its 200 body through unchanged: flat, numeric codes, integer CNAEs,
+    a float32 capital, jsonb key order, `email` always null (minha-receita's privacy mode), no `descricao_porte`
+    (dropped from the struct in 2025, absent from 2026 captures)."""
+    city = c.city
+    return jsonb_order(
+        {
+            "uf": city.uf,
+            "cep": c.zip_code,
+            "qsa": [
+                {
+                    "pais": None,
+                    "nome_socio": p.name,
+                    "codigo_pais": None,
+                    "faixa_etaria": p.age.brasilapi,
+                    "cnpj_cpf_do_socio": p.masked_cpf,
+                    "qualificacao_socio": p.role,
+                    "codigo_faixa_etaria": p.age.code,
+                    "data_entrada_sociedade": p.since.isoformat(),
+                    "identificador_de_socio": 2,
+                    "cpf_representante_legal": "***000000**",
+                    "nome_representante_legal": "",
+                    "codigo_qualificacao_socio": p.role_code,
+                    "qualificacao_representante_legal": "Não informada",
+                    "codigo_qualificacao_representante_legal": 0,
+                }
+                for p in c.partners
+            ],
+            "cnpj": c.cnpj,
+            "pais": None,
+            "email": None,
+            "porte": c.size.upper,
+            "bairro": c.district,
+            "numero": c.number,
+            "ddd_fax": "",
+            "municipio": city.name,
+            "logradouro": c.street[1],
+            "cnae_fiscal": int(c.main_cnae.code),
+            "codigo_pais": None,
+            "complemento": c.complement,
+            "codigo_porte": c.size.code,
+            "razao_social": c.legal_name,
+            "nome_fantasia": c.trade_name,
+            "capital_social": float32_number(c.capital),
+            "ddd_telefone_1": f"{city.ddd}{c.phone}",
+            "ddd_telefone_2": "",
+            "opcao_pelo_mei": False,
+            "codigo_municipio": int(city.siafi),
+            "cnaes_secundarios": [{"codigo": int(cnae.code), "descricao": cnae.text} for cnae in c.secondary_cnaes],
+            "natureza_juridica": c.nature.text,
+            "regime_tributario": [],
+            "situacao_especial": "",
+            "opcao_pelo_simples": c.simples,
+            "situacao_cadastral": c.status.code,
+            "data_opcao_pelo_mei": None,
+            "data_exclusao_do_mei": None,
+            "cnae_fiscal_descricao": c.main_cnae.text,
+            "codigo_municipio_ibge": city.ibge,
+            "data_inicio_atividade": c.opened.isoformat(),
+            "data_situacao_especial": None,
+            "data_opcao_pelo_simples": _iso(c.simples_since),
+            "data_situacao_cadastral": c.status_date.isoformat(),
+            "nome_cidade_no_exterior": "",
+            "codigo_natureza_juridica": int(c.nature.code),
+            "data_exclusao_do_simples": None,
+            "motivo_situacao_cadastral": c.status.reason_code,
+            "ente_federativo_responsavel": "",
+            "identificador_matriz_filial": 1 if c.head_office else 2,
+            "qualificacao_do_responsavel": c.responsible[0],
+            "descricao_situacao_cadastral": c.status.name,
+            "descricao_tipo_de_logradouro": c.street[0],
+            "descricao_motivo_situacao_cadastral": c.status.reason,
+            "descricao_identificador_matriz_filial": "MATRIZ" if c.head_office else "FILIAL",
+        }
+    )
 
 
 _COUNTRY = {"id": "1058", "iso2": "BR", "iso3": "BRA", "nome": "Brasil", "comex_id": "105"}
@@ -289,24 +150,22 @@ _COUNTRY = {"id": "1058", "iso2": "BR", "iso3": "BRA", "nome": "Brasil", "comex_
 
 def render_cnpjws(c: Company) -> dict[str, Any]:
     """CNPJ.ws: the company at the top, the queried establishment nested; Title-case texts, string codes."""
-    city, uf, ibge, siafi, state_name, state_ibge, state_id, ddd = c.city
-    state = {"id": state_id, "nome": state_name, "sigla": uf, "ibge_id": state_ibge}
-    qualification = (
-        {"id": c.partners[0].qualification_code, "descricao": f"{c.partners[0].qualification} "} if c.partners else None
-    )
+    city = c.city
+    updated = c.record_updated["cnpjws"]
+    state = {"id": city.cnpjws_state_id, "nome": city.state_name, "sigla": city.uf, "ibge_id": city.state_ibge}
 
-    def activity(cnae: tuple[str, str, str]) -> dict[str, Any]:
-        return {"id": cnae[0], "secao": cnae[1], **_cnae_parts(cnae[0]), "descricao": cnae[2]}
+    def activity(cnae: Cnae) -> dict[str, Any]:
+        return {"id": cnae.code, "secao": cnae.section, **_cnae_parts(cnae.code), "descricao": cnae.text}
 
     return {
         "cnpj_raiz": c.cnpj[:8],
         "razao_social": c.legal_name,
         "capital_social": f"{c.capital:.2f}",
         "responsavel_federativo": "",
-        "atualizado_em": c.updated_at,
-        "porte": {"id": c.size[2], "descricao": c.size[3]},
-        "natureza_juridica": {"id": c.nature_code, "descricao": c.nature},
-        "qualificacao_do_responsavel": qualification,
+        "atualizado_em": updated,
+        "porte": {"id": c.size.cnpjws_id, "descricao": c.size.cnpjws_text},
+        "natureza_juridica": {"id": c.nature.code, "descricao": c.nature.text},
+        "qualificacao_do_responsavel": {"id": c.responsible[0], "descricao": f"{c.responsible[1]} "},
         "socios": [
             {
                 "cpf_cnpj_socio": p.masked_cpf,
@@ -315,10 +174,10 @@ def render_cnpjws(c: Company) -> dict[str, Any]:
                 "data_entrada": p.since.isoformat(),
                 "cpf_representante_legal": "***000000**",
                 "nome_representante": None,
-                "faixa_etaria": p.age_text_cnpjws,
-                "atualizado_em": c.updated_at,
+                "faixa_etaria": p.age.plain,
+                "atualizado_em": updated,
                 "pais_id": "1058",
-                "qualificacao_socio": {"id": p.qualification_code, "descricao": f"{p.qualification} "},
+                "qualificacao_socio": {"id": p.role_code, "descricao": f"{p.role} "},
                 "qualificacao_representante": None,
                 "pais": dict(_COUNTRY),
             }
@@ -331,7 +190,7 @@ def render_cnpjws(c: Company) -> dict[str, Any]:
             "mei": "Não",
             "data_opcao_mei": None,
             "data_exclusao_mei": None,
-            "atualizado_em": c.updated_at,
+            "atualizado_em": updated,
         },
         "estabelecimento": {
             "cnpj": c.cnpj,
@@ -341,17 +200,17 @@ def render_cnpjws(c: Company) -> dict[str, Any]:
             "cnpj_digito_verificador": c.cnpj[12:],
             "tipo": "Matriz" if c.head_office else "Filial",
             "nome_fantasia": c.trade_name or None,
-            "situacao_cadastral": c.status.title(),
+            "situacao_cadastral": c.status.name.title(),
             "data_situacao_cadastral": c.status_date.isoformat(),
             "data_inicio_atividade": c.opened.isoformat(),
             "nome_cidade_exterior": None,
             "tipo_logradouro": c.street[0],
             "logradouro": c.street[1],
             "numero": c.number,
-            "complemento": None,
+            "complemento": c.complement or None,
             "bairro": c.district,
             "cep": c.zip_code,
-            "ddd1": ddd,
+            "ddd1": city.ddd,
             "telefone1": c.phone,
             "ddd2": None,
             "telefone2": None,
@@ -360,69 +219,227 @@ def render_cnpjws(c: Company) -> dict[str, Any]:
             "email": c.email,
             "situacao_especial": None,
             "data_situacao_especial": None,
-            "atualizado_em": c.updated_at,
+            "atualizado_em": updated,
             "atividade_principal": activity(c.main_cnae),
             "pais": dict(_COUNTRY),
             "estado": state,
-            "cidade": {"id": ibge % 10000, "nome": city.title(), "ibge_id": ibge, "siafi_id": siafi},
+            "cidade": {"id": city.ibge % 10000, "nome": city.display, "ibge_id": city.ibge, "siafi_id": city.siafi},
             "motivo_situacao_cadastral": (
-                None if c.reason_code == 0 else {"id": c.reason_code, "descricao": c.reason.capitalize()}
+                None
+                if c.status.reason_code == 0
+                else {"id": c.status.reason_code, "descricao": c.status.reason.capitalize()}
             ),
-            "inscricoes_estaduais": [],
+            "inscricoes_estaduais": [
+                {"inscricao_estadual": r.number, "ativo": True, "atualizado_em": updated, "estado": state}
+                for r in c.registrations
+            ],
         },
     }
 
 
+def _receitaws_phone(ddd: str, phone: str) -> str:
+    return f"({ddd}) {phone[:-4]}-{phone[-4:]}"
+
+
 def render_receitaws(c: Company) -> dict[str, Any]:
     """ReceitaWS: flat and human-formatted (masked CNPJ and CEP, dd/mm/yyyy dates), status OK."""
-    city, uf, *_ = c.city
-    ddd = c.city[7]
+    city = c.city
+    updated = c.record_updated["receitaws"]
     simples = {
         "optante": c.simples,
         "data_opcao": _br_date(c.simples_since) or None,
         "data_exclusao": None,
-        "ultima_atualizacao": c.updated_at,
+        "ultima_atualizacao": updated,
     }
     return {
         "abertura": _br_date(c.opened),
-        "situacao": c.status,
+        "situacao": c.status.name,
         "tipo": "MATRIZ" if c.head_office else "FILIAL",
         "nome": c.legal_name,
         "fantasia": c.trade_name,
-        "porte": c.size[1],
-        "natureza_juridica": f"{c.nature_code[:3]}-{c.nature_code[3]} - {c.nature}",
-        "atividade_principal": [{"code": _receitaws_cnae(c.main_cnae[0]), "text": c.main_cnae[2]}],
-        "atividades_secundarias": [
-            {"code": _receitaws_cnae(code), "text": text} for code, _, text in c.secondary_cnaes
-        ],
-        "qsa": [{"nome": p.name, "qual": f"{p.qualification_code}-{p.qualification}"} for p in c.partners],
+        "porte": c.size.upper,
+        "natureza_juridica": f"{c.nature.code[:3]}-{c.nature.code[3]} - {c.nature.text}",
+        "atividade_principal": [{"code": _receitaws_cnae(c.main_cnae.code), "text": c.main_cnae.text}],
+        "atividades_secundarias": [{"code": _receitaws_cnae(n.code), "text": n.text} for n in c.secondary_cnaes],
+        "qsa": [{"nome": p.name, "qual": f"{p.role_code}-{p.role}"} for p in c.partners],
         "logradouro": f"{'R' if c.street[0] == 'RUA' else 'AV'} {c.street[1]}",
         "numero": c.number,
-        "municipio": city,
+        "municipio": city.name,
         "bairro": c.district,
-        "uf": uf,
+        "uf": city.uf,
         "cep": f"{c.zip_code[:2]}.{c.zip_code[2:5]}-{c.zip_code[5:]}",
-        "telefone": f"({ddd}) {c.phone[:4]}-{c.phone[4:]}",
+        "telefone": _receitaws_phone(city.ddd, c.phone),
         "data_situacao": _br_date(c.status_date),
         "cnpj": format_cnpj(c.cnpj),
-        "ultima_atualizacao": c.updated_at,
+        "ultima_atualizacao": updated,
         "status": "OK",
-        "complemento": "",
+        "complemento": c.complement,
         "email": c.email or "",
         "efr": "",
-        "motivo_situacao": "" if c.reason_code == 0 else c.reason,
+        "motivo_situacao": "" if c.status.reason_code == 0 else c.status.reason,
         "situacao_especial": "",
         "data_situacao_especial": "",
         "capital_social": f"{c.capital:.2f}",
         "simples": simples,
-        "simei": {"optante": False, "data_opcao": None, "data_exclusao": None, "ultima_atualizacao": c.updated_at},
+        "simei": {"optante": False, "data_opcao": None, "data_exclusao": None, "ultima_atualizacao": updated},
         "extra": {},
         "billing": {"free": True, "database": True},
     }
 
 
-_RENDERERS = {"cnpjws": render_cnpjws, "brasilapi": render_brasilapi, "receitaws": render_receitaws}
+def render_opencnpj(c: Company) -> dict[str, Any]:
+    """OpenCNPJ (JsonProjection.cs): every value a string ("" when empty), Title-case status, the 7-digit CNAE with its
+    zero, capital with a decimal comma, nature as text only, the SIAFI code but no IBGE code, e-mail UPPER."""
+    city = c.city
+    empty_country = {"codigo": "", "descricao": ""}
+    return {
+        "cnpj": c.cnpj,
+        "razao_social": c.legal_name,
+        "nome_fantasia": c.trade_name,
+        "situacao_cadastral": c.status.name.title(),
+        "data_situacao_cadastral": c.status_date.isoformat(),
+        "matriz_filial": "Matriz" if c.head_office else "Filial",
+        "data_inicio_atividade": c.opened.isoformat(),
+        "cnae_principal": c.main_cnae.code,
+        "cnaes_secundarios": [cnae.code for cnae in c.secondary_cnaes],
+        "cnaes": [
+            {"codigo": cnae.code, "descricao": cnae.text, "is_principal": cnae is c.main_cnae}
+            for cnae in (c.main_cnae, *c.secondary_cnaes)
+        ],
+        "natureza_juridica": c.nature.text,
+        "tipo_logradouro": c.street[0],
+        "logradouro": c.street[1],
+        "numero": c.number,
+        "complemento": c.complement,
+        "bairro": c.district,
+        "cep": c.zip_code,
+        "uf": city.uf,
+        "municipio": city.name,
+        "codigo_municipio": city.siafi,
+        "email": (c.email or "").upper(),
+        "telefones": [{"ddd": city.ddd, "numero": c.phone, "is_fax": False}],
+        "capital_social": f"{c.capital:.2f}".replace(".", ","),
+        "qualificacao_responsavel": {"codigo": f"{c.responsible[0]:02d}", "descricao": c.responsible[1]},
+        "ente_federativo": "",
+        "porte_empresa": c.size.opencnpj_text,
+        "opcao_simples": "S" if c.simples else "N",
+        "data_opcao_simples": _iso(c.simples_since) or "",
+        "data_exclusao_simples": "",
+        "opcao_mei": "N",
+        "data_opcao_mei": "",
+        "data_exclusao_mei": "",
+        "motivo_situacao_cadastral": {"codigo": f"{c.status.reason_code:02d}", "descricao": c.status.reason},
+        "nome_cidade_exterior": "",
+        "codigo_pais": "",
+        "pais": dict(empty_country),
+        "situacao_especial": "",
+        "data_situacao_especial": "",
+        "QSA": [
+            {
+                "nome_socio": p.name,
+                "cnpj_cpf_socio": p.masked_cpf,
+                "qualificacao_socio": p.role,
+                "data_entrada_sociedade": p.since.isoformat(),
+                "identificador_socio": "Pessoa Física",
+                "codigo_pais": "",
+                "pais": dict(empty_country),
+                "representante_legal": "***000000**",
+                "nome_representante": "",
+                "qualificacao_representante": {"codigo": "00", "descricao": "Não informada"},
+                "faixa_etaria": p.age.plain,
+            }
+            for p in c.partners
+        ],
+    }
 
 
-def render(provider: str, cnpj: str) -> dict[str, Any]:
-    return _RENDERERS[provider](generate_company(cnpj))
+def _company_id(root: str) -> int | str:
+    # CNPJá's company.id is the root as an integer; an alphanumeric root cannot be one ([unverified]: kept a string).
+    return int(root) if root.isdigit() else root
+
+
+def render_cnpja(c: Company) -> dict[str, Any]:
+    """CNPJá open (`/office/{taxId}`), in the sample's key order: Title-case people and places, integer codes (CNAE
+    without its leading zero), equity as a float64, `reason` only when not ATIVA, `alias` only when there is one,
+    the street type inside `street`, IBGE municipality, phones/e-mails as lists, state registrations."""
+    city = c.city
+    office: dict[str, Any] = {"updated": c.record_updated["cnpja"], "taxId": c.cnpj}
+    if c.trade_name:
+        office["alias"] = title_case(c.trade_name)
+    office |= {
+        "founded": c.opened.isoformat(),
+        "head": c.head_office,
+        "company": {
+            "members": [
+                {
+                    "since": p.since.isoformat(),
+                    "person": {
+                        "id": p.person_id,
+                        "type": "NATURAL",
+                        "name": title_case(p.name),
+                        "taxId": p.masked_cpf,
+                        "age": p.age.cnpja,
+                    },
+                    "role": {"id": p.role_code, "text": p.role},
+                }
+                for p in c.partners
+            ],
+            "id": _company_id(c.cnpj[:8]),
+            "name": c.legal_name,
+            "equity": float(c.capital),
+            "nature": {"id": int(c.nature.code), "text": c.nature.text},
+            "size": {"id": c.size.code, "acronym": c.size.acronym, "text": c.size.cnpja_text},
+            "simples": {"optant": c.simples, "since": _iso(c.simples_since)},
+            "simei": {"optant": False, "since": None},
+        },
+        "statusDate": c.status_date.isoformat(),
+        "status": {"id": c.status.code, "text": c.status.name.title()},
+    }
+    if c.status.code != 2:
+        office["reason"] = {"id": c.status.reason_code, "text": c.status.reason_text}
+    office |= {
+        "address": {
+            "municipality": city.ibge,
+            "street": title_case(f"{c.street[0]} {c.street[1]}"),
+            "number": c.number,
+            "district": title_case(c.district),
+            "city": city.display,
+            "state": city.uf,
+            "details": title_case(c.complement) if c.complement else None,
+            "zip": c.zip_code,
+            "country": {"id": 76, "name": "Brasil"},
+        },
+        "mainActivity": {"id": int(c.main_cnae.code), "text": c.main_cnae.text},
+        "phones": [{"type": "MOBILE" if c.phone_is_mobile else "LANDLINE", "area": city.ddd, "number": c.phone}],
+        "emails": (
+            [{"ownership": "CORPORATE", "address": c.email, "domain": c.email.split("@", 1)[1]}] if c.email else []
+        ),
+        "sideActivities": [{"id": int(cnae.code), "text": cnae.text} for cnae in c.secondary_cnaes],
+        "registrations": [
+            {
+                "number": r.number,
+                "state": r.state,
+                "enabled": True,
+                "statusDate": r.since.isoformat(),
+                "status": {"id": 1, "text": "Sem restrição"},
+                "type": {"id": 1, "text": "IE Normal"},
+            }
+            for r in c.registrations
+        ],
+        "suframa": [],
+    }
+    return office
+
+
+_RENDERERS: dict[str, Callable[[Company], dict[str, Any]]] = {
+    "cnpjws": render_cnpjws,
+    "brasilapi": render_brasilapi,
+    "receitaws": render_receitaws,
+    "minhareceita": render_brasilapi,  # BrasilAPI's 200 is minha-receita's, byte for byte
+    "opencnpj": render_opencnpj,
+    "cnpja": render_cnpja,
+}
+
+
+def render(provider: str, cnpj: str, as_of: date | None = None) -> dict[str, Any]:
+    return _RENDERERS[provider](generate_company(cnpj, as_of))

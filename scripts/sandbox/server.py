@@ -10,27 +10,17 @@ from collections import Counter, defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from scripts.sandbox.answers import (
-    Answer,
-    answer_lookup,
-    challenge_page,
-    rate_limited,
-    server_error,
-    truncate,
-)
+from scripts.sandbox.answers import Answer, truncate
 from scripts.sandbox.config import SandboxConfig
 from scripts.sandbox.fixtures import PROVIDERS, FixtureStore
-from scripts.sandbox.limits import SlidingWindowLimiter
+from scripts.sandbox.limits import ArrivalCounter, SlidingWindowLimiter
+from scripts.sandbox.providers import PROVIDER_CLASSES, Call, Provider, Route, World
 
 __all__ = ["SandboxServer", "SandboxState", "start_sandbox"]
 
-_PREFIXES = (
-    ("cnpjws", "/cnpjws/cnpj/"),
-    ("brasilapi", "/brasilapi/api/cnpj/v1/"),
-    ("receitaws", "/receitaws/v1/cnpj/"),
-)
+HOUR_SECONDS = 3600.0
 
 
 class SandboxState:
@@ -40,7 +30,9 @@ class SandboxState:
         self.initial_config = config
         self.config = config
         self.fixtures = fixtures
-        self.limiter = SlidingWindowLimiter(60.0)
+        self.providers: dict[str, Provider] = {cls.name: cls() for cls in PROVIDER_CLASSES}
+        self.limiter = SlidingWindowLimiter()
+        self.arrivals = ArrivalCounter()
         self._lock = threading.Lock()
         self._rng = random.Random(config.seed)
         self._reset_counters()
@@ -48,7 +40,9 @@ class SandboxState:
     def _reset_counters(self) -> None:
         self.requests: Counter[str] = Counter({p: 0 for p in PROVIDERS})
         self.by_status: dict[str, Counter[str]] = defaultdict(Counter)
+        self.by_route: dict[str, Counter[str]] = defaultdict(Counter)
         self.rate_limited: Counter[str] = Counter({p: 0 for p in PROVIDERS})
+        self.violations_by_kind: dict[str, Counter[str]] = defaultdict(Counter)
         self.faults: dict[str, Counter[str]] = defaultdict(Counter)
         self.by_cnpj: Counter[str] = Counter()
 
@@ -59,6 +53,7 @@ class SandboxState:
             self.config = self.initial_config
             self._rng = random.Random(self.config.seed)
         self.limiter.reset()
+        self.arrivals.reset()
 
     def configure(self, changes: dict[str, Any]) -> SandboxConfig:
         with self._lock:
@@ -67,24 +62,36 @@ class SandboxState:
                 self._rng = random.Random(self.config.seed)
             return self.config
 
-    def record(self, provider: str, status: int, cnpj: str | None, fault: str | None, limited: bool) -> None:
+    def record(
+        self, provider: str, route: str, status: int, cnpj: str | None, fault: str | None, violation: str | None
+    ) -> None:
         with self._lock:
             self.requests[provider] += 1
             self.by_status[provider][str(status)] += 1
+            self.by_route[provider][route] += 1
             if cnpj:
                 self.by_cnpj[cnpj] += 1
             if fault:
                 self.faults[provider][fault] += 1
-            if limited:
+            if violation:
                 self.rate_limited[provider] += 1
+                self.violations_by_kind[provider][violation] += 1
 
     def pick_fault(self, provider: str) -> str | None:
         config = self.config
-        rate = config.fault_rate_by_provider.get(provider, config.fault_rate)
+        return self._draw(config.fault_rate_by_provider.get(provider, config.fault_rate))
+
+    def pick_upstream_fault(self, upstream: str) -> str | None:
+        """Only an explicit per-provider rate reaches through a proxy (the global fault_rate already applies to the
+        proxy's own answer; counting it twice would fail BrasilAPI twice as often as the others)."""
+        return self._draw(self.config.fault_rate_by_provider.get(upstream, 0.0))
+
+    def _draw(self, rate: float) -> str | None:
+        faults = self.config.faults
         with self._lock:
-            if not config.faults or rate <= 0 or self._rng.random() >= rate:
+            if not faults or rate <= 0 or self._rng.random() >= rate:
                 return None
-            return self._rng.choice(config.faults)
+            return self._rng.choice(faults)
 
     def latency_seconds(self) -> float:
         config = self.config
@@ -92,15 +99,23 @@ class SandboxState:
             jitter = self._rng.uniform(0, config.latency_jitter_ms) if config.latency_jitter_ms else 0.0
         return (config.latency_ms + jitter) / 1000.0
 
-    def random(self) -> random.Random:
-        return self._rng
+    def world(self) -> World:
+        return World(self.fixtures.current(), self.config, self._rng)
 
     def stats(self) -> dict[str, Any]:
+        config = self.config
         with self._lock:
             return {
+                "time_scale": config.time_scale,
+                "window_seconds": config.window_seconds,
+                # Requests refused because the provider's window was full (or, for OpenCNPJ, its volume rule
+                # challenged them): a client that respects every limit has 0.
+                "violations": sum(self.rate_limited.values()),
+                "rate_limited": dict(self.rate_limited),
+                "violations_by_kind": {p: dict(c) for p, c in self.violations_by_kind.items()},
                 "requests": dict(self.requests),
                 "by_status": {p: dict(c) for p, c in self.by_status.items()},
-                "rate_limited": dict(self.rate_limited),
+                "by_route": {p: dict(c) for p, c in self.by_route.items()},
                 "faults": {p: dict(c) for p, c in self.faults.items()},
                 "by_cnpj": dict(self.by_cnpj),
             }
@@ -138,94 +153,116 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return  # quiet: tests and benchmarks read /_sandbox/stats instead
 
-    def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path == "/_sandbox/health":
-            self._send(Answer.json(200, {"status": "ok", "providers": list(PROVIDERS)}))
-        elif path == "/_sandbox/stats":
-            self._send(Answer.json(200, self.server.state.stats()))
-        elif path == "/_sandbox/config":
-            self._send(Answer.json(200, self.server.state.config.to_dict()))
-        elif not self._provider_request():
-            self._send(Answer.json(404, {"error": "no such route", "path": path}))
-
-    def do_POST(self) -> None:
-        path = urlsplit(self.path).path
+    def _dispatch(self) -> None:
+        parts = urlsplit(self.path)
         body = self._read_body()
-        if path == "/_sandbox/reset":
-            self.server.state.reset()
+        if parts.path.startswith("/_sandbox/"):
+            self._control(parts.path, body)
+            return
+        for provider in self.server.state.providers.values():
+            if parts.path == provider.base or parts.path.startswith(provider.base + "/"):
+                call = Call(self.command, parts.path[len(provider.base) :], parse_qs(parts.query), self.headers)
+                route = provider.route(call)
+                if route is not None:
+                    self._provider_request(provider, call, route)
+                    return
+        self._send(Answer.json(404, {"error": "no such route", "path": parts.path}))
+
+    # Every method reaches the provider, which answers it as the real one does (405, a preflight...).
+    do_GET = do_POST = do_HEAD = do_OPTIONS = do_PUT = do_DELETE = do_PATCH = _dispatch
+
+    def _control(self, path: str, body: bytes) -> None:
+        state = self.server.state
+        if self.command == "GET" and path == "/_sandbox/health":
+            self._send(Answer.json(200, {"status": "ok", "providers": list(PROVIDERS)}))
+        elif self.command == "GET" and path == "/_sandbox/stats":
+            self._send(Answer.json(200, state.stats()))
+        elif self.command == "GET" and path == "/_sandbox/config":
+            self._send(Answer.json(200, state.config.to_dict()))
+        elif self.command == "POST" and path == "/_sandbox/reset":
+            state.reset()
             self._send(Answer.json(200, {"status": "reset"}))
-        elif path == "/_sandbox/config":
+        elif self.command == "POST" and path == "/_sandbox/config":
             try:
                 changes = json.loads(body or b"{}")
                 if not isinstance(changes, dict):
                     raise ValueError("config must be a JSON object")
-                config = self.server.state.configure(changes)
+                config = state.configure(changes)
             except ValueError as exc:
                 self._send(Answer.json(400, {"error": str(exc)}))
                 return
             self._send(Answer.json(200, config.to_dict()))
-        else:
+        elif path in ("/_sandbox/health", "/_sandbox/stats", "/_sandbox/config", "/_sandbox/reset"):
             self._send(Answer.json(405, {"error": "method not allowed"}))
+        else:
+            self._send(Answer.json(404, {"error": "no such route", "path": path}))
 
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
 
-    def _route(self) -> tuple[str, str, bool] | None:
-        """(provider, raw CNPJ, commercial) for a provider lookup path."""
-        parts = urlsplit(self.path)
-        for provider, prefix in _PREFIXES:
-            if not parts.path.startswith(prefix):
-                continue
-            rest = unquote(parts.path[len(prefix) :])
-            commercial = False
-            if provider == "cnpjws":
-                commercial = bool(parse_qs(parts.query).get("token"))
-            elif provider == "receitaws" and "/days/" in rest:
-                rest, _, days = rest.partition("/days/")
-                if not days.isdigit():
-                    return None
-                commercial = (self.headers.get("Authorization") or "").startswith("Bearer ")
-            return provider, rest, commercial
-        return None
-
-    def _provider_request(self) -> bool:
-        route = self._route()
-        if route is None:
-            return False
-        provider, raw, commercial = route
+    def _provider_request(self, provider: Provider, call: Call, route: Route) -> None:
         state = self.server.state
-        config = state.config
+        name = provider.name
+        if route.answer is not None:  # a fixed answer: a 405, a preflight, a redirect
+            state.record(name, route.label, route.answer.status, None, None, None)
+            self._send(route.answer)
+            return
+        world = state.world()
+        config = world.config
         delay = state.latency_seconds()
         if delay:
             time.sleep(delay)
-        fixtures = state.fixtures.current()
-        answer, cnpj = answer_lookup(provider, raw, fixtures)
-        limit = config.limits_per_min.get(provider)
+        if route.kind == "lookup":
+            answer, cnpj = provider.lookup(route, call, world)
+        else:
+            answer, cnpj = provider.meta(route.name, call, world), None
+        limit = config.limits_per_min.get(name)
         # Paid tiers (cnpj.ws token, ReceitaWS Bearer) are not held to the public per-minute limit.
-        if config.rate_limits and limit and not commercial:
-            key = f"{provider}:{self.client_address[0]}"
-            if not state.limiter.try_admit(key, limit, time.monotonic()):
-                retry_after = state.limiter.retry_after(key, time.monotonic())
-                answer = rate_limited(provider, limit, retry_after)
-                state.record(provider, answer.status, cnpj, None, limited=True)
-                self._send(answer)
-                return True
-        fault = state.pick_fault(provider)
-        if fault == "429":
-            answer = rate_limited(provider, limit or 3, 60.0)
-        elif fault == "5xx":
-            answer = server_error(provider, raw, fixtures, state.random())
-        elif fault == "html":
-            answer = challenge_page()
-        elif fault == "truncated":
-            answer = truncate(answer)
-        elif fault == "timeout":
-            time.sleep(config.timeout_seconds)
-        state.record(provider, answer.status, cnpj, fault, limited=False)
+        if config.rate_limits and limit and not route.commercial:
+            key = f"{name}:{self.client_address[0]}"
+            now = time.monotonic()
+            refusal: tuple[Answer, str] | None = None
+            if provider.challenged(state.arrivals.arrive(key, now, config.scaled(HOUR_SECONDS)), world):
+                refusal = provider.challenge(), "challenge"
+            elif not state.limiter.try_admit(key, limit, now, config.window_seconds):
+                retry_after = state.limiter.retry_after(key, now, config.window_seconds)
+                refusal = provider.refuse(limit, retry_after, world)
+            if refusal is not None:
+                state.record(name, route.label, refusal[0].status, cnpj, None, refusal[1])
+                self._send(refusal[0])
+                return
+        fault = state.pick_fault(name)
+        if fault == "404" and route.kind != "lookup":
+            fault = None  # "not found" is about a company; /updated, /info answer as usual
+        if fault is None and route.kind == "lookup" and provider.upstream:
+            # A proxy (BrasilAPI) fails when its upstream (minha-receita) does: an outage of one is one of both.
+            upstream_fault = state.pick_upstream_fault(provider.upstream)
+            if upstream_fault is not None:
+                answer = provider.upstream_failure(upstream_fault, answer, route.raw, world)
+                fault = f"upstream_{upstream_fault}"
+        elif fault is not None:
+            answer = self._fault_answer(provider, fault, answer, route, world)
+        state.record(name, route.label, answer.status, cnpj, fault, None)
+        if answer.delay:
+            time.sleep(answer.delay)
         self._send(answer)
-        return True
+
+    @staticmethod
+    def _fault_answer(provider: Provider, fault: str, answer: Answer, route: Route, world: World) -> Answer:
+        config = world.config
+        if fault == "429":
+            return provider.rate_limited(config.limits_per_min.get(provider.name, 3), config.window_seconds, world)
+        if fault == "5xx":
+            return provider.server_error(route.raw, world)
+        if fault == "html":
+            return provider.challenge()
+        if fault == "truncated":
+            return truncate(answer)
+        if fault == "404":
+            return provider.outage_not_found(route.raw, world)
+        # "timeout": the same answer, after longer than a client's read timeout.
+        return Answer(answer.status, answer.body, dict(answer.headers), config.timeout_seconds)
 
     def _send(self, answer: Answer) -> None:
         try:
@@ -234,7 +271,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
-            self.wfile.write(answer.body)
+            if self.command != "HEAD":
+                self.wfile.write(answer.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (e.g. its read timeout fired during a timeout fault)
 
@@ -244,7 +282,7 @@ def start_sandbox(
 ) -> tuple[SandboxServer, str]:
     """Serve in a daemon thread; returns the server (call `.stop()`) and its base URL. Settings start from the
     RADAR_SANDBOX_* environment; `config` (as in POST /_sandbox/config) wins, e.g. start_sandbox(rate_limits=False,
-    fault_rate=0.2, faults=["5xx"])."""
+    fault_rate=0.2, faults=["5xx"], time_scale=10)."""
     settings = SandboxConfig.from_env().updated(config)
     server = SandboxServer((host, port), SandboxState(settings, FixtureStore(fixtures_dir)))
     thread = threading.Thread(

@@ -14,48 +14,22 @@ from typing import Any
 import httpx
 import pytest
 
-from radar.cnpj import check_digits
-from scripts.sandbox import SandboxServer, start_sandbox
-from scripts.sandbox.fixtures import default_fixtures_dir
 from tests.support.aws import free_port
+from tests.support.sandbox import LOOKUP_PATHS, configure, fixture_payload, lookup, numbered_cnpj, reset, serve_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _cnpj(n: int) -> str:
-    body = f"{n:08d}0001"
-    return body + check_digits(body)
-
-
-def _fixture(name: str) -> Any:
-    return json.loads((Path(default_fixtures_dir()) / name).read_text(encoding="utf-8"))
+_cnpj, _fixture, _configure, _lookup = numbered_cnpj, fixture_payload, configure, lookup
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[tuple[SandboxServer, str]]:
-    server, url = start_sandbox(rate_limits=False, seed=7, timeout_seconds=1.0)
-    yield server, url
-    server.stop()
-
-
-@pytest.fixture
-def client(sandbox: tuple[SandboxServer, str]) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox[1], timeout=5.0) as http:
-        http.post("/_sandbox/reset").raise_for_status()
+def sandbox() -> Iterator[httpx.Client]:
+    with serve_sandbox(rate_limits=False, seed=7, timeout_seconds=1.0) as http:
         yield http
 
 
-def _configure(client: httpx.Client, **changes: Any) -> None:
-    client.post("/_sandbox/config", json=changes).raise_for_status()
-
-
-def _lookup(client: httpx.Client, provider: str, cnpj: str, **kwargs: Any) -> httpx.Response:
-    path = {
-        "cnpjws": "/cnpjws/cnpj/{}",
-        "brasilapi": "/brasilapi/api/cnpj/v1/{}",
-        "receitaws": "/receitaws/v1/cnpj/{}",
-    }[provider]
-    return client.get(path.format(cnpj), **kwargs)
+@pytest.fixture
+def client(sandbox: httpx.Client) -> httpx.Client:
+    return reset(sandbox)
 
 
 def test_fixture_records_are_served_verbatim_by_their_provider(client: httpx.Client) -> None:
@@ -134,7 +108,7 @@ def test_brasilapi_accepts_a_masked_cnpj_and_the_others_do_not(client: httpx.Cli
 
 
 def test_each_provider_enforces_its_real_limit_with_its_real_429(client: httpx.Client) -> None:
-    _configure(client, rate_limits=True, limits_per_min={"brasilapi": 2})
+    _configure(client, rate_limits=True, limits_per_min={"brasilapi": 2}, receitaws_wait_share=0.0)
     cnpjws = [_lookup(client, "cnpjws", _cnpj(n)).status_code for n in range(1, 5)]
     receitaws = [_lookup(client, "receitaws", _cnpj(n)).status_code for n in range(1, 5)]
     brasilapi = [_lookup(client, "brasilapi", _cnpj(n)) for n in range(1, 4)]
@@ -146,7 +120,33 @@ def test_each_provider_enforces_its_real_limit_with_its_real_429(client: httpx.C
     assert vercel.headers["x-vercel-mitigated"] == "deny" and vercel.text.startswith("Too Many Requests")
     assert limited_cnpjws.json()["status"] == 429
     stats = client.get("/_sandbox/stats").json()
-    assert stats["rate_limited"] == {"cnpjws": 2, "brasilapi": 1, "receitaws": 1}
+    assert stats["rate_limited"] == {p: {"cnpjws": 2, "brasilapi": 1, "receitaws": 1}.get(p, 0) for p in LOOKUP_PATHS}
+    assert stats["violations"] == 4
+    assert stats["violations_by_kind"] == {"cnpjws": {"429": 2}, "brasilapi": {"429": 1}, "receitaws": {"429": 1}}
+
+
+def test_at_time_scale_10_every_provider_refuses_the_n_plus_first_then_admits_again() -> None:
+    """At scale 10 a provider's N per minute are N per 6 s: for each of the six, at its default limit, the (N+1)th
+    request inside the scaled window is refused with a scaled Retry-After, and once the window has passed the same
+    client is admitted again. Counts are asserted, not timings."""
+    with serve_sandbox(time_scale=10, receitaws_wait_share=0.0) as http:
+        config = http.get("/_sandbox/config").json()
+        limits = {p: int(n) for p, n in config["limits_per_min"].items()}
+        first = {p: [_lookup(http, p, _cnpj(k)).status_code for k in range(1, n + 2)] for p, n in limits.items()}
+        filled = time.monotonic()  # every admitted request was before this instant
+        refused = {p: _lookup(http, p, _cnpj(99)) for p in ("receitaws", "minhareceita", "opencnpj")}
+        stats = http.get("/_sandbox/stats").json()
+        time.sleep(max(0.0, config["window_seconds"] - (time.monotonic() - filled)) + 0.1)
+        again = {p: _lookup(http, p, _cnpj(500)).status_code for p in limits}
+
+    assert (config["time_scale"], config["window_seconds"]) == (10.0, 6.0)
+    assert limits == {"cnpjws": 3, "brasilapi": 60, "receitaws": 3, "minhareceita": 30, "opencnpj": 60, "cnpja": 5}
+    assert first == {p: [200] * n + [429] for p, n in limits.items()}
+    assert all(1 <= int(r.headers["Retry-After"]) <= 6 for r in refused.values())  # the real 60 s, scaled
+    assert stats["time_scale"] == 10.0 and stats["window_seconds"] == 6.0
+    assert stats["rate_limited"] == {p: 2 if p in refused else 1 for p in limits}
+    assert stats["violations"] == 9
+    assert again == {p: 200 for p in limits}
 
 
 def test_paid_tiers_are_not_held_to_the_public_limit(client: httpx.Client) -> None:
@@ -208,12 +208,14 @@ def test_stats_count_per_provider_status_and_cnpj_and_reset_clears_them(client: 
     _lookup(client, "brasilapi", "19131243000198")
     stats = client.get("/_sandbox/stats").json()
 
-    assert stats["requests"] == {"cnpjws": 2, "brasilapi": 1, "receitaws": 0}
+    assert stats["requests"] == {p: {"cnpjws": 2, "brasilapi": 1}.get(p, 0) for p in LOOKUP_PATHS}
     assert stats["by_status"] == {"cnpjws": {"200": 2}, "brasilapi": {"400": 1}}
+    assert stats["by_route"] == {"cnpjws": {"lookup": 2}, "brasilapi": {"lookup": 1}}
     assert stats["by_cnpj"] == {cnpj: 2}
+    assert stats["violations"] == 0
 
     client.post("/_sandbox/reset").raise_for_status()
-    assert client.get("/_sandbox/stats").json()["requests"] == {"cnpjws": 0, "brasilapi": 0, "receitaws": 0}
+    assert set(client.get("/_sandbox/stats").json()["requests"].values()) == {0}
 
 
 def test_control_endpoints(client: httpx.Client) -> None:
@@ -232,26 +234,27 @@ def test_a_fixture_edited_between_two_checks_is_served_fresh(tmp_path: Path) -> 
     record = _fixture("receitaws_27865757000102.json") | {"cnpj": cnpj, "situacao": "ATIVA"}
     path = tmp_path / f"receitaws_{cnpj}.json"
     path.write_text(json.dumps(record), encoding="utf-8")
-    server, url = start_sandbox(fixtures_dir=tmp_path, rate_limits=False)
-    try:
-        with httpx.Client(base_url=url) as http:
-            first = _lookup(http, "receitaws", cnpj).json()["situacao"]
-            path.write_text(json.dumps(record | {"situacao": "BAIXADA"}), encoding="utf-8")
-            stat = path.stat()
-            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-            second = _lookup(http, "receitaws", cnpj).json()["situacao"]
-            other = _lookup(http, "cnpjws", cnpj)
-    finally:
-        server.stop()
+    with serve_sandbox(fixtures_dir=tmp_path, rate_limits=False) as http:
+        first = _lookup(http, "receitaws", cnpj).json()["situacao"]
+        path.write_text(json.dumps(record | {"situacao": "BAIXADA"}), encoding="utf-8")
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        second = _lookup(http, "receitaws", cnpj).json()["situacao"]
+        other = _lookup(http, "cnpjws", cnpj)
     assert (first, second) == ("ATIVA", "BAIXADA")
     assert other.status_code == 404  # a fixture under one provider: not found under the others
 
 
 def test_runs_as_a_module_with_flags_and_environment(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "RADAR_SANDBOX_FIXTURES": str(tmp_path), "RADAR_SANDBOX_FAULT_RATE": "0"}
+    env = {
+        **os.environ,
+        "RADAR_SANDBOX_FIXTURES": str(tmp_path),
+        "RADAR_SANDBOX_FAULT_RATE": "0",
+        "RADAR_SANDBOX_LIMIT_CNPJA_PER_MIN": "7",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "scripts.sandbox", "--port", str(port), "--rate-limits", "off"],
+        [sys.executable, "-m", "scripts.sandbox", "--port", str(port), "--rate-limits", "off", "--time-scale", "10"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -275,4 +278,5 @@ def test_runs_as_a_module_with_flags_and_environment(tmp_path: Path) -> None:
         process.wait(timeout=10)
     assert health.status_code == 200
     assert config["rate_limits"] is False
+    assert (config["time_scale"], config["window_seconds"], config["limits_per_min"]["cnpja"]) == (10.0, 6.0, 7.0)
     assert generated.status_code == 200 and generated.json()["estabelecimento"]["cnpj"] == "27865757000102"
