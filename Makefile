@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
+# The stage the synth and the local cloud run: `make synth STAGE=prod`, `RADAR_STAGE=staging make up` (dev by default).
+export RADAR_STAGE := $(or $(STAGE),$(RADAR_STAGE),dev)
 
 
 .PHONY: help install up test test-fast bench-localcloud lint typecheck synth invoke seed ops ops-deps browser redrive fuzz chaos load bench openapi clean

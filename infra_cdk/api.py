@@ -12,7 +12,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra_cdk.functions import Functions, RadarFunction, log_retention
+from infra_cdk.functions import LIVE_ALIAS, Functions, RadarFunction, log_retention
 from infra_cdk.nag import acknowledge
 from infra_cdk.naming import pin_logical_id
 from infra_cdk.routes import PUBLIC, ROUTES, Route
@@ -120,7 +120,10 @@ class Api(Construct):
             # The authorizer returns the tenant's own usage key (usageIdentifierKey): quotas are per tenant.
             api_key_source_type=apigateway.ApiKeySourceType.AUTHORIZER,
             endpoint_types=[apigateway.EndpointType.REGIONAL],
-            cloud_watch_role=True,
+            # DESIGN DECISION: the account-wide API Gateway logging role (one per account and region) lives in the
+            # account stack (infra_cdk/account.py), not here: two stages in one account would overwrite each
+            # other's, and deleting either stack would break the other's execution logs.
+            cloud_watch_role=False,
             deploy_options=apigateway.StageOptions(
                 stage_name=settings.stage_name,
                 # Usage plans are best effort; the stage limit protects the account whatever the plans say.
@@ -159,7 +162,7 @@ class Api(Construct):
             self,
             "Authorizer",
             authorizer_name=f"{stack.stack_name}-authorizer",
-            handler=functions.authorizer.function,
+            handler=functions.authorizer.alias,
             identity_sources=[],
             results_cache_ttl=Duration.seconds(0),
         )
@@ -179,17 +182,17 @@ class Api(Construct):
         return self.rest_api.url
 
     def _integration(self, target: RadarFunction) -> apigateway.Integration:
-        # The method points at the function by its fixed name, not by a reference: the auth function's
-        # environment names the usage plans, the plans name the stage, the stage's deployment needs every
-        # method, so a reference here would close a dependency cycle CloudFormation refuses.
+        # The method points at the function's `live` alias by its fixed name, not by a reference: the auth
+        # function's environment names the usage plans, the plans name the stage, the stage's deployment needs
+        # every method, so a reference here would close a dependency cycle CloudFormation refuses.
         stack = Stack.of(self)
-        function_arn = stack.format_arn(
-            service="lambda", resource="function", resource_name=target.function_name,
+        alias_arn = stack.format_arn(
+            service="lambda", resource="function", resource_name=f"{target.function_name}:{LIVE_ALIAS}",
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
         if target.spec.name not in self._permitted:
             self._permitted.add(target.spec.name)
-            target.function.add_permission(
+            target.alias.add_permission(
                 "InvokeFromApi",
                 principal=iam.ServicePrincipal("apigateway.amazonaws.com"),
                 source_arn=self.rest_api.arn_for_execute_api(stage=self._settings.stage_name),
@@ -197,7 +200,7 @@ class Api(Construct):
         return apigateway.Integration(
             type=apigateway.IntegrationType.AWS_PROXY,
             integration_http_method="POST",
-            uri=f"arn:{Aws.PARTITION}:apigateway:{Aws.REGION}:lambda:path/2015-03-31/functions/{function_arn}"
+            uri=f"arn:{Aws.PARTITION}:apigateway:{Aws.REGION}:lambda:path/2015-03-31/functions/{alias_arn}"
             "/invocations",
         )
 
@@ -294,12 +297,6 @@ class Api(Construct):
         acknowledge(self.rest_api, "AwsSolutions-APIG2",
                     "request bodies are validated by each function's pydantic models, which answer 422 with "
                     "field-level details in the API error format; gateway validation would answer differently")
-        acknowledge(self.rest_api, "AwsSolutions-APIG3",
-                    "WAF is an account/edge decision (cost per web ACL); stage throttling, usage plans and the "
-                    "authorizer bound abuse here. Attach a web ACL to the stage where required")
-        acknowledge(self.rest_api, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-                    "AmazonAPIGatewayPushToCloudWatchLogs]",
-                    "the account-level API Gateway logging role is the AWS-documented managed policy")
 
 
 # Access log fields: who called what and how it went. No bodies, no headers, no query strings.

@@ -1,10 +1,16 @@
-"""Entry point: `python infra_cdk/app.py` (or `cdk synth`) writes cdk.out/CnpjRadar.template.json."""
+"""Entry point: `python infra_cdk/app.py` (or `cdk synth`) writes the selected stage's templates into cdk.out.
+
+The stage comes from `-c radar:stage=<dev|staging|prod|all>` (a comma list works too), else RADAR_STAGE, else dev:
+dev writes cdk.out/CnpjRadar.template.json, staging CnpjRadar-staging.template.json, prod CnpjRadar-prod.template.json,
+each beside its account stack (<stack>-Account: the GitHub deploy role and the account-wide API Gateway logging role).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +24,13 @@ if __package__ in (None, ""):
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
+from infra_cdk.account import AccountStack
 from infra_cdk.bundling import BUNDLE_DEPS_CONTEXT
-from infra_cdk.settings import STACK_ID
+from infra_cdk.settings import STACK_ID, Settings
 from infra_cdk.stack import CnpjRadarStack
+from infra_cdk.stages import STAGES, requested_stage
 
-__all__ = ["build_app", "cdk_json_context", "main"]
+__all__ = ["STACK_ID", "StageStacks", "build_app", "build_stages", "cdk_json_context", "main", "selected_stages"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # What the CDK CLI turns on by default; SAM and the local cloud find each function's code through it.
@@ -41,14 +49,49 @@ def cdk_json_context() -> dict[str, Any]:
     return dict(json.loads(cdk_json.read_text(encoding="utf-8")).get("context", {})) if cdk_json.exists() else {}
 
 
+@dataclass(frozen=True)
+class StageStacks:
+    settings: Settings
+    main: CnpjRadarStack
+    account: AccountStack
+
+
+def selected_stages(value: object = None) -> tuple[str, ...]:
+    """`all`, one stage or a comma list (`-c radar:stage=...`, else RADAR_STAGE, else dev), in STAGES order."""
+    raw = str(value or os.environ.get("RADAR_STAGE") or "dev")
+    if raw.strip().lower() == "all":
+        return STAGES
+    wanted = {requested_stage(part) for part in raw.split(",") if part.strip()}
+    return tuple(stage for stage in STAGES if stage in wanted)
+
+
+def _environment() -> cdk.Environment:
+    # The CDK CLI sets both from the deploying credentials; a plain local synth leaves the stacks environment-agnostic.
+    return cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION"))
+
+
 def build_app(
     outdir: str = "cdk.out",
     *,
+    stage: str | None = None,
     context: dict[str, Any] | None = None,
     nag: bool | None = None,
     bundle: bool | None = None,
 ) -> tuple[cdk.App, CnpjRadarStack]:
-    """The app and its one stack.
+    """The app with one stage (default: the selected one) and that stage's main stack."""
+    app, stacks = build_stages(outdir, stages=(stage,) if stage else None, context=context, nag=nag, bundle=bundle)
+    return app, next(iter(stacks.values())).main
+
+
+def build_stages(
+    outdir: str = "cdk.out",
+    *,
+    stages: tuple[str, ...] | None = None,
+    context: dict[str, Any] | None = None,
+    nag: bool | None = None,
+    bundle: bool | None = None,
+) -> tuple[cdk.App, dict[str, StageStacks]]:
+    """The app and, per stage (default: `radar:stage` context or RADAR_STAGE, else dev), its main and account stacks.
 
     `bundle` (pip-install the deps layer: network, slow) defaults to on under the CDK CLI or with RADAR_BUNDLE=1,
     and off for a plain local synth, whose local cloud runs on the project's virtualenv. The functions' own code
@@ -66,14 +109,20 @@ def build_app(
     # The built-in CloudFormation validation (a WebAssembly linter) triples synth time here; tests/infra runs
     # cfn-lint on the template instead, with the same rules and more.
     app = cdk.App(outdir=outdir, context={**defaults, **(context or {})}, builtin_cloud_formation_validation=False)
-    stack = CnpjRadarStack(app, STACK_ID)
+    built: dict[str, StageStacks] = {}
+    for stage in stages or selected_stages(app.node.try_get_context("radar:stage")):
+        settings = Settings.from_scope(app, stage)
+        env = _environment()
+        main = CnpjRadarStack(app, settings.stack_name, settings=settings, env=env)
+        account = AccountStack(app, f"{settings.stack_name}-Account", settings=settings, env=env)
+        built[stage] = StageStacks(settings=settings, main=main, account=account)
     if nag:
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    return app, stack
+    return app, built
 
 
 def main() -> None:
-    app, _ = build_app(os.environ.get("CDK_OUTDIR", "cdk.out"))
+    app, _ = build_stages(os.environ.get("CDK_OUTDIR", "cdk.out"))
     app.synth()
 
 

@@ -20,14 +20,19 @@ from infra_cdk.naming import pin_logical_id
 from infra_cdk.secrets import Secrets
 from infra_cdk.settings import PROVIDER_NAMES, Settings
 
-__all__ = ["FUNCTION_SPECS", "REPO_ROOT", "FunctionSpec", "Functions", "RadarFunction", "log_retention"]
+__all__ = ["FUNCTION_SPECS", "LIVE_ALIAS", "REPO_ROOT", "FunctionSpec", "Functions", "RadarFunction", "log_retention"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Must match settings.PYTHON_VERSION, the Python the deps layer wheels are picked for (a test checks it).
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.X86_64
 
-# Defaults from docs/architecture.md; the provider sandbox and tests override them locally.
+# Every caller (API methods, the authorizer, the queue's event source mapping) invokes this alias, never $LATEST:
+# a deploy publishes a version and moves the alias to it (CodeDeploy shifts the traffic where the stage says so).
+LIVE_ALIAS = "live"
+
+# Defaults from docs/architecture.md; the provider sandbox and tests override them locally. The rate limits come
+# from the stage's `providerLimits` (infra_cdk/stages).
 PROVIDER_ENV: dict[str, str] = {
     "PROVIDER_ORDER": ",".join(PROVIDER_NAMES),
     "CNPJWS_BASE_URL": "https://publica.cnpj.ws",
@@ -38,9 +43,6 @@ PROVIDER_ENV: dict[str, str] = {
     "NEGATIVE_CACHE_TTL_SECONDS": "900",
     "PROVIDER_CONNECT_TIMEOUT": "2.0",
     "PROVIDER_READ_TIMEOUT": "5.0",
-    "RATE_LIMIT_CNPJWS_PER_MIN": "3",
-    "RATE_LIMIT_BRASILAPI_PER_MIN": "60",
-    "RATE_LIMIT_RECEITAWS_PER_MIN": "3",
 }
 # The authorizer's own decision cache; the gateway-level cache is off (see infra_cdk/api.py).
 AUTH_CACHE_TTL_SECONDS = 60
@@ -78,7 +80,8 @@ FUNCTION_SPECS: dict[str, FunctionSpec] = {
 
 
 class RadarFunction(Construct):
-    """One function with its own role (no managed policies), its own log group and active tracing."""
+    """One function with its own role (no managed policies), its own log group, active tracing, and a `live` alias
+    on its current version that every caller invokes."""
 
     def __init__(
         self,
@@ -101,6 +104,7 @@ class RadarFunction(Construct):
             removal_policy=RemovalPolicy.DESTROY,
         )
         pin_logical_id(self.log_group, f"{spec.logical_id}LogGroup")
+        stack_name = Stack.of(self).stack_name
         self.role = iam.Role(
             self,
             "Role",
@@ -124,6 +128,8 @@ class RadarFunction(Construct):
             layers=layers,
             log_group=self.log_group,
             tracing=lambda_.Tracing.ACTIVE,
+            # Old versions stay: a rollback (CodeDeploy's, or `aws lambda update-alias`) moves the alias back to one.
+            current_version_options=lambda_.VersionOptions(removal_policy=RemovalPolicy.RETAIN),
             environment={
                 "POWERTOOLS_SERVICE_NAME": f"cnpj-radar-{spec.name}",
                 "POWERTOOLS_METRICS_NAMESPACE": "CnpjRadar",
@@ -133,6 +139,11 @@ class RadarFunction(Construct):
             },
         )
         pin_logical_id(self.function, spec.logical_id)
+        self.alias = lambda_.Alias(
+            self, "LiveAlias", alias_name=LIVE_ALIAS, version=self.function.current_version,
+            description=f"{stack_name} {spec.name}: the version every caller invokes",
+        )
+        pin_logical_id(self.alias, f"{spec.logical_id}LiveAlias")
         acknowledge(
             self.role,
             "AwsSolutions-IAM5[Resource::*]",
@@ -225,6 +236,7 @@ class Functions(Construct):
         })
         provider_env = {
             **PROVIDER_ENV,
+            **{f"RATE_LIMIT_{name.upper()}_PER_MIN": str(limit) for name, limit in settings.provider_limits.items()},
             "ALLOW_MOCK_FALLBACK": "true" if settings.allow_mock_fallback else "false",
             "PROVIDER_TOKENS_SECRET_ARN": secrets.provider_tokens.secret_arn,
         }
@@ -295,7 +307,7 @@ class Functions(Construct):
             acknowledge(function.role, "AwsSolutions-IAM5[Resource::<MainTable.Arn>/index/*]", index_reason)
 
     def _connect_worker(self, queue: ChecksQueue) -> None:
-        self.worker.function.add_event_source(event_sources.SqsEventSource(
+        self.worker.alias.add_event_source(event_sources.SqsEventSource(
             queue.queue,
             batch_size=10,
             max_batching_window=Duration.seconds(1),
@@ -303,6 +315,6 @@ class Functions(Construct):
             # Providers allow a few calls a minute; a small ceiling keeps the worker from fanning out.
             max_concurrency=5,
         ))
-        mapping = next(c for c in self.worker.function.node.find_all()
+        mapping = next(c for c in self.worker.alias.node.find_all()
                        if isinstance(c, lambda_.CfnEventSourceMapping))
         mapping.override_logical_id("ChecksQueueEventSource")

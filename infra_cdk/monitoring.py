@@ -36,6 +36,7 @@ PROVIDER_ERRORS_QUERY = "SELECT SUM(ProviderErrors) FROM CnpjRadar"
 # only the access log (its `errorType` field, infra_cdk/api.py) sees them. Counted into the functions' own
 # ThrottledRequests (allowance refusals), so one figure shows every 429.
 GATEWAY_THROTTLES_PATTERN = '{ ($.errorType = "THROTTLED") || ($.errorType = "QUOTA_EXCEEDED") }'
+ONE_MINUTE = Duration.minutes(1)
 FIVE_MINUTES = Duration.minutes(5)
 ONE_HOUR = Duration.hours(1)
 _GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
@@ -111,6 +112,19 @@ class Monitoring(Construct):
         self.alarms: list[cloudwatch.Alarm] = [
             self._alarm(spec) for spec in self._alarm_specs(api, functions, tables, queue)
         ]
+        # Per function, the alarms that roll its deployment back (infra_cdk/deployments.py): one-minute periods on
+        # its `live` alias, so a bad version trips them within a canary's 5 minutes; the API's 5XX rate too for the
+        # functions behind the API.
+        by_name = {alarm.node.id: alarm for alarm in self.alarms}
+        api_5xx = by_name[f"{STACK_ID}-Api-Deploy5xxRate"]
+        self.deploy_alarms: dict[str, list[cloudwatch.IAlarm]] = {
+            fn.spec.name: [
+                by_name[f"{STACK_ID}-{fn.spec.name.capitalize()}-DeployErrors"],
+                by_name[f"{STACK_ID}-{fn.spec.name.capitalize()}-DeployLatencyP99"],
+                *([api_5xx] if fn.spec.name != "worker" else []),
+            ]
+            for fn in functions.all
+        }
         self.ops_dashboard = cloudwatch.Dashboard(
             self, "OpsDashboard", dashboard_name=f"{self._prefix}-Ops",
             widgets=self._ops_widgets(api, functions, tables, queue),
@@ -127,27 +141,53 @@ class Monitoring(Construct):
         self, api: Api, functions: Functions, tables: DataTables, queue: ChecksQueue
     ) -> list[AlarmSpec]:
         rest_api = api.rest_api
+        limits = self._settings.alarms
+        five_xx = f"{limits.api_5xx_rate:.0%}"
         specs = [
             AlarmSpec(
                 "Api-5xxRate",
-                "More than 5% of API requests ended in a 5XX in 2 of the last 3 five-minute periods",
+                f"More than {five_xx} of API requests ended in a 5XX in 2 of the last 3 five-minute periods",
                 rest_api.metric_server_error(statistic="Average", period=FIVE_MINUTES),
-                threshold=0.05, evaluation_periods=3, datapoints_to_alarm=2,
+                threshold=limits.api_5xx_rate, evaluation_periods=3, datapoints_to_alarm=2,
             ),
             AlarmSpec(
                 "Api-LatencyP99",
-                "API p99 latency above 10 s for 15 minutes (sync checks call providers inline, 28 s timeout)",
+                f"API p99 latency above {limits.api_latency_p99_ms / 1000:g} s for 15 minutes (sync checks call "
+                "providers inline, 28 s timeout)",
                 rest_api.metric_latency(statistic="p99", period=FIVE_MINUTES),
-                threshold=10_000, evaluation_periods=3, datapoints_to_alarm=3,
+                threshold=limits.api_latency_p99_ms, evaluation_periods=3, datapoints_to_alarm=3,
+            ),
+            AlarmSpec(
+                "Api-Deploy5xxRate",
+                f"More than {five_xx} of API requests ended in a 5XX in 2 of the last 3 minutes (rolls a deployment "
+                "back)",
+                rest_api.metric_server_error(statistic="Average", period=ONE_MINUTE),
+                threshold=limits.api_5xx_rate, evaluation_periods=3, datapoints_to_alarm=2,
             ),
         ]
         for fn in functions.all:
             title = fn.spec.name.capitalize()
             specs.append(AlarmSpec(
                 f"{title}-Errors",
-                f"The {fn.spec.name} function failed (unhandled error or timeout) 5+ times in 5 minutes",
+                f"The {fn.spec.name} function failed (unhandled error or timeout) {limits.function_errors}+ times "
+                "in 5 minutes",
                 fn.function.metric_errors(statistic="Sum", period=FIVE_MINUTES),
-                threshold=5, comparison=_GTE,
+                threshold=limits.function_errors, comparison=_GTE,
+            ))
+            specs.append(AlarmSpec(
+                f"{title}-DeployErrors",
+                f"The {fn.spec.name} function's live alias failed {limits.deploy_errors}+ times in a minute (rolls "
+                "a deployment back)",
+                fn.alias.metric_errors(statistic="Sum", period=ONE_MINUTE),
+                threshold=limits.deploy_errors, comparison=_GTE,
+            ))
+            latency_ms = round(fn.spec.timeout_seconds * 1000 * limits.deploy_latency_fraction_of_timeout)
+            specs.append(AlarmSpec(
+                f"{title}-DeployLatencyP99",
+                f"The {fn.spec.name} function's live alias ran over {latency_ms / 1000:g} s at p99 in 2 of the last "
+                f"3 minutes ({limits.deploy_latency_fraction_of_timeout:.0%} of its timeout; rolls a deployment back)",
+                fn.alias.metric_duration(statistic="p99", period=ONE_MINUTE),
+                threshold=latency_ms, evaluation_periods=3, datapoints_to_alarm=2,
             ))
             specs.append(AlarmSpec(
                 f"{title}-Throttles",
@@ -164,18 +204,20 @@ class Monitoring(Construct):
             ),
             AlarmSpec(
                 "ChecksQueue-OldestMessageAge",
-                "The oldest queued check has waited more than 30 minutes for 10 minutes",
+                f"The oldest queued check has waited more than {limits.queue_oldest_age_seconds // 60} minutes for "
+                "10 minutes",
                 queue.queue.metric_approximate_age_of_oldest_message(statistic="Maximum", period=FIVE_MINUTES),
-                threshold=1800, evaluation_periods=2, datapoints_to_alarm=2,
+                threshold=limits.queue_oldest_age_seconds, evaluation_periods=2, datapoints_to_alarm=2,
             ),
             AlarmSpec(
                 "Providers-Errors",
-                "Provider calls failed 20+ times in 2 of the last 3 five-minute periods (all providers, outcomes)",
+                f"Provider calls failed {limits.provider_errors}+ times in 2 of the last 3 five-minute periods (all "
+                "providers, outcomes)",
                 cloudwatch.MathExpression(
                     expression=PROVIDER_ERRORS_QUERY,
                     using_metrics={}, label="Provider errors", period=FIVE_MINUTES,
                 ),
-                threshold=20, evaluation_periods=3, datapoints_to_alarm=2, comparison=_GTE,
+                threshold=limits.provider_errors, evaluation_periods=3, datapoints_to_alarm=2, comparison=_GTE,
             ),
             AlarmSpec(
                 "DynamoDB-Throttles",

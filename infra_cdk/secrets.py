@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -16,10 +17,13 @@ _NO_ROTATION = "rotated by the application, not a rotation Lambda: {why}"
 
 
 class Secrets(Construct):
-    """Values are generated at deploy time; no secret material is ever in the template."""
+    """Values are generated at deploy time; no secret material is ever in the template. `retain` (the prod stage)
+    keeps them when the stack is deleted: the signing keys verify tokens already issued, the provider tokens are
+    not reproducible."""
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, retain: bool = False) -> None:
         super().__init__(scope, construct_id)
+        self._removal = RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY
         # Placeholders: the auth function replaces both with an Ed25519 keypair on first use.
         self.signing_key = self._generated("SigningKeySecret", "Ed25519 private key signing access tokens")
         self.public_keys = self._generated("PublicKeysSecret", "Ed25519 public keys verifying access tokens")
@@ -34,6 +38,7 @@ class Secrets(Construct):
                 generate_string_key="_generated",
                 exclude_punctuation=True,
             ),
+            removal_policy=self._removal,
         )
         pin_logical_id(self.provider_tokens, "ProviderTokensSecret")
         self.cursor_key = self._generated("CursorKeySecret", "HMAC key signing pagination cursors", length=64)
@@ -55,6 +60,7 @@ class Secrets(Construct):
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 password_length=length, exclude_punctuation=True
             ),
+            removal_policy=self._removal,
         )
         pin_logical_id(secret, logical_id)
         return secret

@@ -1,20 +1,43 @@
-"""Deployment settings read once from CDK context (`-c radar:<key>=...`) or the environment, with safe defaults."""
+"""Deployment settings: the stage's file (infra_cdk/stages/<stage>.json), then CDK context (`-c radar:<key>=...`)
+or the environment on top, with safe defaults.
+
+Stage file keys (every stage has each one; differences between stages are data, never code):
+- `stackName`: the stack's name, and so the prefix of every physical name (functions, alarms, log groups);
+- `logRetentionDays`, `logLevel`;
+- `removalPolicy`: `retain` keeps tables and secrets when the stack is deleted (and protects tables from deletion),
+  `destroy` deletes them with the stack;
+- `deploymentConfig`: the CodeDeploy traffic shift of every function's `live` alias (`CANARY_10PERCENT_5MINUTES`,
+  `LINEAR_10PERCENT_EVERY_1MINUTE`, `ALL_AT_ONCE`), or null for no deployment groups (CloudFormation moves the alias);
+- `alarms`: thresholds (API 5XX rate and p99 latency, function errors per 5 minutes, provider errors, oldest queued
+  message age, and the deployment alarms' errors per minute and p99 as a fraction of the function timeout);
+- `providerLimits`: calls a minute per provider (the providers' published limits; a token may raise them);
+- `waf`: requests per IP per 5 minutes before the rate rule blocks (above the largest plan's, so only floods beyond
+  any plan stop at the edge), the same on the public /auth routes (credential stuffing), and the WAF log retention;
+- `backup`: daily recovery points' retention in days, monthly ones' in months (null: no monthly rule);
+- `githubEnvironment`: the GitHub environment whose jobs may assume the deploy role (null: no deploy role).
+"""
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from constructs import Construct
 
-__all__ = ["PROVIDER_NAMES", "PYTHON_VERSION", "STACK_ID", "Settings"]
+from infra_cdk.stages import load_stage, requested_stage
 
+__all__ = ["PROVIDER_NAMES", "PYTHON_VERSION", "STACK_ID", "AlarmThresholds", "Settings"]
+
+# The dev stage's stack name and the prefix of every runbook (docs/runbooks/CnpjRadar-<alarm>.md, for all stages).
 STACK_ID = "CnpjRadar"
 # One Python version for the runtime and for the wheels pip picks for the deps layer; bump both together.
 PYTHON_VERSION = "3.12"
 # Provider order as data: PROVIDER_ORDER for the functions, and the provider panels of the dashboard.
 PROVIDER_NAMES: tuple[str, ...] = ("cnpjws", "brasilapi", "receitaws")
+# The repository whose workflows may deploy (GitHub OIDC trust); `radar:githubRepository` or GITHUB_REPOSITORY.
+DEFAULT_GITHUB_REPOSITORY = "cnpj-radar/cnpj-radar"
 
 
 def _split_origins(raw: object) -> tuple[str, ...]:
@@ -27,7 +50,32 @@ def _split_origins(raw: object) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class AlarmThresholds:
+    api_5xx_rate: float = 0.05
+    api_latency_p99_ms: float = 10_000
+    function_errors: int = 5
+    provider_errors: int = 20
+    queue_oldest_age_seconds: int = 1800
+    deploy_errors: int = 3
+    deploy_latency_fraction_of_timeout: float = 0.8
+
+    @classmethod
+    def from_stage(cls, data: dict[str, Any]) -> AlarmThresholds:
+        return cls(
+            api_5xx_rate=float(data["api5xxRate"]),
+            api_latency_p99_ms=float(data["apiLatencyP99Ms"]),
+            function_errors=int(data["functionErrors"]),
+            provider_errors=int(data["providerErrors"]),
+            queue_oldest_age_seconds=int(data["queueOldestAgeSeconds"]),
+            deploy_errors=int(data["deployErrors"]),
+            deploy_latency_fraction_of_timeout=float(data["deployLatencyFractionOfTimeout"]),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
+    stage: str = "dev"
+    stack_name: str = STACK_ID
     cors_allowed_origins: tuple[str, ...] = ()
     log_retention_days: int = 30
     log_level: str = "INFO"
@@ -37,29 +85,71 @@ class Settings:
     alarm_email: str | None = None
     runbook_base_url: str = "docs/runbooks"
     allow_mock_fallback: bool = False
+    retain_data: bool = False
+    deployment_config: str | None = None
+    alarms: AlarmThresholds = field(default_factory=AlarmThresholds)
+    provider_limits: dict[str, int] = field(default_factory=lambda: {"cnpjws": 3, "brasilapi": 60, "receitaws": 3})
+    waf_rate_per_ip: int = 100_000
+    waf_auth_rate_per_ip: int = 300
+    waf_log_retention_days: int = 30
+    backup_daily_retention_days: int = 35
+    backup_monthly_retention_months: int | None = None
+    github_environment: str | None = None
+    github_repository: str = DEFAULT_GITHUB_REPOSITORY
 
     @classmethod
-    def from_scope(cls, scope: Construct) -> Settings:
-        """Context first, then the environment (`RADAR_<KEY>` or `CORS_ALLOWED_ORIGINS`), then the defaults above."""
+    def for_stage(cls, stage: str) -> Settings:
+        """The stage file alone (no context, no environment)."""
+        data = load_stage(stage)
+        removal = str(data["removalPolicy"]).lower()
+        if removal not in ("retain", "destroy"):
+            raise ValueError(f"stage {stage}: removalPolicy must be retain or destroy, not {removal!r}")
+        backup = data["backup"]
+        monthly = backup.get("monthlyRetentionMonths")
+        return cls(
+            stage=stage,
+            stack_name=str(data["stackName"]),
+            log_retention_days=int(data["logRetentionDays"]),
+            log_level=str(data["logLevel"]),
+            retain_data=removal == "retain",
+            deployment_config=data.get("deploymentConfig") or None,
+            alarms=AlarmThresholds.from_stage(data["alarms"]),
+            provider_limits={name: int(data["providerLimits"][name]) for name in PROVIDER_NAMES},
+            waf_rate_per_ip=int(data["waf"]["ratePerIpPer5Minutes"]),
+            waf_auth_rate_per_ip=int(data["waf"]["authRatePerIpPer5Minutes"]),
+            waf_log_retention_days=int(data["waf"]["logRetentionDays"]),
+            backup_daily_retention_days=int(backup["dailyRetentionDays"]),
+            backup_monthly_retention_months=int(monthly) if monthly is not None else None,
+            github_environment=data.get("githubEnvironment") or None,
+        )
+
+    @classmethod
+    def from_scope(cls, scope: Construct, stage: str | None = None) -> Settings:
+        """The stage file (`stage`, else `radar:stage` context, else RADAR_STAGE, else dev), then context, then the
+        environment (`RADAR_<KEY>` or `CORS_ALLOWED_ORIGINS`) for the keys below."""
 
         def value(key: str, env: str) -> object:
             found = scope.node.try_get_context(f"radar:{key}")
             return found if found is not None else os.environ.get(env)
 
-        defaults = cls()
+        base = cls.for_stage(requested_stage(stage or scope.node.try_get_context("radar:stage")))
         retention = value("logRetentionDays", "RADAR_LOG_RETENTION_DAYS")
         rate = value("stageRateLimit", "RADAR_STAGE_RATE_LIMIT")
         burst = value("stageBurstLimit", "RADAR_STAGE_BURST_LIMIT")
         mock = value("allowMockFallback", "RADAR_ALLOW_MOCK_FALLBACK")
         return cls(
-            cors_allowed_origins=_split_origins(value("corsAllowedOrigins", "CORS_ALLOWED_ORIGINS")),
-            log_retention_days=int(str(retention)) if retention is not None else defaults.log_retention_days,
-            log_level=str(value("logLevel", "RADAR_LOG_LEVEL") or defaults.log_level),
-            stage_rate_limit=float(str(rate)) if rate is not None else defaults.stage_rate_limit,
-            stage_burst_limit=int(str(burst)) if burst is not None else defaults.stage_burst_limit,
-            alarm_email=str(value("alarmEmail", "RADAR_ALARM_EMAIL") or "") or None,
-            runbook_base_url=str(value("runbookBaseUrl", "RADAR_RUNBOOK_BASE_URL") or defaults.runbook_base_url),
-            allow_mock_fallback=str(mock).lower() == "true" if mock is not None else False,
+            **{
+                **base.__dict__,
+                "cors_allowed_origins": _split_origins(value("corsAllowedOrigins", "CORS_ALLOWED_ORIGINS")),
+                "log_retention_days": int(str(retention)) if retention is not None else base.log_retention_days,
+                "log_level": str(value("logLevel", "RADAR_LOG_LEVEL") or base.log_level),
+                "stage_rate_limit": float(str(rate)) if rate is not None else base.stage_rate_limit,
+                "stage_burst_limit": int(str(burst)) if burst is not None else base.stage_burst_limit,
+                "alarm_email": str(value("alarmEmail", "RADAR_ALARM_EMAIL") or "") or None,
+                "runbook_base_url": str(value("runbookBaseUrl", "RADAR_RUNBOOK_BASE_URL") or base.runbook_base_url),
+                "allow_mock_fallback": str(mock).lower() == "true" if mock is not None else False,
+                "github_repository": str(value("githubRepository", "GITHUB_REPOSITORY") or DEFAULT_GITHUB_REPOSITORY),
+            }
         )
 
     def runbook_url(self, alarm_name: str) -> str:

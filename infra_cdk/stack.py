@@ -1,4 +1,4 @@
-"""The CnpjRadar stack: composes the capability constructs, adds tags and publishes stable outputs."""
+"""The CnpjRadar stack of one stage: composes the capability constructs, adds tags and publishes stable outputs."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from aws_cdk import CfnOutput, Duration, Stack, Tags
 from constructs import Construct
 
 from infra_cdk.api import Api
+from infra_cdk.backup import TableBackups
 from infra_cdk.data import DataTables
+from infra_cdk.deployments import Deployments
 from infra_cdk.functions import FUNCTION_SPECS, Functions
 from infra_cdk.messaging import ChecksQueue
 from infra_cdk.monitoring import Monitoring
 from infra_cdk.secrets import Secrets
 from infra_cdk.settings import Settings
+from infra_cdk.waf import WebAcl
 
 __all__ = ["TAGS", "CnpjRadarStack"]
 
@@ -21,23 +24,32 @@ TAGS = {"project": "cnpj-radar", "managed-by": "cdk", "data-classification": "co
 
 
 class CnpjRadarStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(
             scope, construct_id,
             description="cnpj-radar: multi-tenant due-diligence API for Brazilian companies (CNPJ)", **kwargs,
         )
-        settings = Settings.from_scope(self)
+        settings = settings or Settings.from_scope(self)
         self.settings = settings
-        self.tables = DataTables(self, "Data")
+        self.tables = DataTables(self, "Data", retain=settings.retain_data)
         self.queue = ChecksQueue(
             self, "Messaging", worker_timeout=Duration.seconds(FUNCTION_SPECS["worker"].timeout_seconds)
         )
-        self.secrets = Secrets(self, "Secrets")
+        self.secrets = Secrets(self, "Secrets", retain=settings.retain_data)
         self.functions = Functions(self, "Functions", tables=self.tables, queue=self.queue, secrets=self.secrets,
                                    settings=settings)
         self.api = Api(self, "Api", functions=self.functions, settings=settings)
         self.monitoring = Monitoring(self, "Monitoring", api=self.api, functions=self.functions,
                                      tables=self.tables, queue=self.queue, settings=settings)
+        self.deployments = Deployments(self, "Deployments", functions=self.functions,
+                                       deploy_alarms=self.monitoring.deploy_alarms, settings=settings)
+        self.waf = WebAcl(self, "ApiWaf", name=f"{self.stack_name}-api", acl_scope="REGIONAL",
+                          rate_per_ip=settings.waf_rate_per_ip, auth_rate_per_ip=settings.waf_auth_rate_per_ip,
+                          log_retention_days=settings.waf_log_retention_days,
+                          auth_path_prefix=f"/{settings.stage_name}/auth/")
+        self.waf.associate("ApiWafAssociation", self.api.stage.stage_arn)
+        self.backups = TableBackups(self, "Backups", tables=[self.tables.main, self.tables.cache], settings=settings)
         for key, value in TAGS.items():
             Tags.of(self).add(key, value)
         self._outputs()
@@ -54,6 +66,8 @@ class CnpjRadarStack(Stack):
             "AlarmTopicArn": (self.monitoring.topic.topic_arn, "SNS topic every alarm notifies"),
             "OpsDashboardName": (self.monitoring.ops_dashboard.dashboard_name, "Operations dashboard"),
             "BusinessDashboardName": (self.monitoring.business_dashboard.dashboard_name, "Business dashboard"),
+            "WebAclArn": (self.waf.arn, "WAF web ACL on the API stage"),
+            "BackupVaultName": (self.backups.vault.backup_vault_name, "AWS Backup vault of the tables"),
             "UsagePlanIds": (
                 self.to_json_string({n: p.usage_plan_id for n, p in self.api.usage_plans.items()}),
                 "Usage plan id per tier (JSON)",

@@ -76,37 +76,10 @@ class ApiSpec:
         self._patterns = patterns
 
 
-def _function_in(template: Template, node: Any) -> str | None:
-    """The Lambda function logical id referenced anywhere inside an (unresolved) integration URI expression."""
-    if isinstance(node, dict):
-        getatt = node.get("Fn::GetAtt")
-        if isinstance(getatt, list) and template.resources.get(getatt[0], {}).get("Type") == "AWS::Lambda::Function":
-            return str(getatt[0])
-        for child in node.values():
-            found = _function_in(template, child)
-            if found:
-                return found
-    if isinstance(node, list):
-        for child in node:
-            found = _function_in(template, child)
-            if found:
-                return found
-    return None
-
-
 def _integration_function(template: Template, uri: Any) -> str | None:
-    """The function an integration URI invokes: a GetAtt on it, or its ARN spelled out with the function's name."""
-    found = _function_in(template, uri)
-    if found:
-        return found
-    resolved = template.try_resolve(uri)
-    match = re.search(r":function:([^/:]+)", str(resolved or ""))
-    if not match:
-        return None
-    for logical_id, _ in template.of_type("AWS::Lambda::Function"):
-        if template.refs.get(logical_id) == match.group(1):
-            return logical_id
-    return None
+    """The function an integration URI invokes (the function, a version or its `live` alias; see
+    Template.function_behind)."""
+    return template.function_behind(uri)
 
 
 def _resource_path(template: Template, node: Any, api_logical_id: str) -> str:

@@ -43,8 +43,7 @@ def mapping_specs(template: Template) -> list[MappingSpec]:
         arn = props.get("EventSourceArn", "")
         if ":sqs:" not in arn:
             continue
-        function_ref = raw.get("FunctionName")
-        function_id = function_ref.get("Ref") if isinstance(function_ref, dict) else None
+        function_id = template.function_behind(raw.get("FunctionName"))  # the function, or its `live` alias
         specs.append(
             MappingSpec(
                 logical_id=logical_id,

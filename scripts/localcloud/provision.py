@@ -88,6 +88,8 @@ class _Provisioner:
             "AWS::IAM::Role": self.role,
             "AWS::Lambda::Function": self.function,
             "AWS::Lambda::LayerVersion": self.layer,
+            "AWS::Lambda::Version": self.function_version,
+            "AWS::Lambda::Alias": self.function_alias,
             "AWS::Lambda::EventSourceMapping": self.event_source_mapping,
             "AWS::ApiGateway::RestApi": self.rest_api,
             "AWS::ApiGateway::Resource": self.api_resource,
@@ -285,6 +287,18 @@ class _Provisioner:
         name = props.get("FunctionName") or self.t.physical_name(logical_id, 64)
         self.t.refs[logical_id] = name
         self.t.attrs[logical_id] = {"Arn": _arn("lambda", f"function:{name}")}
+
+    def function_version(self, logical_id: str, props: dict[str, Any]) -> None:
+        # Every version runs as the function's one local runtime (Template.function_behind); ids only.
+        name = str(props["FunctionName"]).split(":function:")[-1].split(":")[0]
+        self.t.refs[logical_id] = _arn("lambda", f"function:{name}:1")
+        self.t.attrs[logical_id] = {"Version": "1", "FunctionArn": self.t.refs[logical_id]}
+
+    def function_alias(self, logical_id: str, props: dict[str, Any]) -> None:
+        # Ref of an alias is its ARN (callers split it), `arn:...:function:<name>:<alias>`.
+        name = str(props["FunctionName"]).split(":function:")[-1].split(":")[0]
+        self.t.refs[logical_id] = _arn("lambda", f"function:{name}:{props['Name']}")
+        self.t.attrs[logical_id] = {"AliasArn": self.t.refs[logical_id]}
 
     def layer(self, logical_id: str, props: dict[str, Any]) -> None:
         name = props.get("LayerName") or self.t.physical_name(logical_id, 64)

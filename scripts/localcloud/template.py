@@ -126,6 +126,55 @@ class Template:
 
         return re.sub(r"\$\{([^}]+)\}", replace, text)
 
+    # Resources that stand for a function: a version or an alias of it names the function in FunctionName.
+    _FUNCTION_HANDLES = ("AWS::Lambda::Alias", "AWS::Lambda::Version")
+
+    def function_behind(self, node: Any) -> str | None:
+        """The AWS::Lambda::Function logical id that a reference invokes, or None.
+
+        Callers name a function many ways: Ref/GetAtt of the function, of one of its versions or of an alias (the
+        `live` alias: Ref gives its ARN), anywhere inside Fn::Join/Fn::Select/Fn::Sub (an API integration URI, an
+        event source mapping's FunctionName), or an ARN or name spelled out, with or without a `:qualifier`.
+        The local cloud runs every version and alias of a function as that function's one runtime.
+        """
+        resources = self.body.get("Resources", {})
+        found: list[str] = []
+
+        def walk(value: Any) -> None:
+            if found:
+                return
+            if isinstance(value, dict):
+                target = value.get("Ref") if isinstance(value.get("Ref"), str) else None
+                getatt = value.get("Fn::GetAtt")
+                if getatt is not None:
+                    target = str(getatt[0] if isinstance(getatt, list) else getatt.split(".", 1)[0])
+                resource = resources.get(target) if target else None
+                if resource and resource.get("Type") == "AWS::Lambda::Function":
+                    found.append(str(target))
+                    return
+                if resource and resource.get("Type") in self._FUNCTION_HANDLES:
+                    walk(resource.get("Properties", {}).get("FunctionName"))
+                    return
+                for child in value.values():
+                    walk(child)
+            elif isinstance(value, list):
+                for child in value:
+                    walk(child)
+
+        walk(node)
+        if found:
+            return found[0]
+        text = str(self.try_resolve(node) or "")
+        match = re.search(r":function:([^/:]+)", text) or re.fullmatch(r"([\w-]+)(?::[\w$-]+)?", text)
+        if not match:
+            return None
+        for logical_id, resource in resources.items():
+            if resource.get("Type") != "AWS::Lambda::Function":
+                continue
+            if match.group(1) in (self.refs.get(logical_id), resource.get("Properties", {}).get("FunctionName")):
+                return str(logical_id)
+        return None
+
     def try_resolve(self, value: Any) -> Any:
         try:
             return self.resolve(value)

@@ -1,4 +1,4 @@
-"""One synthesis of the CDK app per test session, shared by every infra test (a synth costs seconds)."""
+"""One synthesis of the CDK app per test session, with every stage in it, shared by every infra test."""
 
 from __future__ import annotations
 
@@ -11,24 +11,39 @@ from tests.infra.helpers import Synthesized
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-# Settings the app reads from the environment: a developer's shell must not change what the tests see.
+# Settings the app reads from the environment: a developer's shell (or CI's) must not change what the tests see.
 _SETTINGS_ENV = (
     "CORS_ALLOWED_ORIGINS", "RADAR_BUNDLE", "RADAR_NAG", "RADAR_LOG_LEVEL", "RADAR_LOG_RETENTION_DAYS",
     "RADAR_STAGE_RATE_LIMIT", "RADAR_STAGE_BURST_LIMIT", "RADAR_ALARM_EMAIL", "RADAR_RUNBOOK_BASE_URL",
-    "RADAR_ALLOW_MOCK_FALLBACK", "CDK_CLI_VERSION",
+    "RADAR_ALLOW_MOCK_FALLBACK", "CDK_CLI_VERSION", "RADAR_STAGE", "GITHUB_REPOSITORY", "CDK_DEFAULT_ACCOUNT",
+    "CDK_DEFAULT_REGION",
 )
 
 
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+def stages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
+    """dev, staging and prod from one app and one synth (their assets are the same, bundled once)."""
     outdir = tmp_path_factory.mktemp("cdk.out")
     with pytest.MonkeyPatch.context() as patch:  # restored before any other test runs
         for name in _SETTINGS_ENV:
             patch.delenv(name, raising=False)
-        from infra_cdk.app import build_app
+        from infra_cdk.app import build_stages
+        from infra_cdk.stages import STAGES
 
-        app, stack = build_app(str(outdir), nag=False, bundle=False)
+        app, built = build_stages(str(outdir), stages=STAGES, nag=False, bundle=False)
         app.synth()
-    template = json.loads((outdir / "CnpjRadar.template.json").read_text(encoding="utf-8"))
-    return Synthesized(stack=stack, template=template, outdir=outdir)
 
+    def template(stack_name: str) -> dict:
+        return dict(json.loads((outdir / f"{stack_name}.template.json").read_text(encoding="utf-8")))
+
+    return {
+        stage: Synthesized(stack=stacks.main, template=template(stacks.main.stack_name), outdir=outdir,
+                           account_stack=stacks.account, account_template=template(stacks.account.stack_name))
+        for stage, stacks in built.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def synthesized(stages: dict[str, Synthesized]) -> Synthesized:
+    """The dev stage: what the local cloud runs."""
+    return stages["dev"]

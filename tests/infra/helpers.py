@@ -14,6 +14,8 @@ class Synthesized:
     stack: Any  # infra_cdk.stack.CnpjRadarStack
     template: dict[str, Any]
     outdir: Path
+    account_stack: Any = None  # infra_cdk.account.AccountStack
+    account_template: dict[str, Any] | None = None
 
     @property
     def resources(self) -> dict[str, dict[str, Any]]:

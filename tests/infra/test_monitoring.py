@@ -15,9 +15,10 @@ from tests.infra.helpers import Synthesized, render
 RUNBOOKS = REPO_ROOT / "docs" / "runbooks"
 FUNCTIONS = ("Authorizer", "Auth", "Targets", "Checks", "Worker")
 EXPECTED_ALARMS = {
-    "CnpjRadar-Api-5xxRate", "CnpjRadar-Api-LatencyP99", "CnpjRadar-ChecksDlq-Messages",
+    "CnpjRadar-Api-5xxRate", "CnpjRadar-Api-LatencyP99", "CnpjRadar-Api-Deploy5xxRate", "CnpjRadar-ChecksDlq-Messages",
     "CnpjRadar-ChecksQueue-OldestMessageAge", "CnpjRadar-Providers-Errors", "CnpjRadar-DynamoDB-Throttles",
-    *(f"CnpjRadar-{f}-{kind}" for f in FUNCTIONS for kind in ("Errors", "Throttles")),
+    *(f"CnpjRadar-{f}-{kind}" for f in FUNCTIONS
+      for kind in ("Errors", "Throttles", "DeployErrors", "DeployLatencyP99")),
 }
 
 
@@ -65,7 +66,7 @@ def test_every_alarm_has_a_runbook_that_explains_it(name: str) -> None:
 
 
 def test_no_runbook_without_an_alarm(synthesized: Synthesized) -> None:
-    pages = {p.stem for p in RUNBOOKS.glob("*.md")} - {"README"}
+    pages = {p.stem for p in RUNBOOKS.glob("CnpjRadar-*.md")}
     assert pages == set(alarms(synthesized))
     index = (RUNBOOKS / "README.md").read_text(encoding="utf-8")
     assert all(f"({name}.md)" in index for name in pages)

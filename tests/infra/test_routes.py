@@ -17,9 +17,9 @@ def route_id(route: Route) -> str:
 
 
 def function_behind(synthesized: Synthesized, method: dict[str, Any]) -> str:
-    """The logical id of the function whose physical name the integration URI spells out."""
+    """The logical id of the function whose physical name the integration URI spells out (always its live alias)."""
     uri = render(method["Properties"]["Integration"]["Uri"])
-    match = re.search(r":function:([^/]+)/invocations$", uri)
+    match = re.search(r":function:([^/:]+):live/invocations$", uri)
     assert match, uri
     by_name = {props["Properties"]["FunctionName"]: logical_id
                for logical_id, props in synthesized.of_type("AWS::Lambda::Function").items()}
@@ -55,14 +55,14 @@ def test_public_routes_skip_auth_and_others_need_authorizer_and_key(synthesized:
         assert props["ApiKeyRequired"] is True
 
 
-def test_api_gateway_may_invoke_each_route_function_on_this_api_only(synthesized: Synthesized) -> None:
+def test_api_gateway_may_invoke_each_route_functions_live_alias_on_this_api_only(synthesized: Synthesized) -> None:
     permissions = [p["Properties"] for p in synthesized.of_type("AWS::Lambda::Permission").values()]
     route_functions = {f"{r.function.capitalize()}Function" for r in ROUTES}
     for function in route_functions:
-        grants = [p for p in permissions if render(p["FunctionName"]) == f"<{function}.Arn>"]
+        grants = [p for p in permissions if render(p["FunctionName"]) == f"<{function}LiveAlias>"]
         assert len(grants) == 1, function
         assert grants[0]["Principal"] == "apigateway.amazonaws.com"
         assert "<RestApi>/v1/*/*" in render(grants[0]["SourceArn"])
-    authorizer_grants = [p for p in permissions if render(p["FunctionName"]) == "<AuthorizerFunction.Arn>"]
+    authorizer_grants = [p for p in permissions if render(p["FunctionName"]) == "<AuthorizerFunctionLiveAlias>"]
     assert len(authorizer_grants) == 1
     assert "/authorizers/<ApiAuthorizer>" in render(authorizer_grants[0]["SourceArn"])

@@ -86,7 +86,7 @@ def test_request_authorizer_has_no_gateway_cache_and_keeps_its_own(synthesized: 
     assert authorizer["Type"] == "REQUEST"
     assert authorizer["AuthorizerResultTtlInSeconds"] == 0
     assert "IdentitySource" not in authorizer  # either x-api-key or Authorization may be absent
-    assert "<AuthorizerFunction.Arn>/invocations" in render(authorizer["AuthorizerUri"])
+    assert render(authorizer["AuthorizerUri"]).endswith("/functions/<AuthorizerFunctionLiveAlias>/invocations")
     assert env(synthesized, "Authorizer")["AUTH_CACHE_TTL_SECONDS"] == "60"
 
 
@@ -156,7 +156,9 @@ def test_worker_consumes_the_queue_reporting_partial_batch_failures(synthesized:
     assert mapping["BatchSize"] == 10
     assert 0 < mapping["MaximumBatchingWindowInSeconds"] <= 5
     assert render(mapping["EventSourceArn"]) == "<ChecksQueue.Arn>"
-    assert render(mapping["FunctionName"]) == "<WorkerFunction>"
+    # The worker's live alias (by its name and qualifier: `<function>:live`).
+    assert "<WorkerFunctionLiveAlias>" in json.dumps(render(mapping["FunctionName"]))
+    assert render(mapping["FunctionName"]).endswith(":live")
     # Providers allow a few calls a minute: the worker never fans out beyond a handful of batches.
     assert mapping["ScalingConfig"] == {"MaximumConcurrency": 5}
 
@@ -236,7 +238,7 @@ def test_function_runtime_handler_tracing_layers_and_logs(synthesized: Synthesiz
 
 def test_every_log_group_has_a_retention(synthesized: Synthesized) -> None:
     groups = synthesized.of_type("AWS::Logs::LogGroup")
-    assert len(groups) == len(FUNCTIONS) + 1  # plus the API access logs
+    assert len(groups) == len(FUNCTIONS) + 2  # plus the API access logs and the WAF logs
     assert all(g["Properties"].get("RetentionInDays") for g in groups.values())
 
 

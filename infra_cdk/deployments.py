@@ -1,0 +1,123 @@
+"""Zero-downtime deploys: a CodeDeploy deployment group per function's `live` alias, rolled back by alarms.
+
+Every function is published as a version behind its `live` alias (infra_cdk/functions.py), which every caller
+invokes. Where the stage names a `deploymentConfig` (canary in prod, linear in staging), CodeDeploy shifts the
+alias's traffic to the new version step by step; before any traffic moves, the pre-traffic hook smoke-checks the
+new version (infra_cdk/hooks/pre_traffic), and the function's deployment alarms (infra_cdk/monitoring.py) roll the
+alias back if they fire during the shift. Without a `deploymentConfig` (dev) CloudFormation moves the alias at once.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_codedeploy as codedeploy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra_cdk.bundling import compiled_code
+from infra_cdk.functions import ARCHITECTURE, REPO_ROOT, RUNTIME, Functions, log_retention
+from infra_cdk.nag import acknowledge
+from infra_cdk.naming import pin_logical_id
+from infra_cdk.settings import Settings
+
+__all__ = ["DEPLOYMENT_CONFIGS", "Deployments"]
+
+DEPLOYMENT_CONFIGS: dict[str, codedeploy.ILambdaDeploymentConfig] = {
+    "CANARY_10PERCENT_5MINUTES": codedeploy.LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES,
+    "CANARY_10PERCENT_10MINUTES": codedeploy.LambdaDeploymentConfig.CANARY_10_PERCENT_10_MINUTES,
+    "LINEAR_10PERCENT_EVERY_1MINUTE": codedeploy.LambdaDeploymentConfig.LINEAR_10_PERCENT_EVERY_1_MINUTE,
+    "LINEAR_10PERCENT_EVERY_2MINUTES": codedeploy.LambdaDeploymentConfig.LINEAR_10_PERCENT_EVERY_2_MINUTES,
+    "ALL_AT_ONCE": codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,
+}
+
+
+class Deployments(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: Functions,
+        deploy_alarms: dict[str, list[cloudwatch.IAlarm]],
+        settings: Settings,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.groups: dict[str, codedeploy.LambdaDeploymentGroup] = {}
+        self.hook: lambda_.Function | None = None
+        if settings.deployment_config is None:
+            return
+        if settings.deployment_config not in DEPLOYMENT_CONFIGS:
+            raise ValueError(f"stage {settings.stage}: unknown deploymentConfig {settings.deployment_config!r}; "
+                             f"choose one of {', '.join(DEPLOYMENT_CONFIGS)}")
+        config = DEPLOYMENT_CONFIGS[settings.deployment_config]
+        stack_name = Stack.of(self).stack_name
+        self.application = codedeploy.LambdaApplication(self, "Application", application_name=stack_name)
+        pin_logical_id(self.application, "DeploymentApplication")
+        self.hook = self._pre_traffic_hook(stack_name, settings)
+        for fn in functions.all:
+            title = fn.spec.name.capitalize()
+            group = codedeploy.LambdaDeploymentGroup(
+                self,
+                f"{title}DeploymentGroup",
+                application=self.application,
+                deployment_group_name=f"{stack_name}-{fn.spec.name}",
+                alias=fn.alias,
+                deployment_config=config,
+                alarms=deploy_alarms[fn.spec.name],
+                pre_hook=self.hook,
+                auto_rollback=codedeploy.AutoRollbackConfig(
+                    failed_deployment=True, stopped_deployment=True, deployment_in_alarm=True
+                ),
+            )
+            pin_logical_id(group, f"{title}DeploymentGroup")
+            acknowledge(group, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                        "AWSCodeDeployRoleForLambdaLimited]",
+                        "the AWS-managed CodeDeploy role policy for Lambda: alias updates and hook invocations only")
+            self.groups[fn.spec.name] = group
+        # The hook reads which version a deployment targets, then invokes exactly that version.
+        self.hook.add_to_role_policy(iam.PolicyStatement(
+            actions=["codedeploy:GetDeployment"],
+            resources=[Stack.of(self).format_arn(service="codedeploy", resource="deploymentgroup",
+                                                 resource_name=f"{stack_name}/*",
+                                                 arn_format=ArnFormat.COLON_RESOURCE_NAME)],
+        ))
+        self.hook.add_to_role_policy(iam.PolicyStatement(
+            actions=["lambda:InvokeFunction"],
+            resources=[f"{fn.function.function_arn}:*" for fn in functions.all],
+        ))
+
+    def _pre_traffic_hook(self, stack_name: str, settings: Settings) -> lambda_.Function:
+        name = f"{stack_name}-pre-traffic-hook"
+        log_group = logs.LogGroup(
+            self, "HookLogGroup", log_group_name=f"/aws/lambda/{name}",
+            retention=log_retention(settings.log_retention_days), removal_policy=RemovalPolicy.DESTROY,
+        )
+        pin_logical_id(log_group, "PreTrafficHookLogGroup")
+        role = iam.Role(self, "HookRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                        description=f"{stack_name} pre-traffic hook: read its deployment, invoke the new version")
+        pin_logical_id(role, "PreTrafficHookRole")
+        log_group.grant_write(role)
+        hook = lambda_.Function(
+            self, "PreTrafficHook",
+            # Each deployment group's role is granted invoke on it (LambdaDeploymentGroup pre_hook).
+            function_name=name,
+            description=f"{stack_name}: smoke-checks a new version before CodeDeploy sends it traffic",
+            runtime=RUNTIME, architecture=ARCHITECTURE,
+            code=compiled_code(REPO_ROOT / "infra_cdk" / "hooks" / "pre_traffic"),
+            handler="app.lambda_handler", timeout=Duration.seconds(60), memory_size=256,
+            role=role, log_group=log_group, environment={"STACK_NAME": stack_name},
+        )
+        pin_logical_id(hook, "PreTrafficHook")
+        acknowledge(hook, "AwsSolutions-L1", f"pinned to {RUNTIME.name}, the runtime of every function here")
+        acknowledge(role, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codedeploy:<AWS::Region>:"
+                    f"<AWS::AccountId>:deploymentgroup:{stack_name}/*]",
+                    "the hook serves every deployment group of this application; its ids are only known at "
+                    "deploy time")
+        for fn_id in ("Authorizer", "Auth", "Targets", "Checks", "Worker"):
+            acknowledge(role, f"AwsSolutions-IAM5[Resource::<{fn_id}Function.Arn>:*]",
+                        "the hook invokes whichever version of the function a deployment targets (a new number "
+                        "every deploy)")
+        return hook
