@@ -76,6 +76,8 @@ class Deployments(Construct):
             acknowledge(group, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                         "AWSCodeDeployRoleForLambdaLimited]",
                         "the AWS-managed CodeDeploy role policy for Lambda: alias updates and hook invocations only")
+            acknowledge(group, "AwsSolutions-IAM5[Resource::<PreTrafficHook.Arn>:*]",
+                        "CDK grants CodeDeploy invoke on the hook function and its versions; the hook is ours alone")
             self.groups[fn.spec.name] = group
         # The hook reads which version a deployment targets, then invokes exactly that version.
         self.hook.add_to_role_policy(iam.PolicyStatement(

@@ -57,8 +57,20 @@ class Smoke:
     result: dict[str, Any] | None = None  # the worker: the exact response
 
 
-# By function (the physical name after "<stack>-"). Nothing here reads or writes tenant data: the health route,
-# routes that answer 401 before any lookup, and an empty queue batch.
+# A queue record for a check that cannot exist (no tenant id is "pre-traffic-hook"): the worker reads the main
+# table, finds nothing and drops the message, so the batch succeeds with no failures and nothing is written.
+_GONE_CHECK = json.dumps({"tenant_id": "pre-traffic-hook", "check_id": "pre-traffic-hook", "target_id": "none",
+                          "cnpj": "00000000000000", "enqueued_at": "2000-01-01T00:00:00.000Z"})
+_SQS_RECORD = {
+    "messageId": "pre-traffic-hook", "receiptHandle": "pre-traffic-hook", "body": _GONE_CHECK,
+    "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "0", "SenderId": "pre-traffic-hook",
+                   "ApproximateFirstReceiveTimestamp": "0"},
+    "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+    "eventSourceARN": "arn:aws:sqs:us-east-1:000000000000:pre-traffic-hook", "awsRegion": "us-east-1",
+}
+
+# By function (the physical name after "<stack>-"). Nothing here writes, and nothing reads tenant data: the health
+# route, routes that answer 401 before any lookup, and a queue record for a check that does not exist.
 SMOKE: dict[str, Smoke] = {
     "checks": Smoke(http_event("GET", "/health"), status=200),
     "auth": Smoke(http_event("GET", "/tenant"), status=401),
@@ -69,7 +81,7 @@ SMOKE: dict[str, Smoke] = {
          "requestContext": {"requestId": "pre-traffic-hook", "identity": {"sourceIp": "127.0.0.1"}}},
         error_message="Unauthorized",
     ),
-    "worker": Smoke({"Records": []}, result={"batchItemFailures": []}),
+    "worker": Smoke({"Records": [_SQS_RECORD]}, result={"batchItemFailures": []}),
 }
 
 
