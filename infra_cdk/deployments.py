@@ -79,7 +79,9 @@ class Deployments(Construct):
             acknowledge(group, "AwsSolutions-IAM5[Resource::<PreTrafficHook.Arn>:*]",
                         "CDK grants CodeDeploy invoke on the hook function and its versions; the hook is ours alone")
             self.groups[fn.spec.name] = group
-        # The hook reads which version a deployment targets, then invokes exactly that version.
+        # The hook reads which version a deployment targets, then invokes exactly that version. The functions are
+        # named, not referenced: the auth function's environment leads to the API stage, whose authorizer calls
+        # the authorizer alias, whose update waits for this hook; a reference would close that cycle.
         self.hook.add_to_role_policy(iam.PolicyStatement(
             actions=["codedeploy:GetDeployment"],
             resources=[Stack.of(self).format_arn(service="codedeploy", resource="deploymentgroup",
@@ -88,7 +90,10 @@ class Deployments(Construct):
         ))
         self.hook.add_to_role_policy(iam.PolicyStatement(
             actions=["lambda:InvokeFunction"],
-            resources=[f"{fn.function.function_arn}:*" for fn in functions.all],
+            resources=[Stack.of(self).format_arn(service="lambda", resource="function",
+                                                 resource_name=f"{fn.function_name}:*",
+                                                 arn_format=ArnFormat.COLON_RESOURCE_NAME)
+                       for fn in functions.all],
         ))
 
     def _pre_traffic_hook(self, stack_name: str, settings: Settings) -> lambda_.Function:
@@ -118,8 +123,9 @@ class Deployments(Construct):
                     f"<AWS::AccountId>:deploymentgroup:{stack_name}/*]",
                     "the hook serves every deployment group of this application; its ids are only known at "
                     "deploy time")
-        for fn_id in ("Authorizer", "Auth", "Targets", "Checks", "Worker"):
-            acknowledge(role, f"AwsSolutions-IAM5[Resource::<{fn_id}Function.Arn>:*]",
+        for fn_name in ("authorizer", "auth", "targets", "checks", "worker"):
+            acknowledge(role, f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:"
+                        f"<AWS::AccountId>:function:{stack_name}-{fn_name}:*]",
                         "the hook invokes whichever version of the function a deployment targets (a new number "
                         "every deploy)")
         return hook

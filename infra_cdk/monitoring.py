@@ -14,7 +14,7 @@ from constructs import Construct
 
 from infra_cdk.api import Api
 from infra_cdk.data import DataTables
-from infra_cdk.functions import Functions
+from infra_cdk.functions import LIVE_ALIAS, Functions, RadarFunction
 from infra_cdk.messaging import ChecksQueue
 from infra_cdk.nag import acknowledge
 from infra_cdk.naming import pin_logical_id
@@ -51,6 +51,16 @@ def search(metric_name: str, statistic: str, period: Duration) -> str:
     return (
         f"SEARCH('Namespace=\"{NAMESPACE}\" MetricName=\"{metric_name}\"', '{statistic}', "
         f"{int(period.to_seconds())})"
+    )
+
+
+def _alias_metric(fn: RadarFunction, metric_name: str, statistic: str) -> cloudwatch.Metric:
+    """A one-minute metric of the function's `live` alias, by the function's fixed name: a reference would close a
+    cycle (deployment group -> these alarms -> the auth function -> its usage plans -> the API stage -> its
+    authorizer -> the authorizer alias -> its deployment group's hook -> the deployment groups)."""
+    return cloudwatch.Metric(
+        namespace="AWS/Lambda", metric_name=metric_name, statistic=statistic, period=ONE_MINUTE,
+        dimensions_map={"FunctionName": fn.function_name, "Resource": f"{fn.function_name}:{LIVE_ALIAS}"},
     )
 
 
@@ -178,7 +188,7 @@ class Monitoring(Construct):
                 f"{title}-DeployErrors",
                 f"The {fn.spec.name} function's live alias failed {limits.deploy_errors}+ times in a minute (rolls "
                 "a deployment back)",
-                fn.alias.metric_errors(statistic="Sum", period=ONE_MINUTE),
+                _alias_metric(fn, "Errors", "Sum"),
                 threshold=limits.deploy_errors, comparison=_GTE,
             ))
             latency_ms = round(fn.spec.timeout_seconds * 1000 * limits.deploy_latency_fraction_of_timeout)
@@ -186,7 +196,7 @@ class Monitoring(Construct):
                 f"{title}-DeployLatencyP99",
                 f"The {fn.spec.name} function's live alias ran over {latency_ms / 1000:g} s at p99 in 2 of the last "
                 f"3 minutes ({limits.deploy_latency_fraction_of_timeout:.0%} of its timeout; rolls a deployment back)",
-                fn.alias.metric_duration(statistic="p99", period=ONE_MINUTE),
+                _alias_metric(fn, "Duration", "p99"),
                 threshold=latency_ms, evaluation_periods=3, datapoints_to_alarm=2,
             ))
             specs.append(AlarmSpec(

@@ -191,3 +191,31 @@ def test_runtime_and_deps_layer_wheels_use_the_same_python() -> None:
     from infra_cdk.functions import RUNTIME
 
     assert RUNTIME.name == f"python{PYTHON_VERSION}"
+
+
+def _recommended_flags() -> dict[str, object]:
+    """The feature flags `cdk init` writes for the installed aws-cdk-lib (its recommended-feature-flags.json)."""
+    import tarfile
+    from importlib import resources
+
+    import aws_cdk
+
+    [tgz] = [p for p in resources.files(aws_cdk).joinpath("_jsii").iterdir() if p.name.endswith(".jsii.tgz")]
+    with tarfile.open(str(tgz)) as archive:
+        member = archive.extractfile("package/recommended-feature-flags.json")
+        assert member is not None
+        return dict(json.load(member))
+
+
+def test_cdk_json_sets_every_recommended_feature_flag() -> None:
+    context = json.loads((REPO_ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
+    recommended = _recommended_flags()
+    assert len(recommended) > 50
+    assert {flag: context.get(flag) for flag in recommended} == recommended
+
+
+def test_the_api_stack_leaves_the_account_wide_logging_role_to_the_account_stack(synthesized: Synthesized) -> None:
+    # @aws-cdk/aws-apigateway:disableCloudWatchRole is on, and the API sets cloud_watch_role=False explicitly.
+    assert not synthesized.of_type("AWS::ApiGateway::Account")
+    assert synthesized.account_template is not None
+    assert "ApiGatewayAccount" in synthesized.account_template["Resources"]

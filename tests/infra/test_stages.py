@@ -135,7 +135,8 @@ def test_deploy_alarms_watch_the_live_alias_in_one_minute_periods(stages: dict[s
             alarm = synth.props(f"Alarm{function}{kind}")
             assert alarm["MetricName"] == metric and alarm["Period"] == 60
             dims = {d["Name"]: render(d["Value"]) for d in alarm["Dimensions"]}
-            assert dims == {"FunctionName": f"<{function}Function>", "Resource": f"<{function}Function>:live"}
+            name = synth.props(f"{function}Function")["FunctionName"]
+            assert dims == {"FunctionName": name, "Resource": f"{name}:live"}
     api = synth.props("AlarmApiDeploy5xxRate")
     assert (api["MetricName"], api["Period"], api["Statistic"]) == ("5XXError", 60, "Average")
 
@@ -157,7 +158,9 @@ def test_pre_traffic_hook_reads_its_deployment_and_invokes_only_function_version
     assert {"codedeploy:GetDeployment", "codedeploy:PutLifecycleEventHookExecutionStatus",
             "lambda:InvokeFunction"} <= actions
     invoke = [r for s in statements if "lambda:InvokeFunction" in s["Action"] for r in s["Resource"]]
-    assert sorted(invoke) == sorted(f"<{f}Function.Arn>:*" for f in FUNCTIONS)
+    stack_name = synth.stack.stack_name
+    assert sorted(invoke) == sorted(f"arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:"
+                                    f"{stack_name}-{f.lower()}:*" for f in FUNCTIONS)
 
 
 # WAF ---------------------------------------------------------------------------------------------------------
