@@ -19,8 +19,12 @@ $(STAMP): pyproject.toml
 	@command -v node >/dev/null || { echo "Node.js is required for CDK synth (apt-get install nodejs)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+# The virtualenv follows the dev lock (exact versions, hashes), rebuilt when it changes too.
+$(STAMP): requirements-dev.lock
 
 install: $(STAMP) ## create .venv and install the pinned dependencies (only when pyproject.toml changed)
 
@@ -80,3 +84,38 @@ browser: ## chromium for the e2e dashboard test: installed when missing and runn
 
 clean: ## remove build output and local state (keeps .venv)
 	rm -rf cdk.out .local .pytest_cache .mypy_cache .ruff_cache
+
+# The pinned CDK CLI (infra_cdk/cli, npm ci from its committed lock) and SAM CLI (its own virtualenv: its pins would
+# hold the project's boto3 and pydantic back), for the CLI checks in make test and for people who deploy.
+CDK_CLI := infra_cdk/cli/node_modules/.bin/cdk
+SAM_CLI := $(VENV)/sam/bin/sam
+
+$(CDK_CLI): infra_cdk/cli/package-lock.json
+	npm ci --prefix infra_cdk/cli --no-audit --no-fund --silent
+	@touch $(CDK_CLI)
+
+$(SAM_CLI): infra_cdk/cli/sam-requirements.txt | $(STAMP)
+	@test -x $(VENV)/sam/bin/python || $(PYTHON) -m venv $(VENV)/sam
+	$(VENV)/sam/bin/python -m pip install --quiet --require-hashes --no-deps -r infra_cdk/cli/sam-requirements.txt
+	@touch $(SAM_CLI)
+
+.PHONY: tools lock audit cdk-synth migrate restore-drill
+tools: $(STAMP) $(CDK_CLI) $(SAM_CLI) ## install the pinned CDK CLI (npm ci) and SAM CLI (.venv/sam) the CLI checks use
+
+test: tools
+
+lock: $(STAMP) ## regenerate the lock files from pyproject.toml's ranges (uv, exact versions and hashes)
+	$(PY) -m scripts.lock
+
+audit: $(STAMP) ## pip-audit every lock file against PyPI's vulnerability data (fails on any unignored advisory)
+	$(PY) -m scripts.audit
+
+cdk-synth: tools ## the real CDK CLI's synth (cdk-nag on) of STAGE (dev, staging, prod or all) into cdk.out
+	RADAR_BUNDLE=$${RADAR_BUNDLE:-0} CDK_DISABLE_CLI_TELEMETRY=true $(CDK_CLI) synth -c radar:stage=$(RADAR_STAGE) --no-notices -q
+
+migrate: $(STAMP) ## data migrations: make migrate ARGS="status|up|down --table main [--dry-run]" (scripts/migrate)
+	$(PY) -m scripts.migrate $(ARGS)
+
+restore-drill: $(STAMP) ## export, destroy, restore and verify a table on the running local cloud (scripts/restore_drill.py)
+	$(PY) -m scripts.restore_drill $(ARGS)
+

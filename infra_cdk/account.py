@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, Stack, Tags
+from aws_cdk import Aws, CfnOutput, Duration, Stack, Tags
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -84,7 +84,9 @@ class AccountStack(Stack):
             }),
         )
         pin_logical_id(self.deploy_role, "GitHubDeployRole")
-        bootstrap = f"arn:{self.partition}:iam::{self.account}:role/cdk-{CDK_BOOTSTRAP_QUALIFIER}-*-{self.account}-*"
+        # Pseudo parameters, not literals: the ARN (and the acknowledgement below) reads the same in every synth.
+        account = Aws.ACCOUNT_ID
+        bootstrap = f"arn:{Aws.PARTITION}:iam::{account}:role/cdk-{CDK_BOOTSTRAP_QUALIFIER}-*-{account}-*"
         self.deploy_role.add_to_policy(iam.PolicyStatement(
             sid="AssumeCdkBootstrapRoles", actions=["sts:AssumeRole", "sts:TagSession"], resources=[bootstrap],
         ))

@@ -101,7 +101,9 @@ def build_stages(
     tests/infra runs the same checks on every test run.
     """
     if bundle is None:
-        bundle = os.environ.get("RADAR_BUNDLE") == "1" or _under_cdk_cli()
+        # RADAR_BUNDLE=0 keeps a CDK CLI synth offline too (the CLI check in make test); deploys bundle.
+        switch = os.environ.get("RADAR_BUNDLE", "")
+        bundle = switch == "1" or (switch != "0" and _under_cdk_cli())
     if nag is None:
         nag = os.environ.get("RADAR_NAG", "1" if _under_cdk_cli() else "0") == "1"
     defaults: dict[str, Any] = {**CLI_DEFAULT_CONTEXT, **cdk_json_context()}

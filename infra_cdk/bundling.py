@@ -52,6 +52,8 @@ def pip_install_command(requirements: Path, output_dir: str) -> list[str]:
     return [
         sys.executable, "-m", "pip", "install",
         "--requirement", str(requirements),
+        # The lock lists every package with its hashes: install exactly it, resolve nothing.
+        "--require-hashes", "--no-deps",
         "--target", str(Path(output_dir) / "python"),
         "--platform", "manylinux2014_x86_64",
         "--implementation", "cp",
@@ -177,8 +179,8 @@ def deps_layer_code(
             image=DockerImage.from_registry(f"public.ecr.aws/sam/build-python{PYTHON_VERSION}"),
             command=[
                 "bash", "-c",
-                f"pip install -r requirements.txt -t /asset-output/python --only-binary=:all: "
-                f"--python-version {PYTHON_VERSION} --no-compile && {_COMPILE_IN_IMAGE}",
+                "pip install --require-hashes --no-deps -r requirements.txt -t /asset-output/python "
+                f"--only-binary=:all: --python-version {PYTHON_VERSION} --no-compile && {_COMPILE_IN_IMAGE}",
             ],
             local=PipLocalBundling(source_dir, run=run),
         ),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tomllib
@@ -139,17 +138,6 @@ def test_samconfig_points_sam_at_the_synthesized_template() -> None:
     assert "CAPABILITY_IAM" in deploy["capabilities"].split()
     for command in ("validate", "build", "local_invoke"):
         assert config["default"][command]["parameters"]["template_file"] == "cdk.out/CnpjRadar.template.json"
-
-
-def _names(requirements: list[str]) -> set[str]:
-    return {re.split(r"[\[<>=!~; ]", line.strip(), maxsplit=1)[0].lower() for line in requirements
-            if line.strip() and not line.strip().startswith("#")}
-
-
-def test_deps_layer_mirrors_the_runtime_dependencies() -> None:
-    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    requirements = (REPO_ROOT / "layers" / "deps" / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    assert _names(requirements) == _names(pyproject["project"]["dependencies"])
 
 
 @pytest.mark.parametrize(("requested", "days"), [(1, "ONE_DAY"), (30, "ONE_MONTH"), (45, "TWO_MONTHS"),

@@ -8,7 +8,7 @@ import socket
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["AwsResources", "free_port", "provision_resources", "start_moto"]
+__all__ = ["AwsResources", "create_main_table", "free_port", "provision_resources", "start_moto"]
 
 
 def free_port() -> int:
@@ -55,6 +55,31 @@ class AwsResources:
     env: dict[str, str] = field(default_factory=dict)
 
 
+def create_main_table(name: str) -> str:
+    """The main table as the template defines it: pk/sk, GSIs gsi1 and gsi2 (all keys strings), on demand."""
+    import boto3
+
+    attrs = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")]
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=attrs,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": index,
+                "KeySchema": [
+                    {"AttributeName": f"{index}pk", "KeyType": "HASH"},
+                    {"AttributeName": f"{index}sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in ("gsi1", "gsi2")
+        ],
+    )
+    return name
+
+
 def provision_resources(prefix: str = "test") -> AwsResources:
     """Create tables, queues, secrets and usage plans like the template does; export their names as function env."""
     import boto3
@@ -63,24 +88,7 @@ def provision_resources(prefix: str = "test") -> AwsResources:
 
     ddb: Any = boto3.client("dynamodb")
     main, cache, idem = f"{prefix}-main", f"{prefix}-cache", f"{prefix}-idempotency"
-    attrs = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")]
-    ddb.create_table(
-        TableName=main,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=attrs,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": name,
-                "KeySchema": [
-                    {"AttributeName": f"{name}pk", "KeyType": "HASH"},
-                    {"AttributeName": f"{name}sk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-            for name in ("gsi1", "gsi2")
-        ],
-    )
+    create_main_table(main)
     ddb.create_table(
         TableName=cache,
         BillingMode="PAY_PER_REQUEST",
