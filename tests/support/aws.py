@@ -60,7 +60,8 @@ def create_main_table(name: str) -> str:
     import boto3
 
     attrs = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")]
-    boto3.client("dynamodb").create_table(
+    ddb: Any = boto3.client("dynamodb")
+    ddb.create_table(
         TableName=name,
         BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=attrs,
