@@ -60,7 +60,8 @@ def test_cdk_cli_synthesizes_every_stage_with_nag_and_every_feature_flag_set(
     assert stacks == expected | {f"{name}-Account" for name in expected}
 
 
-def test_sam_validate_lint_passes_with_the_shipped_config(tmp_path: Path) -> None:
+def test_sam_validate_lint_passes_with_the_shipped_config() -> None:
+    # Without .cfnlintrc this fails on five W3005 warnings (issue 16); test_cfn_lint.py checks each ignore's reason.
     assert SAM.exists(), "the SAM CLI is missing: make tools"
     from scripts.localcloud.synth import synth
 
@@ -71,13 +72,3 @@ def test_sam_validate_lint_passes_with_the_shipped_config(tmp_path: Path) -> Non
     assert completed.returncode == 0, output[-4000:]
     assert "is a valid SAM Template" in output
 
-
-def test_sam_lint_would_fail_without_the_cfnlintrc(tmp_path: Path) -> None:
-    """The config is what makes it pass (so the test above checks the config, not a lenient default)."""
-    from scripts.localcloud.synth import synth
-
-    template, _ = synth()
-    completed = subprocess.run([str(SAM), "validate", "--lint", "--template-file", str(template)], cwd=tmp_path,
-                               env=_env(), capture_output=True, text=True, timeout=300, check=False)
-    assert completed.returncode != 0
-    assert "W3005" in completed.stdout + completed.stderr
