@@ -90,6 +90,27 @@ class AccountStack(Stack):
         self.deploy_role.add_to_policy(iam.PolicyStatement(
             sid="AssumeCdkBootstrapRoles", actions=["sts:AssumeRole", "sts:TagSession"], resources=[bootstrap],
         ))
+        # The deploy job runs the data migrations (scripts/migrate) after the deploy: this stage's tables only, and
+        # the stack's outputs that name them.
+        stack = self.settings.stack_name
+        region = Aws.REGION
+        self.deploy_role.add_to_policy(iam.PolicyStatement(
+            sid="RunDataMigrations",
+            actions=["dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:Query", "dynamodb:GetItem",
+                     "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            resources=[f"arn:{Aws.PARTITION}:dynamodb:{region}:{account}:table/{stack}-*"],
+        ))
+        self.deploy_role.add_to_policy(iam.PolicyStatement(
+            sid="ReadStackOutputs", actions=["cloudformation:DescribeStacks"],
+            resources=[f"arn:{Aws.PARTITION}:cloudformation:{region}:{account}:stack/{stack}/*"],
+        ))
+        for resource, why in (
+            (f"arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/{stack}-*",
+             "this stage's tables (and their indexes), whose names CloudFormation generates after the stack name"),
+            (f"arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/{stack}/*",
+             "this stage's stack: its id suffix is generated at creation"),
+        ):
+            acknowledge(self.deploy_role, f"AwsSolutions-IAM5[Resource::{resource}]", why)
         acknowledge(self.deploy_role, f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:"
                     f"role/cdk-{CDK_BOOTSTRAP_QUALIFIER}-*-<AWS::AccountId>-*]",
                     "the CDK bootstrap roles of this account (deploy, publishing, lookup), one per region")

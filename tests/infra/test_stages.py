@@ -315,9 +315,15 @@ def test_github_deploy_role_trusts_only_this_repository_in_the_stages_environmen
     assert role["MaxSessionDuration"] == 3600
     policies = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::IAM::Policy"
                 and {"Ref": "GitHubDeployRole"} in r["Properties"]["Roles"]]
-    [statement] = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
-    assert sorted(statement["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
-    assert ":role/cdk-hnb659fds-*-" in render(statement["Resource"])
+    statements = {s["Sid"]: s for p in policies for s in p["PolicyDocument"]["Statement"]}
+    assert set(statements) == {"AssumeCdkBootstrapRoles", "RunDataMigrations", "ReadStackOutputs"}
+    assert sorted(statements["AssumeCdkBootstrapRoles"]["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
+    assert ":role/cdk-hnb659fds-*-" in render(statements["AssumeCdkBootstrapRoles"]["Resource"])
+    stack = load_stage(stage)["stackName"]
+    # The migrations touch this stage's tables only, and never delete an item or a table.
+    assert render(statements["RunDataMigrations"]["Resource"]).endswith(f":table/{stack}-*")
+    assert not any("Delete" in a for a in statements["RunDataMigrations"]["Action"])
+    assert render(statements["ReadStackOutputs"]["Resource"]).endswith(f":stack/{stack}/*")
 
 
 def test_dev_has_no_deploy_role_and_every_stage_has_the_api_gateway_logging_role(
