@@ -138,6 +138,12 @@ def test_samconfig_points_sam_at_the_synthesized_template() -> None:
     assert "CAPABILITY_IAM" in deploy["capabilities"].split()
     for command in ("validate", "build", "local_invoke"):
         assert config["default"][command]["parameters"]["template_file"] == "cdk.out/CnpjRadar.template.json"
+    from infra_cdk.stages import stack_name
+
+    for stage in ("staging", "prod"):
+        for command in ("validate", "local_invoke"):
+            assert config[stage][command]["parameters"]["template_file"] == f"cdk.out/{stack_name(stage)}.template.json"
+        assert config[stage]["validate"]["parameters"]["lint"] is True
 
 
 @pytest.mark.parametrize(("requested", "days"), [(1, "ONE_DAY"), (30, "ONE_MONTH"), (45, "TWO_MONTHS"),
