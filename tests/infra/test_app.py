@@ -213,3 +213,19 @@ def test_the_api_stack_leaves_the_account_wide_logging_role_to_the_account_stack
     assert not synthesized.of_type("AWS::ApiGateway::Account")
     assert synthesized.account_template is not None
     assert "ApiGatewayAccount" in synthesized.account_template["Resources"]
+
+
+def test_local_synth_runs_the_requested_stage_with_its_own_cache(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from scripts.localcloud.synth import synth
+
+    monkeypatch.setenv("RADAR_STAGE", "staging")
+    template, ran = synth(tmp_path)
+    assert ran and template.name == "CnpjRadar-staging.template.json"
+    body = json.loads(template.read_text(encoding="utf-8"))
+    assert "AuthDeploymentGroup" in body["Resources"]  # staging shifts traffic; dev has no groups
+    assert (tmp_path / ".source-hash.staging").is_file() and not (tmp_path / ".source-hash").exists()
+    assert synth(tmp_path) == (template, False)  # cached per stage
+    monkeypatch.setenv("RADAR_STAGE", "qa")
+    with pytest.raises(ValueError, match="dev, staging, prod"):
+        synth(tmp_path)
