@@ -29,6 +29,7 @@ from infra_cdk.settings import PYTHON_VERSION
 __all__ = [
     "ASSET_EXCLUDES",
     "BUNDLE_DEPS_CONTEXT",
+    "LAMBDA_PLATFORMS",
     "BytecodeLocalBundling",
     "PipLocalBundling",
     "compile_bytecode",
@@ -47,15 +48,22 @@ _COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".py
 _COMPILE_IN_IMAGE = "python -m compileall -q --invalidation-mode unchecked-hash /asset-output"
 
 
+# The Lambda python3.12 runtime runs on Amazon Linux 2023 (glibc 2.34): wheels for any manylinux up to 2.34 fit.
+# pip matches an explicit --platform exactly (it does not widen manylinux_2_34 to older tags), so each is named.
+# scripts/lock.py resolves the layer's lock for the same platform (x86_64-manylinux_2_34, wheels only).
+LAMBDA_PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64", "manylinux_2_34_x86_64")
+
+
 def pip_install_command(requirements: Path, output_dir: str) -> list[str]:
     """pip picks manylinux x86_64 wheels for the runtime's Python, whatever the machine running the synth."""
+    platforms = [arg for platform in LAMBDA_PLATFORMS for arg in ("--platform", platform)]
     return [
         sys.executable, "-m", "pip", "install",
         "--requirement", str(requirements),
         # The lock lists every package with its hashes: install exactly it, resolve nothing.
         "--require-hashes", "--no-deps",
         "--target", str(Path(output_dir) / "python"),
-        "--platform", "manylinux2014_x86_64",
+        *platforms,
         "--implementation", "cp",
         "--python-version", PYTHON_VERSION,
         "--only-binary=:all:",

@@ -33,19 +33,22 @@ class Lock:
     platform: str
     extras: tuple[str, ...] = ()
     header: str = ""
+    wheels_only: bool = False  # the Lambda layer is pip-installed with --only-binary: resolve only what has wheels
 
     def command(self, uv: str) -> list[str]:
         command = [uv, "pip", "compile", self.source, "--generate-hashes", "--python-version", self.python,
                    "--python-platform", self.platform, "--no-header", "--quiet", "--output-file", self.path]
         for extra in self.extras:
             command += ["--extra", extra]
+        if self.wheels_only:
+            command += ["--only-binary", ":all:"]
         return command
 
 
 LOCKS = (
-    Lock("layers/deps/requirements.txt", "pyproject.toml", PYTHON_VERSION, "x86_64-manylinux_2_17",
+    Lock("layers/deps/requirements.txt", "pyproject.toml", PYTHON_VERSION, "x86_64-manylinux_2_34", wheels_only=True,
          header="# The deps Lambda layer: pyproject.toml's [project].dependencies locked for the Lambda platform\n"
-                f"# (Python {PYTHON_VERSION}, manylinux x86_64) by `make lock` (scripts/lock.py); "
+                f"# (Python {PYTHON_VERSION}, manylinux_2_34 x86_64, wheels only) by `make lock` (scripts/lock.py); "
                 "do not edit by hand.\n"
                 "# infra_cdk/bundling.py pip-installs exactly this; tests/infra/test_locks.py checks it against "
                 "pyproject.toml.\n"),
@@ -58,8 +61,10 @@ LOCKS = (
 )
 
 
-def regenerate(uv: str) -> None:
+def regenerate(uv: str, only: list[str] | None = None) -> None:
     for lock in LOCKS:
+        if only and lock.path not in only:
+            continue
         subprocess.run(lock.command(uv), cwd=REPO, check=True)
         target = REPO / lock.path
         target.write_text(lock.header + target.read_text(encoding="utf-8"), encoding="utf-8")
@@ -68,12 +73,13 @@ def regenerate(uv: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.lock", description=__doc__)
-    parser.parse_args(argv)
+    parser.add_argument("locks", nargs="*", help="only these lock files (default: all)")
+    args = parser.parse_args(argv)
     uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
     if uv is None:
         print("uv is missing: make install (it is a dev dependency)", file=sys.stderr)
         return 2
-    regenerate(uv)
+    regenerate(uv, args.locks)
     return 0
 
 

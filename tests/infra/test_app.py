@@ -87,7 +87,9 @@ def test_compiled_code_copies_the_source_without_its_caches(tmp_path: Path) -> N
 def test_pip_command_targets_the_lambda_platform(tmp_path: Path) -> None:
     command = pip_install_command(tmp_path / "requirements.txt", str(tmp_path / "out"))
     joined = " ".join(command)
-    assert "--platform manylinux2014_x86_64" in joined
+    # Amazon Linux 2023 (glibc 2.34): every manylinux tag up to 2.34, named one by one (pip does not widen them).
+    for platform in ("manylinux2014_x86_64", "manylinux_2_28_x86_64", "manylinux_2_34_x86_64"):
+        assert f"--platform {platform}" in joined
     assert "--only-binary=:all:" in command
     assert f"--python-version {PYTHON_VERSION}" in joined
     assert f"--target {tmp_path / 'out' / 'python'}" in joined
