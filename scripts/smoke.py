@@ -27,14 +27,20 @@ def _error_body(response: httpx.Response, status: int, code: str) -> str | None:
         error = response.json()["error"]
     except (ValueError, KeyError, TypeError):
         return f"not the API error format: {response.text[:200]}"
-    if error.get("code") != code or not error.get("details", {}).get("request_id"):
+    if not isinstance(error, dict) or not isinstance(error.get("details"), dict):
+        return f"not the API error format: {response.text[:200]}"
+    if error.get("code") != code or not error["details"].get("request_id"):
         return f"expected code {code!r} with a request id, got {error}"
     return None
 
 
 def health(http: httpx.Client, _key: str | None) -> str | None:
     response = http.get("/health")
-    if response.status_code != 200 or response.json().get("status") != "ok":
+    try:
+        status = response.json().get("status")
+    except (ValueError, AttributeError):
+        status = None
+    if response.status_code != 200 or status != "ok":
         return f"GET /health: {response.status_code} {response.text[:200]}"
     if "max-age=" not in response.headers.get("strict-transport-security", ""):
         return "GET /health: no Strict-Transport-Security header"
