@@ -11,25 +11,14 @@ import boto3
 import httpx
 import pytest
 
-from scripts.localcloud.cloud import CloudConfig, LocalCloud
-from tests.support.aws import free_port
-from tests.support.mini_template import USAGE_KEYS, write_mini_template
+from scripts.localcloud.cloud import LocalCloud
+from tests.support.mini_template import USAGE_KEYS, mini_cloud
 
 
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory: pytest.TempPathFactory, moto_endpoint: str) -> Iterator[LocalCloud]:
-    directory = tmp_path_factory.mktemp("mini")
-    config = CloudConfig(
-        port=free_port(),
-        ops_port=free_port(),
-        endpoint=moto_endpoint,
-        seed=False,
-        state_file=directory / "state.json",
-        template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl"),
-    )
-    local = LocalCloud(config).start()
-    yield local
-    local.stop()
+    with mini_cloud(tmp_path_factory.mktemp("mini"), "Mini", endpoint=moto_endpoint) as local:
+        yield local
 
 
 def token(name: str) -> dict[str, str]:

@@ -10,25 +10,14 @@ from pathlib import Path
 import boto3
 import pytest
 
-from scripts.localcloud.cloud import CloudConfig, LocalCloud
-from tests.support.aws import free_port
-from tests.support.mini_template import write_mini_template
+from scripts.localcloud.cloud import LocalCloud
+from tests.support.mini_template import mini_cloud
 
 
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory: pytest.TempPathFactory, moto_endpoint: str) -> Iterator[LocalCloud]:
-    directory = tmp_path_factory.mktemp("mini-sqs")
-    config = CloudConfig(
-        port=free_port(),
-        ops_port=free_port(),
-        endpoint=moto_endpoint,
-        seed=False,
-        state_file=directory / "state.json",
-        template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl", stack_name="MiniSqs"),
-    )
-    local = LocalCloud(config).start()
-    yield local
-    local.stop()
+    with mini_cloud(tmp_path_factory.mktemp("mini-sqs"), "MiniSqs", endpoint=moto_endpoint) as local:
+        yield local
 
 
 def deliveries(cloud: LocalCloud) -> list[dict[str, str]]:

@@ -17,28 +17,18 @@ import httpx
 import pytest
 
 from scripts.localcloud import opsview
-from scripts.localcloud.cloud import CloudConfig, LocalCloud
+from scripts.localcloud.cloud import LocalCloud
 from scripts.localcloud.ops import OpsServer, render_dashboard, start_ops_server
 from tests.support.aws import free_port
-from tests.support.mini_template import write_mini_template
+from tests.support.mini_template import mini_cloud
 
 ALARM_ARN_PREFIX = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
 
 
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory: pytest.TempPathFactory, moto_endpoint: str) -> Iterator[LocalCloud]:
-    directory = tmp_path_factory.mktemp("opsmini")
-    config = CloudConfig(
-        port=free_port(),
-        ops_port=free_port(),
-        endpoint=moto_endpoint,
-        seed=False,
-        state_file=directory / "state.json",
-        template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl", stack_name="OpsMini"),
-    )
-    local = LocalCloud(config).start()
-    yield local
-    local.stop()
+    with mini_cloud(tmp_path_factory.mktemp("opsmini"), "OpsMini", endpoint=moto_endpoint) as local:
+        yield local
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["USAGE_KEYS", "write_mini_template"]
+__all__ = ["USAGE_KEYS", "mini_cloud", "write_mini_template"]
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "localcloud"
 # Usage keys registered in the template's usage plans: one tight on burst, one tight on quota.
@@ -236,3 +238,26 @@ def write_mini_template(
     path = directory / f"{stack_name}.template.json"  # physical names derive from it
     path.write_text(json.dumps(template, indent=1))
     return path
+
+
+@contextmanager
+def mini_cloud(directory: Path, stack_name: str, *, endpoint: str | None, **config: Any) -> Iterator[Any]:
+    """A LocalCloud running the mini template (its state and deliveries.jsonl in `directory`), stopped on exit.
+
+    `endpoint` is a running emulator to use, or None for the cloud's own; `config` sets other CloudConfig fields."""
+    from scripts.localcloud.cloud import CloudConfig, LocalCloud
+    from tests.support.aws import free_port
+
+    settings: dict[str, Any] = {"port": free_port(), "ops_port": free_port(), "seed": False} | config
+    cloud = LocalCloud(
+        CloudConfig(
+            endpoint=endpoint,
+            state_file=directory / "state.json",
+            template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl", stack_name=stack_name),
+            **settings,
+        )
+    )
+    try:
+        yield cloud.start()
+    finally:
+        cloud.stop()
