@@ -22,8 +22,11 @@ def start_moto() -> tuple[Any, str]:
     from moto.server import ThreadedMotoServer
 
     from scripts.localcloud.moto_atomic import make_dynamodb_writes_atomic
+    from scripts.localcloud.moto_gsi import make_gsi_reads_lag
 
     make_dynamodb_writes_atomic()  # as DynamoDB: concurrent conditional writes never both pass
+    # GSI reads lag writes by RADAR_GSI_LAG_MS (default 0); a test can change it with moto_gsi.set_gsi_lag.
+    make_gsi_reads_lag(float(os.environ.get("RADAR_GSI_LAG_MS", "0")))
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
