@@ -18,6 +18,16 @@ def _resource_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {t.split('::')[-1]}" for t, n in sorted(counts.items()))
 
 
+def _guarantees_line(config: CloudConfig) -> str:
+    """What of AWS's weaker guarantees this cloud injects (empty when none)."""
+    parts = []
+    if config.sqs_duplicate_rate:
+        parts.append(f"{config.sqs_duplicate_rate:.0%} of SQS messages delivered twice (RADAR_SQS_DUPLICATE_RATE)")
+    if config.gsi_lag_ms:
+        parts.append(f"GSI reads {config.gsi_lag_ms:.0f} ms behind writes (RADAR_GSI_LAG_MS)")
+    return "  AWS guarantees     " + "; ".join(parts) if parts else ""
+
+
 def _print_banner(cloud: LocalCloud) -> None:
     assert cloud.provisioned is not None
     counts = cloud.provisioned.summary()
@@ -37,6 +47,7 @@ def _print_banner(cloud: LocalCloud) -> None:
         f"  Resources          {_resource_counts(counts)}",
         "  Logs               .local/logs/<function>.log and CloudWatch Logs in the emulator",
         f"  State              {cloud.config.state_file}",
+        _guarantees_line(cloud.config),
         f"  Ready in           {cloud.timings['ready_s']:.2f} s (synth {'ran' if cloud.synth_ran else 'cached'})",
     ]
     print("\n".join(line for line in lines if line), flush=True)

@@ -54,22 +54,57 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _env(name: str, default: str) -> Callable[[], str]:
+    return lambda: os.environ.get(name, default)
+
+
+def _env_int(name: str, default: int) -> Callable[[], int]:
+    return lambda: int(os.environ.get(name, str(default)))
+
+
+def _env_float(name: str, default: float) -> Callable[[], float]:
+    return lambda: float(os.environ.get(name, str(default)))
+
+
 @dataclass
 class CloudConfig:
-    port: int = int(os.environ.get("RADAR_PORT", "3000"))
-    ops_port: int = int(os.environ.get("RADAR_OPS_PORT", "3001"))
-    moto_port: int = int(os.environ.get("RADAR_MOTO_PORT", "4566"))
-    sandbox_port: int = int(os.environ.get("RADAR_SANDBOX_PORT", "3002"))
-    providers: str = os.environ.get("RADAR_PROVIDERS", "real")
-    endpoint: str | None = os.environ.get("AWS_ENDPOINT_URL")
-    state_file: Path = Path(os.environ.get("RADAR_STATE_FILE", str(REPO / ".local" / "state.json")))
-    out_dir: Path = Path(os.environ.get("RADAR_CDK_OUT", str(REPO / "cdk.out")))
-    seed: bool = os.environ.get("RADAR_SEED", "1") != "0"
+    """Every setting of the local cloud; each default is read from its environment variable when the config is made."""
+
+    port: int = field(default_factory=_env_int("RADAR_PORT", 3000))
+    ops_port: int = field(default_factory=_env_int("RADAR_OPS_PORT", 3001))
+    moto_port: int = field(default_factory=_env_int("RADAR_MOTO_PORT", 4566))
+    sandbox_port: int = field(default_factory=_env_int("RADAR_SANDBOX_PORT", 3002))
+    providers: str = field(default_factory=_env("RADAR_PROVIDERS", "real"))
+    endpoint: str | None = field(default_factory=lambda: os.environ.get("AWS_ENDPOINT_URL"))
+    state_file: Path = field(
+        default_factory=lambda: Path(os.environ.get("RADAR_STATE_FILE", str(REPO / ".local" / "state.json")))
+    )
+    out_dir: Path = field(default_factory=lambda: Path(os.environ.get("RADAR_CDK_OUT", str(REPO / "cdk.out"))))
+    seed: bool = field(default_factory=lambda: os.environ.get("RADAR_SEED", "1") != "0")
     template: Path | None = None  # run this template instead of synthesizing the CDK app (tests)
     # Extra function environment, like deploy-time parameters (e.g. provider rate limits for a load test).
     env_overrides: dict[str, str] = field(
         default_factory=lambda: json.loads(os.environ.get("RADAR_FUNCTION_ENV", "{}"))
     )
+    # AWS's weaker guarantees, on demand (moto hides them): the share of SQS messages delivered twice, and how long
+    # a write takes to reach the DynamoDB global secondary indexes.
+    sqs_duplicate_rate: float = field(default_factory=_env_float("RADAR_SQS_DUPLICATE_RATE", 0.0))
+    gsi_lag_ms: float = field(default_factory=_env_float("RADAR_GSI_LAG_MS", 0.0))
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.sqs_duplicate_rate <= 1.0:
+            raise ValueError(f"RADAR_SQS_DUPLICATE_RATE must be between 0 and 1, got {self.sqs_duplicate_rate}")
+        if self.gsi_lag_ms < 0:
+            raise ValueError(f"RADAR_GSI_LAG_MS cannot be negative, got {self.gsi_lag_ms}")
+
+    def weaker_guarantees(self) -> dict[str, float]:
+        """The AWS behaviours injected into this cloud (empty when it is as consistent as moto)."""
+        found: dict[str, float] = {}
+        if self.sqs_duplicate_rate:
+            found["sqs_duplicate_rate"] = self.sqs_duplicate_rate
+        if self.gsi_lag_ms:
+            found["gsi_lag_ms"] = self.gsi_lag_ms
+        return found
 
 
 class LocalCloud:
@@ -117,10 +152,13 @@ class LocalCloud:
     def _start_emulator(self) -> None:
         if self.config.endpoint:
             self.endpoint = self.config.endpoint
+            if self.config.gsi_lag_ms:
+                print(f"note: RADAR_GSI_LAG_MS applies to the local cloud's own emulator, not to {self.endpoint}",
+                      file=sys.stderr, flush=True)
         else:
             port = self.config.moto_port if _port_free(self.config.moto_port) else _free_port()
             self.moto = subprocess.Popen(
-                [sys.executable, "-c", _MOTO_BOOT, str(port)],
+                [sys.executable, "-c", _MOTO_BOOT, str(port), str(self.config.gsi_lag_ms)],
                 cwd=REPO,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -167,7 +205,7 @@ class LocalCloud:
         for mapping in mapping_specs(self.template):
             runtime = self.runtimes.get(mapping.function_logical_id)
             if runtime is not None and mapping.queue_url:
-                poller = SqsPoller(mapping, runtime)
+                poller = SqsPoller(mapping, runtime, duplicate_rate=self.config.sqs_duplicate_rate)
                 poller.start()
                 self.pollers.append(poller)
 
@@ -262,6 +300,7 @@ class LocalCloud:
             "resources": self.resources(),
             "timings": self.timings,
             "synth_ran": self.synth_ran,
+            "weaker_guarantees": self.config.weaker_guarantees(),
             "seed": self.seed,
         }
 
@@ -282,7 +321,9 @@ try:
 except Exception:
     pass
 from scripts.localcloud.moto_atomic import make_dynamodb_writes_atomic
+from scripts.localcloud.moto_gsi import make_gsi_reads_lag
 make_dynamodb_writes_atomic()
+make_gsi_reads_lag(float(sys.argv[2]))
 from moto.server import ThreadedMotoServer
 server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(sys.argv[1]), verbose=False)
 server.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from dataclasses import dataclass
@@ -97,22 +98,40 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
 
 
 class SqsPoller:
-    """Pollers for one mapping: long-poll, gather up to the batch size within the window, invoke, delete successes."""
+    """Pollers for one mapping: long-poll, gather up to the batch size within the window, invoke, delete successes.
+
+    With `duplicate_rate` > 0 that share of the messages received is delivered twice, at the same time, as SQS's
+    at-least-once delivery can: a second invocation gets the same records (message id, body, receipt handle; both
+    handles work for delete and visibility changes, as two receipts of one message do).
+    """
 
     # Lambda's pollers long-poll 20 s. Locally 5 s: moto reads the queue's visibility timeout when a receive
     # *starts*, so a shorter wait makes attribute changes apply promptly (and stopping is quicker).
     def __init__(
-        self, spec: MappingSpec, runtime: FunctionRuntime, pollers: int | None = None, wait_seconds: int = 5
+        self,
+        spec: MappingSpec,
+        runtime: FunctionRuntime,
+        pollers: int | None = None,
+        wait_seconds: int = 5,
+        duplicate_rate: float = 0.0,
+        rng: random.Random | None = None,
     ) -> None:
+        if not 0.0 <= duplicate_rate <= 1.0:
+            raise ValueError(f"duplicate_rate must be between 0 and 1, got {duplicate_rate}")
         self.spec = spec
         self.runtime = runtime
         self.pollers = pollers or min(spec.max_concurrency or runtime.spec.concurrency, runtime.spec.concurrency)
         self.wait_seconds = wait_seconds
+        self.duplicate_rate = duplicate_rate
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
+        self._rng = rng or random.Random()
+        self._lock = threading.Lock()
         self.batches = 0
         self.deleted = 0
+        self.delete_failures = 0
         self.failed_records = 0
+        self.duplicated = 0  # messages delivered a second time on purpose
 
     def start(self) -> None:
         if not self.spec.enabled:
@@ -122,8 +141,13 @@ class SqsPoller:
             thread.start()
             self.threads.append(thread)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop polling; with a timeout, wait that long for the threads (a batch in flight finishes first)."""
         self.stop_event.set()
+        if timeout is not None:
+            deadline = time.monotonic() + timeout
+            for thread in self.threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     def _receive(self, max_messages: int, wait: int) -> list[dict[str, Any]]:
         response = client("sqs").receive_message(
@@ -160,12 +184,34 @@ class SqsPoller:
                 logger.exception("SQS poller error; continuing")
                 time.sleep(0.5)
 
+    def duplicates(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The messages to deliver a second time: each one with probability `duplicate_rate`."""
+        if self.duplicate_rate <= 0:
+            return []
+        with self._lock:
+            return [m for m in messages if self._rng.random() < self.duplicate_rate]
+
     def process(self, messages: list[dict[str, Any]]) -> None:
+        """Deliver one batch (and, concurrently, its duplicates when duplicate delivery is on)."""
+        twins = self.duplicates(messages)
+        if not twins:
+            self._deliver(messages)
+            return
+        with self._lock:
+            self.duplicated += len(twins)
+        second = threading.Thread(target=self._deliver, args=(twins,), name=f"esm-{self.spec.logical_id}-dup")
+        second.start()
+        self._deliver(messages)
+        second.join()
+
+    def _deliver(self, messages: list[dict[str, Any]]) -> None:
         """Invoke the function with one batch; delete what succeeded; leave failures to visibility and redrive."""
-        self.batches += 1
+        with self._lock:
+            self.batches += 1
         result = self.runtime.invoke(sqs_event(messages, self.spec.queue_arn), wait_for_slot=900.0)
         if not result.ok:
-            self.failed_records += len(messages)
+            with self._lock:
+                self.failed_records += len(messages)
             return  # the whole batch becomes visible again after the visibility timeout
         failed_ids: set[str] = set()
         if self.spec.report_failures and isinstance(result.payload, dict):
@@ -175,14 +221,20 @@ class SqsPoller:
             if any(item not in known for item in failed_ids):
                 failed_ids = known  # an unknown id fails the whole batch, as Lambda does
         done = [m for m in messages if m["MessageId"] not in failed_ids]
-        self.failed_records += len(failed_ids)
+        deleted = failures = 0
         for start in range(0, len(done), 10):
             chunk = done[start : start + 10]
             try:
-                client("sqs").delete_message_batch(
+                answer = client("sqs").delete_message_batch(
                     QueueUrl=self.spec.queue_url,
                     Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)],
                 )
-                self.deleted += len(chunk)
             except ClientError:
-                pass
+                failures += len(chunk)
+                continue
+            deleted += len(answer.get("Successful", []))
+            failures += len(answer.get("Failed", []))
+        with self._lock:
+            self.failed_records += len(failed_ids)
+            self.deleted += deleted
+            self.delete_failures += failures
