@@ -45,8 +45,13 @@ def _raise_for(response: httpx.Response, what: str) -> None:
         raise RuntimeError(f"{what} failed: HTTP {response.status_code} {response.text[:300]}")
 
 
-def seed_demo(base_url: str, *, client: httpx.Client | None = None) -> dict[str, Any]:
-    """Sign up the demo tenant (or log in when the e-mail exists) and create a fresh API key.
+def _still_works(http: httpx.Client, api_key: str) -> bool:
+    return http.get("/usage", headers={"x-api-key": api_key}).status_code == 200
+
+
+def seed_demo(base_url: str, *, client: httpx.Client | None = None, keep_key: str | None = None) -> dict[str, Any]:
+    """Sign up the demo tenant (or log in when the e-mail exists) and create a fresh API key, or keep `keep_key`
+    (the key of an earlier run, when the state was kept) if it still works.
 
     Returns {tenant_id, email, password, api_key, access_token}.
     """
@@ -64,17 +69,21 @@ def seed_demo(base_url: str, *, client: httpx.Client | None = None) -> dict[str,
         else:
             _raise_for(signup, "demo signup")
             access_token = str(signup.json()["tokens"]["access_token"])
-        key = http.post(
-            "/api-keys",
-            json={"name": "demo", "role": "analyst"},
-            headers={"Authorization": f"Bearer {access_token}"},
-        )
-        _raise_for(key, "demo API key")
+        if keep_key and _still_works(http, keep_key):
+            api_key = keep_key
+        else:
+            key = http.post(
+                "/api-keys",
+                json={"name": "demo", "role": "analyst"},
+                headers={"Authorization": f"Bearer {access_token}"},
+            )
+            _raise_for(key, "demo API key")
+            api_key = str(key.json()["key"])
         return {
             "tenant_id": _tenant_of(access_token),
             "email": DEMO_EMAIL,
             "password": password,
-            "api_key": str(key.json()["key"]),
+            "api_key": api_key,
             "access_token": access_token,
         }
     finally:
@@ -82,5 +91,27 @@ def seed_demo(base_url: str, *, client: httpx.Client | None = None) -> dict[str,
             http.close()
 
 
+def main(argv: list[str] | None = None) -> int:
+    """`make seed`: the demo tenant on the running local cloud (its URL from .local/state.json, or the argument)."""
+    args = sys.argv[1:] if argv is None else argv
+    if args:
+        api_url = args[0]
+    else:
+        from scripts.localcloud.opsview import read_state
+
+        try:
+            api_url = str(read_state()["api_url"])
+        except FileNotFoundError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    try:
+        seeded = seed_demo(api_url)
+    except (RuntimeError, httpx.HTTPError) as exc:
+        print(f"demo seed against {api_url} failed: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps({k: v for k, v in seeded.items() if k != "access_token"}, indent=2))
+    return 0
+
+
 if __name__ == "__main__":
-    print(json.dumps(seed_demo(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:3000"), indent=2))
+    sys.exit(main())

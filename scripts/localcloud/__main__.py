@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import signal
 import sys
 import threading
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from scripts.localcloud.cloud import CloudConfig, LocalCloud
+from scripts.localcloud.ports import PortTaken
+from scripts.localcloud.services import SERVICES
 
 
 def _resource_counts(counts: dict[str, int]) -> str:
@@ -28,6 +31,25 @@ def _guarantees_line(config: CloudConfig) -> str:
     return "  AWS guarantees     " + "; ".join(parts) if parts else ""
 
 
+def _kept_state_line(cloud: LocalCloud) -> str:
+    """Whether the emulator's state was carried over from the last run (and that it will be kept for the next)."""
+    restored = cloud.restored
+    if not cloud.keeps_state:
+        return f"  Saved state        none ({restored.get('reason', 'not kept')})"
+    where = cloud.emulator_state_file
+    if restored.get("restored"):
+        counts = restored.get("counts") or {}
+        what = ", ".join(f"{counts.get(k, 0)} {label}" for k, label in (
+            ("tables", "tables"), ("items", "items"), ("secrets", "secrets"), ("api_keys", "API keys"),
+            ("messages", "queued messages")))
+        head = f"restored from the last run ({what}; saved {restored.get('saved_at')})"
+    else:
+        head = f"fresh ({restored.get('reason')})"
+        if restored.get("set_aside"):
+            head += f"; the unreadable file is kept as {restored['set_aside']}"
+    return f"  Saved state        {head}\n                     kept in {where} on stop; `make clean` forgets it"
+
+
 def _print_banner(cloud: LocalCloud) -> None:
     assert cloud.provisioned is not None
     counts = cloud.provisioned.summary()
@@ -38,36 +60,45 @@ def _print_banner(cloud: LocalCloud) -> None:
         if cloud.gateway
         else "",
         f"  API docs           {cloud.api_url}/docs" if "/docs" in cloud.extra_routes else "",
-        f"  Ops dashboard      {cloud.ops_url}" if cloud.ops_server else "",
+        *(f"  {service.title:<18} {cloud.service_url(service.key)}" if cloud.service_url(service.key)
+          else (f"  {service.off_hint}" if service.off_hint else "") for service in SERVICES),
         f"  AWS emulator       {cloud.endpoint}   (AWS_ENDPOINT_URL)",
-        f"  Provider sandbox   {cloud.sandbox_url}"
-        if cloud.sandbox_url
-        else "  Providers          real (set RADAR_PROVIDERS=sandbox for the offline sandbox)",
         f"  Functions          {', '.join(sorted(rt.spec.name for rt in cloud.runtimes.values()))}",
         f"  Resources          {_resource_counts(counts)}",
         "  Logs               .local/logs/<function>.log and CloudWatch Logs in the emulator",
-        f"  State              {cloud.config.state_file}",
+        f"  State file         {cloud.config.state_file} (0600: it holds the demo credentials)",
+        _kept_state_line(cloud),
         _guarantees_line(cloud.config),
         f"  Ready in           {cloud.timings['ready_s']:.2f} s (synth {'ran' if cloud.synth_ran else 'cached'})",
     ]
     print("\n".join(line for line in lines if line), flush=True)
 
 
-def _seed(cloud: LocalCloud) -> None:
+def _previous_seed(state_file: Path) -> dict[str, Any] | None:
+    try:
+        seed = json.loads(state_file.read_text(encoding="utf-8")).get("seed")
+    except (OSError, ValueError):
+        return None
+    return seed if isinstance(seed, dict) else None
+
+
+def _seed(cloud: LocalCloud, previous: dict[str, Any] | None) -> None:
     try:
         from scripts.seed_demo import seed_demo
     except ImportError:
         return
+    kept = previous.get("api_key") if previous and cloud.restored.get("restored") else None
     try:
-        cloud.seed = seed_demo(cloud.api_url)
+        cloud.seed = seed_demo(cloud.api_url, keep_key=kept)
     except Exception as exc:  # the cloud is still useful without the demo tenant
         print(f"  Demo seed failed: {exc}", flush=True)
         return
     cloud.write_state()
     seed = cloud.seed or {}
     print(
-        "\nDemo tenant (shown once; also in the state file):\n"
-        f"  e-mail    {seed.get('email')}\n  password  {seed.get('password')}\n  API key   {seed.get('api_key')}\n"
+        "\nDemo tenant (also in the state file):\n"
+        f"  e-mail    {seed.get('email')}\n  password  {seed.get('password')}\n  API key   {seed.get('api_key')}"
+        f"{'   (the one from the last run)' if seed.get('api_key') == kept else ''}\n"
         f"  try:      curl -H 'x-api-key: {seed.get('api_key')}' {cloud.api_url}/targets",
         flush=True,
     )
@@ -77,55 +108,102 @@ def cmd_up(args: argparse.Namespace) -> int:
     config = CloudConfig()
     if args.port is not None:
         config.port = args.port
+    previous = _previous_seed(config.state_file)
     cloud = LocalCloud(config)
     stop = threading.Event()
 
     def _handle(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            print("\nstill stopping (saving the emulator's state); one moment", file=sys.stderr, flush=True)
+            return
         stop.set()
 
     signal.signal(signal.SIGINT, _handle)
     signal.signal(signal.SIGTERM, _handle)
     try:
-        cloud.start()
+        try:
+            cloud.start()
+        except PortTaken as exc:
+            print(f"make up: {exc}", file=sys.stderr, flush=True)
+            return 1
+        except Exception:
+            if stop.is_set():  # Ctrl-C during the start (synth or a worker interrupted): no traceback for that
+                print("make up: interrupted while starting", file=sys.stderr, flush=True)
+                return 130
+            raise
+        if stop.is_set():
+            return 130
         _print_banner(cloud)
         if config.seed:
-            _seed(cloud)
+            _seed(cloud, previous)
         print("\nPress Ctrl-C to stop.", flush=True)
         while not stop.is_set():
             stop.wait(2.0)
             cloud.write_state()
     finally:
+        if cloud.keeps_state and cloud.moto is not None:
+            print(f"\nstopping; saving the emulator's state to {cloud.emulator_state_file}", flush=True)
         cloud.stop()
         print("local cloud stopped", flush=True)
     return 0
 
 
+# API-key placeholders in the sample events (events/*.json): filled in with a real key by `make invoke`.
+_KEY_PLACEHOLDER = re.compile(r"rdr_REPLACE_WITH_[A-Z0-9_]+")
+
+
+def _fill_placeholders(event_text: str, cloud: LocalCloud) -> str:
+    """A sample event's API-key placeholder becomes a working key of a demo tenant seeded in this private cloud."""
+    if not _KEY_PLACEHOLDER.search(event_text):
+        return event_text
+    from scripts.seed_demo import seed_demo
+
+    key = str(seed_demo(cloud.api_url)["api_key"])
+    print(f"(the event's API-key placeholder is filled with a demo tenant's key: {key[:8]}...)", file=sys.stderr)
+    return _KEY_PLACEHOLDER.sub(key, event_text)
+
+
 def cmd_invoke(args: argparse.Namespace) -> int:
-    """Run one function's handler once with one event, in a fresh execution environment (like `sam local invoke`)."""
-    config = CloudConfig()
-    config.port = 0
-    config.ops_port = 0
-    config.seed = False
+    """Run one function's handler once with one event, in a fresh execution environment, printing its logs and then
+    its result (like `sam local invoke`). The cloud is private: any free ports, its own emulator, nothing kept."""
+    config = CloudConfig(port=0, moto_port=0, service_ports={service.key: 0 for service in SERVICES},
+                         seed=False, persist=False)
+    config.state_file = config.state_file.parent / "invoke" / "state.json"  # its own logs, apart from make up's
     cloud = LocalCloud(config)
-    cloud.config.state_file = Path(cloud.config.state_file).with_name("invoke-state.json")
     try:
         cloud.start()
         wanted = args.function.lower()  # a function folder name (checks), a logical id or a function name
         matches = [
             rt
             for lid, rt in cloud.runtimes.items()
-            if wanted in (lid.lower(), rt.spec.name.lower())
-            or lid.lower() == f"{wanted}function"
+            if wanted in (lid.lower(), rt.spec.name.lower(), f"{wanted}function")
             or rt.spec.name.lower().endswith(f"-{wanted}")
         ]
         if len(matches) != 1:
             print(f"no single function matches {args.function!r}: {sorted(cloud.runtimes)}", file=sys.stderr)
             return 2
-        event = json.loads(Path(args.event).read_text(encoding="utf-8"))
-        result = matches[0].invoke(event)
-        time.sleep(0.6)  # let the log sink flush the function's output
+        runtime = matches[0]
+        event = json.loads(_fill_placeholders(Path(args.event).read_text(encoding="utf-8"), cloud))
+        runtime.shutdown()  # a fresh execution environment, whatever the seeding above ran on it
+        assert cloud.log_sink is not None
+        reported = threading.Event()
+
+        def show(function_name: str, stream: str, line: str) -> None:
+            if function_name == runtime.spec.name:
+                print(line, file=sys.stderr, flush=True)
+                if line.startswith("REPORT RequestId"):
+                    reported.set()
+
+        print(f"Invoking {runtime.spec.handler} ({runtime.spec.runtime}) as {runtime.spec.name}", file=sys.stderr)
+        cloud.log_sink.taps.append(show)
+        result = runtime.invoke(event)
+        reported.wait(5.0)
+        cloud.log_sink.taps.remove(show)
         print(json.dumps(result.payload if result.ok else {"error": result.error}, indent=2, default=str))
         return 0 if result.ok else 1
+    except PortTaken as exc:
+        print(f"make invoke: {exc}", file=sys.stderr)
+        return 1
     finally:
         cloud.stop()
 
@@ -151,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     synth_cmd.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
     handlers = {"up": cmd_up, "invoke": cmd_invoke, "synth": cmd_synth}
-    return handlers.get(args.command or "up", cmd_up)(args)
+    if args.command is None:
+        args = parser.parse_args(["up", *(argv or [])])
+    return handlers[args.command](args)
 
 
 if __name__ == "__main__":

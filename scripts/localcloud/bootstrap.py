@@ -9,10 +9,15 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import signal
 import sys
 import time
 import traceback
 from typing import Any
+
+# Written to stdout and stderr after each invocation, so the local cloud knows the invocation's output has all
+# arrived before it logs END and REPORT (the result travels on another pipe and can overtake it). Never logged.
+DRAINED = "\x1e__radar_drained__ "
 
 
 class LambdaContext:
@@ -35,6 +40,8 @@ class LambdaContext:
 
 
 def main() -> None:
+    # The terminal's Ctrl-C is for the local cloud, which stops its workers in order (by closing stdin).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     results = os.fdopen(int(os.environ["_RADAR_RESULT_FD"]), "w", buffering=1)
     for path in reversed(json.loads(os.environ["_RADAR_SYS_PATH"])):
         sys.path.insert(0, path)
@@ -65,8 +72,9 @@ def main() -> None:
             error = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
             print(json.dumps(error | {"stackTrace": traceback.format_exception(exc)}), file=sys.stderr, flush=True)
             text = json.dumps({"type": "result", "ok": False, "error": error})
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            stream.write(DRAINED + request["request_id"] + "\n")
+            stream.flush()
         results.write(text + "\n")
 
 

@@ -1,10 +1,11 @@
-"""Start and stop the whole local cloud: emulator, resources from the template, functions, pollers, gateway."""
+"""Start and stop the whole local cloud: emulator, resources from the template, functions, pollers, gateway,
+and the local services alongside (services.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -17,41 +18,20 @@ from typing import Any
 
 from scripts.localcloud.apispec import load_api_spec
 from scripts.localcloud.aws import emulator_env
+from scripts.localcloud.emulator import EXIT_PORT_TAKEN, write_private
 from scripts.localcloud.esm import SqsPoller, mapping_specs
 from scripts.localcloud.gateway import Gateway, GatewayServer, Request, Response
 from scripts.localcloud.logs import LogSink
+from scripts.localcloud.ports import PortTaken, any_free_port, check_port
 from scripts.localcloud.provision import Provisioned, provision
 from scripts.localcloud.runtime import FunctionRuntime, function_specs
+from scripts.localcloud.services import SANDBOX_ENV, SERVICES, LocalService, RunningService
 from scripts.localcloud.synth import synth
 from scripts.localcloud.template import Template
 
-__all__ = ["CloudConfig", "LocalCloud"]
+__all__ = ["SANDBOX_ENV", "CloudConfig", "LocalCloud"]
 
 REPO = Path(__file__).resolve().parents[2]
-SANDBOX_ENV = {
-    "CNPJWS_BASE_URL": "/cnpjws",
-    "CNPJWS_COMMERCIAL_BASE_URL": "/cnpjws",
-    "BRASILAPI_BASE_URL": "/brasilapi/api/cnpj/v1",
-    "RECEITAWS_BASE_URL": "/receitaws/v1",
-    "MINHARECEITA_BASE_URL": "/minhareceita",
-    "OPENCNPJ_BASE_URL": "/opencnpj",
-    "CNPJA_BASE_URL": "/cnpja",
-}
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _env(name: str, default: str) -> Callable[[], str]:
@@ -70,10 +50,10 @@ def _env_float(name: str, default: float) -> Callable[[], float]:
 class CloudConfig:
     """Every setting of the local cloud; each default is read from its environment variable when the config is made."""
 
-    port: int = field(default_factory=_env_int("RADAR_PORT", 3000))
-    ops_port: int = field(default_factory=_env_int("RADAR_OPS_PORT", 3001))
+    port: int = field(default_factory=_env_int("RADAR_PORT", 3000))  # 0 = any free port, for every port setting
     moto_port: int = field(default_factory=_env_int("RADAR_MOTO_PORT", 4566))
-    sandbox_port: int = field(default_factory=_env_int("RADAR_SANDBOX_PORT", 3002))
+    # Ports of the local services (services.py) by key, over their own settings (RADAR_OPS_PORT, RADAR_SANDBOX_PORT).
+    service_ports: dict[str, int] = field(default_factory=dict)
     providers: str = field(default_factory=_env("RADAR_PROVIDERS", "real"))
     endpoint: str | None = field(default_factory=lambda: os.environ.get("AWS_ENDPOINT_URL"))
     state_file: Path = field(
@@ -81,6 +61,9 @@ class CloudConfig:
     )
     out_dir: Path = field(default_factory=lambda: Path(os.environ.get("RADAR_CDK_OUT", str(REPO / "cdk.out"))))
     seed: bool = field(default_factory=lambda: os.environ.get("RADAR_SEED", "1") != "0")
+    # Keep the emulator's state (tables, secrets, API keys, usage plans, queues) across restarts, under the state
+    # file's folder. Only for the cloud's own emulator; `make clean` forgets it.
+    persist: bool = field(default_factory=lambda: os.environ.get("RADAR_PERSIST", "1") != "0")
     template: Path | None = None  # run this template instead of synthesizing the CDK app (tests)
     # Extra function environment, like deploy-time parameters (e.g. provider rate limits for a load test).
     env_overrides: dict[str, str] = field(
@@ -118,19 +101,40 @@ class LocalCloud:
         self.pollers: list[SqsPoller] = []
         self.gateway: Gateway | None = None
         self.server: GatewayServer | None = None
-        self.ops_server: Any = None
-        self.sandbox: Any = None
-        self.sandbox_url: str | None = None
+        self.services: dict[str, RunningService] = {}
         self.log_sink: LogSink | None = None
         self.timings: dict[str, float] = {}
         self.seed: dict[str, Any] | None = None
         self.synth_ran = False
+        self.restored: dict[str, Any] = {"restored": False, "reason": "not started"}
         self.stopped = threading.Event()
         self.extra_routes: dict[str, Callable[[Request], Response]] = {}
+
+    # -- where things live ------------------------------------------------------------------------------------
+    @property
+    def state_dir(self) -> Path:
+        """The folder of the state file: logs, the saved emulator state and the gateway's quota counts."""
+        return self.config.state_file.parent
+
+    @property
+    def emulator_state_file(self) -> Path:
+        return self.state_dir / "emulator-state.pickle"
+
+    @property
+    def quota_file(self) -> Path:
+        return self.state_dir / "gateway-quotas.json"
+
+    @property
+    def keeps_state(self) -> bool:
+        return self.config.persist and not self.config.endpoint
+
+    def enabled_services(self) -> list[LocalService]:
+        return [service for service in SERVICES if service.enabled(self.config)]
 
     # -- lifecycle ------------------------------------------------------------------------------------------
     def start(self) -> LocalCloud:
         started = time.perf_counter()
+        self.check_ports()  # before the slow parts: a taken port fails at once, naming its setting
         if self.config.template is not None:
             template_path = self.config.template
         else:
@@ -141,60 +145,80 @@ class LocalCloud:
         self.template = Template.load(template_path)
         self.provisioned = provision(self.template)
         self.timings["provision_s"] = time.perf_counter() - started
-        self._start_sandbox()
+        self._start_services(after_gateway=False)
         self._start_functions()
         self._start_gateway()
-        self._start_ops()
+        self._start_services(after_gateway=True)
         self.timings["ready_s"] = time.perf_counter() - started
         self.write_state()
         return self
 
+    def check_ports(self) -> None:
+        """Every port this cloud will listen on is free (or 0), and no two settings name the same one."""
+        wanted: list[tuple[int, str]] = [(self.config.port, "RADAR_PORT")]
+        if not self.config.endpoint:
+            wanted.append((self.config.moto_port, "RADAR_MOTO_PORT"))
+        wanted += [(service.port(self.config), service.port_setting) for service in self.enabled_services()]
+        seen: dict[int, str] = {}
+        for port, setting in wanted:
+            if port and port in seen:
+                raise PortTaken(port, f"{setting}, the same port as {seen[port]}")
+            seen[port] = setting
+            check_port(port, setting)
+
     def _start_emulator(self) -> None:
         if self.config.endpoint:
             self.endpoint = self.config.endpoint
+            self.restored = {"restored": False, "reason": f"an outside emulator ({self.endpoint}) keeps its own"}
             if self.config.gsi_lag_ms:
                 print(f"note: RADAR_GSI_LAG_MS applies to the local cloud's own emulator, not to {self.endpoint}",
                       file=sys.stderr, flush=True)
-        else:
-            port = self.config.moto_port if _port_free(self.config.moto_port) else _free_port()
-            self.moto = subprocess.Popen(
-                [sys.executable, "-c", _MOTO_BOOT, str(port), str(self.config.gsi_lag_ms)],
-                cwd=REPO,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            self.endpoint = f"http://127.0.0.1:{port}"
-            deadline = time.time() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1)
-                    break
-                except OSError:
-                    if time.time() > deadline or self.moto.poll() is not None:
-                        raise RuntimeError("moto server did not start") from None
-                    time.sleep(0.05)
+            os.environ.update(emulator_env(self.endpoint))
+            return
+        port = self.config.moto_port or any_free_port()
+        report = self.state_dir / "emulator-restore.json"
+        command = [sys.executable, "-m", "scripts.localcloud.emulator", "--port", str(port),
+                   "--gsi-lag-ms", str(self.config.gsi_lag_ms), "--report", str(report)]
+        if self.keeps_state:
+            command += ["--state", str(self.emulator_state_file)]
+        logs_dir = self.state_dir / "logs"
+        logs_dir.mkdir(parents=True, exist_ok=True)
+        with open(logs_dir / "emulator.log", "ab") as log:
+            self.moto = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        self.endpoint = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1)
+                break
+            except OSError:
+                code = self.moto.poll()
+                if code == EXIT_PORT_TAKEN:
+                    raise PortTaken(port, "RADAR_MOTO_PORT") from None
+                if time.time() > deadline or code is not None:
+                    raise RuntimeError(f"the emulator did not start (see {logs_dir / 'emulator.log'})") from None
+                time.sleep(0.05)
+        with contextlib.suppress(OSError, ValueError):
+            self.restored = json.loads(report.read_text(encoding="utf-8"))
         os.environ.update(emulator_env(self.endpoint))
 
-    def _start_sandbox(self) -> None:
-        if self.config.providers != "sandbox":
-            return
-        from scripts.sandbox import start_sandbox
-
-        port = self.config.sandbox_port if _port_free(self.config.sandbox_port) else 0
-        self.sandbox, self.sandbox_url = start_sandbox(port=port)
+    def _start_services(self, *, after_gateway: bool) -> None:
+        for service in self.enabled_services():
+            if service.after_gateway == after_gateway:
+                self.services[service.key] = service.start(self, service.port(self.config))
 
     def _function_env_overrides(self, env: dict[str, str]) -> dict[str, str]:
         overrides = dict(self.config.env_overrides)
-        if self.sandbox_url:
-            for name, suffix in SANDBOX_ENV.items():
-                if name in env:
-                    overrides[name] = self.sandbox_url.rstrip("/") + suffix
+        for service in self.enabled_services():
+            running = self.services.get(service.key)
+            if running is not None and not service.after_gateway:
+                overrides.update(service.function_env(running.url, env))
         return overrides
 
     def _start_functions(self) -> None:
         assert self.template is not None
         specs = function_specs(self.template)
-        logs_dir = self.config.state_file.parent / "logs"  # beside the state file: one folder per local cloud
+        logs_dir = self.state_dir / "logs"  # beside the state file: one folder per local cloud
         self.log_sink = LogSink({s.name: s.log_group for s in specs.values()}, logs_dir)
         if self.provisioned is not None:
             self.log_sink.add_metric_filters(self.provisioned.metric_filters)
@@ -219,51 +243,61 @@ class LocalCloud:
         self.extra_routes.update(docs_routes())  # type: ignore[arg-type]
         access_log = self.log_sink.write_to_group if self.log_sink is not None else None
         self.gateway = Gateway(api, self.runtimes, self.extra_routes, access_log=access_log)
-        port = self.config.port
-        self.server = GatewayServer(("127.0.0.1", port), self.gateway)
+        if self.keeps_state and self.restored.get("restored"):
+            self.gateway.quotas.load(self.quota_file)  # the usage-plan and key ids they count are the restored ones
+        try:
+            self.server = GatewayServer(("127.0.0.1", self.config.port), self.gateway)
+        except OSError:
+            raise PortTaken(self.config.port, "RADAR_PORT") from None
         self.config.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True).start()
 
-    def _start_ops(self) -> None:
-        try:
-            from scripts.localcloud.ops import start_ops_server
-        except ImportError:
-            return
-        self.ops_server, self.config.ops_port = start_ops_server(self, self.config.ops_port)
-
     def stop(self) -> None:
+        """Stop in dependency order: no new work (pollers, gateway), then the services and the functions, then the
+        log sink's last flush into the emulator, then the emulator itself (which saves its state as it goes)."""
         if self.stopped.is_set():
             return
         self.stopped.set()
         for poller in self.pollers:
-            poller.stop()
+            poller.stop_event.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
-        if self.ops_server is not None:
-            self.ops_server.shutdown()
-            self.ops_server.server_close()
+        for poller in self.pollers:  # a batch in flight may finish (bounded: the workers are stopped next)
+            poller.stop(timeout=10.0)
+        for key in reversed(list(self.services)):
+            with contextlib.suppress(Exception):  # one service failing to stop must not keep the others running
+                self.services[key].stop()
         for runtime in self.runtimes.values():
             runtime.shutdown()
-        if self.sandbox is not None:
-            self.sandbox.shutdown()
         if self.log_sink is not None:
             self.log_sink.close()
+        if self.gateway is not None and self.keeps_state and self.moto is not None:
+            self.gateway.quotas.save(self.quota_file)
         if self.moto is not None:
-            self.moto.terminate()
+            self.moto.terminate()  # the emulator saves its state, then exits
             try:
-                self.moto.wait(timeout=5)
+                self.moto.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 self.moto.kill()
+                self.moto.wait()
 
     # -- reporting ------------------------------------------------------------------------------------------
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.config.port}"
 
+    def service_url(self, key: str) -> str | None:
+        running = self.services.get(key)
+        return running.url if running else None
+
     @property
-    def ops_url(self) -> str:
-        return f"http://127.0.0.1:{self.config.ops_port}"
+    def ops_url(self) -> str | None:
+        return self.service_url("ops")
+
+    @property
+    def sandbox_url(self) -> str | None:
+        return self.service_url("sandbox")
 
     def resources(self) -> dict[str, Any]:
         assert self.template is not None
@@ -281,9 +315,8 @@ class LocalCloud:
         return {
             "pid": os.getpid(),
             "api_url": self.api_url,
-            "ops_url": self.ops_url if self.ops_server else None,
+            **{f"{service.key}_url": self.service_url(service.key) for service in SERVICES},
             "endpoint": self.endpoint,
-            "sandbox_url": self.sandbox_url,
             "stage": self.gateway.spec.stage if self.gateway else None,
             "template": str(self.template.path) if self.template else None,
             "functions": {
@@ -301,32 +334,10 @@ class LocalCloud:
             "timings": self.timings,
             "synth_ran": self.synth_ran,
             "weaker_guarantees": self.config.weaker_guarantees(),
+            "restored": self.restored,
             "seed": self.seed,
         }
 
     def write_state(self) -> None:
-        self.config.state_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.config.state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.state(), indent=2, default=str))
-        tmp.replace(self.config.state_file)
-
-
-# moto in its own process (its own GIL), quiet, on loopback only.
-_MOTO_BOOT = """
-import logging, sys
-logging.getLogger("werkzeug").setLevel(logging.ERROR)
-try:
-    import ctypes, signal
-    ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)
-except Exception:
-    pass
-from scripts.localcloud.moto_atomic import make_dynamodb_writes_atomic
-from scripts.localcloud.moto_gsi import make_gsi_reads_lag
-make_dynamodb_writes_atomic()
-make_gsi_reads_lag(float(sys.argv[2]))
-from moto.server import ThreadedMotoServer
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(sys.argv[1]), verbose=False)
-server.start()
-import threading
-threading.Event().wait()
-"""
+        """state.json, 0600: it holds the demo tenant's password, API key and token."""
+        write_private(self.config.state_file, json.dumps(self.state(), indent=2, default=str).encode())

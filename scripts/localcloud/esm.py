@@ -127,6 +127,8 @@ class SqsPoller:
         self.threads: list[threading.Thread] = []
         self._rng = rng or random.Random()
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._delivering = 0  # batches being delivered right now
         self.batches = 0
         self.deleted = 0
         self.delete_failures = 0
@@ -142,12 +144,12 @@ class SqsPoller:
             self.threads.append(thread)
 
     def stop(self, timeout: float | None = None) -> None:
-        """Stop polling; with a timeout, wait that long for the threads (a batch in flight finishes first)."""
+        """Stop polling; with a timeout, wait up to that long for the batches being delivered to finish (a receive
+        still waiting is left alone: what it gets now is not delivered, and comes back after its visibility)."""
         self.stop_event.set()
         if timeout is not None:
-            deadline = time.monotonic() + timeout
-            for thread in self.threads:
-                thread.join(max(0.0, deadline - time.monotonic()))
+            with self._idle:
+                self._idle.wait_for(lambda: self._delivering == 0, timeout)
 
     def _receive(self, max_messages: int, wait: int) -> list[dict[str, Any]]:
         response = client("sqs").receive_message(
@@ -194,15 +196,21 @@ class SqsPoller:
     def process(self, messages: list[dict[str, Any]]) -> None:
         """Deliver one batch (and, concurrently, its duplicates when duplicate delivery is on)."""
         twins = self.duplicates(messages)
-        if not twins:
-            self._deliver(messages)
-            return
         with self._lock:
+            self._delivering += 1
             self.duplicated += len(twins)
-        second = threading.Thread(target=self._deliver, args=(twins,), name=f"esm-{self.spec.logical_id}-dup")
-        second.start()
-        self._deliver(messages)
-        second.join()
+        try:
+            if not twins:
+                self._deliver(messages)
+                return
+            second = threading.Thread(target=self._deliver, args=(twins,), name=f"esm-{self.spec.logical_id}-dup")
+            second.start()
+            self._deliver(messages)
+            second.join()
+        finally:
+            with self._idle:
+                self._delivering -= 1
+                self._idle.notify_all()
 
     def _deliver(self, messages: list[dict[str, Any]]) -> None:
         """Invoke the function with one batch; delete what succeeded; leave failures to visibility and redrive."""

@@ -9,11 +9,12 @@ import queue
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from scripts.localcloud.aws import client
 from scripts.localcloud.filterpattern import MetricFilter
@@ -71,11 +72,15 @@ class LogSink:
         self.lines_shipped = 0
         self._stop = threading.Event()
         self._files: dict[str, Any] = {}
+        # Called with every line as it arrives (function name, stream, line): `make invoke` shows its function's.
+        self.taps: list[Callable[[str, str, str], None]] = []
         self._thread = threading.Thread(target=self._run, name="log-sink", daemon=True)
         self._thread.start()
 
     def __call__(self, function_name: str, stream: str, line: str) -> None:
         self.lines.put((function_name, stream, line, int(time.time() * 1000)))
+        for tap in list(self.taps):
+            tap(function_name, stream, line)
 
     def write_to_group(self, group: str, stream: str, line: str) -> None:
         """A line for a log group of no function (the API's access log); kept locally as <group>.log too."""
@@ -95,9 +100,11 @@ class LogSink:
         return self._files[function_name]
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            time.sleep(self.flush_interval)
-            self.flush()
+        while not self._stop.wait(self.flush_interval):
+            try:
+                self.flush()
+            except (BotoCoreError, ClientError, OSError, ValueError):  # the emulator gone: keep the thread quiet
+                continue
 
     def flush(self) -> None:
         batches: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -122,7 +129,7 @@ class LogSink:
                 try:
                     client("cloudwatch").put_metric_data(Namespace=namespace, MetricData=data[start : start + 500])
                     self.metrics_published += len(data[start : start + 500])
-                except ClientError:
+                except (BotoCoreError, ClientError):
                     pass
 
     def _put_events(self, group: str, stream: str, events: list[dict[str, Any]]) -> None:
@@ -143,11 +150,14 @@ class LogSink:
             try:
                 logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events[start : start + 5000])
                 self.lines_shipped += len(events[start : start + 5000])
-            except ClientError:
+            except (BotoCoreError, ClientError):
                 pass
 
     def close(self) -> None:
+        """Stop the shipping thread, ship what is left (the emulator must still run), close the local files."""
         self._stop.set()
-        self.flush()
+        self._thread.join(timeout=10)
+        with contextlib.suppress(BotoCoreError, ClientError):
+            self.flush()
         for handle in self._files.values():
             handle.close()

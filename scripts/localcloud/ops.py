@@ -25,6 +25,7 @@ from scripts.localcloud.alarms import (
     Window,
 )
 from scripts.localcloud.aws import client
+from scripts.localcloud.ports import PortTaken
 from scripts.localcloud.xray import XRayRelay
 
 __all__ = [
@@ -516,6 +517,8 @@ def start_ops_server(cloud: Any, port: int) -> tuple[OpsServer, int]:
     try:
         server = OpsServer(("127.0.0.1", port), evaluator=evaluator, relay=relay, platform=platform)
     except OSError:
-        server = OpsServer(("127.0.0.1", 0), evaluator=evaluator, relay=relay, platform=platform)
+        for part in (evaluator, platform, relay):
+            part.stop()
+        raise PortTaken(port, "RADAR_OPS_PORT") from None
     threading.Thread(target=server.serve_forever, name="ops", daemon=True).start()
     return server, int(server.server_address[1])

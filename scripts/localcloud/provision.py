@@ -177,7 +177,7 @@ class _Provisioner:
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ResourceInUseException":
                 raise
-            description = ddb.describe_table(TableName=name)["Table"]
+            description = self._reconcile_indexes(name, args)  # kept from an earlier run: the template's GSIs win
         ttl = props.get("TimeToLiveSpecification")
         if ttl and ttl.get("Enabled"):
             ddb.update_time_to_live(
@@ -195,6 +195,20 @@ class _Provisioner:
             "Arn": description["TableArn"],
             "StreamArn": description.get("LatestStreamArn", f"{description['TableArn']}/stream/local"),
         }
+
+    def _reconcile_indexes(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        """An existing table (restored state) gets the template's global secondary indexes, as a stack update would."""
+        ddb = client("dynamodb")
+        description = dict(ddb.describe_table(TableName=name)["Table"])
+        have = {index["IndexName"] for index in description.get("GlobalSecondaryIndexes", [])}
+        want = {index["IndexName"]: index for index in args.get("GlobalSecondaryIndexes", [])}
+        updates = [{"Delete": {"IndexName": index}} for index in sorted(have - set(want))]
+        updates += [{"Create": want[index]} for index in sorted(set(want) - have)]
+        for update in updates:  # DynamoDB takes one index change per call
+            ddb.update_table(
+                TableName=name, AttributeDefinitions=args["AttributeDefinitions"], GlobalSecondaryIndexUpdates=[update]
+            )
+        return dict(ddb.describe_table(TableName=name)["Table"]) if updates else description
 
     def queue(self, logical_id: str, props: dict[str, Any]) -> None:
         sqs = client("sqs")
@@ -224,7 +238,15 @@ class _Provisioner:
                     "maxReceiveCount": int(policy["maxReceiveCount"]),
                 }
             )
-        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        try:
+            url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        except ClientError as exc:  # kept from an earlier run with other attributes: the template's win
+            if exc.response["Error"]["Code"] not in ("QueueAlreadyExists", "QueueNameExists"):
+                raise
+            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            changeable = {k: v for k, v in attributes.items() if k not in ("FifoQueue",)}
+            if changeable:
+                sqs.set_queue_attributes(QueueUrl=url, Attributes=changeable)
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self.t.refs[logical_id] = url
         self.t.attrs[logical_id] = {"Arn": arn, "QueueName": name, "QueueUrl": url}
@@ -355,10 +377,28 @@ class _Provisioner:
             }
         )
         existing = [p for p in apigw.get_usage_plans(limit=500).get("items", []) if p.get("name") == args["name"]]
-        if existing:
+        if existing:  # kept from an earlier run (its keys with it): same id, the template's limits
             self.t.refs[logical_id] = existing[0]["id"]
+            self._update_limits(existing[0], args)
             return
         self.t.refs[logical_id] = apigw.create_usage_plan(**args)["id"]
+
+    @staticmethod
+    def _update_limits(plan: dict[str, Any], wanted: dict[str, Any]) -> None:
+        operations = []
+        for section, fields in (("throttle", ("rateLimit", "burstLimit")), ("quota", ("limit", "period", "offset"))):
+            for name in fields:
+                value = (wanted.get(section) or {}).get(name)
+                if value is not None and (plan.get(section) or {}).get(name) != value:
+                    operations.append({"op": "replace", "path": f"/{section}/{name}", "value": str(value)})
+        rate = (wanted.get("throttle") or {}).get("rateLimit")
+        if rate is not None and float(rate) != int(float(rate)) and operations:
+            # moto truncates a fractional rate given in a patch; a fresh plan (make clean) takes it as it is.
+            print(f"note: usage plan {plan.get('name')} kept from the last run differs from the template; "
+                  "`make clean` to start over with the template's limits", flush=True)
+            return
+        if operations:
+            client("apigateway").update_usage_plan(usagePlanId=plan["id"], patchOperations=operations)
 
     def usage_plan_key(self, logical_id: str, props: dict[str, Any]) -> None:
         try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scripts.localcloud.bootstrap import DRAINED
 from scripts.localcloud.template import Template
 
 __all__ = ["FunctionRuntime", "FunctionSpec", "InvokeResult", "function_specs"]
@@ -145,12 +146,26 @@ class _Worker:
         self.init_ms: float | None = None
         self.init_error: dict[str, Any] | None = None
         self.fresh = True
-        for pipe in (self.process.stdout, self.process.stderr):
-            threading.Thread(target=self._pump, args=(pipe, on_log), daemon=True).start()
+        self._drained: dict[str, str] = {}  # pipe -> request id whose output it has passed on entirely
+        self._drain = threading.Condition()
+        for name, pipe in (("stdout", self.process.stdout), ("stderr", self.process.stderr)):
+            threading.Thread(target=self._pump, args=(name, pipe, on_log), daemon=True).start()
 
-    def _pump(self, pipe: Any, on_log: LogCallback) -> None:
+    def _pump(self, name: str, pipe: Any, on_log: LogCallback) -> None:
         for line in pipe:
+            if line.startswith(DRAINED):
+                with self._drain:
+                    self._drained[name] = line[len(DRAINED) :].strip()
+                    self._drain.notify_all()
+                continue
             on_log(self.spec.name, self.stream, line.rstrip("\n"))
+
+    def wait_drained(self, request_id: str, timeout: float) -> None:
+        """Until both output pipes have passed on everything the invocation printed (bounded by `timeout`)."""
+        with self._drain:
+            self._drain.wait_for(
+                lambda: all(self._drained.get(name) == request_id for name in ("stdout", "stderr")), timeout
+            )
 
     def _read_line(self, deadline: float) -> dict[str, Any] | None:
         while True:
@@ -267,6 +282,8 @@ class FunctionRuntime:
             message = worker.invoke(event, request_id, timeout, trace_id)
             duration = (time.perf_counter() - started) * 1000
             self.invocations += 1
+            if message is not None:
+                worker.wait_drained(request_id, timeout=1.0)
             self._report(worker, request_id, duration, init_ms)
             if message is None:
                 self.on_log(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 __all__ = ["QuotaCounter", "TokenBucket", "period_bounds"]
 
@@ -72,3 +74,23 @@ class QuotaCounter:
     def used(self, plan_id: str, key_id: str, period: str, offset: int = 0) -> int:
         start, _ = period_bounds(period, offset)
         return self.counts.get((plan_id, key_id, start.isoformat()), 0)
+
+    def save(self, path: Path) -> None:
+        """Keep the counts of the current periods across a restart (API Gateway keeps a key's quota usage)."""
+        from scripts.localcloud.emulator import write_private
+
+        with self.lock:
+            rows = [[plan, key, start, used] for (plan, key, start), used in self.counts.items()]
+        write_private(path, json.dumps({"counts": rows}).encode())
+
+    def load(self, path: Path) -> None:
+        """Counts saved by `save`; periods that have ended are dropped as they are read."""
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))["counts"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+        oldest = datetime.now(UTC) - timedelta(days=32)
+        with self.lock:
+            for plan, key, start, used in rows:
+                if datetime.fromisoformat(start) >= oldest:
+                    self.counts[(str(plan), str(key), str(start))] = int(used)

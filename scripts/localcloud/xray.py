@@ -13,6 +13,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scripts.localcloud.aws import client
+from scripts.localcloud.ports import PortTaken
 
 __all__ = ["DEFAULT_XRAY_PORT", "XRayRelay", "parse_datagram"]
 
@@ -56,11 +57,16 @@ class XRayRelay:
     """Listens on UDP like the X-Ray daemon; a background thread batches documents into put_trace_segments."""
 
     def __init__(self, host: str = "127.0.0.1", port: int | None = None, flush_interval: float = 0.3) -> None:
-        wanted = port if port is not None else int(os.environ.get("RADAR_XRAY_PORT", str(DEFAULT_XRAY_PORT)))
+        requested = os.environ.get("RADAR_XRAY_PORT")
+        wanted = port if port is not None else int(requested or DEFAULT_XRAY_PORT)
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
             self.socket.bind((host, wanted))
-        except OSError:  # another local cloud holds the port: take any free one (the workers are told which)
+        except OSError:
+            if port is not None or requested:  # asked for: an error naming it, never a silent move
+                self.socket.close()
+                raise PortTaken(wanted, "RADAR_XRAY_PORT") from None
+            # The default, which nobody connects to (the workers are told the address): any free port will do.
             self.socket.bind((host, 0))
         self.flush_interval = flush_interval
         self.socket.settimeout(flush_interval)

@@ -14,7 +14,9 @@ from typing import Any
 import boto3
 import pytest
 
+from scripts.localcloud import xray
 from scripts.localcloud.aws import emulator_env
+from scripts.localcloud.ports import PortTaken
 from scripts.localcloud.runtime import FunctionRuntime, FunctionSpec
 from scripts.localcloud.xray import XRayRelay, parse_datagram
 
@@ -84,13 +86,22 @@ def test_relayed_segments_can_be_listed_with_a_function_segment(relay: XRayRelay
     assert trace_id in relay.trace_ids
 
 
-def test_a_busy_port_falls_back_to_a_free_one(relay: XRayRelay) -> None:
-    second = XRayRelay(port=relay.port)
+def test_a_busy_default_port_falls_back_but_a_requested_one_is_an_error(
+    relay: XRayRelay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RADAR_XRAY_PORT", raising=False)
+    monkeypatch.setattr(xray, "DEFAULT_XRAY_PORT", relay.port)  # the default is taken (by the fixture's relay)
+    second = XRayRelay()
     try:
         assert second.port != relay.port
         assert second.address == f"127.0.0.1:{second.port}"
     finally:
         second.stop()
+    with pytest.raises(PortTaken, match=f"port {relay.port} \\(RADAR_XRAY_PORT\\)"):
+        XRayRelay(port=relay.port)
+    monkeypatch.setenv("RADAR_XRAY_PORT", str(relay.port))
+    with pytest.raises(PortTaken, match="RADAR_XRAY_PORT"):
+        XRayRelay()
 
 
 HANDLER = '''

@@ -138,8 +138,15 @@ def signup(api_url: str, *, plan_roles: tuple[str, ...] = ("admin", "analyst", "
 
 
 def start_cloud(
-    directory: Path, *, providers: str = "sandbox", extra_env: dict[str, str] | None = None, timeout: float = 240.0
+    directory: Path,
+    *,
+    providers: str = "sandbox",
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 240.0,
+    persist: bool = False,
 ) -> RunningCloud:
+    """`python -m scripts.localcloud up` on free ports, its state file (and logs) in `directory`. A throwaway cloud
+    keeps nothing unless `persist`: then a second start on the same directory finds what the first one left."""
     directory.mkdir(parents=True, exist_ok=True)
     state_file = directory / "state.json"
     log_file = directory / "localcloud.log"
@@ -152,6 +159,7 @@ def start_cloud(
             "RADAR_SANDBOX_PORT": str(free_port()),
             "RADAR_PROVIDERS": providers,
             "RADAR_SEED": "0",
+            "RADAR_PERSIST": "1" if persist else "0",
             "RADAR_STATE_FILE": str(state_file),
             **(extra_env or {}),
         }

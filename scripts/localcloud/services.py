@@ -1,0 +1,105 @@
+"""Local services that run alongside the local cloud (provider sandbox, ops dashboard, ...): one entry each.
+
+An entry says when it runs, on which port (and the setting that moves it), what it tells the functions (environment
+overrides) and what `make up` prints. Adding a service (a Stripe billing sandbox, a web console) is one entry in
+SERVICES; the cloud starts each enabled one, checks its port first, shows its URL in the banner and in state.json
+(`<key>_url`), and stops them in reverse order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["SANDBOX_ENV", "SERVICES", "LocalService", "RunningService"]
+
+# Function environment variables that point at a provider, and the sandbox path that stands in for it.
+SANDBOX_ENV = {
+    "CNPJWS_BASE_URL": "/cnpjws",
+    "CNPJWS_COMMERCIAL_BASE_URL": "/cnpjws",
+    "BRASILAPI_BASE_URL": "/brasilapi/api/cnpj/v1",
+    "RECEITAWS_BASE_URL": "/receitaws/v1",
+    "MINHARECEITA_BASE_URL": "/minhareceita",
+    "OPENCNPJ_BASE_URL": "/opencnpj",
+    "CNPJA_BASE_URL": "/cnpja",
+}
+
+
+@dataclass
+class RunningService:
+    url: str
+    stop: Callable[[], None]
+    handle: Any = None  # the server object, for callers that need more than the URL
+
+
+def _no_env(url: str, function_env: Mapping[str, str]) -> dict[str, str]:
+    return {}
+
+
+@dataclass(frozen=True)
+class LocalService:
+    key: str  # state.json `<key>_url`; CloudConfig.service_ports[key] overrides the port
+    title: str  # banner label
+    port_setting: str  # the environment variable that chooses the port (0 = any free port)
+    default_port: int
+    enabled: Callable[[Any], bool]  # (CloudConfig) -> whether to run
+    start: Callable[[Any, int], RunningService]  # (LocalCloud, port) -> the running service
+    # (service URL, a function's environment) -> overrides for that function; applied to services started before
+    # the functions (after_gateway=False).
+    function_env: Callable[[str, Mapping[str, str]], dict[str, str]] = _no_env
+    after_gateway: bool = False  # needs the API (a web console) or observes the gateway (the ops page)
+    off_hint: str = ""  # banner line when not enabled
+
+    def port(self, config: Any) -> int:
+        overrides: Mapping[str, int] = getattr(config, "service_ports", {})
+        if self.key in overrides:
+            return int(overrides[self.key])
+        return int(os.environ.get(self.port_setting, str(self.default_port)))
+
+
+def _start_sandbox(cloud: Any, port: int) -> RunningService:
+    from scripts.sandbox import start_sandbox
+
+    server, url = start_sandbox(port=port)
+    return RunningService(url=url, stop=server.shutdown, handle=server)
+
+
+def _sandbox_env(url: str, function_env: Mapping[str, str]) -> dict[str, str]:
+    return {name: url.rstrip("/") + suffix for name, suffix in SANDBOX_ENV.items() if name in function_env}
+
+
+def _start_ops(cloud: Any, port: int) -> RunningService:
+    from scripts.localcloud.ops import start_ops_server
+
+    server, actual = start_ops_server(cloud, port)
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    return RunningService(url=f"http://127.0.0.1:{actual}", stop=stop, handle=server)
+
+
+SERVICES: tuple[LocalService, ...] = (
+    LocalService(
+        key="sandbox",
+        title="Provider sandbox",
+        port_setting="RADAR_SANDBOX_PORT",
+        default_port=3002,
+        enabled=lambda config: config.providers == "sandbox",
+        start=_start_sandbox,
+        function_env=_sandbox_env,
+        off_hint="Providers          real (set RADAR_PROVIDERS=sandbox for the offline sandbox)",
+    ),
+    LocalService(
+        key="ops",
+        title="Ops dashboard",
+        port_setting="RADAR_OPS_PORT",
+        default_port=3001,
+        enabled=lambda config: True,
+        start=_start_ops,
+        after_gateway=True,
+    ),
+)
