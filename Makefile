@@ -48,21 +48,27 @@ typecheck: $(STAMP) ## mypy: the domain package, then the CDK app, the scripts a
 synth: $(STAMP) ## synthesize the CDK app into cdk.out (cached by a hash of the sources)
 	$(PY) -m scripts.localcloud synth
 
-invoke: $(STAMP) ## run one function with one event: make invoke FN=checks EVENT=events/checks/get_health.json
+invoke: $(STAMP) ## run one function once with one event and print its logs and result (like sam local invoke): make invoke FN=checks EVENT=events/checks/get_health.json
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=<events/...json>"; exit 2; }
 	$(PY) -m scripts.localcloud invoke $(FN) $(EVENT)
 
-bench-localcloud: $(STAMP) ## issue 2 figures: make up -> first /health (cold/warm synth), /health p50/p99 gateway vs in-process, RSS
+seed: $(STAMP) ## on the running local cloud: sign up (or log in to) the demo tenant and print a fresh API key
+	$(PY) -m scripts.seed_demo
+
+redrive: $(STAMP) ## on the running local cloud: move dead checks from the DLQ back to the queue (REDRIVE_ARGS=--dry-run)
+	$(PY) scripts/redrive_dlq.py $(REDRIVE_ARGS)
+
+bench-localcloud: $(STAMP) ## local cloud figures: make up to first /health (cold/warm synth), /health p50/p99 gateway vs in-process, memory
 	$(PY) -m scripts.bench.localcloud
 
-chaos: $(STAMP) ## issue 7: 500 async checks, 30% provider faults, workers killed; every check final, queue and DLQ accounted
+chaos: $(STAMP) ## 500 async checks, 30% provider faults, workers killed: every check final, queue and DLQ accounted (CHAOS_ARGS="--api-url ...")
 	$(PY) -m scripts.chaos $(CHAOS_ARGS)
 
-load: $(STAMP) ## issue 7: tenants on four plans for a fixed time: 0 5xx, friendly 429s, p50/p99 per route (LOAD_ARGS="--seconds 90")
+load: $(STAMP) ## tenants on four plans for a fixed time: 0 5xx, friendly 429s, p50/p99 per route (LOAD_ARGS="--seconds 90 --api-url ...")
 	$(PY) -m scripts.load $(LOAD_ARGS)
 
-bench: $(STAMP) ## issue 7 figures, one `name: value` line each (upstream calls, 429s, overhead, cold starts, drain, cost)
-	$(PY) -m scripts.bench.run
+bench: $(STAMP) ## the benchmark figures, one `name: value` line each: upstream calls, 429s, overhead, cold starts, drain, cost (BENCH_ARGS="--api-url ...")
+	$(PY) -m scripts.bench.run $(BENCH_ARGS)
 
 openapi: $(STAMP) ## regenerate docs/openapi.json from the handlers (make test fails when it drifts)
 	$(PY) -m scripts.openapi
@@ -82,7 +88,7 @@ browser: ## chromium for the e2e dashboard test: installed when missing and runn
 	@command -v chromium >/dev/null || { test "$$(id -u)" = 0 && $(MAKE) --no-print-directory ops-deps; } || \
 	echo "note: chromium is missing and this is not root: the dashboard browser test will fail (make ops-deps as root)"
 
-clean: ## remove build output and local state (keeps .venv)
+clean: ## remove build output and the local cloud's kept state (.local: tables, keys, logs); keeps .venv
 	rm -rf cdk.out .local .pytest_cache .mypy_cache .ruff_cache
 
 # The pinned CDK CLI (infra_cdk/cli, npm ci from its committed lock) and SAM CLI (its own virtualenv: its pins would
