@@ -1,9 +1,12 @@
-"""`make chaos` (issue 7 item 4): 500 async checks while the sandbox fails 30 % of provider calls and worker
-processes are killed at random; at the end every accepted check is in exactly one final state and the queue and
-DLQ account for every message. Prints the counts; exits 1 when the books do not balance.
+"""`make chaos`: 500 async checks while the sandbox fails 30 % of provider calls and worker processes are killed at
+random; at the end every accepted check is in exactly one final state and the queue and DLQ account for every message.
+Shows its counts as it goes (bars on a terminal, a line every few seconds in a log); prints the totals; exits 1 when
+the books do not balance.
 
-Run: `.venv/bin/python -m scripts.chaos [--checks 500] [--fault-rate 0.3] [--kills 6] [--seed 7]`.
-Only touches 127.0.0.1 (the local cloud it starts) and stops that cloud at the end.
+Run: `.venv/bin/python -m scripts.chaos [--checks 500] [--fault-rate 0.3] [--kills 6] [--seed 7]`: a private local
+cloud on 127.0.0.1, stopped at the end. `--api-url URL` runs it on the local cloud already serving URL instead (found
+through its state file, `--state`, default .local/state.json; it needs RADAR_PROVIDERS=sandbox): a tenant is signed up
+through the API, its faults and queue settings are put back afterwards, and the cloud is left running.
 """
 
 from __future__ import annotations
@@ -24,13 +27,16 @@ from scripts.bench.cloudops import (
     LIFTED_PROVIDER_LIMITS,
     check_states,
     dlq_check_ids,
+    limits_lifted,
+    local_cloud,
     queue_counts,
     set_visibility_timeout,
     submit_batches,
     tenant_on_plan,
 )
+from scripts.bench.progress import Progress
 from scripts.bench.workload import FINAL_STATES, account_states, synthetic_cnpjs
-from tests.support.cloud import RunningCloud, start_cloud, stop_cloud
+from tests.support.cloud import RunningCloud
 
 __all__ = ["main"]
 
@@ -64,68 +70,91 @@ def _killer(cloud: RunningCloud, kills: int, window_s: float, rng: random.Random
 def run(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="radar-chaos-") as tmp:
-        cloud = start_cloud(Path(tmp), providers="sandbox",
-                            extra_env={"RADAR_FUNCTION_ENV": json.dumps(LIFTED_PROVIDER_LIMITS)})
-        try:
-            resources = cloud.state["resources"]
-            queue_url = str(resources["ChecksQueue"]["ref"])
-            dlq_url = str(resources["ChecksDlq"]["ref"])
-            main_table = str(resources["MainTable"]["ref"])
-            previous = set_visibility_timeout(queue_url, CHAOS_VISIBILITY_TIMEOUT_S)
-            print(f"queue VisibilityTimeout lowered at run time: {previous} s -> {CHAOS_VISIBILITY_TIMEOUT_S} s "
-                  f"(maxReceiveCount stays the template's)", flush=True)
-            cloud.sandbox(fault_rate=args.fault_rate, faults=["5xx", "timeout", "html", "truncated", "429"],
-                          rate_limits=False, timeout_seconds=6, seed=args.seed)
-            print(f"sandbox: {args.fault_rate:.0%} of provider calls fail (5xx, timeout, html, truncated, 429); "
+    with tempfile.TemporaryDirectory(prefix="radar-chaos-") as tmp, Progress() as progress:
+        starting = progress.stage("local cloud", status=args.api_url or "starting a private one")
+        with local_cloud(args.api_url, args.state, Path(tmp), providers="sandbox",
+                         extra_env={"RADAR_FUNCTION_ENV": json.dumps(LIFTED_PROVIDER_LIMITS)}) as cloud:
+            starting.done(cloud.api_url)
+            if not cloud.state.get("sandbox_url"):
+                progress.note(f"{cloud.api_url} runs with the real providers: chaos needs RADAR_PROVIDERS=sandbox")
+                return 2
+            if not limits_lifted(cloud):
+                progress.note("the provider token buckets are the cloud's own (not lifted): checks wait for capacity")
+            return _chaos(cloud, args, rng, progress, started)
+    return 1  # unreachable: the cloud block returns
+
+
+def _chaos(cloud: RunningCloud, args: argparse.Namespace, rng: random.Random, progress: Progress,
+           started: float) -> int:
+    resources = cloud.state["resources"]
+    queue_url = str(resources["ChecksQueue"]["ref"])
+    dlq_url = str(resources["ChecksDlq"]["ref"])
+    main_table = str(resources["MainTable"]["ref"])
+    previous = set_visibility_timeout(queue_url, CHAOS_VISIBILITY_TIMEOUT_S)
+    progress.note(f"queue VisibilityTimeout lowered at run time: {previous} s -> {CHAOS_VISIBILITY_TIMEOUT_S} s "
+                  f"(maxReceiveCount stays the template's)")
+    before = cloud.sandbox_stats()
+    cloud.sandbox(fault_rate=args.fault_rate, faults=["5xx", "timeout", "html", "truncated", "429"],
+                  rate_limits=False, timeout_seconds=6, seed=args.seed)
+    progress.note(f"sandbox: {args.fault_rate:.0%} of provider calls fail (5xx, timeout, html, truncated, 429); "
                   f"provider buckets lifted for the run (the sandbox's 429s are among the faults): "
-                  f"{LIFTED_PROVIDER_LIMITS}", flush=True)
-
-            _, http = tenant_on_plan(cloud, "enterprise")
-            stop = threading.Event()
-            killed: list[int] = []
-            killer = threading.Thread(target=_killer, args=(cloud, args.kills, args.kill_window, rng, stop, killed))
-            killer.start()
-
-            try:
-                accepted, batch_ids = submit_batches(http, synthetic_cnpjs(args.checks, seed=args.seed),
-                                                     args.batch_size)
-            except RuntimeError as exc:
-                print(exc, flush=True)
-                stop.set()
-                return 1
-            print(f"accepted: {len(accepted)} checks in {len(batch_ids)} batches", flush=True)
-
-            deadline = time.monotonic() + SETTLE_TIMEOUT_S
-            states: dict[str, str] = {}
-            while time.monotonic() < deadline:
-                states = check_states(main_table)
-                final = sum(1 for c in accepted if states.get(c) in FINAL_STATES)
-                visible, in_flight = queue_counts(queue_url)
-                if final == len(accepted) and visible == 0 and in_flight == 0:
-                    break
-                time.sleep(5)
+                  f"{LIFTED_PROVIDER_LIMITS}")
+    stop = threading.Event()
+    killed: list[int] = []
+    try:
+        _, http = tenant_on_plan(cloud.api_url, "enterprise")
+        killer = threading.Thread(target=_killer, args=(cloud, args.kills, args.kill_window, rng, stop, killed))
+        killer.start()
+        cnpjs = synthetic_cnpjs(args.checks, seed=args.seed)
+        submitting = progress.stage("submit", total=len(cnpjs))
+        try:
+            accepted, batch_ids = submit_batches(http, cnpjs, args.batch_size, on_batch=submitting.advance)
+        except RuntimeError as exc:
+            progress.note(str(exc))
             stop.set()
-            killer.join(timeout=30)
-            time.sleep(2)  # let a last delete reach SQS
-            states = check_states(main_table)
-            visible, in_flight = queue_counts(queue_url)
-            dlq_ids = dlq_check_ids(dlq_url)
-            account = account_states(accepted, states, queue_visible=visible, queue_in_flight=in_flight,
-                                     dlq_check_ids=dlq_ids)
-            counters: Counter[str] = Counter()
-            batches_done = True
-            for batch_id in batch_ids:
-                batch = http.get(f"/checks/batch/{batch_id}").json()
-                counters.update({k: int(v) for k, v in (batch.get("counts") or {}).items()})
-                batches_done = batches_done and bool(batch.get("done"))
-            stats = cloud.sandbox_stats()
-            http.close()
-        finally:
-            stop_cloud(cloud)
+            return 1
+        submitting.done(f"{len(accepted)} checks in {len(batch_ids)} batches")
 
-    print(f"upstream calls: {sum(int(n) for n in stats['requests'].values())} "
-          f"by provider {stats['requests']}, injected faults {stats.get('faults')}")
+        settling = progress.stage("settle", total=len(accepted))
+        deadline = time.monotonic() + args.settle_timeout
+        states: dict[str, str] = {}
+        while time.monotonic() < deadline:
+            states = check_states(main_table)
+            by_state = Counter(states.get(c, "missing") for c in accepted)
+            final = sum(by_state[s] for s in FINAL_STATES)
+            visible, in_flight = queue_counts(queue_url)
+            settling.update(completed=final, status=(
+                f"{by_state['succeeded']} succeeded, {by_state['failed']} failed, {by_state['queued']} queued, "
+                f"{by_state['running']} running · queue {visible} visible {in_flight} in flight · "
+                f"{len(killed)} workers killed"))
+            if final == len(accepted) and visible == 0 and in_flight == 0:
+                break
+            time.sleep(5)
+        settling.done()
+        stop.set()
+        killer.join(timeout=30)
+        time.sleep(2)  # let a last delete reach SQS
+        states = check_states(main_table)
+        visible, in_flight = queue_counts(queue_url)
+        dlq_ids = dlq_check_ids(dlq_url)
+        account = account_states(accepted, states, queue_visible=visible, queue_in_flight=in_flight,
+                                 dlq_check_ids=dlq_ids)
+        counters: Counter[str] = Counter()
+        batches_done = True
+        for batch_id in batch_ids:
+            batch = http.get(f"/checks/batch/{batch_id}").json()
+            counters.update({k: int(v) for k, v in (batch.get("counts") or {}).items()})
+            batches_done = batches_done and bool(batch.get("done"))
+        stats = cloud.sandbox_stats()
+        http.close()
+    finally:
+        stop.set()
+        if cloud.process is None:  # someone else's cloud: put back what the run changed
+            set_visibility_timeout(queue_url, previous)
+            cloud.sandbox(fault_rate=0.0, rate_limits=True)
+
+    calls = {p: int(n) - int(before["requests"].get(p, 0)) for p, n in stats["requests"].items()}
+    print(f"upstream calls: {sum(calls.values())} by provider {calls}, injected faults {stats.get('faults')}")
     print(f"worker processes killed: {len(killed)}")
     print(f"accepted: {account.accepted}")
     for state in ("queued", "running", *FINAL_STATES):
@@ -151,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kill-window", type=float, default=90.0, help="seconds over which the kills are spread")
     parser.add_argument("--batch-size", type=int, default=100, help="CNPJs per POST /checks/batch (at most 500)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--settle-timeout", type=float, default=SETTLE_TIMEOUT_S,
+                        help=f"seconds to wait for every check to be final (default {SETTLE_TIMEOUT_S})")
+    parser.add_argument("--api-url", help="run on the local cloud serving this URL instead of a private one")
+    parser.add_argument("--state", type=Path, default=None, help="that cloud's state file (default .local/)")
     return run(parser.parse_args(argv))
 
 

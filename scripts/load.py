@@ -1,8 +1,10 @@
-"""`make load` (issue 7 item 5): tenants on different plans hit the API concurrently for a fixed time; there must be
-no 5xx, every throttled request must get the friendly 429, and p50/p99 latency is reported per route.
+"""`make load`: tenants on different plans hit the API concurrently for a fixed time; there must be no 5xx, every
+throttled request must get the friendly 429, and p50/p99 latency is reported per route (live while it runs: a table
+under the bars on a terminal, the rows every few seconds in a log).
 
-Run: `.venv/bin/python -m scripts.load [--seconds 90] [--seed 7]`. Exits 1 on any 5xx or unfriendly 429.
-Only touches 127.0.0.1 (the local cloud it starts) and stops that cloud at the end.
+Run: `.venv/bin/python -m scripts.load [--seconds 90] [--seed 7]`: a private local cloud on 127.0.0.1, stopped at the
+end. `--api-url URL` loads the API already serving URL instead (only over HTTP: tenants are signed up through the API
+and the cache warm-up is followed with GET /checks/{id}). Exits 1 on any 5xx or unfriendly 429.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from typing import Any
 
 import httpx
 
-from scripts.bench.cloudops import TargetBook, check_states, tenant_on_plan, timed_request, wait_until
+from scripts.bench.cloudops import TargetBook, tenant_on_plan, timed_request
+from scripts.bench.progress import Progress
 from scripts.bench.workload import FINAL_STATES, LatencyTable, synthetic_cnpjs
 from tests.support.cloud import start_cloud, stop_cloud
 
@@ -101,62 +104,122 @@ def _client_loop(http: httpx.Client, targets: list[str], warm: list[str], book: 
             time.sleep(float(response.headers.get("Retry-After", "0.5") or 0.5) if rng.random() < 0.5 else 0.05)
 
 
+def _route_rows(table: LatencyTable) -> list[tuple[str, int, float, float, str]]:
+    return [(route, count, p50, p99, ", ".join(f"{code}:{n}" for code, n in sorted(table.statuses[route].items())))
+            for route, count, p50, p99 in table.rows()]
+
+
+def _live_table(outcome: Outcome, lock: threading.Lock) -> Any:
+    from rich.table import Table
+
+    table = Table(title="per route (live)", title_justify="left", expand=False)
+    for column in ("route", "requests", "p50 ms", "p99 ms", "statuses"):
+        table.add_column(column, justify="left" if column in ("route", "statuses") else "right")
+    with lock:
+        rows = _route_rows(outcome.table)
+    for route, count, p50, p99, codes in rows:
+        table.add_row(route, str(count), f"{p50:.1f}", f"{p99:.1f}", codes)
+    return table
+
+
+def _live_lines(outcome: Outcome, lock: threading.Lock) -> list[str]:
+    with lock:
+        rows = _route_rows(outcome.table)
+    return [f"  {route}: {count} req, p50 {p50:.1f} ms, p99 {p99:.1f} ms, {codes}"
+            for route, count, p50, p99, codes in rows]
+
+
+def _warm_up(api_url: str, warm: list[str], progress: Progress) -> list[tuple[str, int, Any, list[str]]]:
+    """A tenant per plan, each with the warm CNPJs checked once through a batch (so the sync checks are cached);
+    the batches are followed over the API (one GET /checks/batch/{id} per tenant and poll: the free plan has room)."""
+    tenants, batches = [], []
+    for plan, clients in PLANS:
+        tenant, admin = tenant_on_plan(api_url, plan)
+        batch = admin.post("/checks/batch", json={"cnpjs": warm})
+        if batch.status_code != 202:
+            raise RuntimeError(f"warm-up batch ({plan}): {batch.status_code} {batch.text[:200]}")
+        body = batch.json()
+        tenants.append((plan, clients, tenant, [ref["target_id"] for ref in body["checks"]]))
+        batches.append((admin, str(body["batch_id"])))
+    warming = progress.stage("cache warm-up", total=WARM_CNPJS * len(tenants))
+    deadline = time.monotonic() + 180
+    try:
+        while time.monotonic() < deadline:
+            final = 0
+            for admin, batch_id in batches:
+                response = admin.get(f"/checks/batch/{batch_id}")
+                counts = response.json().get("counts", {}) if response.status_code == 200 else {}
+                final += sum(int(counts.get(state, 0)) for state in FINAL_STATES)
+            warming.update(completed=final)
+            if final == warming.total:
+                break
+            time.sleep(2)
+    finally:
+        for admin, _ in batches:
+            admin.close()
+    warming.done(f"{WARM_CNPJS} CNPJs x {len(tenants)} tenants" if warming.completed == warming.total else "TIMED OUT")
+    return tenants
+
+
+def _load(api_url: str, args: argparse.Namespace, rng: random.Random, progress: Progress, outcome: Outcome,
+          lock: threading.Lock) -> Counter[str]:
+    warm = synthetic_cnpjs(WARM_CNPJS, seed=args.seed)
+    tenants = _warm_up(api_url, warm, progress)
+    progress.table(lambda: _live_table(outcome, lock), lambda: _live_lines(outcome, lock))
+    loading = progress.stage("load", total=args.seconds)
+    until = time.monotonic() + args.seconds
+    threads = []
+    for plan, clients, tenant, targets in tenants:
+        book = TargetBook()
+        for _ in range(clients):
+            http = tenant.client(timeout=60)
+            thread = threading.Thread(
+                target=_client_loop,
+                args=(http, targets, warm, book, random.Random(rng.random()), until, outcome, lock),
+                name=f"load-{plan}",
+            )
+            thread.start()
+            threads.append(thread)
+    while any(thread.is_alive() for thread in threads):
+        elapsed = args.seconds - max(0.0, until - time.monotonic())
+        with lock:
+            statuses = outcome.table.all_statuses()
+        total = sum(statuses.values())
+        loading.update(completed=min(elapsed, args.seconds), status=(
+            f"{total} requests, {total / max(elapsed, 1e-3):.1f} req/s, "
+            f"5xx {sum(n for code, n in statuses.items() if code >= 500)}, 429 {statuses.get(429, 0)}"))
+        for thread in threads:
+            thread.join(timeout=1.0)
+    loading.done()
+    return Counter({plan: clients for plan, clients, *_ in tenants})
+
+
 def run(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
     started = time.perf_counter()
     outcome = Outcome(table=LatencyTable(), unfriendly_429=[], server_errors=[])
     lock = threading.Lock()
-    with tempfile.TemporaryDirectory(prefix="radar-load-") as tmp:
-        cloud = start_cloud(Path(tmp), providers="sandbox")
-        try:
-            cloud.sandbox(latency_ms=50, latency_jitter_ms=20)
-            main_table = str(cloud.state["resources"]["MainTable"]["ref"])
-            warm = synthetic_cnpjs(WARM_CNPJS, seed=args.seed)
-            tenants = []
-            for plan, clients in PLANS:
-                tenant, admin = tenant_on_plan(cloud, plan)
-                # Warm the cache for this tenant's sync checks through a batch (the worker waits on provider limits).
-                batch = admin.post("/checks/batch", json={"cnpjs": warm})
-                if batch.status_code != 202:
-                    raise RuntimeError(f"warm-up batch ({plan}): {batch.status_code} {batch.text[:200]}")
-                refs = batch.json()["checks"]
-                target_ids = [ref["target_id"] for ref in refs]
-                tenants.append((plan, clients, tenant, target_ids, [ref["check_id"] for ref in refs]))
-                admin.close()
-            all_ids = [check_id for *_, ids in tenants for check_id in ids]
-            warmed = wait_until(
-                lambda: all(check_states(main_table).get(c) in FINAL_STATES for c in all_ids),
-                timeout=180, interval=2,
-            )
-            print(f"cache warm-up ({WARM_CNPJS} CNPJs x {len(tenants)} tenants): {'done' if warmed else 'TIMED OUT'}",
-                  flush=True)
-
-            until = time.monotonic() + args.seconds
-            threads = []
-            for plan, clients, tenant, targets, _ in tenants:
-                book = TargetBook()
-                for _ in range(clients):
-                    http = tenant.client(timeout=60)
-                    thread = threading.Thread(
-                        target=_client_loop,
-                        args=(http, targets, warm, book, random.Random(rng.random()), until, outcome, lock),
-                        name=f"load-{plan}",
-                    )
-                    thread.start()
-                    threads.append(thread)
-            for thread in threads:
-                thread.join(timeout=args.seconds + 120)
-            per_plan = Counter({plan: clients for plan, clients, *_ in tenants})
-        finally:
-            stop_cloud(cloud)
+    with Progress() as progress:
+        if args.api_url:
+            progress.note(f"loading {args.api_url} (over HTTP only; provider latency is whatever that cloud has)")
+            per_plan = _load(args.api_url, args, rng, progress, outcome, lock)
+        else:
+            with tempfile.TemporaryDirectory(prefix="radar-load-") as tmp:
+                starting = progress.stage("local cloud", status="starting a private one")
+                cloud = start_cloud(Path(tmp), providers="sandbox")
+                starting.done(cloud.api_url)
+                try:
+                    cloud.sandbox(latency_ms=50, latency_jitter_ms=20)
+                    per_plan = _load(cloud.api_url, args, rng, progress, outcome, lock)
+                finally:
+                    stop_cloud(cloud)
 
     statuses = outcome.table.all_statuses()
     total = sum(statuses.values())
     print(f"load: {args.seconds:.0f} s, tenants by plan (client threads) {dict(per_plan)}, {total} requests, "
           f"{total / args.seconds:.1f} req/s")
     print(f"{'route':40} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8}  statuses")
-    for route, count, p50, p99 in outcome.table.rows():
-        codes = ", ".join(f"{code}:{n}" for code, n in sorted(outcome.table.statuses[route].items()))
+    for route, count, p50, p99, codes in _route_rows(outcome.table):
         print(f"{route:40} {count:>8} {p50:>8.1f} {p99:>8.1f}  {codes}")
     for plan, _ in PLANS:
         codes = ", ".join(f"{code}:{n}" for (p, code), n in sorted(outcome.by_plan.items()) if p == plan)
@@ -178,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seconds", type=float, default=90.0, help="how long the tenants send requests")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--api-url", help="load this running API instead of a private local cloud")
     return run(parser.parse_args(argv))
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from scripts.bench.workload import LatencyTable
 from scripts.localcloud.aws import client
-from tests.support.cloud import RunningCloud, Tenant
+from tests.support.cloud import RunningCloud, Tenant, attach_cloud, signup, start_cloud, stop_cloud
 
 # The local gateway re-reads usage-plan keys every second (API Gateway takes a moment too).
 PLAN_PROPAGATION_S = 2.0
@@ -26,6 +29,8 @@ __all__ = [
     "check_items",
     "check_states",
     "dlq_check_ids",
+    "limits_lifted",
+    "local_cloud",
     "log_bytes_per_invocation",
     "queue_counts",
     "set_visibility_timeout",
@@ -52,13 +57,13 @@ def timed_request(
     return response
 
 
-def tenant_on_plan(cloud: RunningCloud, plan: str) -> tuple[Tenant, httpx.Client]:
-    """A new tenant on `plan`, with an admin API key made after the plan change.
+def tenant_on_plan(api_url: str, plan: str) -> tuple[Tenant, httpx.Client]:
+    """A new tenant on `plan`, signed up over the API, with an admin API key made after the plan change.
 
     The authorizer caches its decision (with the plan in its context) per key for 60 s, so a key used before an
     upgrade keeps the old plan's monthly allowance for up to a minute; a key created afterwards starts fresh.
     """
-    tenant = cloud.signup(plan_roles=())
+    tenant = signup(api_url, plan_roles=())
     with httpx.Client(base_url=tenant.api_url, headers=tenant.bearer(), timeout=60) as admin:
         if plan != "free":
             tenant.upgrade(plan, settle_s=0)  # PLAN_PROPAGATION_S below covers the gateway's re-read
@@ -205,15 +210,47 @@ def wait_until(predicate: Any, *, timeout: float, interval: float = 2.0) -> bool
     return bool(predicate())
 
 
-def submit_batches(http: httpx.Client, cnpjs: list[str], size: int) -> tuple[list[str], list[str]]:
-    """POST /checks/batch `size` CNPJs at a time: (accepted check ids, batch ids). A refused batch raises."""
+def submit_batches(
+    http: httpx.Client, cnpjs: list[str], size: int, on_batch: Any = None
+) -> tuple[list[str], list[str]]:
+    """POST /checks/batch `size` CNPJs at a time: (accepted check ids, batch ids). A refused batch raises.
+    `on_batch(n)` is told how many CNPJs each accepted batch carried (for progress)."""
     accepted: list[str] = []
     batch_ids: list[str] = []
     for start in range(0, len(cnpjs), size):
-        response = http.post("/checks/batch", json={"cnpjs": cnpjs[start:start + size]}, timeout=120)
+        chunk = cnpjs[start:start + size]
+        response = http.post("/checks/batch", json={"cnpjs": chunk}, timeout=120)
         if response.status_code != 202:
             raise RuntimeError(f"batch refused: {response.status_code} {response.text[:300]}")
         body = response.json()
         accepted.extend(str(ref["check_id"]) for ref in body["checks"])
         batch_ids.append(str(body["batch_id"]))
+        if on_batch is not None:
+            on_batch(len(chunk))
     return accepted, batch_ids
+
+
+@contextmanager
+def local_cloud(api_url: str | None, state_file: Path | None, directory: Path, **start: Any) -> Iterator[RunningCloud]:
+    """The running local cloud at `api_url` (found through its state file, left running), or a private one started
+    in `directory` with `start_cloud(**start)` and stopped at the end."""
+    if api_url:
+        yield attach_cloud(api_url, state_file)
+        return
+    cloud = start_cloud(directory, **start)
+    try:
+        yield cloud
+    finally:
+        stop_cloud(cloud)
+
+
+def limits_lifted(cloud: RunningCloud) -> bool:
+    """Whether every function of the cloud runs with the provider token buckets lifted (LIFTED_PROVIDER_LIMITS)."""
+    functions = cloud.state.get("functions", {}).values()
+    lifted = {name: float(value) for name, value in LIFTED_PROVIDER_LIMITS.items()}
+    return all(
+        float(function["environment"].get(name, 0) or 0) >= value
+        for function in functions
+        for name, value in lifted.items()
+        if name in function["environment"]
+    ) and any(name in f["environment"] for f in functions for name in lifted)

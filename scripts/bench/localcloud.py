@@ -1,4 +1,4 @@
-"""Local cloud figures (issue 2): `make up` to first /health 200 (cold and warm synth cache), /health latency through
+"""Local cloud figures: `make up` to first /health 200 (cold and warm synth cache), /health latency through
 the gateway vs the handler in-process, and resident memory of the whole local cloud.
 
 Run: `.venv/bin/python -m scripts.bench.localcloud` (prints `name: value` lines).
@@ -65,6 +65,7 @@ def main() -> None:
             tenant = cloud.signup(plan_roles=("admin",))
             httpx.get(f"{cloud.api_url}/targets", headers=tenant.key(), timeout=30)
             httpx.get(f"{cloud.api_url}/usage", headers=tenant.key(), timeout=30)
+            assert cloud.process is not None  # started here
             emit("local_cloud_rss_mb", tree_rss_mb(cloud.process.pid), "MiB")
         finally:
             stop_cloud(cloud)

@@ -17,7 +17,7 @@ import httpx
 
 from tests.support.aws import free_port
 
-__all__ = ["RunningCloud", "Tenant", "start_cloud", "stop_cloud"]
+__all__ = ["RunningCloud", "Tenant", "attach_cloud", "signup", "start_cloud", "stop_cloud"]
 
 REPO = Path(__file__).resolve().parents[2]
 JSON = {"Content-Type": "application/json"}
@@ -61,9 +61,9 @@ class Tenant:
 
 @dataclass
 class RunningCloud:
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | None  # None: a cloud someone else started (attach_cloud), left running
     state_file: Path
-    log_file: Path
+    log_file: Path | None
     started_at: float
     first_health_s: float = 0.0
     state: dict[str, Any] = field(default_factory=dict)
@@ -186,19 +186,45 @@ def start_cloud(
             process.kill()
             raise RuntimeError(f"local cloud not ready in {timeout} s:\n{log_file.read_text()[-4000:]}")
         time.sleep(0.2)
+    _point_at_emulator(cloud.endpoint)
+    return cloud
+
+
+def _point_at_emulator(endpoint: str) -> None:
     os.environ.update(
         {
-            "AWS_ENDPOINT_URL": cloud.endpoint,
+            "AWS_ENDPOINT_URL": endpoint,
             "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
         }
     )
-    return cloud
+
+
+def attach_cloud(api_url: str, state_file: Path | None = None) -> RunningCloud:
+    """The running local cloud (`make up`) that serves `api_url`, from its state file (RADAR_STATE_FILE, default
+    .local/state.json): its emulator, sandbox, resources and workers, for commands that look beyond the API."""
+    state_file = state_file or Path(os.environ.get("RADAR_STATE_FILE", str(REPO / ".local" / "state.json")))
+    if not state_file.exists():
+        raise RuntimeError(f"{state_file} not found: is the local cloud at {api_url} running? (make up, or --state)")
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    if str(state.get("api_url", "")).rstrip("/") != api_url.rstrip("/"):
+        raise RuntimeError(f"the local cloud of {state_file} serves {state.get('api_url')}, not {api_url} "
+                           "(give its state file with --state)")
+    try:
+        healthy = httpx.get(f"{api_url.rstrip('/')}/health", timeout=10).status_code == 200
+    except httpx.HTTPError:
+        healthy = False
+    if not healthy:
+        raise RuntimeError(f"{api_url}/health does not answer 200: is the local cloud running?")
+    _point_at_emulator(str(state["endpoint"]))
+    return RunningCloud(process=None, state_file=state_file, log_file=None, started_at=time.perf_counter(),
+                        state=state)
 
 
 def stop_cloud(cloud: RunningCloud, timeout: float = 30.0) -> None:
-    if cloud.process.poll() is None:
+    """Stop a cloud this process started (an attached one is left running)."""
+    if cloud.process is not None and cloud.process.poll() is None:
         cloud.process.send_signal(signal.SIGINT)
         try:
             cloud.process.wait(timeout=timeout)
