@@ -331,6 +331,7 @@ class LocalCloud:
                 for logical_id, rt in self.runtimes.items()
             },
             "resources": self.resources(),
+            "dashboards": self.template.physical_ids("AWS::CloudWatch::Dashboard") if self.template else [],
             "timings": self.timings,
             "synth_ran": self.synth_ran,
             "weaker_guarantees": self.config.weaker_guarantees(),

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import json
+import math
+import re
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,8 +45,19 @@ __all__ = [
 ]
 
 STATIC = Path(__file__).resolve().parent / "static"
+RUNBOOKS = Path(__file__).resolve().parents[2] / "docs" / "runbooks"  # one page per alarm, named after it
 DEFAULT_RANGE = 3600  # seconds of history on the page
-DEFAULT_PERIOD = 60  # local traffic lives minutes, not hours: one-minute buckets unless the template's are asked for
+# Local traffic lives minutes, not hours: one-minute buckets for widgets whose template sets no period (a widget's own
+# period, such as "Checks per hour", always wins).
+DEFAULT_PERIOD = 60
+# Alarm chips and lists, worst first.
+STATE_ORDER = {"ALARM": 0, "INSUFFICIENT_DATA": 1, "UNKNOWN": 2, "OK": 3}
+_COMPARISON = {
+    "GreaterThanThreshold": ">",
+    "GreaterThanOrEqualToThreshold": ">=",
+    "LessThanThreshold": "<",
+    "LessThanOrEqualToThreshold": "<=",
+}
 
 
 # -- platform metrics -----------------------------------------------------------------------------------------------
@@ -231,34 +246,146 @@ class PlatformMetrics:
 # -- dashboards -----------------------------------------------------------------------------------------------------
 
 
-def dashboard_names() -> list[str]:
+def dashboard_names(first: list[str] | None = None) -> list[str]:
+    """The emulator's dashboards: those named in `first` in that order (the template's), then the rest by name."""
     entries = client("cloudwatch").list_dashboards().get("DashboardEntries", [])
-    return sorted(entry["DashboardName"] for entry in entries)
+    names = sorted(entry["DashboardName"] for entry in entries)
+    preferred = [name for name in first or [] if name in names]
+    return preferred + [name for name in names if name not in preferred]
 
 
 def load_dashboard(name: str) -> dict[str, Any]:
     return dict(json.loads(client("cloudwatch").get_dashboard(DashboardName=name)["DashboardBody"]))
 
 
-def alarm_states(names: list[str] | None = None) -> list[dict[str, Any]]:
+def describe_alarms(names: list[str] | None = None) -> list[dict[str, Any]]:
     cloudwatch = client("cloudwatch")
     args: dict[str, Any] = {"AlarmNames": names} if names else {}
-    alarms = []
+    alarms: list[dict[str, Any]] = []
     while True:
         page = cloudwatch.describe_alarms(**args)
         alarms += page.get("MetricAlarms", [])
         if not page.get("NextToken"):
             break
         args["NextToken"] = page["NextToken"]
-    return [
+    return alarms
+
+
+def runbook_url(alarm_name: str) -> str | None:
+    """The page's link to an alarm's runbook (docs/runbooks/<alarm>.md), when there is one."""
+    return f"/runbooks/{alarm_name}" if (RUNBOOKS / f"{alarm_name}.md").is_file() else None
+
+
+def alarm_sort_key(alarm: dict[str, Any]) -> tuple[int, str]:
+    return STATE_ORDER.get(str(alarm.get("state")), len(STATE_ORDER)), str(alarm.get("name"))
+
+
+def alarm_states(names: list[str] | None = None, alarms: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Name, state, reason, last change and runbook of each alarm, ALARM first, then INSUFFICIENT_DATA, then OK."""
+    found = [
         {
             "name": alarm["AlarmName"],
             "state": alarm["StateValue"],
             "reason": alarm.get("StateReason", ""),
             "updated": alarm["StateUpdatedTimestamp"].isoformat() if alarm.get("StateUpdatedTimestamp") else None,
+            "runbook": runbook_url(alarm["AlarmName"]),
         }
-        for alarm in sorted(alarms, key=lambda a: a["AlarmName"])
+        for alarm in (describe_alarms(names) if alarms is None else alarms)
     ]
+    return sorted(found, key=alarm_sort_key)
+
+
+# -- which alarm watches which widget --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MetricKey:
+    """A metric a widget plots or an alarm reads: dimensions and statistic None when an expression leaves them open."""
+
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, str], ...] | None = None
+    stat: str | None = None
+
+    def same_quantity(self, other: MetricKey) -> bool:
+        """The same metric (dimensions and statistic equal wherever both say), so one's threshold means the other."""
+        return (
+            (self.namespace, self.metric) == (other.namespace, other.metric)
+            and (self.dimensions is None or other.dimensions is None or self.dimensions == other.dimensions)
+            and (self.stat is None or other.stat is None or self.stat.lower() == other.stat.lower())
+        )
+
+
+_SEARCH = re.compile(r"SEARCH\(\s*'([^']*)'\s*(?:,\s*'(\w+)')?")
+_SEARCH_METRIC = re.compile(r'MetricName\s*=\s*"([^"]+)"')
+_SEARCH_NAMESPACE = re.compile(r'Namespace\s*=\s*"([^"]+)"|\{\s*"?([^,}"]+)')
+_INSIGHTS = re.compile(r"SELECT\s+(\w+)\(\s*(\w+)\s*\)\s+FROM\s+(?:SCHEMA\(\s*)?\"?([\w/.:-]+)", re.IGNORECASE)
+_INSIGHTS_STATS = {"SUM": "Sum", "AVG": "Average", "MIN": "Minimum", "MAX": "Maximum", "COUNT": "SampleCount"}
+_ADDITIVE = ("Sum", "SampleCount")  # statistics that grow with the period
+
+
+def _expression_keys(expression: str) -> list[MetricKey]:
+    """The metrics a SEARCH or Metrics Insights expression reads (any dimensions), with its statistic."""
+    keys = [MetricKey(namespace, metric, None, _INSIGHTS_STATS.get(function.upper()))
+            for function, metric, namespace in _INSIGHTS.findall(expression)]
+    for search, stat in _SEARCH.findall(expression):
+        namespace = next((a or b for a, b in _SEARCH_NAMESPACE.findall(search)), "")
+        keys += [MetricKey(namespace.strip(), metric, None, stat or None) for metric in _SEARCH_METRIC.findall(search)]
+    return keys
+
+
+def _dims(dimensions: list[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((str(d["Name"]), str(d["Value"])) for d in dimensions))
+
+
+def _alarm_keys(alarm: dict[str, Any]) -> list[MetricKey]:
+    if alarm.get("MetricName"):
+        stat = alarm.get("ExtendedStatistic") or alarm.get("Statistic")
+        return [MetricKey(str(alarm.get("Namespace")), str(alarm["MetricName"]), _dims(alarm.get("Dimensions", [])),
+                          stat)]
+    keys: list[MetricKey] = []
+    for query in alarm.get("Metrics", []):
+        stat_query = query.get("MetricStat") or {}
+        metric = stat_query.get("Metric")
+        if metric:
+            keys.append(MetricKey(str(metric.get("Namespace")), str(metric["MetricName"]),
+                                  _dims(metric.get("Dimensions", [])), stat_query.get("Stat")))
+        elif query.get("Expression"):
+            keys += _expression_keys(str(query["Expression"]))
+    return keys
+
+
+def _alarm_period(alarm: dict[str, Any]) -> int | None:
+    if alarm.get("Period"):
+        return int(alarm["Period"])
+    periods = [int(q.get("Period") or (q.get("MetricStat") or {}).get("Period") or 0) for q in alarm.get("Metrics", [])]
+    return max(periods) if any(periods) else None
+
+
+def thresholds(widget_keys: list[MetricKey], alarms: list[dict[str, Any]], period: int) -> list[dict[str, Any]]:
+    """A threshold line for each alarm that watches a quantity the widget plots. A threshold on a sum over the
+    alarm's period is drawn at the same rate over the widget's period (5 per 300 s is 1 per 60 s)."""
+    lines = []
+    for alarm in alarms:
+        keys = _alarm_keys(alarm)
+        matched = [k for k in keys if any(k.same_quantity(mine) for mine in widget_keys)]
+        if alarm.get("Threshold") is None or not matched:
+            continue
+        stat = next((k.stat for k in matched if k.stat), None) or next((m.stat for m in widget_keys if m.stat), "")
+        alarm_period = _alarm_period(alarm)
+        value = float(alarm["Threshold"])
+        scaled = bool(alarm_period and stat in _ADDITIVE and alarm_period != period)
+        lines.append({
+            "alarm": alarm["AlarmName"],
+            "threshold": value,
+            "value": value * period / alarm_period if scaled and alarm_period else value,
+            "scaled": scaled,
+            "period": alarm_period,
+            "state": alarm.get("StateValue", "UNKNOWN"),
+            "comparison": _COMPARISON.get(str(alarm.get("ComparisonOperator")), "?"),
+            "detail": " ".join(part for part in (stat, f"per {alarm_period} s" if alarm_period else "") if part),
+            "runbook": runbook_url(alarm["AlarmName"]),
+        })
+    return sorted(lines, key=lambda line: (line["value"], line["alarm"]))
 
 
 def _metric_entries(properties: dict[str, Any]) -> list[tuple[dict[str, Any], MetricSpec | None]]:
@@ -284,28 +411,48 @@ def _points(series: Series) -> list[list[float]]:
     return [[bucket, round(value, 6)] for bucket, value in sorted(series.items())]
 
 
+def _last_value(points: list[list[float]], period: int, now: float, single: bool) -> dict[str, Any] | None:
+    """The latest datapoint, and whether it is stale: older than the bucket before the one `now` is in (a series
+    that stopped reporting shows its last value, marked, instead of looking current)."""
+    if not points:
+        return None
+    bucket, value = points[-1]
+    current = math.floor(now / period) * period
+    return {"t": bucket, "value": value, "stale": not single and bucket < current - period}
+
+
 def _metric_widget(
-    properties: dict[str, Any], queries: MetricQueries, now: float, range_s: int, period: int | None
+    properties: dict[str, Any],
+    queries: MetricQueries,
+    now: float,
+    range_s: int,
+    period: int | None,
+    alarms: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    single = properties.get("view") == "singleValue" and properties.get("setPeriodToTimeRange")
+    """A metric widget's series. Each row's own period (or the widget's) wins; `period` applies to rows the template
+    gives none, and None means the template's default (300 s)."""
+    single = bool(properties.get("view") == "singleValue" and properties.get("setPeriodToTimeRange"))
     rows = _metric_entries(properties)
     cache: dict[str, Series | LabeledSeries] = {}
     by_id = {options["id"]: (options, spec) for options, spec in rows if options.get("id")}
     errors: list[str] = []
 
+    def own_period(options: dict[str, Any]) -> int | None:
+        value = options.get("period") or properties.get("period")
+        return int(value) if value else None
+
     def window_for(options: dict[str, Any]) -> Window:
         if single:  # one value over the whole range, as CloudWatch's "period = time range"
             return Window(now - range_s, now, range_s, origin=now - range_s)
-        chosen = period or int(options.get("period") or properties.get("period") or 300)
-        return Window(now - range_s, now, chosen)
+        return Window(now - range_s, now, own_period(options) or period or 300)
 
     def compute(options: dict[str, Any], spec: MetricSpec | None) -> Series | LabeledSeries:
         window = window_for(options)
         if spec is not None:
             return queries.series(spec, window)
-        return queries.expression(
-            str(options.get("expression", "")), window, resolve, period_override=bool(period or single)
-        )
+        # The page's period replaces a SEARCH's own only where the template set no period for the row.
+        override = single or (period is not None and own_period(options) is None)
+        return queries.expression(str(options.get("expression", "")), window, resolve, period_override=override)
 
     def resolve(query_id: str) -> Series | LabeledSeries:
         if query_id not in cache:
@@ -315,25 +462,41 @@ def _metric_widget(
         return cache[query_id]
 
     series_out: list[dict[str, Any]] = []
+    periods: set[int] = set()
     for options, spec in rows:
         if options.get("visible") is False:
             continue
         label = str(options.get("label") or (spec.label if spec else options.get("expression", "")))
+        row_period = window_for(options).period
         try:
             value = resolve(options["id"]) if options.get("id") else compute(options, spec)
         except UnsupportedExpression as exc:
             errors.append(f"{label}: {exc}")
             continue
-        if isinstance(value, list):
-            for sub_label, points in value:
-                series_out.append({"label": f"{label} {sub_label}".strip(), "points": _points(points)})
-        else:
-            series_out.append({"label": label, "points": _points(value)})
+        periods.add(row_period)
+        found = value if isinstance(value, list) else [("", value)]
+        for sub_label, series in found:
+            points = _points(series)
+            series_out.append({
+                "label": f"{label} {sub_label}".strip(),
+                "points": points,
+                "period": row_period,
+                "last": _last_value(points, row_period, now, single),
+            })
+    widget_keys: list[MetricKey] = []
+    for options, spec in rows:
+        if spec is not None:
+            widget_keys.append(MetricKey(spec.namespace, spec.metric_name, tuple(sorted(spec.dimensions)), spec.stat))
+        elif options.get("expression"):
+            widget_keys += _expression_keys(str(options["expression"]))
+    widget_period = max(periods) if periods else (period or 300)
     return {
         "view": "singleValue" if properties.get("view") == "singleValue" else "timeSeries",
         "stacked": bool(properties.get("stacked")),
         "yAxis": properties.get("yAxis", {}),
+        "period": widget_period,
         "series": series_out,
+        "thresholds": thresholds(widget_keys, alarms or [], widget_period),
         "errors": errors,
     }
 
@@ -349,7 +512,8 @@ def render_dashboard(
     """A dashboard body with data: each widget keeps its grid place; charts get series, alarm widgets get states."""
     queries = queries or MetricQueries()
     now = time.time() if now is None else now
-    states = {alarm["name"]: alarm for alarm in alarm_states()}
+    described = describe_alarms()
+    states = {alarm["name"]: alarm for alarm in alarm_states(alarms=described)}
     widgets = []
     for widget in body.get("widgets", []):
         properties = widget.get("properties", {})
@@ -365,12 +529,11 @@ def render_dashboard(
             rendered["markdown"] = properties.get("markdown", "")
         elif widget.get("type") == "alarm":
             names = [str(arn).rsplit(":alarm:", 1)[-1] for arn in properties.get("alarms", [])]
-            rendered["alarms"] = [
-                states.get(name, {"name": name, "state": "UNKNOWN", "reason": "not in the emulator", "updated": None})
-                for name in names
-            ]
+            missing = {"state": "UNKNOWN", "reason": "not in the emulator", "updated": None}
+            chips = [states.get(name, {"name": name, **missing, "runbook": runbook_url(name)}) for name in names]
+            rendered["alarms"] = sorted(chips, key=alarm_sort_key)
         elif widget.get("type") == "metric":
-            rendered.update(_metric_widget(properties, queries, now, range_s, period))
+            rendered.update(_metric_widget(properties, queries, now, range_s, period, described))
         widgets.append(rendered)
     return {
         "generated_at": datetime.fromtimestamp(now, tz=UTC).isoformat(),
@@ -380,6 +543,109 @@ def render_dashboard(
         "widgets": widgets,
         "alarms": list(states.values()),
     }
+
+
+# -- runbooks ---------------------------------------------------------------------------------------------------------
+
+_RUNBOOK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _inline(text: str) -> str:
+    """Escaped text with the inline Markdown runbooks use: `code`, **bold**, [links](other-runbook.md)."""
+    out = html.escape(text, quote=False)
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    out = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", out)
+
+    def link(match: re.Match[str]) -> str:
+        target = match.group(2)
+        if target.endswith(".md") and "/" not in target:
+            target = "/runbooks/" + target.removesuffix(".md")
+        elif not target.startswith(("http://", "https://", "/")):
+            return match.group(1)  # a repository path: no page here
+        return f'<a href="{html.escape(target)}">{match.group(1)}</a>'
+
+    return re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", link, out)
+
+
+def render_runbook(markdown: str, title: str) -> str:
+    """A runbook as a small offline HTML page: headings, paragraphs, lists, code blocks, inline code and links."""
+    body: list[str] = []
+    lists: list[str] = []  # open list tags
+    code: list[str] | None = None
+    paragraph: list[str] = []
+
+    def flush_paragraph() -> None:
+        if paragraph:
+            body.append(f"<p>{_inline(' '.join(paragraph))}</p>")
+            paragraph.clear()
+
+    def close_lists() -> None:
+        while lists:
+            body.append(f"</{lists.pop()}>")
+
+    indent = 0  # of the open code fence: its lines lose that much
+    for raw in markdown.splitlines():
+        line = raw.strip()
+        if line.startswith("```"):
+            if code is None:
+                flush_paragraph()
+                code, indent = [], len(raw) - len(raw.lstrip())
+                continue
+            block = "<pre><code>" + html.escape("\n".join(code)) + "</code></pre>"
+            if lists and indent:  # a code block inside a list item belongs to that item
+                body[-1] = body[-1].removesuffix("</li>") + block + "</li>"
+            else:
+                body.append(block)
+            code = None
+            continue
+        if code is not None:
+            code.append(raw[min(indent, len(raw) - len(raw.lstrip())):].rstrip())
+            continue
+        heading = re.match(r"^(#{1,4})\s+(.*)$", line)
+        item = re.match(r"^(-|\d+\.)\s+(.*)$", line)
+        if heading:
+            flush_paragraph()
+            close_lists()
+            level = len(heading.group(1))
+            body.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
+        elif item:
+            flush_paragraph()
+            kind = "ul" if item.group(1) == "-" else "ol"
+            if lists and lists[-1] != kind:
+                close_lists()
+            if not lists:
+                body.append(f"<{kind}>")
+                lists.append(kind)
+            body.append(f"<li>{_inline(item.group(2))}</li>")
+        elif not line:
+            flush_paragraph()
+            close_lists()
+        elif lists and raw.startswith("  "):
+            body[-1] = body[-1].removesuffix("</li>") + " " + _inline(line) + "</li>"
+        else:
+            close_lists()
+            paragraph.append(line)
+    flush_paragraph()
+    close_lists()
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)} runbook</title>"
+        "<style>body{font:14px/1.5 system-ui,sans-serif;max-width:860px;margin:24px auto;padding:0 16px;"
+        "color:#16191f}code{background:#f2f3f3;padding:1px 4px;border-radius:3px}pre{background:#f2f3f3;"
+        "padding:8px;overflow:auto}pre code{padding:0}</style></head><body>"
+        '<p><a href="/">&larr; dashboards</a></p>' + "\n".join(body) + "</body></html>"
+    )
+
+
+def runbook_page(name: str) -> str | None:
+    """The runbook docs/runbooks/<name>.md as HTML (None if there is none; only plain file names are served)."""
+    name = name.removesuffix(".md")
+    if not _RUNBOOK_NAME.match(name):
+        return None
+    path = RUNBOOKS / f"{name}.md"
+    if not path.is_file():
+        return None
+    return render_runbook(path.read_text(encoding="utf-8"), name)
 
 
 # -- web page -------------------------------------------------------------------------------------------------------
@@ -418,6 +684,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(self.server.traces())
             elif url.path == "/api/status":
                 self._json(self.server.status())
+            elif url.path.startswith("/runbooks/"):
+                page = runbook_page(url.path.removeprefix("/runbooks/"))
+                if page is None:
+                    self._json({"error": "no such runbook"}, 404)
+                else:
+                    self._send(200, page.encode(), "text/html; charset=utf-8")
             else:
                 self._json({"error": "not found"}, 404)
         except (BotoCoreError, ClientError, ValueError, KeyError) as exc:
@@ -438,8 +710,10 @@ class OpsServer(ThreadingHTTPServer):
         relay: XRayRelay | None = None,
         platform: PlatformMetrics | None = None,
         queries: MetricQueries | None = None,
+        first_dashboards: list[str] | None = None,
     ) -> None:
         super().__init__(address, _Handler)
+        self.first_dashboards = first_dashboards or []  # the template's dashboards, in its order (Ops first)
         self.evaluator = evaluator
         self.relay = relay
         self.platform = platform
@@ -449,10 +723,10 @@ class OpsServer(ThreadingHTTPServer):
         self._stopped = False
 
     def dashboards(self) -> list[str]:
-        return dashboard_names()
+        return dashboard_names(self.first_dashboards)
 
     def dashboard(self, params: dict[str, str]) -> dict[str, Any]:
-        names = dashboard_names()
+        names = self.dashboards()
         if not names:
             return {"name": None, "dashboards": [], "widgets": [], "alarms": alarm_states()}
         name = params.get("name") if params.get("name") in names else names[0]
@@ -514,8 +788,11 @@ def start_ops_server(cloud: Any, port: int) -> tuple[OpsServer, int]:
         runtime.base_env["AWS_XRAY_DAEMON_ADDRESS"] = relay.address
     platform = PlatformMetrics(cloud).install()
     evaluator = AlarmEvaluator().start()
+    template = getattr(cloud, "template", None)
+    first = template.physical_ids("AWS::CloudWatch::Dashboard") if template else []
     try:
-        server = OpsServer(("127.0.0.1", port), evaluator=evaluator, relay=relay, platform=platform)
+        server = OpsServer(("127.0.0.1", port), evaluator=evaluator, relay=relay, platform=platform,
+                           first_dashboards=first)
     except OSError:
         for part in (evaluator, platform, relay):
             part.stop()

@@ -49,13 +49,19 @@ def format_dashboard(name: str, rendered: dict[str, Any]) -> list[str]:
             summary = ", ".join(f"{states.count(s)} {s}" for s in sorted(set(states)))
             lines.append(f"  {widget['title'] or 'Alarms'}: {summary}")
         elif widget["type"] == "metric":
-            lines.append(f"  {widget['title']}")
+            timeline = widget.get("period") and widget["view"] != "singleValue"
+            per = f"  ({widget['period']} s periods)" if timeline else ""
+            lines.append(f"  {widget['title']}{per}")
             if not widget["series"]:
                 lines.append("      (no series)")
             for series in widget["series"]:
                 points = series["points"]
                 latest = f"{_number(points[-1][1]):>12}  at {_clock(points[-1][0])}" if points else f"{'-':>12}"
-                lines.append(f"      {series['label'][:44]:<44} {latest}")
+                stale = "  (stale: nothing since)" if (series.get("last") or {}).get("stale") else ""
+                lines.append(f"      {series['label'][:44]:<44} {latest}{stale}")
+            for line in widget.get("thresholds", []):
+                lines.append(f"      alarm {line['alarm']}: {line['state']} when {line['detail']} "
+                             f"{line['comparison']} {_number(line['value'])}")
             for error in widget.get("errors", []):
                 lines.append(f"      ! {error}")
     return lines
@@ -68,10 +74,10 @@ def _report(state: dict[str, Any], args: argparse.Namespace, out: TextIO) -> Non
     print(f"cnpj-radar local cloud  emulator {state.get('endpoint')}  page {state.get('ops_url') or '-'}", file=out)
     counts = ", ".join(f"{sum(a['state'] == s for a in alarms)} {s}" for s in sorted({a["state"] for a in alarms}))
     print(f"\nAlarms ({len(alarms)}): {counts or 'none'}", file=out)
-    for alarm in sorted(alarms, key=lambda a: (a["state"] != "ALARM", a["name"])):
+    for alarm in alarms:  # worst first
         reason = alarm["reason"].removeprefix("Local evaluation: ")
         print(f"  {_STATE_MARK.get(alarm['state'], alarm['state'])}  {alarm['name']:<44} {reason[:90]}", file=out)
-    names = dashboard_names()
+    names = dashboard_names(first=[n for n in state.get("dashboards", []) if isinstance(n, str)])
     chosen = [n for n in names if not args.dashboard or args.dashboard.lower() in n.lower()]
     for name in chosen:
         period = None if args.period == "template" else int(args.period)

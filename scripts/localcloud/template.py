@@ -43,6 +43,10 @@ class Template:
             if resource.get("Type") == resource_type:
                 yield logical_id, resource
 
+    def physical_ids(self, resource_type: str) -> list[str]:
+        """The Ref of every created resource of a type, in template order."""
+        return [str(self.refs[lid]) for lid, _ in self.of_type(resource_type) if lid in self.refs]
+
     def props(self, logical_id: str) -> dict[str, Any]:
         return dict(self.resources[logical_id].get("Properties", {}))
 

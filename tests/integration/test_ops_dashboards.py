@@ -18,7 +18,7 @@ import pytest
 
 from scripts.localcloud import opsview
 from scripts.localcloud.cloud import LocalCloud
-from scripts.localcloud.ops import OpsServer, render_dashboard, start_ops_server
+from scripts.localcloud.ops import OpsServer, dashboard_names, render_dashboard, start_ops_server
 from tests.support.aws import free_port
 from tests.support.mini_template import mini_cloud
 
@@ -168,3 +168,120 @@ def test_shutdown_stops_the_evaluator_the_relay_and_the_publisher(moto_endpoint:
     server.server_close()
 
     assert not any(thread is not None and thread.is_alive() for thread in threads)
+
+
+def _widget(rendered: dict[str, Any], title: str) -> dict[str, Any]:
+    return next(w for w in rendered["widgets"] if w.get("title") == title)
+
+
+def test_a_widgets_own_period_wins_over_the_pages(cloud: LocalCloud, dashboard: dict[str, Any], traffic: None) -> None:
+    body = {"widgets": [
+        {"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6, "properties": {
+            "title": "hourly", "view": "timeSeries", "period": 3600, "metrics": [
+                ["AWS/ApiGateway", "Count", "ApiName", "mini", {"label": "requests", "stat": "Sum"}]]}},
+        {"type": "metric", "x": 12, "y": 0, "width": 12, "height": 6, "properties": {
+            "title": "hourly search", "view": "timeSeries", "metrics": [[{
+                "label": "requests", "period": 3600,
+                "expression": "SUM(SEARCH('{AWS/ApiGateway,ApiName} MetricName=\"Count\"', 'Sum', 3600))"}]]}},
+        {"type": "metric", "x": 0, "y": 6, "width": 12, "height": 6, "properties": {
+            "title": "no period", "view": "timeSeries", "metrics": [
+                ["AWS/ApiGateway", "Count", "ApiName", "mini", {"label": "requests", "stat": "Sum"}]]}},
+    ]}
+    rendered = render_dashboard(body, range_s=7200, period=60)
+    for title in ("hourly", "hourly search"):
+        widget = _widget(rendered, title)
+        assert widget["period"] == 3600
+        points = widget["series"][0]["points"]
+        assert points and all(int(t) % 3600 == 0 for t, _ in points)  # hourly buckets, not the page's minutes
+        assert sum(v for _, v in points) >= 5
+    assert _widget(rendered, "no period")["period"] == 60  # the page's period where the template sets none
+    assert _widget(render_dashboard(body, range_s=7200, period=None), "no period")["period"] == 300
+
+
+def test_threshold_lines_come_from_the_alarms_watching_a_widget(
+    cloud: LocalCloud, dashboard: dict[str, Any], traffic: None
+) -> None:
+    rendered = render_dashboard(dashboard["body"], range_s=900, period=60)
+    lines = _widget(rendered, "Echo")["thresholds"]
+    assert [(line["alarm"], line["threshold"], line["comparison"]) for line in lines] == [
+        (dashboard["alarm"], 0.0, ">")
+    ]
+    assert lines[0]["detail"] == "Sum per 300 s"
+    assert _widget(rendered, "API")["thresholds"] == []  # no alarm watches the API's count
+
+    cloudwatch = boto3.client("cloudwatch")
+    rate = f"OpsMini-ApiCountAverage-{uuid.uuid4().hex[:4]}"
+    busy = f"OpsMini-ApiCountSum-{uuid.uuid4().hex[:4]}"
+    for name, stat, threshold in ((rate, "Average", 0.5), (busy, "Sum", 50.0)):
+        cloudwatch.put_metric_alarm(
+            AlarmName=name, Namespace="AWS/ApiGateway", MetricName="Count", Statistic=stat, Period=300,
+            EvaluationPeriods=1, Threshold=threshold, ComparisonOperator="GreaterThanOrEqualToThreshold",
+            Dimensions=[{"Name": "ApiName", "Value": "mini"}],
+        )
+    try:
+        per_minute = {line["alarm"]: line for line in
+                      _widget(render_dashboard(dashboard["body"], range_s=900, period=60), "API")["thresholds"]}
+        assert set(per_minute) == {busy}  # an Average threshold is not drawn over a widget of Sums
+        assert per_minute[busy]["value"] == 10.0 and per_minute[busy]["scaled"]  # 50 per 300 s = 10 per 60 s
+        as_template = _widget(render_dashboard(dashboard["body"], range_s=900, period=None), "API")["thresholds"]
+        assert [(line["value"], line["scaled"]) for line in as_template] == [(50.0, False)]
+    finally:
+        cloudwatch.delete_alarms(AlarmNames=[rate, busy])
+
+
+def test_alarm_chips_are_worst_first_and_link_their_runbooks(cloud: LocalCloud, moto_endpoint: str) -> None:
+    cloudwatch = boto3.client("cloudwatch")
+    names = [f"OpsMini-Order-{n}-{uuid.uuid4().hex[:4]}" for n in ("a", "b", "c")]
+    for name in names:
+        cloudwatch.put_metric_alarm(
+            AlarmName=name, Namespace="Mini", MetricName="M", Statistic="Sum", Period=60, EvaluationPeriods=1,
+            Threshold=1, ComparisonOperator="GreaterThanThreshold",
+        )
+    for name, state in zip(names, ("OK", "INSUFFICIENT_DATA", "ALARM"), strict=True):  # set by hand: held
+        cloudwatch.set_alarm_state(AlarmName=name, StateValue=state, StateReason="set by the test")
+    body = {"widgets": [{"type": "alarm", "x": 0, "y": 0, "width": 24, "height": 2, "properties": {
+        "title": "Alarms", "alarms": [f"{ALARM_ARN_PREFIX}{n}" for n in [*names, "CnpjRadar-Worker-Errors"]]}}]}
+    chips = render_dashboard(body)["widgets"][0]["alarms"]
+    assert [c["name"] for c in chips] == [names[2], names[1], "CnpjRadar-Worker-Errors", names[0]]
+    assert [c["state"] for c in chips] == ["ALARM", "INSUFFICIENT_DATA", "UNKNOWN", "OK"]
+    worker = next(c for c in chips if c["name"] == "CnpjRadar-Worker-Errors")  # not in this emulator: UNKNOWN
+    assert worker["runbook"] == "/runbooks/CnpjRadar-Worker-Errors" and names[0] not in str(worker)
+    assert all(c["runbook"] is None for c in chips if c["name"] in names)  # no docs/runbooks page for these
+
+    page = httpx.get(f"{cloud.ops_url}/runbooks/CnpjRadar-Worker-Errors", timeout=10)
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "<h1>CnpjRadar-Worker-Errors</h1>" in page.text and "<h2>What to do</h2>" in page.text
+    assert "<pre><code>fields @timestamp" in page.text  # the Logs Insights query, as code
+    index = httpx.get(f"{cloud.ops_url}/runbooks/README", timeout=10).text
+    assert '<a href="/runbooks/CnpjRadar-Api-5xxRate">' in index
+    for bad in ("..%2F..%2Fpyproject.toml", "nope", "%2Fetc%2Fpasswd"):
+        assert httpx.get(f"{cloud.ops_url}/runbooks/{bad}", timeout=10).status_code == 404
+
+
+def test_a_series_that_stopped_reporting_is_marked_stale(cloud: LocalCloud) -> None:
+    cloudwatch = boto3.client("cloudwatch")
+    metric = f"Stale{uuid.uuid4().hex[:6]}"
+    now = time.time()
+    cloudwatch.put_metric_data(Namespace="Mini", MetricData=[
+        {"MetricName": metric, "Value": 7.0, "Timestamp": datetime.fromtimestamp(now - 1200, tz=UTC)},
+        {"MetricName": f"{metric}Live", "Value": 3.0, "Timestamp": datetime.fromtimestamp(now - 5, tz=UTC)},
+    ])
+    body = {"widgets": [{"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6, "properties": {
+        "title": "stale", "view": "timeSeries", "metrics": [
+            ["Mini", f"{metric}Missing", {"label": "never", "stat": "Sum"}],
+            ["Mini", metric, {"label": "old", "stat": "Sum"}],
+            ["Mini", f"{metric}Live", {"label": "live", "stat": "Sum"}]]}}]}
+    series = {s["label"]: s for s in render_dashboard(body, now=now, range_s=3600, period=60)["widgets"][0]["series"]}
+    assert list(series) == ["never", "old", "live"]  # every row keeps its place (and so its colour), empty or not
+    assert series["never"]["points"] == [] and series["never"]["last"] is None
+    assert series["old"]["last"]["value"] == 7.0 and series["old"]["last"]["stale"] is True
+    assert series["live"]["last"]["stale"] is False
+
+
+def test_the_templates_dashboards_come_first(moto_endpoint: str) -> None:
+    cloudwatch = boto3.client("cloudwatch")
+    suffix = uuid.uuid4().hex[:6]
+    for name in (f"A-{suffix}", f"Z-{suffix}"):
+        cloudwatch.put_dashboard(DashboardName=name, DashboardBody=json.dumps({"widgets": []}))
+    names = dashboard_names(first=[f"Z-{suffix}", "not-there"])
+    assert names[0] == f"Z-{suffix}" and f"A-{suffix}" in names[1:] and "not-there" not in names
