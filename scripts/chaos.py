@@ -3,8 +3,9 @@ random; at the end every accepted check is in exactly one final state and the qu
 Shows its counts as it goes (bars on a terminal, a line every few seconds in a log); prints the totals; exits 1 when
 the books do not balance.
 
-Run: `.venv/bin/python -m scripts.chaos [--checks 500] [--fault-rate 0.3] [--kills 6] [--seed 7]`: a private local
-cloud on 127.0.0.1, stopped at the end. `--api-url URL` runs it on the local cloud already serving URL instead (found
+Run: `.venv/bin/python -m scripts.chaos [--checks 500] [--fault-rate 0.3] [--kills 6] [--seed 7]
+[--duplicate-rate 0.3]`: a private local cloud on 127.0.0.1 (delivering that share of SQS messages twice), stopped at
+the end. `--api-url URL` runs it on the local cloud already serving URL instead (found
 through its state file, `--state`, default .local/state.json; it needs RADAR_PROVIDERS=sandbox): a tenant is signed up
 through the API, its faults and queue settings are put back afterwards, and the cloud is left running.
 """
@@ -72,9 +73,13 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="radar-chaos-") as tmp, Progress() as progress:
         starting = progress.stage("local cloud", status=args.api_url or "starting a private one")
-        with local_cloud(args.api_url, args.state, Path(tmp), providers="sandbox",
-                         extra_env={"RADAR_FUNCTION_ENV": json.dumps(LIFTED_PROVIDER_LIMITS)}) as cloud:
+        extra_env = {"RADAR_FUNCTION_ENV": json.dumps(LIFTED_PROVIDER_LIMITS),
+                     "RADAR_SQS_DUPLICATE_RATE": str(args.duplicate_rate)}
+        with local_cloud(args.api_url, args.state, Path(tmp), providers="sandbox", extra_env=extra_env) as cloud:
             starting.done(cloud.api_url)
+            duplicates = cloud.state.get("weaker_guarantees", {}).get("sqs_duplicate_rate", 0)
+            progress.note(f"duplicate SQS delivery: {float(duplicates):.0%} of messages"
+                          + (" (the running cloud's RADAR_SQS_DUPLICATE_RATE)" if args.api_url else ""))
             if not cloud.state.get("sandbox_url"):
                 progress.note(f"{cloud.api_url} runs with the real providers: chaos needs RADAR_PROVIDERS=sandbox")
                 return 2
@@ -182,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--settle-timeout", type=float, default=SETTLE_TIMEOUT_S,
                         help=f"seconds to wait for every check to be final (default {SETTLE_TIMEOUT_S})")
+    parser.add_argument("--duplicate-rate", type=float, default=0.0,
+                        help="share of SQS messages the private cloud delivers twice (RADAR_SQS_DUPLICATE_RATE)")
     parser.add_argument("--api-url", help="run on the local cloud serving this URL instead of a private one")
     parser.add_argument("--state", type=Path, default=None, help="that cloud's state file (default .local/)")
     return run(parser.parse_args(argv))

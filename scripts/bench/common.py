@@ -11,7 +11,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["BenchContext", "emit", "load_handler", "percentile", "tree_rss_mb"]
+__all__ = ["BenchContext", "child_pids", "emit", "load_handler", "percentile", "tree_rss_mb"]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -49,7 +49,8 @@ def emit(name: str, value: float | str, unit: str = "") -> None:
     print(f"{name}: {text}{(' ' + unit) if unit else ''}", flush=True)
 
 
-def _children(pid: int) -> list[int]:
+def child_pids(pid: int) -> list[int]:
+    """The direct children of a process (from /proc; a thread that ends meanwhile is skipped)."""
     found: list[int] = []
     task_dir = Path(f"/proc/{pid}/task")
     if not task_dir.exists():
@@ -78,7 +79,7 @@ def tree_rss_mb(root_pid: int) -> float:
                     total_kb += int(line.split()[1])
         except OSError:
             continue
-        stack.extend(_children(pid))
+        stack.extend(child_pids(pid))
     return total_kb / 1024
 
 

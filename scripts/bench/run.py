@@ -385,6 +385,10 @@ def main(argv: list[str] | None = None) -> int:
             if not cloud.state.get("sandbox_url"):
                 progress.note(f"{cloud.api_url} runs with the real providers: the bench needs RADAR_PROVIDERS=sandbox")
                 return 2
+            if args.api_url:
+                limits = ("lifted: the sandbox answers 429 past its real limits, counted as violations"
+                          if limits_lifted(cloud) else "as deployed")
+                _note(f"measured on {cloud.api_url}, at its own provider limits ({limits})")
             _coordination_and_cost(cloud, progress)
             if args.api_url:
                 if limits_lifted(cloud):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import stat
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from scripts.bench.common import child_pids
 from tests.support.cloud import RunningCloud, start_cloud, stop_cloud
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,3 +72,29 @@ def test_a_taken_moto_port_fails_make_up_naming_it(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert time.monotonic() - started < 60  # checked before the synth and the emulator, not after
     assert not (tmp_path / "state.json").exists()  # nothing started, nothing to clean up
+
+
+def test_repeated_ctrl_c_stops_in_order_without_a_traceback(
+    tmp_path: Path, cloud: RunningCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C reaches the whole process group (the emulator and the workers too); pressed twice, the cloud still
+    stops in order: logs flushed into a live emulator, the emulator last, nobody printing a traceback."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", cloud.endpoint)
+    running = start_cloud(tmp_path, persist=True, own_session=True)
+    assert running.process is not None and running.log_file is not None
+    assert httpx.get(f"{running.api_url}/health", timeout=30).status_code == 200  # a worker is up
+    children = child_pids(running.process.pid)
+    assert len(children) >= 2  # the emulator and at least one function worker
+    group = os.getpgid(running.process.pid)
+    os.killpg(group, signal.SIGINT)
+    time.sleep(0.3)
+    os.killpg(group, signal.SIGINT)
+    assert running.process.wait(timeout=150) == 0
+    output = running.log_file.read_text()
+    assert "Traceback" not in output, output[-3000:]
+    assert "still stopping" in output and output.rstrip().endswith("local cloud stopped")
+    emulator_log = (tmp_path / "logs" / "emulator.log").read_text()
+    assert "state saved" in emulator_log  # the emulator outlived the Ctrl-C and saved on its way out
+    time.sleep(0.5)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()
+                and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]

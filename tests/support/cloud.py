@@ -144,9 +144,11 @@ def start_cloud(
     extra_env: dict[str, str] | None = None,
     timeout: float = 240.0,
     persist: bool = False,
+    own_session: bool = False,
 ) -> RunningCloud:
     """`python -m scripts.localcloud up` on free ports, its state file (and logs) in `directory`. A throwaway cloud
-    keeps nothing unless `persist`: then a second start on the same directory finds what the first one left."""
+    keeps nothing unless `persist`: then a second start on the same directory finds what the first one left.
+    `own_session` puts it in a process group of its own, as a terminal would (so a test can send the group Ctrl-C)."""
     directory.mkdir(parents=True, exist_ok=True)
     state_file = directory / "state.json"
     log_file = directory / "localcloud.log"
@@ -167,7 +169,8 @@ def start_cloud(
     started = time.perf_counter()
     with open(log_file, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "scripts.localcloud", "up"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "scripts.localcloud", "up"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=own_session,
         )
     cloud = RunningCloud(process=process, state_file=state_file, log_file=log_file, started_at=started)
     deadline = time.time() + timeout
