@@ -148,14 +148,13 @@ def load_state(path: Path) -> dict[str, Any]:
     return {"restored": True, "saved_at": header.get("saved_at"), "counts": header.get("counts", {})}
 
 
-def _serve(port: int) -> Any:
+def _serve(port: int) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=server.serve_forever, name="moto", daemon=True).start()
-    return server
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         write_private(args.report, json.dumps(report).encode())
     try:
-        server = _serve(args.port)
+        _serve(args.port)
     except OSError as exc:
         print(f"emulator: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr, flush=True)
         return EXIT_PORT_TAKEN
@@ -197,8 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         counts = save_state(args.state)
         print(f"emulator: state saved to {args.state} in {time.perf_counter() - started:.2f} s: {counts}",
               file=sys.stderr, flush=True)
-    server.shutdown()
-    return 0
+    # Exit at once: a graceful server shutdown would wait for every keep-alive connection the (still running) cloud
+    # holds open, and there is nothing left to clean up here.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -82,14 +82,19 @@ def test_repeated_ctrl_c_stops_in_order_without_a_traceback(
     monkeypatch.setenv("AWS_ENDPOINT_URL", cloud.endpoint)
     running = start_cloud(tmp_path, persist=True, own_session=True)
     assert running.process is not None and running.log_file is not None
-    assert httpx.get(f"{running.api_url}/health", timeout=30).status_code == 200  # a worker is up
-    children = child_pids(running.process.pid)
-    assert len(children) >= 2  # the emulator and at least one function worker
-    group = os.getpgid(running.process.pid)
-    os.killpg(group, signal.SIGINT)
-    time.sleep(0.3)
-    os.killpg(group, signal.SIGINT)
-    assert running.process.wait(timeout=150) == 0
+    try:
+        assert httpx.get(f"{running.api_url}/health", timeout=30).status_code == 200  # a worker is up
+        children = child_pids(running.process.pid)
+        assert len(children) >= 2  # the emulator and at least one function worker
+        group = os.getpgid(running.process.pid)
+        stopping = time.monotonic()
+        os.killpg(group, signal.SIGINT)
+        time.sleep(0.3)
+        os.killpg(group, signal.SIGINT)
+        assert running.process.wait(timeout=150) == 0
+        assert time.monotonic() - stopping < 60  # not held up by anything waiting for a timeout
+    finally:
+        stop_cloud(running)
     output = running.log_file.read_text()
     assert "Traceback" not in output, output[-3000:]
     assert "still stopping" in output and output.rstrip().endswith("local cloud stopped")
