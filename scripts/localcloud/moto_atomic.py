@@ -1,7 +1,5 @@
 """Make moto's DynamoDB writes atomic, as DynamoDB's are: moto's server answers requests on many threads and its
-conditional writes read, check and write without a lock, so two concurrent conditional updates could both pass.
-Reads take the same lock: moto updates an item in place, so a scan or query running meanwhile could see half an
-update, or fail outright ("dictionary changed size during iteration", a 500), where DynamoDB reads every item whole."""
+conditional writes read, check and write without a lock, so two concurrent conditional updates could both pass."""
 
 from __future__ import annotations
 
@@ -12,7 +10,6 @@ from typing import Any
 __all__ = ["make_dynamodb_writes_atomic"]
 
 _WRITE_METHODS = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
-_READ_METHODS = ("get_item", "query", "scan")
 _lock = threading.RLock()
 
 
@@ -27,11 +24,11 @@ def _atomic(method: Any) -> Any:
 
 
 def make_dynamodb_writes_atomic() -> None:
-    """Serialize moto's DynamoDB writes (and item reads) behind one lock (idempotent). DynamoDB is atomic per item;
-    one lock is coarser, and locally that costs nothing measurable."""
+    """Serialize moto's DynamoDB writes behind one lock (idempotent). DynamoDB is atomic per item; one lock is
+    coarser, and locally that costs nothing measurable."""
     from moto.dynamodb.models import DynamoDBBackend
 
-    for name in (*_WRITE_METHODS, *_READ_METHODS):
+    for name in _WRITE_METHODS:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, "_radar_atomic", False):
             setattr(DynamoDBBackend, name, _atomic(method))
