@@ -25,9 +25,11 @@ def _rules() -> tuple[set[str], dict[str, tuple[list[str], str, list[str]]]]:
             continue
         match = RULE.match(line)
         current = None
-        if match:
+        if match:  # a target may have several rules (one adds prerequisites): merge them
             current = match.group(1)
-            rules[current] = (match.group(2).split(), (match.group(3) or "").strip(), [])
+            prerequisites, help_text, recipe = rules.get(current, ([], "", []))
+            rules[current] = (prerequisites + match.group(2).split(), help_text or (match.group(3) or "").strip(),
+                              recipe)
     return phony, rules
 
 
