@@ -26,7 +26,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 600,
   },
   test: {
-    environment: "happy-dom",
+    environment: "node", // DOM tests say `@vitest-environment happy-dom` at their top
     include: ["src/**/*.test.{ts,tsx}", "scripts/**/*.test.{ts,mjs}"],
     restoreMocks: true,
   },

@@ -1,4 +1,3 @@
-// @vitest-environment node
 // Drift: the committed typed client must be what docs/openapi.json generates (`make console-types` fixes it).
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";

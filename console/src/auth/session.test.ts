@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { COOKIE_MODE_HEADER, Session, decodeClaims } from "./session";
 

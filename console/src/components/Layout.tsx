@@ -5,6 +5,7 @@ import { NavLink, Outlet, useLocation } from "react-router";
 import { session } from "../api/client";
 import { ROLE_RANK } from "../api/types";
 import { useSessionUser } from "../auth/SessionProvider";
+import { focusPageTitle } from "./ui";
 import { LOCALES, useI18n, type MessageKey } from "../i18n";
 import type { Locale } from "../lib/format";
 
@@ -64,9 +65,8 @@ export function Layout() {
       first.current = false;
       return;
     }
-    // A new page: move focus to its heading so keyboard and screen-reader users start there.
-    const heading = main.current?.querySelector<HTMLElement>("[data-page-title]");
-    (heading ?? main.current)?.focus();
+    // A new page: its heading takes the focus (now, or when a lazy page arrives).
+    focusPageTitle(main.current);
   }, [location.pathname]);
 
   const isAdmin = (ROLE_RANK[user?.role ?? ""] ?? 0) >= 3;

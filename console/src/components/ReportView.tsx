@@ -2,7 +2,7 @@
 // regime, where it is, what it does, who owns it, and where the data came from.
 import type { Check, Report } from "../api/types";
 import { useI18n, hasKey } from "../i18n";
-import { formatBRL, formatCep, formatCnae, formatDate, formatDateTime, maskDocument } from "../lib/format";
+import { formatBRL, formatCep, formatCnae, formatDate, formatDateTime, formatPhone, maskDocument } from "../lib/format";
 import { providerName } from "./errors";
 import { DataTable, StatusBadge } from "./ui";
 
@@ -112,7 +112,7 @@ export function ReportView({ report, check }: { report: Report; check: Check }) 
         )}
         {report.contact && (report.contact.phones?.length || report.contact.email) ? (
           <dl>
-            <Row label={t("report.phones")}>{(report.contact.phones ?? []).join(", ")}</Row>
+            <Row label={t("report.phones")}>{(report.contact.phones ?? []).map(formatPhone).join(", ")}</Row>
             <Row label={t("report.email")}>{report.contact.email ?? ""}</Row>
           </dl>
         ) : null}

@@ -32,7 +32,7 @@ export function EmptyState({ title, children, action }: { title: string; childre
 
 const STATUS_TONE: Record<string, string> = {
   ATIVA: "ok",
-  BAIXADA: "muted",
+  BAIXADA: "bad",
   INAPTA: "bad",
   SUSPENSA: "warn",
   NULA: "bad",
@@ -189,10 +189,26 @@ export function Field({
   );
 }
 
+// Set by the layout when the user moves to another page; the next page heading to mount takes the focus, so
+// keyboard and screen-reader users start at the top of the new page (lazy pages mount after the navigation).
+let focusNextTitle = false;
+export function focusPageTitle(main: HTMLElement | null): void {
+  const heading = main?.querySelector<HTMLElement>("[data-page-title]");
+  focusNextTitle = !heading;
+  (heading ?? main)?.focus();
+}
+
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focusNextTitle && heading.current) {
+      focusNextTitle = false;
+      heading.current.focus();
+    }
+  }, []);
   return (
     <div className="page-title">
-      <h1 tabIndex={-1} data-page-title>
+      <h1 tabIndex={-1} data-page-title ref={heading}>
         {children}
       </h1>
       {actions && <div className="page-actions">{actions}</div>}

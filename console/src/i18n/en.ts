@@ -118,6 +118,8 @@ export const en: Record<keyof typeof pt, string> = {
   "check.status.failed": "Failed",
   "check.waitingRetry": "The sources are busy; next try at {time}.",
   "check.attempts": "Attempts: {count}",
+  "check.mode.sync": "immediate",
+  "check.mode.async": "background",
   "check.page.title": "Check {id}",
   "check.openTarget": "Open the company",
   "check.failure.cnpj_not_found": "No source has a record of this CNPJ.",

@@ -116,6 +116,8 @@ export const pt = {
   "check.status.failed": "Falhou",
   "check.waitingRetry": "As fontes estão ocupadas; nova tentativa às {time}.",
   "check.attempts": "Tentativas: {count}",
+  "check.mode.sync": "imediata",
+  "check.mode.async": "em segundo plano",
   "check.page.title": "Consulta {id}",
   "check.openTarget": "Abrir a empresa",
   "check.failure.cnpj_not_found": "Nenhuma fonte tem registro deste CNPJ.",

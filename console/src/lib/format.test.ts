@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBRL, formatCep, formatCnae, formatDate, formatDateTime, maskDocument } from "./format";
+import { formatBRL, formatCep, formatCnae, formatDate, formatDateTime, formatPhone, maskDocument, shortId } from "./format";
 
 describe("formats", () => {
   it("dates are dd/mm/aaaa without a time-zone shift", () => {
@@ -18,6 +18,13 @@ describe("formats", () => {
     expect(formatBRL("0.5")).toBe("R$ 0,50");
     expect(formatBRL("50000", "en")).toBe("R$ 50,000.00");
     expect(formatBRL(null)).toBe("");
+  });
+
+  it("phones and ids", () => {
+    expect(formatPhone("7126598082")).toBe("(71) 2659-8082");
+    expect(formatPhone("11987654321")).toBe("(11) 98765-4321");
+    expect(formatPhone("+1 555")).toBe("+1 555");
+    expect(shortId("chk_8ddb1f2a9c")).toBe("8ddb1f2a");
   });
 
   it("CNAE and CEP", () => {

@@ -95,3 +95,15 @@ export function formatDuration(seconds: number): string {
   if (m > 0) return `${m} min ${String(rest).padStart(2, "0")} s`;
   return `${rest} s`;
 }
+
+/** A Brazilian phone with its area code: (71) 2659-8082, (11) 98765-4321; anything else as it came. */
+export function formatPhone(value: string): string {
+  const digits = value.replace(/\D/g, "");
+  const m = /^(\d{2})(\d{4,5})(\d{4})$/.exec(digits);
+  return m ? `(${m[1]}) ${m[2]}-${m[3]}` : value;
+}
+
+/** An id without its kind prefix, short enough to read ("chk_8ddb1f..." -> "8ddb1f2a"). */
+export function shortId(id: string): string {
+  return id.replace(/^[a-z]+_/, "").slice(0, 8);
+}

@@ -14,7 +14,7 @@ import { DataTable, EmptyState, Field, PageTitle, ProgressBar, Skeleton, useTitl
 import { hasKey, useI18n } from "../i18n";
 import { parseCsv, parsePasted, toCsv, type ParsedList } from "../lib/csv";
 import { formatCnpj } from "../lib/cnpj";
-import { formatDateTime, formatDuration, formatNumber } from "../lib/format";
+import { formatDateTime, formatDuration, formatNumber, shortId } from "../lib/format";
 import { createdBatch, rememberBatch, useCreatedBatches } from "../hooks/batchStore";
 import { fetchCheck } from "../hooks/checks";
 
@@ -126,7 +126,7 @@ export function BatchesPage() {
             {batches.map((batch) => (
               <li key={batch.batch_id}>
                 <Link to={`/batches/${batch.batch_id}`} className="mono">
-                  {batch.batch_id.slice(0, 12)}
+                  {shortId(batch.batch_id)}
                 </Link>{" "}
                 · {formatDateTime(batch.created_at, locale)} · {batch.accepted}/{batch.submitted}
               </li>
@@ -172,7 +172,7 @@ export function estimate(samples: Sample[], total: number): { perMinute: number 
 export function BatchPage() {
   const { batchId = "" } = useParams();
   const { t, locale } = useI18n();
-  useTitle(t("batch.title", { id: batchId.slice(0, 8) }));
+  useTitle(t("batch.title", { id: shortId(batchId) }));
   const samples = useRef<Sample[]>([]);
   const batch = useQuery({
     queryKey: ["batch", batchId],
@@ -203,7 +203,7 @@ export function BatchPage() {
   const rejected = b.rejected ?? known?.rejected ?? [];
   return (
     <>
-      <PageTitle>{t("batch.title", { id: batchId.slice(0, 8) })}</PageTitle>
+      <PageTitle>{t("batch.title", { id: shortId(batchId) })}</PageTitle>
       <section className="card" aria-labelledby="batch-progress" data-testid="batch-progress" data-done={String(b.done)}>
         <h2 id="batch-progress">{t("batch.progress", { done, total })}</h2>
         <ProgressBar value={done} max={total} label={t("batch.progress", { done, total })} />
@@ -305,7 +305,7 @@ function Results({ checks }: { checks: NonNullable<Batch["checks"]> }) {
                   {formatCnpj(ref.cnpj)}
                 </td>
                 <td data-label={t("batch.col.check")}>
-                  <Link to={`/checks/${ref.check_id}`}>{ref.check_id.slice(0, 8)}</Link>
+                  <Link to={`/checks/${ref.check_id}`}>{shortId(ref.check_id)}</Link>
                 </td>
               </tr>
             ))}

@@ -8,12 +8,13 @@ import { ReportView } from "../components/ReportView";
 import { PageTitle, Skeleton, useTitle } from "../components/ui";
 import { useCheckPolling } from "../hooks/checks";
 import { useI18n } from "../i18n";
+import { shortId } from "../lib/format";
 import { failureText } from "./TargetPage";
 
 export function CheckPage() {
   const { checkId = "" } = useParams();
   const { t } = useI18n();
-  useTitle(t("check.page.title", { id: checkId.slice(0, 8) }));
+  useTitle(t("check.page.title", { id: shortId(checkId) }));
   const check = useCheckPolling(checkId);
   if (check.isPending) return <Skeleton lines={8} />;
   if (check.isError) return <ErrorNotice error={check.error} onRetry={() => void check.refetch()} />;
@@ -22,7 +23,7 @@ export function CheckPage() {
   return (
     <>
       <PageTitle actions={<Link to={`/targets/${data.target_id}`}>{t("check.openTarget")}</Link>}>
-        {t("check.page.title", { id: data.id.slice(0, 8) })}
+        {t("check.page.title", { id: shortId(data.id) })}
         <span className="subtitle mono">{data.cnpj_formatted}</span>
       </PageTitle>
       <CheckProgress check={data} />

@@ -14,8 +14,8 @@ import { ErrorNotice, ProviderErrors, providerName } from "../components/errors"
 import { ReportView } from "../components/ReportView";
 import { LabelAndTagsFields, parseTags } from "../components/TargetFields";
 import { CheckStatusBadge, ConfirmDialog, EmptyState, PageTitle, Skeleton, useTitle } from "../components/ui";
-import { hasKey, useI18n } from "../i18n";
-import { formatDateTime } from "../lib/format";
+import { hasKey, useI18n, type MessageKey } from "../i18n";
+import { formatDateTime, shortId } from "../lib/format";
 import { useCheckPolling, useRunCheck } from "../hooks/checks";
 
 export function failureText(check: Check, t: ReturnType<typeof useI18n>["t"]): string {
@@ -165,12 +165,12 @@ export function TargetPage() {
                 <time dateTime={check.created_at}>{formatDateTime(check.created_at, locale)}</time>
                 <CheckStatusBadge status={check.status} />
                 <span className="muted">
-                  {check.mode}
+                  {hasKey(`check.mode.${check.mode}`) ? t(`check.mode.${check.mode}` as MessageKey) : check.mode}
                   {check.source ? ` · ${providerName(check.source, t("providers.unknown"))}` : ""}
                   {check.cached ? ` · ${t("report.cached").split(" (")[0]}` : ""}
                 </span>
                 <Link to={`/checks/${check.id}`} className="small-link">
-                  {check.id.slice(0, 8)}
+                  {shortId(check.id)}
                 </Link>
               </div>
               {check.status === "succeeded" && <DiffView diff={diffOf(check)} />}

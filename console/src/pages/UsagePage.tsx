@@ -51,11 +51,11 @@ export default function UsagePage() {
         ) : (
           <div className="chart" data-testid="usage-chart" aria-hidden="true">
             <ResponsiveContainer width="100%" height={280}>
-              <ComposedChart data={series} margin={{ top: 10, right: 8, bottom: 0, left: 0 }}>
+              <ComposedChart data={series} margin={{ top: 10, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
                 <CartesianGrid strokeDasharray="3 3" stroke="#d5dbe3" />
                 <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" />
-                <YAxis yAxisId="total" tick={{ fontSize: 12 }} domain={[0, Math.max(u.allowance, u.used)]} allowDecimals={false} width={56} />
-                <YAxis yAxisId="day" orientation="right" tick={{ fontSize: 12 }} allowDecimals={false} width={40} />
+                <YAxis yAxisId="total" tick={{ fontSize: 12 }} domain={[0, Math.max(u.allowance, u.used)]} allowDecimals={false} width={64} tickFormatter={n} />
+                <YAxis yAxisId="day" orientation="right" tick={{ fontSize: 12 }} allowDecimals={false} width={48} tickFormatter={n} />
                 <Tooltip />
                 <Legend />
                 <Bar yAxisId="day" dataKey="checks" name={t("usage.chart.daily")} fill="#0b5cad" />
