@@ -101,6 +101,8 @@ export interface UpgradeFacts {
   used: number | null;
   allowance: number | null;
   retryAfterSeconds: number | null;
+  /** With billing (console/API_NEEDS.md 6): the next plan's price. */
+  upgradePrice: { amount: string; currency: string; interval: string } | null;
 }
 
 export function upgradeFacts(error: ApiError): UpgradeFacts {
@@ -116,5 +118,14 @@ export function upgradeFacts(error: ApiError): UpgradeFacts {
     used: num(d.used),
     allowance: num(d.allowance),
     retryAfterSeconds: error.retryAfterSeconds,
+    upgradePrice: price(d.upgrade_price),
   };
+}
+
+function price(value: unknown): UpgradeFacts["upgradePrice"] {
+  if (!value || typeof value !== "object") return null;
+  const { amount, currency, interval } = value as Record<string, unknown>;
+  return typeof amount === "string" && typeof currency === "string"
+    ? { amount, currency, interval: typeof interval === "string" ? interval : "month" }
+    : null;
 }

@@ -6,7 +6,7 @@ import { ApiError, upgradeFacts } from "../api/errors";
 import type { ProviderAttempt } from "../api/types";
 import { useSessionUser } from "../auth/SessionProvider";
 import { hasKey, useI18n, type MessageKey } from "../i18n";
-import { formatDate, formatNumber } from "../lib/format";
+import { formatBRL, formatDate, formatNumber } from "../lib/format";
 import { nextPlan, planInfo } from "../lib/plans";
 
 export const PROVIDER_NAMES: Record<string, string> = {
@@ -50,6 +50,8 @@ export function UpgradeOffer({ error }: { error: ApiError }) {
             checks: formatNumber(next.monthlyChecks, locale),
             rate: formatNumber(next.rate, locale),
           })}
+          {facts.upgradePrice?.currency === "BRL" &&
+            ` ${t("upgrade.price", { price: formatBRL(facts.upgradePrice.amount, locale) })}`}
         </p>
       )}
       {user?.role === "admin" ? (

@@ -151,6 +151,7 @@ export const en: Record<keyof typeof pt, string> = {
   "upgrade.body.quota_exceeded": "The quota returns next period. To keep going now, change plans.",
   "upgrade.body.allowance_exceeded": "You used {used} of {allowance} checks this month; they come back on {resets}.",
   "upgrade.next": "The {plan} plan gives {checks} checks a month and {rate} requests per second.",
+  "upgrade.price": "For {price} a month.",
   "upgrade.cta": "See plans",
   "upgrade.askAdmin": "Ask an administrator of your organization to change the plan.",
 

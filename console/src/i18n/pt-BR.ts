@@ -149,6 +149,7 @@ export const pt = {
   "upgrade.body.quota_exceeded": "A cota volta no próximo período. Para continuar agora, mude de plano.",
   "upgrade.body.allowance_exceeded": "Você usou {used} de {allowance} consultas deste mês; elas voltam em {resets}.",
   "upgrade.next": "O plano {plan} dá {checks} consultas por mês e {rate} requisições por segundo.",
+  "upgrade.price": "Por {price} ao mês.",
   "upgrade.cta": "Ver planos",
   "upgrade.askAdmin": "Peça a um administrador da organização para mudar o plano.",
 
