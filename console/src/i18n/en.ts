@@ -76,7 +76,6 @@ export const en: Record<keyof typeof pt, string> = {
   "targets.col.cnpj": "CNPJ",
   "targets.col.tags": "Tags",
   "targets.col.created": "Added on",
-  "targets.noLabel": "(no label)",
   "targets.count": "{count} companies",
   "target.new.title": "Add a company",
   "target.field.cnpj": "CNPJ",

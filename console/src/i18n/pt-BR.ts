@@ -74,7 +74,6 @@ export const pt = {
   "targets.col.cnpj": "CNPJ",
   "targets.col.tags": "Etiquetas",
   "targets.col.created": "Adicionada em",
-  "targets.noLabel": "(sem rótulo)",
   "targets.count": "{count} empresas",
   "target.new.title": "Adicionar empresa",
   "target.field.cnpj": "CNPJ",

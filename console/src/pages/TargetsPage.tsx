@@ -149,12 +149,13 @@ export function TargetsPage() {
                   {shown.map((target) => (
                     <tr key={target.id} data-target-id={target.id}>
                       <td data-label={t("targets.col.company")}>
-                        <Link to={`/targets/${target.id}`}>{target.label || t("targets.noLabel")}</Link>
+                        <Link to={`/targets/${target.id}`}>{target.label || target.cnpj_formatted}</Link>
                       </td>
                       <td data-label={t("targets.col.cnpj")} className="mono">
                         {target.cnpj_formatted}
                       </td>
                       <td data-label={t("targets.col.tags")}>
+                        {(target.tags ?? []).length === 0 && <span className="muted">—</span>}
                         {(target.tags ?? []).map((name) => (
                           <span key={name} className="tag">
                             {name}
