@@ -34,8 +34,10 @@ def console(cloud: RunningCloud) -> Iterator[str]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def console_browser() -> Iterator[Any]:
+    # Per module: playwright's sync API allows one instance at a time, and other modules (the ops dashboard's
+    # test) start their own.
     with chromium() as launched:
         yield launched
 
