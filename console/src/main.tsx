@@ -4,7 +4,7 @@ import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { Toaster } from "sonner";
 import { App } from "./App";
-import { ApiError } from "./api/errors";
+import { isRetryable, retryDelayMs } from "./api/errors";
 import { SessionProvider } from "./auth/SessionProvider";
 import { I18nProvider } from "./i18n";
 import "./styles.css";
@@ -14,8 +14,11 @@ const queryClient = new QueryClient({
     queries: {
       staleTime: 10_000,
       refetchOnWindowFocus: false,
-      // Retry only what may pass next time (network, 5xx); never a 4xx, and a 429 is shown, not hammered.
-      retry: (count, error) => count < 2 && error instanceof ApiError && (error.status === 0 || error.status >= 500),
+      // Reads retry what may pass next time: the network, a 5xx, and a 429 after its Retry-After (polling at the
+      // plan's rate limit must not turn a page into an error). Never another 4xx; actions (mutations) never
+      // retry on their own, so a refused check shows the upgrade offer.
+      retry: (count, error) => count < 3 && isRetryable(error),
+      retryDelay: (count, error) => retryDelayMs(count, error),
     },
   },
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, upgradeFacts } from "./errors";
+import { ApiError, isRetryable, retryDelayMs, upgradeFacts } from "./errors";
 
 const response = (status: number, headers: Record<string, string> = {}) => ({ status, headers: new Headers(headers) });
 
@@ -51,5 +51,18 @@ describe("API errors", () => {
     expect(error.problemFor("label")).toBeUndefined();
     const raw = ApiError.fromBody(response(502), "<html>Bad gateway</html>");
     expect([raw.code, raw.kind]).toEqual(["http_502", "unavailable"]);
+  });
+});
+
+describe("retries of reads", () => {
+  it("retry the network, 5xx and 429 (after Retry-After), never another 4xx", () => {
+    const limited = ApiError.fromBody(response(429, { "Retry-After": "3" }), { error: { code: "rate_limited", message: "" } });
+    expect(isRetryable(limited)).toBe(true);
+    expect(retryDelayMs(0, limited)).toBe(3000);
+    expect(isRetryable(ApiError.network(new TypeError("offline")))).toBe(true);
+    expect(isRetryable(ApiError.fromBody(response(503), {}))).toBe(true);
+    expect(isRetryable(ApiError.fromBody(response(404), {}))).toBe(false);
+    expect(isRetryable(new Error("bug"))).toBe(false);
+    expect([0, 1, 2, 9].map((n) => retryDelayMs(n, ApiError.fromBody(response(500), {})))).toEqual([1000, 2000, 4000, 30000]);
   });
 });

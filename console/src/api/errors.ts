@@ -129,3 +129,14 @@ function price(value: unknown): UpgradeFacts["upgradePrice"] {
     ? { amount, currency, interval: typeof interval === "string" ? interval : "month" }
     : null;
 }
+
+/** Whether a failed read may pass if asked again: the network, a 5xx, or a 429 (after its Retry-After). */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
+}
+
+/** The wait before retry `count` (from 0): the API's Retry-After when it gave one, else 1 s, 2 s, 4 s... */
+export function retryDelayMs(count: number, error: unknown): number {
+  if (error instanceof ApiError && error.retryAfterSeconds !== null) return error.retryAfterSeconds * 1000;
+  return Math.min(30_000, 1000 * 2 ** count);
+}

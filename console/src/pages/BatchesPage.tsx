@@ -196,7 +196,7 @@ export function BatchPage() {
   }, [data?.done]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (batch.isPending) return <Skeleton lines={5} />;
-  if (batch.isError) return <ErrorNotice error={batch.error} onRetry={() => void batch.refetch()} />;
+  if (batch.isError && !batch.data) return <ErrorNotice error={batch.error} onRetry={() => void batch.refetch()} />;
   const b = batch.data;
   const eta = estimate(samples.current, total);
   const invalid = b.invalid ?? known?.invalid ?? [];

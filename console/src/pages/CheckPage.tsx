@@ -17,7 +17,7 @@ export function CheckPage() {
   useTitle(t("check.page.title", { id: shortId(checkId) }));
   const check = useCheckPolling(checkId);
   if (check.isPending) return <Skeleton lines={8} />;
-  if (check.isError) return <ErrorNotice error={check.error} onRetry={() => void check.refetch()} />;
+  if (check.isError && !check.data) return <ErrorNotice error={check.error} onRetry={() => void check.refetch()} />;
   const data = check.data;
   const report = reportOf(data);
   return (
