@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -77,6 +78,8 @@ def test_history_shows_the_diff(rich_tenant: dict[str, Any], open_page: Callable
     assert status.query_selector("del").inner_text() == "Ativa"
     assert status.query_selector("ins").inner_text() == "Baixada"
     assert diff.query_selector('[data-field="status_date"] ins').inner_text() == "01/11/2026"
+    documents = page.locator("[data-testid=partner-document]").all_inner_texts()
+    assert documents and all(re.fullmatch(r"\*\*\*\.\d{3}\.\d{3}-\*\*", d) for d in documents), documents
     assert "PARCEIRA NOVA DA SILVA" in page.inner_text("[data-testid=partners-in]")
     assert page.locator("[data-testid=partners-out] li").count() == 1
     assert page.locator("[data-testid=timeline] > li").count() == 2

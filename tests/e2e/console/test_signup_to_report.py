@@ -62,8 +62,11 @@ def test_sign_up_to_first_report(cloud: RunningCloud, open_page: Callable[..., C
     assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", page.inner_text("[data-testid=report-opened-on] dd"))
     assert re.fullmatch(r"R\$ [\d.]+,\d{2}", page.inner_text("[data-testid=report-capital] dd"))
     assert re.match(r"\d{4}-\d/\d{2} ", page.inner_text("[data-testid=report-main-cnae] dd"))
+    # Partners (a generated company may have none): a CPF shows its middle digits only, a company partner its CNPJ.
     documents = page.locator("[data-testid=partner-document]").all_inner_texts()
-    assert documents and all(re.fullmatch(r"\*\*\*\.\d{3}\.\d{3}-\*\*|[\dA-Z./-]{18}|—", d) for d in documents)
+    assert all(re.fullmatch(r"\*\*\*\.\d{3}\.\d{3}-\*\*|[\dA-Z]{2}\.[\dA-Z]{3}\.[\dA-Z]{3}/[\dA-Z]{4}-\d{2}|—", d)
+               for d in documents), documents
+    assert documents or page.locator("text=Nenhum sócio informado.").count() == 1
     assert page.get_attribute("[data-testid=report-cached]", "data-cached") == "false"
     assert page.inner_text("[data-testid=report-source] dd") in {"CNPJ.ws", "BrasilAPI", "ReceitaWS"}
     assert "Primeiro relatório" in page.inner_text("[data-testid=timeline]")
