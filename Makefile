@@ -125,3 +125,19 @@ migrate: $(STAMP) ## data migrations: make migrate ARGS="status|up|down --table 
 restore-drill: $(STAMP) ## export, destroy, restore and verify a table on the running local cloud (scripts/restore_drill.py)
 	$(PY) -m scripts.restore_drill $(ARGS)
 
+# --- the tenant web console (console/; issue 17). `make test` runs its typecheck and unit tests too. ---------------
+.PHONY: console console-deps console-types console-check
+
+console-deps: $(STAMP) ## npm ci for the console when console/node_modules is missing or stale (hash of the lockfile)
+	$(PY) -m scripts.console deps
+
+console: $(STAMP) ## build the console into console/dist (cached by a hash of its sources, like synth)
+	$(PY) -m scripts.console build
+
+console-types: $(STAMP) ## regenerate the console's typed API client from docs/openapi.json (make test fails when it drifts)
+	$(PY) -m scripts.console types
+
+console-check: $(STAMP) ## the console's TypeScript typecheck and vitest suite (with the typed-client drift test)
+	$(PY) -m scripts.console check
+
+test: console-check

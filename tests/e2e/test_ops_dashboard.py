@@ -14,21 +14,11 @@ import boto3
 import httpx
 import pytest
 
+from tests.support.browser import chromium
 from tests.support.cloud import RunningCloud, Tenant
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CNPJS = ("11222333000181", "19131243000197")
 
 
@@ -78,13 +68,8 @@ def traffic(cloud: RunningCloud) -> Tenant:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: make ops-deps (or .ci/run) installs it"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 # Every drawn line has the colour its legend entry shows (a series with no data keeps its place and colour).
