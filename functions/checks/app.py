@@ -19,11 +19,11 @@ from radar.observability import logger, metrics, tracer
 
 if TYPE_CHECKING:
     from radar.checks.batches import BatchService
-    from radar.checks.lookup import Connector
     from radar.checks.service import CheckService
+    from radar.lookup import Lookup
     from radar.usage import UsageMeter
 
-__all__ = ["app", "get_connector", "lambda_handler"]
+__all__ = ["app", "get_lookup", "lambda_handler"]
 
 ENV = ChecksEnv.from_environ()  # cold start: a missing variable fails the init, not a request
 app = build_resolver()
@@ -43,18 +43,18 @@ _ERRORS: dict[int, OpenAPIResponse] = {
 }
 
 
-def get_connector() -> Connector:
-    """The CNPJ connector; the seam tests replace."""
-    from radar.checks.lookup import default_connector
+def get_lookup() -> Lookup:
+    """The CNPJ lookup; the seam tests replace."""
+    from radar.lookup import default_lookup
 
-    return default_connector()
+    return default_lookup()
 
 
 @lru_cache(maxsize=1)
 def check_service() -> CheckService:
     from radar.checks.wiring import build_check_service
 
-    return build_check_service(ENV, lambda: get_connector())
+    return build_check_service(ENV, lambda: get_lookup())
 
 
 @lru_cache(maxsize=1)

@@ -11,10 +11,10 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 
 from radar.audit import record_event
-from radar.checks.settings import TargetsEnv
 from radar.http import ID_PATTERN, build_resolver, tenant
 from radar.observability import logger, metrics, tracer
 from radar.targets.schemas import TargetCreate, TargetOut, TargetPage, TargetPatch
+from radar.targets.settings import TargetsEnv
 
 if TYPE_CHECKING:
     from radar.targets.service import TargetService

@@ -13,8 +13,8 @@ from radar.observability import logger, metrics, tracer
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    from radar.checks.lookup import Connector
     from radar.checks.worker import CheckWorker
+    from radar.lookup import Lookup
 
 __all__ = ["lambda_handler", "processor", "record_handler"]
 
@@ -26,18 +26,18 @@ _LOOKUP_MARGIN_MS = 2_000
 _context: dict[str, Any] = {}
 
 
-def get_connector() -> Connector:
-    """The CNPJ connector; the seam tests replace."""
-    from radar.checks.lookup import default_connector
+def get_lookup() -> Lookup:
+    """The CNPJ lookup; the seam tests replace."""
+    from radar.lookup import default_lookup
 
-    return default_connector()
+    return default_lookup()
 
 
 @lru_cache(maxsize=1)
 def worker() -> CheckWorker:
     from radar.checks.wiring import build_worker
 
-    return build_worker(ENV, lambda: get_connector())
+    return build_worker(ENV, lambda: get_lookup())
 
 
 def record_handler(record: SQSRecord) -> str:

@@ -337,7 +337,7 @@ def async_drain(cloud: RunningCloud, main_table: str, progress: Progress) -> Non
     finished = [item for item in items if item.get("finished_at")]
     first_queued = min(str(item["queued_at"]) for item in items)
     last_finished = max(str(item["finished_at"]) for item in finished)
-    from radar.checks.views import parse_iso
+    from radar.timestamps import parse_iso
 
     span = (parse_iso(last_finished) - parse_iso(first_queued)).total_seconds()
     measured = len(finished) / span

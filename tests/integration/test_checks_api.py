@@ -19,7 +19,8 @@ from unittest import mock
 import pytest
 
 from radar.cnpj import Cnpj, format_cnpj
-from radar.connector import CnpjNotFound, LookupResult, ProviderAttempt, ProvidersUnavailable
+from radar.lookup import CnpjNotFound, ProvidersUnavailable
+from radar.lookup.schemas import LookupResult, ProviderAttempt
 from radar.report import Partner, Report
 from tests.support.aws import AwsResources
 
@@ -86,7 +87,7 @@ def report(cnpj: str = ACME, *, status: str = "ATIVA", partners: tuple[tuple[str
 
 
 class FakeConnector:
-    """Stands in for radar.connector.Connector (no provider sandbox yet): scripted outcomes per CNPJ, raising the
+    """Stands in for radar.lookup.chain.ProviderChain (no provider sandbox yet): scripted outcomes per CNPJ, raising the
     connector's real exception types."""
 
     def __init__(self) -> None:
@@ -175,7 +176,7 @@ def checks_fn(queues: dict[str, str]) -> ModuleType:
 @pytest.fixture
 def connector(checks_fn: ModuleType, monkeypatch: pytest.MonkeyPatch) -> FakeConnector:
     fake = FakeConnector()
-    monkeypatch.setattr(checks_fn, "get_connector", lambda: fake)
+    monkeypatch.setattr(checks_fn, "get_lookup", lambda: fake)
     return fake
 
 

@@ -30,7 +30,7 @@ def _ctx() -> TenantContext:
 def test_async_check_the_queue_refuses_is_failed_and_not_counted(broken_queue_env: ChecksEnv) -> None:
     ctx = _ctx()
     target = TargetRepository(broken_queue_env.main_table).create(ctx.tenant_id, "19131243000197", label=None, tags=[])
-    service = build_check_service(broken_queue_env, connector_factory=lambda: pytest.fail("no lookup expected"))
+    service = build_check_service(broken_queue_env, lookup_factory=lambda: pytest.fail("no lookup expected"))
     with pytest.raises(DependencyUnavailable) as caught:
         service.enqueue(ctx, str(target.target_id), correlation_id="c-1")
     assert caught.value.details == {"dependency": "checks_queue"}

@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from radar.cnpj import Cnpj, check_digits
-from radar.connector import Connector, ProvidersUnavailable
 from radar.coordination import DynamoCircuitBreaker, DynamoRateLimiter, DynamoReportCache, DynamoSingleFlight
+from radar.lookup import ProvidersUnavailable
+from radar.lookup.chain import ProviderChain
 from radar.providers.brasilapi import BrasilApiProvider
 from radar.providers.cnpjws import CnpjWsProvider
 from radar.providers.receitaws import ReceitaWsProvider
@@ -28,8 +29,8 @@ def sandbox() -> Iterator[tuple[SandboxServer, str]]:
     server.stop()
 
 
-def _connector(table: str, url: str) -> Connector:
-    return Connector(
+def _connector(table: str, url: str) -> ProviderChain:
+    return ProviderChain(
         providers=[
             CnpjWsProvider(base_url=f"{url}/cnpjws", commercial_base_url=f"{url}/cnpjws"),
             BrasilApiProvider(base_url=f"{url}/brasilapi/api/cnpj/v1"),

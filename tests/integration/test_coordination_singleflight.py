@@ -12,9 +12,8 @@ from typing import Any
 import boto3
 import pytest
 
-from radar.coordination import DynamoReportCache, DynamoSingleFlight
+from radar.coordination import CacheEntry, DynamoReportCache, DynamoSingleFlight
 from radar.observability import metrics
-from radar.ports import CacheEntry
 from tests.support.aws import AwsResources
 
 

@@ -58,7 +58,7 @@ def test_a_stale_lock_without_its_target_is_taken_over(repo: TargetRepository) -
 
 
 def test_a_fresh_lock_without_its_target_is_someone_creating_it(repo: TargetRepository) -> None:
-    from radar.targets.repository import utc_iso
+    from radar.timestamps import utc_iso
 
     tenant_id = f"t-{uuid.uuid4().hex}"
     _orphan_lock(tenant_id, ACME, utc_iso())

@@ -17,7 +17,7 @@ import boto3
 import pytest
 
 from radar.cnpj import Cnpj
-from radar.connector import CnpjNotFound
+from radar.lookup import CnpjNotFound
 from tests.integration.test_checks_api import (
     ACME,
     OTHER,
@@ -57,8 +57,8 @@ def functions(queues: dict[str, str]) -> tuple[ModuleType, ModuleType]:
 def connector(functions: tuple[ModuleType, ModuleType], monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeConnector]:
     checks_fn, worker_fn = functions
     fake = FakeConnector()
-    monkeypatch.setattr(checks_fn, "get_connector", lambda: fake)
-    monkeypatch.setattr(worker_fn, "get_connector", lambda: fake)
+    monkeypatch.setattr(checks_fn, "get_lookup", lambda: fake)
+    monkeypatch.setattr(worker_fn, "get_lookup", lambda: fake)
     worker_fn.worker.cache_clear()
     yield fake
     worker_fn.worker.cache_clear()

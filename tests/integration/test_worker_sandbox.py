@@ -67,8 +67,8 @@ def sandbox_config(url: str, **config: Any) -> None:
 def real_connector(
     sandbox: str, cache_table: str, functions: tuple[ModuleType, ModuleType], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
-    """The real radar.connector, built from the environment, pointed at the sandbox."""
-    from radar.connector import reset_connector
+    """The real radar.lookup, built from the environment, pointed at the sandbox."""
+    from radar.lookup import reset_lookup
 
     for name, value in {
         "CACHE_TABLE": cache_table,
@@ -83,13 +83,13 @@ def real_connector(
         "RATE_LIMIT_RECEITAWS_PER_MIN": "600",
     }.items():
         monkeypatch.setenv(name, value)
-    reset_connector()
+    reset_lookup()
     functions[1].worker.cache_clear()
     sandbox_config(sandbox, fault_rate=0.0)
     yield sandbox
     sandbox_config(sandbox, fault_rate=0.0)
     functions[1].worker.cache_clear()
-    reset_connector()
+    reset_lookup()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from radar.cnpj import Cnpj
-from radar.ports import CacheEntry
+from radar.coordination import CacheEntry
 from radar.providers.base import ProviderError
 from radar.report import Report
 

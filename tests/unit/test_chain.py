@@ -12,19 +12,12 @@ import pytest
 from aws_lambda_powertools import Metrics
 
 from radar.cnpj import Cnpj, parse_cnpj
-from radar.connector import (
-    DEFAULT_PROVIDER_ORDER,
-    CnpjNotFound,
-    Connector,
-    ConnectorSettings,
-    LookupResult,
-    ProvidersUnavailable,
-    build_connector_from_env,
-    build_providers,
-    reset_connector,
-)
+from radar.coordination import CacheEntry
+from radar.lookup import CnpjNotFound, LookupSettings, ProvidersUnavailable, default_lookup, reset_lookup
+from radar.lookup.chain import ProviderChain
+from radar.lookup.registry import DEFAULT_PROVIDER_ORDER, build_providers
+from radar.lookup.schemas import LookupResult
 from radar.normalize import normalize_brasilapi, normalize_cnpjws, normalize_receitaws
-from radar.ports import CacheEntry
 from radar.providers.base import (
     LazyClient,
     ProviderBadResponse,
@@ -74,7 +67,7 @@ class Chain:
         self.single_flight = InlineSingleFlight()
         self.limiter = InMemoryLimiter()
         self.breaker = InMemoryBreaker()
-        self.connector = Connector(
+        self.connector = ProviderChain(
             providers=list(providers),
             cache=self.cache,
             single_flight=self.single_flight,
@@ -196,7 +189,7 @@ class TestCache:
 class TestFallback:
     def test_default_order_is_cnpjws_brasilapi_receitaws(self) -> None:
         assert DEFAULT_PROVIDER_ORDER == ("cnpjws", "brasilapi", "receitaws")
-        assert ConnectorSettings(cache_table="t").provider_order == ["cnpjws", "brasilapi", "receitaws"]
+        assert LookupSettings(cache_table="t").provider_order == ["cnpjws", "brasilapi", "receitaws"]
 
     def test_a_transient_failure_falls_through_to_the_next_provider(self) -> None:
         first = ScriptedProvider("cnpjws", transient("cnpjws"))
@@ -422,7 +415,7 @@ class TestObservability:
 
 class TestSettings:
     def test_from_env_reads_the_documented_variables(self) -> None:
-        settings = ConnectorSettings.from_env(
+        settings = LookupSettings.from_environ(
             {
                 "CACHE_TABLE": "cache",
                 "PROVIDER_ORDER": "receitaws, BrasilAPI",
@@ -438,7 +431,7 @@ class TestSettings:
         assert settings.rate_limits_per_minute == {"cnpjws": 10.0, "brasilapi": 60.0, "receitaws": 3.0}
 
     def test_defaults(self) -> None:
-        settings = ConnectorSettings.from_env({"CACHE_TABLE": "cache"})
+        settings = LookupSettings.from_environ({"CACHE_TABLE": "cache"})
         assert settings.provider_order == list(DEFAULT_PROVIDER_ORDER)
         assert settings.allow_mock_fallback is False
         assert (settings.cache_ttl_seconds, settings.negative_cache_ttl_seconds) == (86400, 900)
@@ -453,24 +446,24 @@ class TestSettings:
     )
     def test_bad_environment_fails_at_cold_start(self, env: dict[str, str]) -> None:
         with pytest.raises(ValueError):
-            ConnectorSettings.from_env(env)
+            LookupSettings.from_environ(env)
 
     def test_build_providers_follows_the_order(self) -> None:
         providers = build_providers(["receitaws", "cnpjws"])
         assert [type(p) for p in providers] == [ReceitaWsProvider, CnpjWsProvider]
 
-    def test_build_connector_from_env_is_built_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_default_lookup_is_built_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("CACHE_TABLE", "cache-table")
         monkeypatch.setenv("PROVIDER_ORDER", "brasilapi,cnpjws")
         monkeypatch.setenv("ALLOW_MOCK_FALLBACK", "false")
-        reset_connector()
+        reset_lookup()
         try:
-            connector = build_connector_from_env()
-            assert build_connector_from_env() is connector
+            connector = default_lookup()
+            assert default_lookup() is connector
             assert [p.name for p in connector.providers] == ["brasilapi", "cnpjws"]
             assert connector.allow_mock is False
         finally:
-            reset_connector()
+            reset_lookup()
 
 
 class _FixtureServer:
@@ -530,7 +523,7 @@ def test_real_providers_over_http_fall_back_and_normalize() -> None:
             BrasilApiProvider(base_url=f"{server.url}/brasilapi", **options),
             ReceitaWsProvider(base_url=f"{server.url}/receitaws", **options),
         ]
-        chain = Connector(
+        chain = ProviderChain(
             providers, InMemoryCache(), InlineSingleFlight(), InMemoryLimiter(), InMemoryBreaker(), allow_mock=False
         )
         result = chain.lookup(GLOBO, remaining_ms=lambda: 20_000)

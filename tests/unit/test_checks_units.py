@@ -9,13 +9,12 @@ import pytest
 from pydantic import ValidationError
 
 from radar.checks.batches import split_cnpjs
-from radar.checks.lookup import attempt_errors, report_json
 from radar.checks.models import CheckModel
 from radar.checks.readiness import check_readiness, dependencies_from_env
 from radar.checks.repository import is_expired
 from radar.checks.settings import ChecksEnv, WorkerEnv
 from radar.checks.views import check_out
-from radar.connector import ProviderAttempt
+from radar.lookup.schemas import ProviderAttempt, attempt_errors, report_json
 from radar.usage import month_period, period_resets_at
 
 

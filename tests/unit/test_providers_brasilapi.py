@@ -119,9 +119,9 @@ def test_cloudflare_403_challenge_is_transient_not_retried() -> None:
 
 def test_from_env_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRASILAPI_BASE_URL", "http://127.0.0.1:9/brasilapi/api/cnpj/v1")
-    provider = BrasilApiProvider.from_env()
+    provider = BrasilApiProvider.from_environ()
     url, params, headers = provider.build_request(parse_cnpj("19131243000197"), "ignored")
     assert url == "http://127.0.0.1:9/brasilapi/api/cnpj/v1/19131243000197"
     assert params == {} and headers == {}
     monkeypatch.delenv("BRASILAPI_BASE_URL")
-    assert BrasilApiProvider.from_env().base_url == "https://brasilapi.com.br/api/cnpj/v1"
+    assert BrasilApiProvider.from_environ().base_url == "https://brasilapi.com.br/api/cnpj/v1"

@@ -125,7 +125,7 @@ def test_from_env_reads_base_urls_and_timeouts(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("CNPJWS_COMMERCIAL_BASE_URL", "http://127.0.0.1:9/comercial")
     monkeypatch.setenv("PROVIDER_CONNECT_TIMEOUT", "0.5")
     monkeypatch.setenv("PROVIDER_READ_TIMEOUT", "1.5")
-    provider = CnpjWsProvider.from_env()
+    provider = CnpjWsProvider.from_environ()
     assert provider.build_request(CNPJ, None)[0] == "http://127.0.0.1:9/cnpjws/cnpj/27865757000102"
     assert provider.build_request(CNPJ, "t")[:2] == ("http://127.0.0.1:9/comercial/cnpj/27865757000102", {"token": "t"})
     assert (provider.connect_timeout, provider.read_timeout) == (0.5, 1.5)
@@ -134,7 +134,7 @@ def test_from_env_reads_base_urls_and_timeouts(monkeypatch: pytest.MonkeyPatch) 
 def test_defaults_without_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("CNPJWS_BASE_URL", "CNPJWS_COMMERCIAL_BASE_URL", "PROVIDER_CONNECT_TIMEOUT", "PROVIDER_READ_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
-    provider = CnpjWsProvider.from_env()
+    provider = CnpjWsProvider.from_environ()
     assert provider.build_request(CNPJ, None)[0] == "https://publica.cnpj.ws/cnpj/27865757000102"
     assert provider.build_request(CNPJ, "t")[0] == "https://comercial.cnpj.ws/cnpj/27865757000102"
     assert (provider.connect_timeout, provider.read_timeout) == (2.0, 5.0)

@@ -132,7 +132,7 @@ def test_plain_text_429_is_rate_limited() -> None:
 def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RECEITAWS_BASE_URL", "http://127.0.0.1:9/receitaws/v1")
     monkeypatch.setenv("RECEITAWS_MAX_AGE_DAYS", "3")
-    provider = ReceitaWsProvider.from_env()
+    provider = ReceitaWsProvider.from_environ()
     assert provider.build_request(CNPJ, None)[0] == "http://127.0.0.1:9/receitaws/v1/cnpj/27865757000102"
     url, _params, headers = provider.build_request(CNPJ, "tok")
     assert url == "http://127.0.0.1:9/receitaws/v1/cnpj/27865757000102/days/3"

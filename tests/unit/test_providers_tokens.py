@@ -13,9 +13,9 @@ import respx
 from aws_lambda_powertools.utilities.parameters import base as parameters_base
 
 from radar.cnpj import parse_cnpj
+from radar.lookup.tokens import provider_token, provider_tokens, token_source
 from radar.providers.base import LazyClient
 from radar.providers.cnpjws import CnpjWsProvider
-from radar.secrets import provider_token, provider_tokens, token_source
 from tests.support.aws import free_port
 from tests.unit.fakes import fixture
 

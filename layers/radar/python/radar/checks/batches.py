@@ -11,12 +11,13 @@ from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.retention import RetentionPolicy
 from radar.checks.schemas import BatchCheckRef, BatchCreate, BatchOut
 from radar.checks.service import count_check_by_plan, new_check, queue_message
-from radar.checks.views import batch_out, utc_iso
+from radar.checks.views import batch_out
 from radar.cnpj import parse_cnpj
 from radar.context import TenantContext
 from radar.errors import InvalidCnpj, ValidationFailed
 from radar.observability import logger, metrics
 from radar.targets.repository import TargetRepository
+from radar.timestamps import utc_iso
 from radar.usage import UsageMeter
 
 __all__ = ["BatchService", "split_cnpjs"]

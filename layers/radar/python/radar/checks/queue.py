@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from radar.checks.aws import client
+from radar.aws import client
 from radar.checks.schemas import QueueMessage
 from radar.errors import DependencyUnavailable
 

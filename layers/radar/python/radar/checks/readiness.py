@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from radar.checks.aws import client
+from radar.aws import client
 
 __all__ = ["ReadinessReport", "check_readiness", "dependencies_from_env"]
 

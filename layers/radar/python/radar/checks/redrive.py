@@ -11,8 +11,8 @@ from radar.checks.errors import StaleTransition
 from radar.checks.models import CheckStatus
 from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.schemas import QueueMessage
-from radar.checks.views import utc_iso
 from radar.observability import logger
+from radar.timestamps import utc_iso
 
 __all__ = ["REOPENABLE_REASONS", "RedriveResult", "redrive_dlq"]
 

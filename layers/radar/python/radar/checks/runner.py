@@ -7,26 +7,27 @@ from typing import Any
 
 from radar.checks.diff import diff_reports
 from radar.checks.errors import StaleTransition
-from radar.checks.lookup import Connector, attempt_errors, report_json
 from radar.checks.models import CheckModel, CheckStatus
 from radar.checks.repository import BatchRepository, CheckRepository
-from radar.checks.views import utc_iso
 from radar.cnpj import Cnpj
 from radar.errors import DependencyUnavailable, NotFound
+from radar.lookup.schemas import attempt_errors, report_json
+from radar.lookup.service import Lookup
 from radar.observability import logger, metrics
 from radar.targets.repository import TargetRepository
+from radar.timestamps import utc_iso
 
 __all__ = ["CheckRunner"]
 
 
 class CheckRunner:
     def __init__(
-        self, checks: CheckRepository, batches: BatchRepository, targets: TargetRepository, connector: Connector
+        self, checks: CheckRepository, batches: BatchRepository, targets: TargetRepository, lookup: Lookup
     ) -> None:
         self._checks = checks
         self._batches = batches
         self._targets = targets
-        self._connector = connector
+        self._lookup = lookup
 
     def execute(self, check: CheckModel, *, remaining_ms: int | None = None) -> CheckModel:
         """Look up and record success, or a final not-found.
@@ -38,7 +39,7 @@ class CheckRunner:
 
         started = time.monotonic()
         try:
-            result = self._connector.lookup(
+            result = self._lookup.lookup(
                 Cnpj(str(check.cnpj)), remaining_ms=remaining_ms, force_refresh=bool(check.bypass_cache)
             )
         except NotFound as exc:

@@ -5,18 +5,20 @@ from __future__ import annotations
 import uuid
 
 from radar.checks.errors import CheckProvidersUnavailable
-from radar.checks.lookup import ConnectorFactory, attempt_errors
 from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk, tenant_pk
 from radar.checks.queue import CheckQueue
 from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.retention import RetentionPolicy
 from radar.checks.runner import CheckRunner
 from radar.checks.schemas import CheckOut, CheckPage, QueueMessage
-from radar.checks.views import check_out, utc_iso
+from radar.checks.views import check_out
 from radar.context import TenantContext
 from radar.errors import DependencyUnavailable
+from radar.lookup.schemas import attempt_errors
+from radar.lookup.service import LookupFactory
 from radar.observability import logger, metrics
 from radar.targets.repository import TargetRepository
+from radar.timestamps import utc_iso
 from radar.usage import UsageMeter
 
 __all__ = ["CheckService", "count_check_by_plan", "new_check", "queue_message"]
@@ -76,7 +78,7 @@ class CheckService:
         meter: UsageMeter,
         retention: RetentionPolicy,
         queue: CheckQueue,
-        connector_factory: ConnectorFactory,
+        lookup_factory: LookupFactory,
     ) -> None:
         self._checks = checks
         self._batches = batches
@@ -84,7 +86,7 @@ class CheckService:
         self._meter = meter
         self._retention = retention
         self._queue = queue
-        self._connector_factory = connector_factory
+        self._lookup_factory = lookup_factory
 
     def _counted_check(
         self, ctx: TenantContext, target_id: str, mode: str, status: str, correlation_id: str | None, refresh: bool
@@ -121,7 +123,7 @@ class CheckService:
         check = self._counted_check(ctx, target_id, "sync", CheckStatus.RUNNING, correlation_id, refresh)
         count_check_by_plan(ctx.plan)
         metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
-        runner = CheckRunner(self._checks, self._batches, self._targets, self._connector_factory())
+        runner = CheckRunner(self._checks, self._batches, self._targets, self._lookup_factory())
         try:
             return check_out(runner.execute(check, remaining_ms=remaining_ms))
         except DependencyUnavailable as exc:

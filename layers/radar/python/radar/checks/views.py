@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from radar.checks.models import FINISHED, BatchModel, CheckModel
 from radar.checks.schemas import BatchCounts, BatchItemProblem, BatchOut, CheckOut, CheckTimings
 from radar.cnpj import format_cnpj
+from radar.timestamps import epoch_iso, parse_iso
 
-__all__ = ["batch_out", "check_out", "epoch_iso", "parse_iso", "utc_iso"]
-
-
-def utc_iso(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def parse_iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def epoch_iso(epoch: float) -> str:
-    return utc_iso(datetime.fromtimestamp(epoch, tz=UTC))
+__all__ = ["batch_out", "check_out"]
 
 
 def _duration_ms(check: CheckModel) -> int | None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 from radar.checks.batches import BatchService
-from radar.checks.lookup import ConnectorFactory
 from radar.checks.queue import CheckQueue, queue_url_from_arn
 from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.retention import RetentionPolicy
 from radar.checks.service import CheckService
-from radar.checks.settings import ChecksEnv, TargetsEnv, WorkerEnv
+from radar.checks.settings import ChecksEnv, WorkerEnv
 from radar.checks.worker import CheckWorker
+from radar.lookup.service import LookupFactory
 from radar.targets.repository import TargetRepository
 from radar.targets.service import TargetService
+from radar.targets.settings import TargetsEnv
 from radar.usage import UsageMeter
 
 __all__ = [
@@ -43,7 +44,7 @@ def build_usage_meter(env: ChecksEnv) -> UsageMeter:
     return UsageMeter(env.main_table)
 
 
-def build_check_service(env: ChecksEnv, connector_factory: ConnectorFactory) -> CheckService:
+def build_check_service(env: ChecksEnv, lookup_factory: LookupFactory) -> CheckService:
     bind_audit_table(env.main_table)
     return CheckService(
         checks=CheckRepository(env.main_table),
@@ -52,7 +53,7 @@ def build_check_service(env: ChecksEnv, connector_factory: ConnectorFactory) -> 
         meter=UsageMeter(env.main_table),
         retention=RetentionPolicy(),
         queue=CheckQueue(env.checks_queue_url),
-        connector_factory=connector_factory,
+        lookup_factory=lookup_factory,
     )
 
 
@@ -73,7 +74,7 @@ def _queue_for_arn(arn: str) -> CheckQueue:
     return CheckQueue(queue_url_from_arn(arn))
 
 
-def build_worker(env: WorkerEnv, connector_factory: ConnectorFactory) -> CheckWorker:
+def build_worker(env: WorkerEnv, lookup_factory: LookupFactory) -> CheckWorker:
     def queue_for(arn: str) -> CheckQueue:
         # The source queue's URL: CHECKS_QUEUE_URL when given, else looked up from the record's ARN.
         if env.checks_queue_url and env.checks_queue_url.rstrip("/").endswith("/" + arn.split(":")[-1]):
@@ -84,7 +85,7 @@ def build_worker(env: WorkerEnv, connector_factory: ConnectorFactory) -> CheckWo
         checks=CheckRepository(env.main_table),
         batches=BatchRepository(env.main_table),
         targets=TargetRepository(env.main_table),
-        connector=connector_factory(),
+        lookup=lookup_factory(),
         queue_for_arn=queue_for,
         max_receive_count=env.max_receive_count,
     )

@@ -6,16 +6,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from radar.checks.errors import StaleTransition
-from radar.checks.lookup import Connector, attempt_errors
 from radar.checks.models import FINISHED, CheckStatus
 from radar.checks.queue import CheckQueue
 from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.runner import CheckRunner
 from radar.checks.schemas import QueueMessage
-from radar.checks.views import parse_iso, utc_iso
 from radar.errors import DependencyUnavailable
+from radar.lookup.schemas import attempt_errors
+from radar.lookup.service import Lookup
 from radar.observability import logger, metrics
 from radar.targets.repository import TargetRepository
+from radar.timestamps import parse_iso, utc_iso
 
 __all__ = ["DEFAULT_RETRY_SECONDS", "CheckDeferred", "CheckWorker", "RetriesExhausted"]
 
@@ -37,13 +38,13 @@ class CheckWorker:
         checks: CheckRepository,
         batches: BatchRepository,
         targets: TargetRepository,
-        connector: Connector,
+        lookup: Lookup,
         queue_for_arn: Any,
         max_receive_count: int,
     ) -> None:
         self._checks = checks
         self._batches = batches
-        self._runner = CheckRunner(checks, batches, targets, connector)
+        self._runner = CheckRunner(checks, batches, targets, lookup)
         self._queue_for_arn = queue_for_arn  # Callable[[str], CheckQueue]
         self._max_receive_count = max_receive_count
 

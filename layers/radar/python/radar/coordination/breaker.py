@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from radar.aws import is_conditional_failure
 from radar.coordination._dynamo import (
     Clock,
     attr_number,
     attr_string,
     dynamodb_client,
-    is_conditional_failure,
     now_seconds,
     sdk_errors_as_domain,
 )

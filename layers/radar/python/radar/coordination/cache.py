@@ -11,11 +11,11 @@ from radar.coordination._dynamo import (
     attr_number,
     attr_string,
     dynamodb_client,
-    iso_utc,
     now_seconds,
     sdk_errors_as_domain,
 )
-from radar.ports import CacheEntry
+from radar.coordination.models import CacheEntry
+from radar.timestamps import epoch_iso
 
 __all__ = ["DynamoReportCache", "decode_report", "encode_report"]
 
@@ -126,7 +126,7 @@ class DynamoReportCache:
             report=report,
             negative=negative,
             source=source,
-            fetched_at=iso_utc(now),
+            fetched_at=epoch_iso(now),
             expires_at=int(now) + ttl,
         )
         item: dict[str, Any] = {

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from radar.aws import is_conditional_failure
 from radar.coordination._dynamo import (
     Clock,
     attr_number,
     dynamodb_client,
-    is_conditional_failure,
     now_seconds,
     sdk_errors_as_domain,
 )

@@ -6,15 +6,15 @@ import time
 import uuid
 from collections.abc import Callable
 
+from radar.aws import is_conditional_failure
 from radar.coordination._dynamo import (
     Clock,
     CoordinationUnavailable,
     dynamodb_client,
-    is_conditional_failure,
     now_seconds,
     sdk_errors_as_domain,
 )
-from radar.ports import CacheEntry
+from radar.coordination.models import CacheEntry
 
 __all__ = ["DynamoSingleFlight"]
 

@@ -1,4 +1,8 @@
-"""CNPJ data providers (CNPJ.ws, BrasilAPI, ReceitaWS, and the opt-in mock) behind one Provider protocol."""
+"""CNPJ data providers (CNPJ.ws, BrasilAPI, ReceitaWS, and the opt-in mock) behind one Provider protocol.
+
+Each provider module holds its client and its settings; which providers the lookup knows is radar.lookup.registry.
+Imports: cnpj, errors, normalize, observability, report, settings.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,11 @@ from radar.providers.base import (
     ProviderInvalidCnpj,
     ProviderNotFound,
     ProviderRateLimited,
+    ProviderSettings,
     ProviderTransient,
 )
 
 __all__ = [
-    "PROVIDER_NAMES",
     "HttpProvider",
     "Outcome",
     "Provider",
@@ -24,7 +28,6 @@ __all__ = [
     "ProviderInvalidCnpj",
     "ProviderNotFound",
     "ProviderRateLimited",
+    "ProviderSettings",
     "ProviderTransient",
 ]
-
-PROVIDER_NAMES: tuple[str, ...] = ("cnpjws", "brasilapi", "receitaws")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -10,10 +9,13 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
+from pydantic import Field
+
 from radar.cnpj import Cnpj
 from radar.errors import DependencyUnavailable
 from radar.observability import logger, redact
 from radar.report import Report
+from radar.settings import EnvSettings
 
 if TYPE_CHECKING:
     import httpx
@@ -29,11 +31,11 @@ __all__ = [
     "ProviderInvalidCnpj",
     "ProviderNotFound",
     "ProviderRateLimited",
+    "ProviderSettings",
     "ProviderTransient",
     "RemainingMs",
     "TokenSource",
     "body_excerpt",
-    "env_float",
     "normalized",
     "parse_retry_after",
 ]
@@ -120,11 +122,15 @@ class Provider(Protocol):
     def lookup(self, cnpj: Cnpj, *, remaining_ms: RemainingMs | None = None) -> Report: ...
 
 
-def env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, "") or default)
-    except ValueError:
-        return default
+class ProviderSettings(EnvSettings):
+    """What every HTTP provider reads from the environment; each provider's settings add its own endpoints."""
+
+    connect_timeout: float = Field(default=2.0, gt=0, alias="PROVIDER_CONNECT_TIMEOUT")
+    read_timeout: float = Field(default=5.0, gt=0, alias="PROVIDER_READ_TIMEOUT")
+
+    def timeouts(self) -> dict[str, float]:
+        """The HttpProvider keyword arguments these settings fix."""
+        return {"connect_timeout": self.connect_timeout, "read_timeout": self.read_timeout}
 
 
 def body_excerpt(text: str) -> str:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from typing import Any
+
+from pydantic import Field
 
 from radar.cnpj import Cnpj
 from radar.normalize.brasilapi import normalize_brasilapi
-from radar.providers.base import HttpProvider, LazyClient, env_float, normalized
+from radar.providers.base import HttpProvider, LazyClient, ProviderSettings, TokenSource, normalized
 from radar.report import Report
 
-__all__ = ["DEFAULT_BASE_URL", "BrasilApiProvider"]
+__all__ = ["DEFAULT_BASE_URL", "BrasilApiProvider", "BrasilApiSettings"]
 
 DEFAULT_BASE_URL = "https://brasilapi.com.br/api/cnpj/v1"
 _HTTP = LazyClient()
+
+
+class BrasilApiSettings(ProviderSettings):
+    base_url: str = Field(default=DEFAULT_BASE_URL, alias="BRASILAPI_BASE_URL")
 
 
 class BrasilApiProvider(HttpProvider):
@@ -26,13 +32,11 @@ class BrasilApiProvider(HttpProvider):
         super().__init__(base_url=base_url, **options)
 
     @classmethod
-    def from_env(cls, **options: Any) -> BrasilApiProvider:
-        return cls(
-            base_url=os.environ.get("BRASILAPI_BASE_URL") or DEFAULT_BASE_URL,
-            connect_timeout=env_float("PROVIDER_CONNECT_TIMEOUT", 2.0),
-            read_timeout=env_float("PROVIDER_READ_TIMEOUT", 5.0),
-            **options,
-        )
+    def from_environ(
+        cls, environ: Mapping[str, str] | None = None, *, token_source: TokenSource | None = None, **options: Any
+    ) -> BrasilApiProvider:
+        settings = BrasilApiSettings.from_environ(environ)
+        return cls(base_url=settings.base_url, token_source=token_source, **settings.timeouts(), **options)
 
     def build_request(self, cnpj: Cnpj, token: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
         return f"{self.base_url}/{cnpj.value}", {}, {}

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from typing import Any
+
+from pydantic import Field
 
 from radar.cnpj import Cnpj
 from radar.normalize.cnpjws import normalize_cnpjws
-from radar.providers.base import HttpProvider, LazyClient, TokenSource, env_float, normalized
+from radar.providers.base import HttpProvider, LazyClient, ProviderSettings, TokenSource, normalized
 from radar.report import Report
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_COMMERCIAL_BASE_URL", "CnpjWsProvider"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_COMMERCIAL_BASE_URL", "CnpjWsProvider", "CnpjWsSettings"]
 
 DEFAULT_BASE_URL = "https://publica.cnpj.ws"
 DEFAULT_COMMERCIAL_BASE_URL = "https://comercial.cnpj.ws"
 _HTTP = LazyClient()
+
+
+class CnpjWsSettings(ProviderSettings):
+    base_url: str = Field(default=DEFAULT_BASE_URL, alias="CNPJWS_BASE_URL")
+    commercial_base_url: str = Field(default=DEFAULT_COMMERCIAL_BASE_URL, alias="CNPJWS_COMMERCIAL_BASE_URL")
 
 
 class CnpjWsProvider(HttpProvider):
@@ -35,13 +42,15 @@ class CnpjWsProvider(HttpProvider):
         self.commercial_base_url = commercial_base_url.rstrip("/")
 
     @classmethod
-    def from_env(cls, token_source: TokenSource | None = None, **options: Any) -> CnpjWsProvider:
+    def from_environ(
+        cls, environ: Mapping[str, str] | None = None, *, token_source: TokenSource | None = None, **options: Any
+    ) -> CnpjWsProvider:
+        settings = CnpjWsSettings.from_environ(environ)
         return cls(
-            base_url=os.environ.get("CNPJWS_BASE_URL") or DEFAULT_BASE_URL,
-            commercial_base_url=os.environ.get("CNPJWS_COMMERCIAL_BASE_URL") or DEFAULT_COMMERCIAL_BASE_URL,
+            base_url=settings.base_url,
+            commercial_base_url=settings.commercial_base_url,
             token_source=token_source,
-            connect_timeout=env_float("PROVIDER_CONNECT_TIMEOUT", 2.0),
-            read_timeout=env_float("PROVIDER_READ_TIMEOUT", 5.0),
+            **settings.timeouts(),
             **options,
         )
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
+
+from pydantic import Field
 
 from radar.cnpj import Cnpj
 from radar.normalize.receitaws import normalize_receitaws
@@ -16,18 +18,24 @@ from radar.providers.base import (
     ProviderInvalidCnpj,
     ProviderNotFound,
     ProviderRateLimited,
+    ProviderSettings,
     ProviderTransient,
     TokenSource,
     body_excerpt,
-    env_float,
     normalized,
 )
 from radar.report import Report
 
-__all__ = ["DEFAULT_BASE_URL", "ReceitaWsProvider", "error_for_message"]
+__all__ = ["DEFAULT_BASE_URL", "ReceitaWsProvider", "ReceitaWsSettings", "error_for_message"]
 
 DEFAULT_BASE_URL = "https://www.receitaws.com.br/v1"
 _HTTP = LazyClient()
+
+
+class ReceitaWsSettings(ProviderSettings):
+    base_url: str = Field(default=DEFAULT_BASE_URL, alias="RECEITAWS_BASE_URL")
+    # The paid API serves a record at most this old (it refetches from the Receita Federal otherwise).
+    max_age_days: int = Field(default=30, ge=0, alias="RECEITAWS_MAX_AGE_DAYS")
 
 
 def _fold(text: str) -> str:
@@ -70,13 +78,15 @@ class ReceitaWsProvider(HttpProvider):
         self.max_age_days = max_age_days
 
     @classmethod
-    def from_env(cls, token_source: TokenSource | None = None, **options: Any) -> ReceitaWsProvider:
+    def from_environ(
+        cls, environ: Mapping[str, str] | None = None, *, token_source: TokenSource | None = None, **options: Any
+    ) -> ReceitaWsProvider:
+        settings = ReceitaWsSettings.from_environ(environ)
         return cls(
-            base_url=os.environ.get("RECEITAWS_BASE_URL") or DEFAULT_BASE_URL,
+            base_url=settings.base_url,
             token_source=token_source,
-            max_age_days=int(env_float("RECEITAWS_MAX_AGE_DAYS", 30)),
-            connect_timeout=env_float("PROVIDER_CONNECT_TIMEOUT", 2.0),
-            read_timeout=env_float("PROVIDER_READ_TIMEOUT", 5.0),
+            max_age_days=settings.max_age_days,
+            **settings.timeouts(),
             **options,
         )
 

@@ -23,8 +23,9 @@ from radar.targets.models import (
     target_sk,
     tenant_pk,
 )
+from radar.timestamps import utc_iso
 
-__all__ = ["STALE_LOCK_SECONDS", "LastSuccess", "TargetRepository", "new_target_id", "utc_iso"]
+__all__ = ["STALE_LOCK_SECONDS", "LastSuccess", "TargetRepository", "new_target_id"]
 
 # A CNPJ lock without its target after this long was left by a crashed writer: the next creator takes it over.
 STALE_LOCK_SECONDS = 60
@@ -36,10 +37,6 @@ _CLAIM_WORKERS = 8
 class LastSuccess:
     check_id: str | None  # None: the target has no succeeded check yet
     order: str  # the check's creation-order key (gsi1sk); "" when there is none
-
-
-def utc_iso(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def new_target_id() -> str:

@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
 from radar.cnpj import Cnpj
-from radar.errors import DependencyUnavailable, NotFound
+from radar.coordination.models import CacheEntry
+from radar.lookup.errors import CnpjNotFound, ProvidersUnavailable
+from radar.lookup.ports import CircuitBreaker, RateLimiter, ReportCache, SingleFlight
+from radar.lookup.schemas import LookupResult, ProviderAttempt
 from radar.observability import logger, tracer
-from radar.ports import CacheEntry, CircuitBreaker, RateLimiter, ReportCache, SingleFlight
 from radar.providers.base import Outcome, Provider, ProviderError
 from radar.report import Report
+from radar.timestamps import parse_iso
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Metrics
 
-__all__ = [
-    "DEFAULT_PROVIDER_ORDER",
-    "CnpjNotFound",
-    "Connector",
-    "ConnectorSettings",
-    "LookupResult",
-    "ProviderAttempt",
-    "ProvidersUnavailable",
-    "build_connector_from_env",
-    "build_providers",
-    "reset_connector",
-]
+__all__ = ["ProviderChain", "RemainingMsArg"]
 
-DEFAULT_PROVIDER_ORDER: tuple[str, ...] = ("cnpjws", "brasilapi", "receitaws")
 # Outcomes that are evidence the CNPJ does not exist, and outcomes that mean "we could not hear the provider".
 _ABSENCE_EVIDENCE = frozenset({"not_found", "invalid"})
 _UNHEARD = frozenset({"transient", "rate_limited", "circuit_open", "error"})
@@ -46,55 +36,6 @@ _MIN_REMAINING_MS_FOR_CALL = 1500
 RemainingMsArg = Callable[[], int] | int | None
 
 
-class ProviderAttempt(BaseModel):
-    """What one provider did for one lookup (no payload, no personal data)."""
-
-    provider: str
-    outcome: Outcome
-    status: int | None = None
-    message: str = ""
-    duration_ms: float = 0.0
-
-
-class LookupResult(BaseModel):
-    """A report and how it was obtained: from the shared cache, or by walking the chain (attempts)."""
-
-    report: Report
-    source: str
-    cached: bool
-    attempts: list[ProviderAttempt] = Field(default_factory=list)
-
-
-class CnpjNotFound(NotFound):
-    """Final: every provider that could be reached said the CNPJ does not exist (or a cached negative says so)."""
-
-    code = "cnpj_not_found"
-
-    def __init__(self, cnpj: Cnpj, attempts: Sequence[ProviderAttempt] = ()) -> None:
-        self.attempts = list(attempts)
-        super().__init__(
-            f"no provider has a record for CNPJ {cnpj.formatted}",
-            details={"cnpj": cnpj.value, "attempts": [a.model_dump(mode="json") for a in self.attempts]},
-        )
-
-
-class ProvidersUnavailable(DependencyUnavailable):
-    """Transient: no provider gave an answer (rate-limited, circuit open, down); ask again later."""
-
-    code = "providers_unavailable"
-
-    def __init__(self, attempts: Sequence[ProviderAttempt], retry_after_seconds: int) -> None:
-        self.attempts = list(attempts)
-        self.retry_after_seconds = retry_after_seconds
-        super().__init__(
-            "no CNPJ provider is available right now; try again later",
-            details={
-                "retry_after_seconds": retry_after_seconds,
-                "attempts": [a.model_dump(mode="json") for a in self.attempts],
-            },
-        )
-
-
 def _remaining_callable(remaining_ms: RemainingMsArg) -> Callable[[], int] | None:
     """Accept Lambda's `context.get_remaining_time_in_millis` or a plain number of milliseconds left now."""
     if remaining_ms is None or callable(remaining_ms):
@@ -103,12 +44,11 @@ def _remaining_callable(remaining_ms: RemainingMsArg) -> Callable[[], int] | Non
     return lambda: int((deadline - time.monotonic()) * 1000)
 
 
-def _parse_time(value: str) -> datetime | None:
+def _fetched_at(entry: CacheEntry) -> datetime | None:
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_iso(entry.fetched_at)
     except (AttributeError, ValueError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -122,7 +62,7 @@ class _Walk:
     retry_after: float | None = None
 
 
-class Connector:
+class ProviderChain:
     """Looks a CNPJ up: shared cache first, then one caller per CNPJ walks the providers in order.
 
     Decisions:
@@ -180,7 +120,7 @@ class Connector:
             if entry is None or not force_refresh:
                 return entry
             # A forced refresh only accepts a result fetched after it started.
-            fetched = _parse_time(entry.fetched_at)
+            fetched = _fetched_at(entry)
             return entry if fetched is not None and fetched >= started else None
 
         entry = self._single_flight.run(cnpj.value, compute, winner_result)
@@ -335,99 +275,3 @@ class Connector:
         with single_metric(name=name, unit=MetricUnit(unit), value=value, namespace=self._metrics.namespace) as metric:
             for key, dim in dimensions.items():
                 metric.add_dimension(name=key, value=dim)
-
-
-class ConnectorSettings(BaseModel):
-    """The connector's environment (docs/architecture.md), validated at cold start."""
-
-    cache_table: str = Field(min_length=1)
-    provider_order: list[str] = Field(default_factory=lambda: list(DEFAULT_PROVIDER_ORDER))
-    allow_mock_fallback: bool = False
-    cache_ttl_seconds: int = Field(default=86400, gt=0)
-    negative_cache_ttl_seconds: int = Field(default=900, gt=0)
-    rate_limits_per_minute: dict[str, float] = Field(
-        default_factory=lambda: {"cnpjws": 3.0, "brasilapi": 60.0, "receitaws": 3.0}
-    )
-
-    @field_validator("provider_order")
-    @classmethod
-    def _known_providers(cls, order: list[str]) -> list[str]:
-        unknown = [name for name in order if name not in DEFAULT_PROVIDER_ORDER]
-        if unknown:
-            raise ValueError(f"unknown providers in PROVIDER_ORDER: {unknown}; known: {list(DEFAULT_PROVIDER_ORDER)}")
-        if not order:
-            raise ValueError("PROVIDER_ORDER names no provider")
-        return list(dict.fromkeys(order))
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ConnectorSettings:
-        env = os.environ if environ is None else environ
-        data: dict[str, Any] = {"cache_table": env.get("CACHE_TABLE", "")}
-        if env.get("PROVIDER_ORDER"):
-            data["provider_order"] = [p.strip().lower() for p in env["PROVIDER_ORDER"].split(",") if p.strip()]
-        data["allow_mock_fallback"] = env.get("ALLOW_MOCK_FALLBACK", "false").strip().lower() in ("1", "true", "yes")
-        for key, env_name in (
-            ("cache_ttl_seconds", "CACHE_TTL_SECONDS"),
-            ("negative_cache_ttl_seconds", "NEGATIVE_CACHE_TTL_SECONDS"),
-        ):
-            if env.get(env_name):
-                data[key] = env[env_name]
-        limits = {"cnpjws": 3.0, "brasilapi": 60.0, "receitaws": 3.0}
-        for name in limits:
-            raw = env.get(f"RATE_LIMIT_{name.upper()}_PER_MIN")
-            if raw:
-                limits[name] = float(raw)
-        data["rate_limits_per_minute"] = limits
-        return cls.model_validate(data)
-
-
-def build_providers(order: Sequence[str]) -> list[Provider]:
-    """The HTTP providers named in `order`, configured from the environment, tokens read from Secrets Manager."""
-    from radar.providers.brasilapi import BrasilApiProvider
-    from radar.providers.cnpjws import CnpjWsProvider
-    from radar.providers.receitaws import ReceitaWsProvider
-    from radar.secrets import token_source
-
-    factories: dict[str, Callable[[], Provider]] = {
-        "cnpjws": lambda: CnpjWsProvider.from_env(token_source=token_source("cnpjws")),
-        "brasilapi": lambda: BrasilApiProvider.from_env(),
-        "receitaws": lambda: ReceitaWsProvider.from_env(token_source=token_source("receitaws")),
-    }
-    return [factories[name]() for name in order]
-
-
-_CONNECTOR: Connector | None = None
-
-
-def build_connector_from_env() -> Connector:
-    """The connector for this execution environment, built once and reused by warm invocations."""
-    global _CONNECTOR
-    if _CONNECTOR is None:
-        from radar.coordination import (
-            DynamoCircuitBreaker,
-            DynamoRateLimiter,
-            DynamoReportCache,
-            DynamoSingleFlight,
-        )
-
-        settings = ConnectorSettings.from_env()
-        table = settings.cache_table
-        _CONNECTOR = Connector(
-            providers=build_providers(settings.provider_order),
-            cache=DynamoReportCache(
-                table,
-                ttl_seconds=settings.cache_ttl_seconds,
-                negative_ttl_seconds=settings.negative_cache_ttl_seconds,
-            ),
-            single_flight=DynamoSingleFlight(table),
-            limiter=DynamoRateLimiter(table, per_minute=settings.rate_limits_per_minute),
-            breaker=DynamoCircuitBreaker(table),
-            allow_mock=settings.allow_mock_fallback,
-        )
-    return _CONNECTOR
-
-
-def reset_connector() -> None:
-    """Forget the cached connector (tests, or after an environment change)."""
-    global _CONNECTOR
-    _CONNECTOR = None

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from radar.observability import logger
+from pydantic import Field
 
-__all__ = ["TOKEN_MAX_AGE_SECONDS", "provider_token", "provider_tokens", "token_source"]
+from radar.observability import logger
+from radar.settings import EnvSettings
+
+__all__ = ["TOKEN_MAX_AGE_SECONDS", "TokenSettings", "provider_token", "provider_tokens", "token_source"]
 
 TOKEN_MAX_AGE_SECONDS = 300
+
+
+class TokenSettings(EnvSettings):
+    """Where the provider tokens live; unset, every provider is asked on its public tier."""
+
+    provider_tokens_secret_arn: str | None = Field(default=None, alias="PROVIDER_TOKENS_SECRET_ARN")
 
 
 def provider_tokens() -> dict[str, str]:
@@ -18,7 +26,7 @@ def provider_tokens() -> dict[str, str]:
     Powertools caches the secret for five minutes, so warm invocations do not call Secrets Manager and a
     rotated token is picked up within that time.
     """
-    arn = os.environ.get("PROVIDER_TOKENS_SECRET_ARN")
+    arn = TokenSettings.from_environ().provider_tokens_secret_arn
     if not arn:
         return {}
     from aws_lambda_powertools.utilities import parameters

@@ -1,28 +1,17 @@
-"""Interfaces between the provider chain and the shared coordination state (cache, single-flight, limits, breakers).
+"""What the provider chain needs from the shared coordination state: cache, single-flight, rate limits, breakers.
 
-The chain (radar.connector) depends only on these protocols; radar.coordination implements them on DynamoDB,
-and unit tests use in-memory versions.
+The chain depends only on these protocols; radar.coordination implements them on DynamoDB, and unit tests use
+in-memory versions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["CacheEntry", "CircuitBreaker", "RateLimiter", "ReportCache", "SingleFlight"]
+from radar.coordination.models import CacheEntry
 
-
-@dataclass(frozen=True)
-class CacheEntry:
-    """A cached lookup outcome: a report (dict) or a confirmed not-found (negative=True, report=None)."""
-
-    cnpj: str
-    report: dict[str, Any] | None
-    negative: bool
-    source: str | None
-    fetched_at: str
-    expires_at: int
+__all__ = ["CircuitBreaker", "RateLimiter", "ReportCache", "SingleFlight"]
 
 
 class ReportCache(Protocol):

@@ -1,0 +1,56 @@
+"""The providers the lookup knows, in their default order: adding a provider is its module and one line here.
+
+A provider module (radar.providers.<name>) holds the provider class, whose `from_environ(token_source=...)` reads
+its own settings (a ProviderSettings subclass in the same module). Its rate limit is read from
+RATE_LIMIT_<NAME>_PER_MIN (radar.lookup.settings), defaulting to the figure here; PROVIDER_ORDER picks and orders the
+providers a deployment walks.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from radar.providers.base import Provider
+
+__all__ = ["DEFAULT_PROVIDER_ORDER", "PROVIDERS", "ProviderEntry", "build_providers", "provider_entry"]
+
+
+@dataclass(frozen=True)
+class ProviderEntry:
+    name: str
+    provider_class: str  # "module:Class", imported when the chain is built so that cold starts do not pay for it
+    per_minute: float  # the provider's documented request limit: the default of RATE_LIMIT_<NAME>_PER_MIN
+    uses_token: bool = False  # reads an API token from the provider tokens secret (a paid tier)
+
+    def build(self) -> Provider:
+        """The provider, configured from the environment; its token (if any) is read at call time."""
+        from radar.lookup.tokens import token_source
+
+        module, _, name = self.provider_class.partition(":")
+        provider_class = getattr(importlib.import_module(module), name)
+        tokens = token_source(self.name) if self.uses_token else None
+        provider: Provider = provider_class.from_environ(token_source=tokens)
+        return provider
+
+
+PROVIDERS: tuple[ProviderEntry, ...] = (
+    ProviderEntry("cnpjws", "radar.providers.cnpjws:CnpjWsProvider", per_minute=3, uses_token=True),
+    ProviderEntry("brasilapi", "radar.providers.brasilapi:BrasilApiProvider", per_minute=60),
+    ProviderEntry("receitaws", "radar.providers.receitaws:ReceitaWsProvider", per_minute=3, uses_token=True),
+)
+DEFAULT_PROVIDER_ORDER: tuple[str, ...] = tuple(entry.name for entry in PROVIDERS)
+_BY_NAME = {entry.name: entry for entry in PROVIDERS}
+
+
+def provider_entry(name: str) -> ProviderEntry:
+    """The registry entry of `name`; KeyError for a provider the registry does not know."""
+    return _BY_NAME[name]
+
+
+def build_providers(order: Sequence[str]) -> list[Provider]:
+    """The providers named in `order`, each configured from the environment."""
+    return [provider_entry(name).build() for name in order]

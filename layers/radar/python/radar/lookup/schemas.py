@@ -1,0 +1,57 @@
+"""What a lookup returns: the report and how it was obtained, and its provider attempts as plain JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from radar.providers.base import Outcome
+from radar.report import Report
+
+__all__ = ["LookupResult", "ProviderAttempt", "attempt_errors", "report_json"]
+
+_ATTEMPT_FIELDS = ("provider", "outcome", "status", "message", "duration_ms")
+
+
+class ProviderAttempt(BaseModel):
+    """What one provider did for one lookup (no payload, no personal data)."""
+
+    provider: str
+    outcome: Outcome
+    status: int | None = None
+    message: str = ""
+    duration_ms: float = 0.0
+
+
+class LookupResult(BaseModel):
+    """A report and how it was obtained: from the shared cache, or by walking the chain (attempts)."""
+
+    report: Report
+    source: str
+    cached: bool
+    attempts: list[ProviderAttempt] = Field(default_factory=list)
+
+
+def report_json(report: Any) -> dict[str, Any]:
+    """A lookup's report as stored and returned (a Report model, or already its JSON)."""
+    if hasattr(report, "model_dump"):
+        return dict(report.model_dump(mode="json"))
+    return dict(report)
+
+
+def attempt_errors(attempts: Any) -> list[dict[str, Any]]:
+    """Per-provider attempts as plain JSON (provider, outcome, status, message, duration_ms), whatever their type."""
+    errors: list[dict[str, Any]] = []
+    for attempt in attempts or []:
+        if hasattr(attempt, "model_dump"):
+            raw = attempt.model_dump(mode="json")
+        elif dataclasses.is_dataclass(attempt) and not isinstance(attempt, type):
+            raw = dataclasses.asdict(attempt)
+        elif isinstance(attempt, dict):
+            raw = attempt
+        else:
+            raw = {name: getattr(attempt, name, None) for name in _ATTEMPT_FIELDS}
+        errors.append({name: raw.get(name) for name in _ATTEMPT_FIELDS})
+    return errors

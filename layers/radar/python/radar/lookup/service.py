@@ -1,0 +1,65 @@
+"""The lookup's one entry: `default_lookup()`, the provider chain of this execution environment, built once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from radar.cnpj import Cnpj
+    from radar.lookup.chain import ProviderChain, RemainingMsArg
+    from radar.lookup.schemas import LookupResult
+    from radar.lookup.settings import LookupSettings
+
+__all__ = ["Lookup", "LookupFactory", "build_lookup", "default_lookup", "reset_lookup"]
+
+
+class Lookup(Protocol):
+    """What callers rely on (the provider chain, or a test's stand-in): a report for a CNPJ, or a lookup error."""
+
+    def lookup(
+        self, cnpj: Cnpj, *, remaining_ms: RemainingMsArg = None, force_refresh: bool = False
+    ) -> LookupResult: ...
+
+
+LookupFactory = Callable[[], Lookup]
+
+_DEFAULT: ProviderChain | None = None
+
+
+def build_lookup(settings: LookupSettings) -> ProviderChain:
+    """The provider chain for `settings`, its coordination state on the cache table."""
+    from radar.coordination import DynamoCircuitBreaker, DynamoRateLimiter, DynamoReportCache, DynamoSingleFlight
+    from radar.lookup.chain import ProviderChain
+    from radar.lookup.registry import build_providers
+
+    table = settings.cache_table
+    return ProviderChain(
+        providers=build_providers(settings.provider_order),
+        cache=DynamoReportCache(
+            table, ttl_seconds=settings.cache_ttl_seconds, negative_ttl_seconds=settings.negative_cache_ttl_seconds
+        ),
+        single_flight=DynamoSingleFlight(table),
+        limiter=DynamoRateLimiter(table, per_minute=settings.rate_limits_per_minute),
+        breaker=DynamoCircuitBreaker(table),
+        allow_mock=settings.allow_mock_fallback,
+    )
+
+
+def default_lookup(settings: LookupSettings | None = None) -> ProviderChain:
+    """The provider chain of this execution environment, built on first use and reused by warm invocations.
+
+    Built from `settings` (a function passes the ones it validated at cold start), else from the environment.
+    """
+    global _DEFAULT
+    if _DEFAULT is None:
+        from radar.lookup.settings import LookupSettings
+
+        _DEFAULT = build_lookup(settings or LookupSettings.from_environ())
+    return _DEFAULT
+
+
+def reset_lookup() -> None:
+    """Forget the built chain (tests, or after an environment change)."""
+    global _DEFAULT
+    _DEFAULT = None

@@ -1,0 +1,49 @@
+"""The lookup's environment (docs/architecture.md): cache table and TTLs, provider order, rate limits, mock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+
+from radar.lookup.registry import DEFAULT_PROVIDER_ORDER, PROVIDERS
+from radar.settings import EnvSettings
+
+__all__ = ["LookupSettings"]
+
+
+class LookupSettings(EnvSettings):
+    cache_table: str = Field(min_length=1, alias="CACHE_TABLE")
+    provider_order: list[str] = Field(default_factory=lambda: list(DEFAULT_PROVIDER_ORDER), alias="PROVIDER_ORDER")
+    allow_mock_fallback: bool = Field(default=False, alias="ALLOW_MOCK_FALLBACK")
+    cache_ttl_seconds: int = Field(default=86400, gt=0, alias="CACHE_TTL_SECONDS")
+    negative_cache_ttl_seconds: int = Field(default=900, gt=0, alias="NEGATIVE_CACHE_TTL_SECONDS")
+    # Per provider, from RATE_LIMIT_<NAME>_PER_MIN; the registry's figure when unset.
+    rate_limits_per_minute: dict[str, float] = Field(
+        default_factory=lambda: {entry.name: entry.per_minute for entry in PROVIDERS}
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rate_limits_from_variables(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "rate_limits_per_minute" in data:
+            return data
+        limits = {}
+        for entry in PROVIDERS:
+            limits[entry.name] = data.get(f"RATE_LIMIT_{entry.name.upper()}_PER_MIN", entry.per_minute)
+        return {**data, "rate_limits_per_minute": limits}
+
+    @field_validator("provider_order", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        return [name.strip().lower() for name in value.split(",") if name.strip()] if isinstance(value, str) else value
+
+    @field_validator("provider_order")
+    @classmethod
+    def _known_providers(cls, order: list[str]) -> list[str]:
+        unknown = [name for name in order if name not in DEFAULT_PROVIDER_ORDER]
+        if unknown:
+            raise ValueError(f"unknown providers in PROVIDER_ORDER: {unknown}; known: {list(DEFAULT_PROVIDER_ORDER)}")
+        if not order:
+            raise ValueError("PROVIDER_ORDER names no provider")
+        return list(dict.fromkeys(order))
