@@ -69,13 +69,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from radar.checks.redrive import redrive_dlq
     from radar.checks.repository import BatchRepository, CheckRepository
+    from radar.tables import bind_main_table
 
+    bind_main_table(args.table)
     result = redrive_dlq(
         sqs=boto3.client("sqs"),
         dlq_url=args.dlq_url,
         queue_url=args.queue_url,
-        checks=CheckRepository(args.table),
-        batches=BatchRepository(args.table),
+        checks=CheckRepository(),
+        batches=BatchRepository(),
         max_messages=args.max,
         dry_run=args.dry_run,
     )

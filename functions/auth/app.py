@@ -74,7 +74,7 @@ def settings() -> AuthSettings:
 @lru_cache(maxsize=1)
 def service() -> TenancyService:
     from radar.auth.tokens import SigningKeyStore
-    from radar.tenancy.models import bind_main_table
+    from radar.tables import bind_main_table
     from radar.tenancy.service import TenancyService
     from radar.tenancy.usage_keys import UsageKeys
 

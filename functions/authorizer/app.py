@@ -35,7 +35,7 @@ def settings() -> AuthorizerSettings:
 def authorizer() -> Authorizer:
     from radar.auth.authorizer import Authorizer, DecisionCache
     from radar.auth.tokens import PublicKeySource
-    from radar.tenancy.models import bind_main_table
+    from radar.tables import bind_main_table
 
     config = settings()
     bind_main_table(config.MAIN_TABLE)

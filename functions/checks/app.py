@@ -16,6 +16,7 @@ from radar.checks.schemas import AuditPage, BatchCreate, BatchOut, CheckOut, Che
 from radar.checks.settings import ChecksEnv
 from radar.http import ID_PATTERN, build_resolver, tenant
 from radar.observability import logger, metrics, tracer
+from radar.tables import bind_main_table
 
 if TYPE_CHECKING:
     from radar.checks.batches import BatchService
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["app", "get_lookup", "lambda_handler"]
 
 ENV = ChecksEnv.from_environ()  # cold start: a missing variable fails the init, not a request
+bind_main_table(ENV.main_table)  # the table of every main-table model this function uses (radar.store)
 app = build_resolver()
 
 # Leave this much of the invocation for recording the outcome after a synchronous lookup.
@@ -238,9 +240,6 @@ def get_audit(
 ) -> AuditPage:
     ctx = tenant(app)
     ctx.require("admin")
-    from radar.checks.wiring import bind_audit_table
-
-    bind_audit_table(ENV.main_table)
     items, next_cursor = query_events(ctx.tenant_id, start=start, end=end, action=action, limit=limit, cursor=cursor)
     return AuditPage(items=items, next_cursor=next_cursor)
 

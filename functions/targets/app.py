@@ -13,6 +13,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from radar.audit import record_event
 from radar.http import ID_PATTERN, build_resolver, tenant
 from radar.observability import logger, metrics, tracer
+from radar.tables import bind_main_table
 from radar.targets.schemas import TargetCreate, TargetOut, TargetPage, TargetPatch
 from radar.targets.settings import TargetsEnv
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["app", "lambda_handler"]
 
 ENV = TargetsEnv.from_environ()  # cold start: a missing variable fails the init, not a request
+bind_main_table(ENV.main_table)  # the table of every main-table model this function uses (radar.store)
 app = build_resolver()
 
 TargetId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="target id")]

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 
 from radar.checks.settings import WorkerEnv
 from radar.observability import logger, metrics, tracer
+from radar.tables import bind_main_table
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["lambda_handler", "processor", "record_handler"]
 
 ENV = WorkerEnv.from_environ()  # cold start: a missing variable fails the init, not a batch
+bind_main_table(ENV.main_table)  # the table of every main-table model this function uses (radar.store)
 # A batch where every record fails still answers with batchItemFailures: the failed ones come back on their own
 # schedule (the retry hint), the rest are not re-run.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)

@@ -159,7 +159,7 @@ class Api:
         from radar.targets.repository import TargetRepository
 
         return str(
-            TargetRepository(os.environ["MAIN_TABLE"]).create(self.tenant_id, cnpj, label=None, tags=[]).target_id
+            TargetRepository().create(self.tenant_id, cnpj, label=None, tags=[]).target_id
         )
 
 
@@ -576,7 +576,7 @@ def test_a_newer_success_recorded_first_sends_an_older_check_to_the_history(
 ) -> None:
     from radar.targets.repository import TargetRepository
 
-    repository = TargetRepository(os.environ["MAIN_TABLE"])
+    repository = TargetRepository()
     target_id = api.target()
     connector.will(ACME, report(), report(status="BAIXADA"))
     _, first, _ = api("POST", f"/targets/{target_id}/checks")

@@ -12,6 +12,7 @@ from radar.checks.settings import ChecksEnv
 from radar.checks.wiring import build_batch_service, build_check_service
 from radar.context import TenantContext
 from radar.errors import DependencyUnavailable
+from radar.tables import bind_main_table
 from radar.targets.repository import TargetRepository
 from radar.usage import UsageMeter
 from tests.support.aws import AwsResources
@@ -20,7 +21,9 @@ from tests.support.aws import AwsResources
 @pytest.fixture
 def broken_queue_env(aws: AwsResources) -> ChecksEnv:
     queue_url = os.environ["CHECKS_QUEUE_URL"].rsplit("/", 1)[0] + f"/no-such-queue-{uuid.uuid4().hex[:6]}"
-    return ChecksEnv.from_environ({**os.environ, "CHECKS_QUEUE_URL": queue_url})
+    env = ChecksEnv.from_environ({**os.environ, "CHECKS_QUEUE_URL": queue_url})
+    bind_main_table(env.main_table)  # what the checks function does at cold start
+    return env
 
 
 def _ctx() -> TenantContext:
@@ -29,7 +32,7 @@ def _ctx() -> TenantContext:
 
 def test_async_check_the_queue_refuses_is_failed_and_not_counted(broken_queue_env: ChecksEnv) -> None:
     ctx = _ctx()
-    target = TargetRepository(broken_queue_env.main_table).create(ctx.tenant_id, "19131243000197", label=None, tags=[])
+    target = TargetRepository().create(ctx.tenant_id, "19131243000197", label=None, tags=[])
     service = build_check_service(broken_queue_env, lookup_factory=lambda: pytest.fail("no lookup expected"))
     with pytest.raises(DependencyUnavailable) as caught:
         service.enqueue(ctx, str(target.target_id), correlation_id="c-1")

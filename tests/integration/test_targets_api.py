@@ -161,7 +161,7 @@ def test_delete_removes_the_target_its_checks_and_frees_the_cnpj(api: Api, aws: 
     from radar.context import TenantContext
 
     _, target, _ = api("POST", "/targets", {"cnpj": "19131243000197"})
-    checks = CheckRepository(aws.main_table)
+    checks = CheckRepository()
     ctx = TenantContext(api.tenant_id, "p", "user", "analyst", "free")
     stored = [
         checks.create(

@@ -7,8 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from radar.tables import bind_main_table, tenant_pk
 from radar.targets.errors import TargetExists
-from radar.targets.models import TargetCnpjLockModel, lock_sk, tenant_pk
+from radar.targets.models import TargetCnpjLockModel, lock_sk
 from radar.targets.repository import TargetRepository
 from tests.support.aws import AwsResources
 
@@ -17,7 +18,8 @@ ACME, OTHER = "19131243000197", "33683111000280"
 
 @pytest.fixture
 def repo(aws: AwsResources) -> TargetRepository:
-    return TargetRepository(aws.main_table)
+    bind_main_table(aws.main_table)
+    return TargetRepository()
 
 
 def _orphan_lock(tenant_id: str, cnpj: str, created_at: str) -> None:

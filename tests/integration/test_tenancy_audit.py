@@ -18,7 +18,7 @@ EVENT = json.loads((Path(__file__).resolve().parents[2] / "events" / "auth" / "p
 
 @pytest.fixture
 def ctx(aws: AwsResources) -> TenantContext:
-    from radar.tenancy.models import bind_main_table
+    from radar.tables import bind_main_table
 
     bind_main_table(aws.main_table)
     return TenantContext(uuid.uuid4().hex, "user-1", "user", "admin", "free")

@@ -9,8 +9,10 @@ from typing import Any
 import boto3
 import pytest
 
-from radar.tenancy.models import ApiKeyItem, RefreshTokenItem, apikey_sk, bind_main_table, refresh_sk, tenant_pk
-from radar.tenancy.repositories import ApiKeyRepository, RefreshTokenRepository, delete_partition
+from radar.store import delete_partition
+from radar.tables import bind_main_table, tenant_pk
+from radar.tenancy.models import ApiKeyItem, RefreshTokenItem, apikey_sk, refresh_sk
+from radar.tenancy.repositories import ApiKeyRepository, RefreshTokenRepository
 from tests.integration.test_auth_api import PASSWORD, load_function, signup, use_cheap_argon2
 from tests.support.aws import AwsResources
 

@@ -76,9 +76,8 @@ def record_event(
     """
     from pynamodb.exceptions import PutError
 
-    from radar.tenancy.models import AuditItem, audit_pk, ensure_bound
+    from radar.tenancy.models import AuditItem, audit_pk
 
-    ensure_bound()
     tid = tenant_id or (ctx.tenant_id if ctx else None)
     if not tid:
         raise ValueError("an audit event needs a tenant")
@@ -138,9 +137,9 @@ def query_events(
     optionally for one action; returns (events, next cursor or None)."""
     from pynamodb.exceptions import QueryError
 
-    from radar.tenancy.models import AuditActionIndex, AuditItem, audit_pk, ensure_bound
+    from radar.store import Gsi2
+    from radar.tenancy.models import AuditItem, audit_pk
 
-    ensure_bound()
     limit = max(1, min(int(limit), 200))
     scope = f"{tenant_id}:audit:{action or '*'}"
     last_key = decode_cursor(cursor, scope=scope)
@@ -148,7 +147,7 @@ def query_events(
     upper = (end + "\uffff") if end else None
     try:
         if action:
-            key_attr = AuditActionIndex.gsi2sk
+            key_attr = Gsi2.gsi2sk
             pk = f"{audit_pk(tenant_id)}#{action}"
             condition = _range(key_attr, start, upper)
             results = AuditItem.by_action.query(

@@ -1,23 +1,152 @@
-"""What every main-table model shares: the tenant partition key and pointing models at the deployed table."""
+"""PynamoDB on the main table: the base every item model subclasses, storage errors, transactions, purges.
+
+Binding (the one way): an item model subclasses `MainTableModel` and names no table. Its Meta reads the name and
+region from radar.tables, which the function binds once at cold start (`bind_main_table(ENV.main_table)`), so no
+code mutates a model's Meta at run time. Every item type shares the base's one connection (one botocore client,
+~90 ms each to create) and its short timeouts and retries (radar.aws). Transactions run on `main_table_connection()`.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
-__all__ = ["bind_models", "tenant_pk"]
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.exceptions import (
+    DeleteError,
+    GetError,
+    PutError,
+    QueryError,
+    ScanError,
+    TransactGetError,
+    TransactWriteError,
+    UpdateError,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from radar.aws import CONNECT_TIMEOUT_SECONDS, MAX_RETRY_ATTEMPTS, READ_TIMEOUT_SECONDS
+from radar.errors import DependencyUnavailable
+from radar.tables import main_table
+
+if TYPE_CHECKING:
+    from pynamodb.connection import Connection, TableConnection
+
+__all__ = [
+    "Gsi1",
+    "Gsi2",
+    "ItemKey",
+    "MainTableModel",
+    "delete_partition",
+    "main_table_connection",
+    "storage_errors",
+    "unavailable",
+]
+
+_M = TypeVar("_M", bound=Model)
 
 
-def tenant_pk(tenant_id: str) -> str:
-    """Every tenant-owned item's partition key carries the tenant id (docs/architecture.md)."""
-    return f"TENANT#{tenant_id}"
+class _BoundMeta(type):
+    """The metaclass of MainTableModel.Meta: table name and region come from the binding (radar.tables)."""
+
+    @property
+    def table_name(cls) -> str | None:
+        binding = main_table()
+        return binding.name if binding else None  # None: pynamodb says the model has no table_name
+
+    @property
+    def region(cls) -> str | None:
+        binding = main_table()
+        return binding.region if binding else None
 
 
-def bind_models(models: Iterable[Any], table_name: str) -> None:
-    """Point pynamodb models at the deployed table (its name comes from MAIN_TABLE at cold start)."""
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    for model in models:
-        model.Meta.table_name = table_name
-        if region:
-            model.Meta.region = region
+class Gsi1(GlobalSecondaryIndex[_M]):
+    """The main table's first GSI (gsi1pk, gsi1sk); each model gives it the meaning of its items."""
+
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(GlobalSecondaryIndex[_M]):
+    """The main table's second GSI (gsi2pk, gsi2sk)."""
+
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class MainTableModel(Model):
+    """The main table as pynamodb sees it: keys, both GSIs, connection settings. Subclass it; never use it directly."""
+
+    class Meta(metaclass=_BoundMeta):
+        connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
+        read_timeout_seconds = READ_TIMEOUT_SECONDS
+        max_retry_attempts = MAX_RETRY_ATTEMPTS
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1: Gsi1[Any] = Gsi1()
+    gsi2: Gsi2[Any] = Gsi2()
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        # pynamodb builds a connection per model class (and a new one when the table name changes); every item type
+        # of this table asks the base class instead, so they share one, which knows both GSIs.
+        return super(MainTableModel, MainTableModel)._get_connection()
+
+
+class ItemKey(MainTableModel):
+    """Just the keys of any main-table item: to purge a partition whatever its item types."""
+
+
+def main_table_connection() -> Connection:
+    """The shared connection, for transactions (`TransactWrite(connection=...)`)."""
+    return MainTableModel._get_connection().connection
+
+
+def unavailable() -> DependencyUnavailable:
+    """The 503 a storage failure becomes (condition failures are the caller's to read first)."""
+    return DependencyUnavailable("the data store is unavailable, try again", details={"dependency": "main_table"})
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn pynamodb's storage failures into the 503 of `unavailable()`."""
+    try:
+        yield
+    except (
+        GetError,
+        PutError,
+        UpdateError,
+        DeleteError,
+        QueryError,
+        ScanError,
+        TransactWriteError,
+        TransactGetError,
+    ) as exc:
+        raise unavailable() from exc
+
+
+def delete_partition(pk: str, *, last_sk: str | None = None) -> int:
+    """Delete every item under one partition key (keys only are read); `last_sk` is deleted after the rest."""
+    deleted = 0
+    with storage_errors():
+        keys: list[Any] = list(ItemKey.query(pk, attributes_to_get=["pk", "sk"]))
+        with ItemKey.batch_write() as batch:
+            for key in keys:
+                if key.sk != last_sk:
+                    batch.delete(key)
+                    deleted += 1
+        for key in keys:
+            if key.sk == last_sk:
+                key.delete()
+                deleted += 1
+    return deleted

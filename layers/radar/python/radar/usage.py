@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from radar.errors import AllowanceExceeded, DependencyUnavailable
-from radar.store import tenant_pk
+from radar.tables import tenant_pk
 from radar.tiers import TiersConfig, load_tiers
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from radar.checks.models import BatchModel, CheckModel, CheckStatus, batch_sk, tenant_pk
+from radar.checks.models import BatchModel, CheckModel, CheckStatus, batch_sk
 from radar.checks.queue import CheckQueue
 from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.retention import RetentionPolicy
@@ -16,6 +16,7 @@ from radar.cnpj import parse_cnpj
 from radar.context import TenantContext
 from radar.errors import InvalidCnpj, ValidationFailed
 from radar.observability import logger, metrics
+from radar.tables import tenant_pk
 from radar.targets.repository import TargetRepository
 from radar.timestamps import utc_iso
 from radar.usage import UsageMeter

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from radar.store import bind_models, tenant_pk
+from radar.store import Gsi1, MainTableModel
 
 __all__ = [
     "FINISHED",
@@ -14,10 +12,8 @@ __all__ = [
     "CheckModel",
     "CheckStatus",
     "batch_sk",
-    "bind_check_models",
     "check_sk",
     "target_checks_pk",
-    "tenant_pk",
 ]
 
 
@@ -43,22 +39,7 @@ def target_checks_pk(tenant_id: str, target_id: str) -> str:
     return f"TENANT#{tenant_id}#TARGET#{target_id}"
 
 
-class ChecksByTarget(GlobalSecondaryIndex["CheckModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
-class CheckModel(Model):
-    class Meta:
-        table_name = "main"
-        region: str | None = None
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class CheckModel(MainTableModel):
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     entity = UnicodeAttribute(default="check")
@@ -84,16 +65,10 @@ class CheckModel(Model):
     failure_reason = UnicodeAttribute(null=True)
     bypass_cache = BooleanAttribute(default=False)  # ?refresh=true: ask the providers again
     expires_at = NumberAttribute(null=True)  # retention (TTL); reads treat expires_at <= now as gone
-    by_target = ChecksByTarget()
+    by_target: Gsi1[CheckModel] = Gsi1()  # gsi1pk = TENANT#<tid>#TARGET#<target_id>, gsi1sk = <created_at>#<id>
 
 
-class BatchModel(Model):
-    class Meta:
-        table_name = "main"
-        region: str | None = None
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class BatchModel(MainTableModel):
     entity = UnicodeAttribute(default="batch")
     batch_id = UnicodeAttribute()
     tenant_id = UnicodeAttribute()
@@ -107,6 +82,3 @@ class BatchModel(Model):
     rejected = JSONAttribute(default=list)
     expires_at = NumberAttribute(null=True)
 
-
-def bind_check_models(table_name: str) -> None:
-    bind_models((CheckModel, BatchModel), table_name)

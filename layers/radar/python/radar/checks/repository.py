@@ -8,19 +8,12 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
+from radar.aws import is_conditional_failure
 from radar.checks.errors import BatchNotFound, CheckNotFound, StaleTransition
-from radar.checks.models import (
-    BatchModel,
-    CheckModel,
-    CheckStatus,
-    batch_sk,
-    bind_check_models,
-    check_sk,
-    target_checks_pk,
-    tenant_pk,
-)
-from radar.errors import DependencyUnavailable
+from radar.checks.models import BatchModel, CheckModel, CheckStatus, batch_sk, check_sk, target_checks_pk
 from radar.pagination import decode_cursor, encode_cursor
+from radar.store import unavailable
+from radar.tables import tenant_pk
 
 __all__ = ["BatchRepository", "CheckRepository", "is_expired"]
 
@@ -33,25 +26,14 @@ def is_expired(expires_at: float | None, now: float | None = None) -> bool:
     return expires_at is not None and float(expires_at) <= (now if now is not None else time.time())
 
 
-def _conditional_failed(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
-
-
-def _unavailable() -> DependencyUnavailable:
-    return DependencyUnavailable("the check store is unavailable", details={"dependency": "main_table"})
-
-
 class CheckRepository:
     """Data access for checks; every key carries the tenant id."""
-
-    def __init__(self, table_name: str) -> None:
-        bind_check_models(table_name)
 
     def create(self, check: CheckModel) -> CheckModel:
         try:
             check.save(condition=CheckModel.pk.does_not_exist())
         except PutError as exc:
-            raise _unavailable() from exc
+            raise unavailable() from exc
         return check
 
     def create_many(self, checks: Iterable[CheckModel]) -> None:
@@ -123,9 +105,9 @@ class CheckRepository:
         try:
             check.update(actions=actions, condition=CheckModel.pk.exists() & CheckModel.status.is_in(*expected))
         except UpdateError as exc:
-            if _conditional_failed(exc):
+            if is_conditional_failure(exc):
                 raise StaleTransition(check_id) from exc
-            raise _unavailable() from exc
+            raise unavailable() from exc
         return check
 
     def delete_for_target(self, tenant_id: str, target_id: str) -> int:
@@ -143,14 +125,11 @@ class CheckRepository:
 class BatchRepository:
     """Data access for batches and their progress counters."""
 
-    def __init__(self, table_name: str) -> None:
-        bind_check_models(table_name)
-
     def create(self, batch: BatchModel) -> BatchModel:
         try:
             batch.save(condition=BatchModel.pk.does_not_exist())
         except PutError as exc:
-            raise _unavailable() from exc
+            raise unavailable() from exc
         return batch
 
     def get(self, tenant_id: str, batch_id: str, *, now: float | None = None) -> BatchModel:
@@ -171,5 +150,5 @@ class BatchRepository:
         try:
             batch.update(actions=actions, condition=BatchModel.pk.exists())
         except UpdateError as exc:
-            if not _conditional_failed(exc):
-                raise _unavailable() from exc
+            if not is_conditional_failure(exc):
+                raise unavailable() from exc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from radar.checks.errors import CheckProvidersUnavailable
-from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk, tenant_pk
+from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk
 from radar.checks.queue import CheckQueue
 from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.retention import RetentionPolicy
@@ -17,6 +17,7 @@ from radar.errors import DependencyUnavailable
 from radar.lookup.schemas import attempt_errors
 from radar.lookup.service import LookupFactory
 from radar.observability import logger, metrics
+from radar.tables import tenant_pk
 from radar.targets.repository import TargetRepository
 from radar.timestamps import utc_iso
 from radar.usage import UsageMeter

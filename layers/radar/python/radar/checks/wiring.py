@@ -18,7 +18,6 @@ from radar.targets.settings import TargetsEnv
 from radar.usage import UsageMeter
 
 __all__ = [
-    "bind_audit_table",
     "build_batch_service",
     "build_check_service",
     "build_target_service",
@@ -27,29 +26,19 @@ __all__ = [
 ]
 
 
-def bind_audit_table(table_name: str) -> None:
-    """radar.audit writes through the tenancy models: point them at this function's main table too."""
-    from radar.tenancy.models import bind_main_table
-
-    bind_main_table(table_name)
-
-
 def build_target_service(env: TargetsEnv) -> TargetService:
-    bind_audit_table(env.main_table)
-    return TargetService(TargetRepository(env.main_table), CheckRepository(env.main_table))
+    return TargetService(TargetRepository(), CheckRepository())
 
 
 def build_usage_meter(env: ChecksEnv) -> UsageMeter:
-    bind_audit_table(env.main_table)
     return UsageMeter(env.main_table)
 
 
 def build_check_service(env: ChecksEnv, lookup_factory: LookupFactory) -> CheckService:
-    bind_audit_table(env.main_table)
     return CheckService(
-        checks=CheckRepository(env.main_table),
-        batches=BatchRepository(env.main_table),
-        targets=TargetRepository(env.main_table),
+        checks=CheckRepository(),
+        batches=BatchRepository(),
+        targets=TargetRepository(),
         meter=UsageMeter(env.main_table),
         retention=RetentionPolicy(),
         queue=CheckQueue(env.checks_queue_url),
@@ -58,11 +47,10 @@ def build_check_service(env: ChecksEnv, lookup_factory: LookupFactory) -> CheckS
 
 
 def build_batch_service(env: ChecksEnv) -> BatchService:
-    bind_audit_table(env.main_table)
     return BatchService(
-        checks=CheckRepository(env.main_table),
-        batches=BatchRepository(env.main_table),
-        targets=TargetRepository(env.main_table),
+        checks=CheckRepository(),
+        batches=BatchRepository(),
+        targets=TargetRepository(),
         meter=UsageMeter(env.main_table),
         retention=RetentionPolicy(),
         queue=CheckQueue(env.checks_queue_url),
@@ -82,9 +70,9 @@ def build_worker(env: WorkerEnv, lookup_factory: LookupFactory) -> CheckWorker:
         return _queue_for_arn(arn)
 
     return CheckWorker(
-        checks=CheckRepository(env.main_table),
-        batches=BatchRepository(env.main_table),
-        targets=TargetRepository(env.main_table),
+        checks=CheckRepository(),
+        batches=BatchRepository(),
+        targets=TargetRepository(),
         lookup=lookup_factory(),
         queue_for_arn=queue_for,
         max_receive_count=env.max_receive_count,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from radar.store import bind_models, tenant_pk
+from radar.store import Gsi1, MainTableModel
 
-__all__ = ["TargetCnpjLockModel", "TargetModel", "bind_target_models", "lock_sk", "target_sk", "tenant_pk"]
+__all__ = ["TargetCnpjLockModel", "TargetModel", "lock_sk", "target_sk"]
 
 
 def target_sk(target_id: str) -> str:
@@ -19,22 +17,7 @@ def lock_sk(cnpj: str) -> str:
     return f"TARGETCNPJ#{cnpj}"
 
 
-class TargetsByCreation(GlobalSecondaryIndex["TargetModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
-class TargetModel(Model):
-    class Meta:
-        table_name = "main"
-        region: str | None = None
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class TargetModel(MainTableModel):
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     entity = UnicodeAttribute(default="target")
@@ -50,20 +33,11 @@ class TargetModel(Model):
     # before the pointer existed, for which the history is queried.
     last_success_check_id = UnicodeAttribute(null=True)
     last_success_order = UnicodeAttribute(null=True)
-    by_creation = TargetsByCreation()
+    by_creation: Gsi1[TargetModel] = Gsi1()  # gsi1pk = TENANT#<tid>#TARGETS, gsi1sk = <created_at>#<id>
 
 
-class TargetCnpjLockModel(Model):
-    class Meta:
-        table_name = "main"
-        region: str | None = None
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class TargetCnpjLockModel(MainTableModel):
     entity = UnicodeAttribute(default="target_cnpj_lock")
     target_id = UnicodeAttribute()
     created_at = UnicodeAttribute(null=True)  # a lock whose target never got written is taken over once stale
 
-
-def bind_target_models(table_name: str) -> None:
-    bind_models((TargetModel, TargetCnpjLockModel), table_name)

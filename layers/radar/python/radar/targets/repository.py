@@ -7,23 +7,18 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
 
+from radar.aws import is_conditional_failure
 from radar.errors import DependencyUnavailable
 from radar.pagination import decode_cursor, encode_cursor
+from radar.store import main_table_connection, unavailable
+from radar.tables import tenant_pk
 from radar.targets.errors import TargetExists, TargetNotFound
-from radar.targets.models import (
-    TargetCnpjLockModel,
-    TargetModel,
-    bind_target_models,
-    lock_sk,
-    target_sk,
-    tenant_pk,
-)
-from radar.timestamps import utc_iso
+from radar.targets.models import TargetCnpjLockModel, TargetModel, lock_sk, target_sk
+from radar.timestamps import parse_iso, utc_iso
 
 __all__ = ["STALE_LOCK_SECONDS", "LastSuccess", "TargetRepository", "new_target_id"]
 
@@ -43,31 +38,8 @@ def new_target_id() -> str:
     return f"tgt_{uuid.uuid4().hex}"
 
 
-def _unavailable(exc: Exception) -> DependencyUnavailable:
-    return DependencyUnavailable("the target store is unavailable", details={"dependency": "main_table"})
-
-
-@lru_cache(maxsize=4)
-def _transaction_connection(region: str | None) -> Any:
-    # A pynamodb Connection builds its botocore client on first use (~0.3 s): one per warm environment.
-    from pynamodb.connection import Connection
-
-    return Connection(region=region)
-
-
-def _conditional_failed(exc: Exception) -> bool:
-    cause = getattr(exc, "cause_response_code", None)
-    if cause == "ConditionalCheckFailedException":
-        return True
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return any(getattr(r, "code", None) == "ConditionalCheckFailed" for r in reasons if r is not None)
-
-
 class TargetRepository:
-    """Data access for targets of one table; every key carries the tenant id."""
-
-    def __init__(self, table_name: str) -> None:
-        bind_target_models(table_name)
+    """Data access for targets; every key carries the tenant id."""
 
     def create(self, tenant_id: str, cnpj: str, *, label: str | None, tags: list[str]) -> TargetModel:
         """Target and CNPJ lock in one transaction; a duplicate CNPJ raises TargetExists with the existing id."""
@@ -78,12 +50,12 @@ class TargetRepository:
             tenant_pk(tenant_id), lock_sk(cnpj), target_id=target.target_id, created_at=target.created_at
         )
         try:
-            with TransactWrite(connection=_transaction_connection(TargetModel.Meta.region)) as tx:
+            with TransactWrite(connection=main_table_connection()) as tx:
                 tx.save(lock, condition=TargetCnpjLockModel.pk.does_not_exist())
                 tx.save(target, condition=TargetModel.pk.does_not_exist())
         except TransactWriteError as exc:
-            if not _conditional_failed(exc):
-                raise _unavailable(exc) from exc
+            if not is_conditional_failure(exc):
+                raise unavailable() from exc
             existing = self._lock(tenant_id, cnpj)
             if existing is None or not self._orphaned(tenant_id, existing):
                 raise TargetExists(cnpj, str(existing.target_id) if existing else "") from exc
@@ -158,9 +130,9 @@ class TargetRepository:
                 & (TargetModel.last_success_order.does_not_exist() | (TargetModel.last_success_order < order)),
             )
         except UpdateError as exc:
-            if _conditional_failed(exc):
+            if is_conditional_failure(exc):
                 return False
-            raise _unavailable(exc) from exc
+            raise unavailable() from exc
         return True
 
     def list(self, tenant_id: str, *, limit: int, cursor: str | None) -> tuple[list[TargetModel], str | None]:
@@ -180,9 +152,9 @@ class TargetRepository:
         try:
             target.update(actions=actions, condition=TargetModel.pk.exists())
         except UpdateError as exc:
-            if _conditional_failed(exc):
+            if is_conditional_failure(exc):
                 raise TargetNotFound(target_id) from exc
-            raise _unavailable(exc) from exc
+            raise unavailable() from exc
         return target
 
     def delete(self, tenant_id: str, target_id: str) -> TargetModel:
@@ -192,13 +164,13 @@ class TargetRepository:
         target = self.get(tenant_id, target_id)
         lock = TargetCnpjLockModel(tenant_pk(tenant_id), lock_sk(str(target.cnpj)))
         try:
-            with TransactWrite(connection=_transaction_connection(TargetModel.Meta.region)) as tx:
+            with TransactWrite(connection=main_table_connection()) as tx:
                 tx.delete(target, condition=TargetModel.pk.exists())
                 tx.delete(lock)
         except (TransactWriteError, DeleteError, PutError) as exc:
-            if _conditional_failed(exc):
+            if is_conditional_failure(exc):
                 raise TargetNotFound(target_id) from exc
-            raise _unavailable(exc) from exc
+            raise unavailable() from exc
         return target
 
     # -- CNPJ locks ------------------------------------------------------------------------------------------------
@@ -228,8 +200,8 @@ class TargetRepository:
             else:
                 lock.save(condition=TargetCnpjLockModel.target_id == stale_owner)
         except PutError as exc:
-            if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
-                raise _unavailable(exc) from exc
+            if not is_conditional_failure(exc):
+                raise unavailable() from exc
             current = self._lock(tenant_id, cnpj)
             return (str(current.target_id) if current else ""), False
         return target_id, True
@@ -240,7 +212,7 @@ class TargetRepository:
                 for target in targets:
                     writer.save(target)
         except PutError as exc:
-            raise _unavailable(exc) from exc
+            raise unavailable() from exc
 
     def _release_locks(self, tenant_id: str, targets: Sequence[TargetModel]) -> None:
         for target in targets:
@@ -273,5 +245,5 @@ def _new_target(tenant_id: str, cnpj: str, *, label: str | None, tags: list[str]
 def _stale(lock: TargetCnpjLockModel, now: datetime | None = None) -> bool:
     if not lock.created_at:
         return True  # written before locks carried a time: old by definition
-    created = datetime.fromisoformat(str(lock.created_at).replace("Z", "+00:00"))
+    created = parse_iso(str(lock.created_at))
     return ((now or datetime.now(UTC)) - created).total_seconds() > STALE_LOCK_SECONDS

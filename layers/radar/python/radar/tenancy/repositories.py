@@ -3,39 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 from pynamodb.attributes import MapAttribute
-from pynamodb.connection import Connection
-from pynamodb.exceptions import (
-    DeleteError,
-    DoesNotExist,
-    GetError,
-    PutError,
-    PynamoDBException,
-    QueryError,
-    TransactWriteError,
-    UpdateError,
-)
+from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from radar.errors import Conflict, DependencyUnavailable
+from radar.aws import is_conditional_failure
+from radar.errors import Conflict
+from radar.store import Gsi1, main_table_connection, storage_errors, unavailable
 from radar.tenancy.models import (
-    ApiKeyHashIndex,
     ApiKeyItem,
     DeletedTenantItem,
     EmailIndexItem,
-    ItemKey,
     RefreshTokenItem,
     TenantItem,
     UserItem,
     apikey_sk,
     email_pk,
-    ensure_bound,
     refresh_sk,
-    shared_connection,
     tenant_pk,
     user_sk,
 )
@@ -46,8 +31,6 @@ __all__ = [
     "RefreshTokenRepository",
     "TenantRepository",
     "UserRepository",
-    "delete_partition",
-    "storage_errors",
 ]
 
 
@@ -61,30 +44,7 @@ class EmailTaken(Conflict):
         )
 
 
-def _is_condition_failure(exc: PynamoDBException) -> bool:
-    if exc.cause_response_code == "ConditionalCheckFailedException":
-        return True
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
-
-
-@contextmanager
-def storage_errors() -> Iterator[None]:
-    """Turn storage failures into a 503 domain error (condition failures are handled by the caller first)."""
-    try:
-        yield
-    except (GetError, PutError, UpdateError, DeleteError, QueryError, TransactWriteError) as exc:
-        raise DependencyUnavailable("the data store is unavailable, try again") from exc
-
-
-def _connection() -> Connection:
-    return shared_connection()
-
-
 class TenantRepository:
-    def __init__(self) -> None:
-        ensure_bound()
-
     def get(self, tenant_id: str) -> TenantItem | None:
         with storage_errors():
             try:
@@ -96,14 +56,14 @@ class TenantRepository:
         """Tenant, admin user and the global e-mail claim in one transaction; EmailTaken if it is used."""
         claim = EmailIndexItem(email_pk(admin.email), "EMAIL", tenant_id=tenant.tenant_id, user_id=admin.user_id)
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with TransactWrite(connection=main_table_connection()) as tx:
                 tx.save(claim, condition=EmailIndexItem.pk.does_not_exist())
                 tx.save(tenant, condition=TenantItem.pk.does_not_exist())
                 tx.save(admin, condition=UserItem.pk.does_not_exist())
         except TransactWriteError as exc:
-            if _is_condition_failure(exc):
+            if is_conditional_failure(exc):
                 raise EmailTaken() from exc
-            raise DependencyUnavailable("the data store is unavailable, try again") from exc
+            raise unavailable() from exc
 
     def save_deletion_record(self, record: DeletedTenantItem, *, items_deleted: int | None = None) -> None:
         with storage_errors():
@@ -121,9 +81,6 @@ class TenantRepository:
 
 
 class UserRepository:
-    def __init__(self) -> None:
-        ensure_bound()
-
     def get(self, tenant_id: str, user_id: str) -> UserItem | None:
         with storage_errors():
             try:
@@ -150,15 +107,15 @@ class UserRepository:
     def create(self, user: UserItem, tenant_id: str) -> None:
         claim = EmailIndexItem(email_pk(user.email), "EMAIL", tenant_id=tenant_id, user_id=user.user_id)
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with TransactWrite(connection=main_table_connection()) as tx:
                 tx.save(claim, condition=EmailIndexItem.pk.does_not_exist())
                 tx.save(user, condition=UserItem.pk.does_not_exist())
                 # The tenant must still exist (a concurrent DELETE /tenant must not leave orphan users).
                 tx.condition_check(TenantItem, tenant_pk(tenant_id), "TENANT", condition=TenantItem.pk.exists())
         except TransactWriteError as exc:
-            if _is_condition_failure(exc):
+            if is_conditional_failure(exc):
                 raise EmailTaken() from exc
-            raise DependencyUnavailable("the data store is unavailable, try again") from exc
+            raise unavailable() from exc
 
     def record_failed_login(
         self,
@@ -200,9 +157,9 @@ class UserRepository:
         try:
             claim.delete(condition=(EmailIndexItem.tenant_id == tenant_id) & (EmailIndexItem.user_id == user.user_id))
         except DeleteError as exc:
-            if _is_condition_failure(exc):
+            if is_conditional_failure(exc):
                 return 0
-            raise DependencyUnavailable("the data store is unavailable, try again") from exc
+            raise unavailable() from exc
         return 1
 
     def reset_failed_logins(self, user: UserItem) -> None:
@@ -213,9 +170,6 @@ class UserRepository:
 
 
 class ApiKeyRepository:
-    def __init__(self) -> None:
-        ensure_bound()
-
     def create(self, item: ApiKeyItem) -> None:
         with storage_errors():
             item.save(condition=ApiKeyItem.pk.does_not_exist())
@@ -233,7 +187,7 @@ class ApiKeyRepository:
 
     def find_by_hash(self, key_hash: str) -> ApiKeyItem | None:
         with storage_errors():
-            for item in ApiKeyItem.by_hash.query(f"APIKEYHASH#{key_hash}", ApiKeyHashIndex.gsi1sk == "APIKEY"):
+            for item in ApiKeyItem.by_hash.query(f"APIKEYHASH#{key_hash}", Gsi1.gsi1sk == "APIKEY"):
                 return item
         return None
 
@@ -251,16 +205,13 @@ class ApiKeyRepository:
                 & (ApiKeyItem.last_used_at.does_not_exist() | (ApiKeyItem.last_used_at < now - min_interval)),
             )
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if is_conditional_failure(exc):
                 return False
-            raise DependencyUnavailable("the data store is unavailable, try again") from exc
+            raise unavailable() from exc
         return True
 
 
 class RefreshTokenRepository:
-    def __init__(self) -> None:
-        ensure_bound()
-
     def put(self, item: RefreshTokenItem) -> None:
         with storage_errors():
             item.save(condition=RefreshTokenItem.pk.does_not_exist())
@@ -283,9 +234,9 @@ class RefreshTokenRepository:
                 condition=RefreshTokenItem.status == "active",
             )
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if is_conditional_failure(exc):
                 return False
-            raise DependencyUnavailable("the data store is unavailable, try again") from exc
+            raise unavailable() from exc
         return True
 
     def revoke_family(self, tenant_id: str, family_id: str) -> int:
@@ -302,20 +253,3 @@ class RefreshTokenRepository:
                     revoked += 1
         return revoked
 
-
-def delete_partition(pk: str, *, last_sk: str | None = None) -> int:
-    """Delete every item under one partition key (keys only are read); `last_sk` is deleted after the rest."""
-    ensure_bound()
-    deleted = 0
-    with storage_errors():
-        keys: list[Any] = list(ItemKey.query(pk, attributes_to_get=["pk", "sk"]))
-        with ItemKey.batch_write() as batch:
-            for key in keys:
-                if key.sk != last_sk:
-                    batch.delete(key)
-                    deleted += 1
-        for key in keys:
-            if key.sk == last_sk:
-                key.delete()
-                deleted += 1
-    return deleted

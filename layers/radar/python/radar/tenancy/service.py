@@ -25,6 +25,7 @@ from radar.auth.tokens import (
 from radar.context import TenantContext
 from radar.errors import NotFound, Unauthorized
 from radar.observability import logger
+from radar.store import delete_partition
 from radar.tenancy.models import (
     ApiKeyItem,
     DeletedTenantItem,
@@ -43,7 +44,6 @@ from radar.tenancy.repositories import (
     RefreshTokenRepository,
     TenantRepository,
     UserRepository,
-    delete_partition,
 )
 from radar.tenancy.schemas import (
     ApiKeyCreated,

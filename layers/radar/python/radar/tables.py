@@ -1,0 +1,43 @@
+"""Which main table this execution environment uses, bound once at cold start, and its key conventions.
+
+Light on purpose (no pynamodb): handlers call `bind_main_table(ENV.main_table)` at module scope. The models of
+radar.store read the binding; nothing else names the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from radar.aws import AwsSettings
+
+__all__ = ["TableBinding", "bind_main_table", "main_table", "tenant_pk"]
+
+
+@dataclass(frozen=True)
+class TableBinding:
+    name: str
+    region: str
+
+
+_main: TableBinding | None = None
+
+
+def bind_main_table(table_name: str) -> TableBinding:
+    """Bind every main-table model to `table_name` (in this environment's region); binding again rebinds."""
+    global _main
+    if not table_name:
+        raise ValueError("the main table needs a name")
+    binding = TableBinding(table_name, AwsSettings.from_environ().region)
+    if binding != _main:
+        _main = binding
+    return binding
+
+
+def main_table() -> TableBinding | None:
+    """The bound main table, or None before `bind_main_table`."""
+    return _main
+
+
+def tenant_pk(tenant_id: str) -> str:
+    """Every tenant-owned item's partition key carries the tenant id (docs/architecture.md)."""
+    return f"TENANT#{tenant_id}"
