@@ -62,7 +62,8 @@ def _placeholder_environment() -> None:
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::Lambda::Function":
             for name, value in resource["Properties"].get("Environment", {}).get("Variables", {}).items():
-                os.environ.setdefault(name, value if isinstance(value, str) else "openapi-placeholder")
+                # A reference or join becomes "{}": a JSON object, so JSON-valued variables (USAGE_PLAN_IDS) validate.
+                os.environ.setdefault(name, value if isinstance(value, str) else "{}")
 
 
 def build() -> dict[str, Any]:

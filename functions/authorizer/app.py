@@ -2,54 +2,37 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, Field
 
+from radar.authorizer.settings import AuthorizerEnv
 from radar.errors import Unauthorized
 from radar.observability import logger, metrics, tracer
+from radar.tables import bind_main_table
 
 if TYPE_CHECKING:
-    from radar.auth.authorizer import Authorizer
+    from radar.authorizer.service import Authorizer
 
-__all__ = ["AuthorizerSettings", "authorizer", "lambda_handler", "settings"]
+__all__ = ["authorizer", "lambda_handler"]
 
-
-class AuthorizerSettings(BaseModel):
-    MAIN_TABLE: str = Field(min_length=1)
-    PUBLIC_KEYS_SECRET_ARN: str = Field(min_length=1)
-    AUTH_CACHE_TTL_SECONDS: int = Field(default=60, ge=0, le=60)
-
-
-@lru_cache(maxsize=1)
-def settings() -> AuthorizerSettings:
-    """Validated at cold start (first invocation)."""
-    return AuthorizerSettings.model_validate(dict(os.environ))
+ENV = AuthorizerEnv.from_environ()  # cold start: a missing variable fails the init, not a request
+bind_main_table(ENV.main_table)  # the table of every main-table model this function uses (radar.store)
 
 
 @lru_cache(maxsize=1)
 def authorizer() -> Authorizer:
-    from radar.auth.authorizer import Authorizer, DecisionCache
-    from radar.auth.tokens import PublicKeySource
-    from radar.tables import bind_main_table
+    from radar.authorizer.wiring import build_authorizer
 
-    config = settings()
-    bind_main_table(config.MAIN_TABLE)
-    return Authorizer(
-        PublicKeySource(config.PUBLIC_KEYS_SECRET_ARN),
-        cache=DecisionCache(config.AUTH_CACHE_TTL_SECONDS),
-    )
+    return build_authorizer(ENV)
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    settings()
     try:
         response = authorizer().authorize(event)
     except Unauthorized as exc:

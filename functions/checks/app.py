@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 
 from radar.audit import query_events, record_event
-from radar.checks.schemas import AuditPage, BatchCreate, BatchOut, CheckOut, CheckPage, ReadinessOut, UsageOut
+from radar.audit.schemas import AuditPage
+from radar.checks.schemas import BatchCreate, BatchOut, CheckOut, CheckPage, ReadinessOut
 from radar.checks.settings import ChecksEnv
-from radar.http import ID_PATTERN, build_resolver, tenant
+from radar.http import ID_PATTERN, build_resolver, error_responses, tenant
+from radar.metering.schemas import UsageOut
 from radar.observability import logger, metrics, tracer
 from radar.tables import bind_main_table
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from radar.checks.batches import BatchService
     from radar.checks.service import CheckService
     from radar.lookup import Lookup
-    from radar.usage import UsageMeter
+    from radar.metering.service import UsageMeter
 
 __all__ = ["app", "get_lookup", "lambda_handler"]
 
@@ -35,14 +35,14 @@ _SYNC_MARGIN_MS = 1_500
 TargetId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="target id")]
 CheckId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="check id")]
 BatchId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="batch id")]
-# radar.http answers every error with the shared Error body (scripts/openapi.py adds its schema to the spec).
-_ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-_ERRORS: dict[int, OpenAPIResponse] = {
-    401: {"description": "no tenant context", "content": _ERROR_BODY},
-    403: {"description": "role too low", "content": _ERROR_BODY},
-    404: {"description": "not found (or expired by retention)", "content": _ERROR_BODY},
-    422: {"description": "invalid input (field named in details)", "content": _ERROR_BODY},
-}
+_ERRORS = error_responses(
+    {
+        401: "no tenant context",
+        403: "role too low",
+        404: "not found (or expired by retention)",
+        422: "invalid input (field named in details)",
+    }
+)
 
 
 def get_lookup() -> Lookup:
@@ -91,12 +91,13 @@ def _check_response(status: int, check: dict[str, Any]) -> Response[CheckOut]:
     responses={
         201: {"description": "check done (succeeded, or failed with a final reason)"},
         202: {"description": "check queued"},
-        409: {
-            "description": "Idempotency-Key reused for another request, or still in progress",
-            "content": _ERROR_BODY,
-        },
-        429: {"description": "monthly check allowance used up (nothing queued)", "content": _ERROR_BODY},
-        503: {"description": "no provider could answer; the check was recorded failed", "content": _ERROR_BODY},
+        **error_responses(
+            {
+                409: "Idempotency-Key reused for another request, or still in progress",
+                429: "monthly check allowance used up (nothing queued)",
+                503: "no provider could answer; the check was recorded failed",
+            }
+        ),
         **_ERRORS,
     },
 )
@@ -183,7 +184,7 @@ def get_check(check_id: CheckId) -> CheckOut:
     tags=["checks"],
     responses={
         202: {"description": "batch accepted"},
-        429: {"description": "allowance used up", "content": _ERROR_BODY},
+        **error_responses({429: "allowance used up"}),
         **_ERRORS,
     },
 )
@@ -261,7 +262,8 @@ def health() -> dict[str, str]:
 def ready() -> Response[ReadinessOut]:
     from radar.checks.readiness import check_readiness, dependencies_from_env
 
-    is_ready, report = check_readiness(dependencies_from_env(os.environ))
+    # The environment as it names the dependencies now (validated by the same model as ENV).
+    is_ready, report = check_readiness(dependencies_from_env(ChecksEnv.from_environ().variables()))
     if not is_ready:
         logger.warning("not ready", extra={"checks": report["checks"]})
     return Response(

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 
 from radar.audit import record_event
-from radar.http import ID_PATTERN, build_resolver, tenant
+from radar.http import ID_PATTERN, build_resolver, error_responses, tenant
 from radar.observability import logger, metrics, tracer
 from radar.tables import bind_main_table
 from radar.targets.schemas import TargetCreate, TargetOut, TargetPage, TargetPatch
@@ -27,14 +26,14 @@ bind_main_table(ENV.main_table)  # the table of every main-table model this func
 app = build_resolver()
 
 TargetId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="target id")]
-# radar.http answers every error with the shared Error body (scripts/openapi.py adds its schema to the spec).
-_ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-_ERRORS: dict[int, OpenAPIResponse] = {
-    401: {"description": "no tenant context", "content": _ERROR_BODY},
-    403: {"description": "role too low", "content": _ERROR_BODY},
-    404: {"description": "no such target", "content": _ERROR_BODY},
-    422: {"description": "invalid input (field named in details)", "content": _ERROR_BODY},
-}
+_ERRORS = error_responses(
+    {
+        401: "no tenant context",
+        403: "role too low",
+        404: "no such target",
+        422: "invalid input (field named in details)",
+    }
+)
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +50,7 @@ def service() -> TargetService:
     tags=["targets"],
     responses={
         201: {"description": "created"},
-        409: {"description": "a target with this CNPJ exists", "content": _ERROR_BODY},
+        **error_responses({409: "a target with this CNPJ exists"}),
         **_ERRORS,
     },
 )

@@ -9,7 +9,7 @@ import time
 import boto3
 import httpx
 
-from radar.auth.tokens import SigningKey, issue_access_token
+from radar.sessions.tokens import SigningKey, issue_access_token
 from tests.e2e.conftest import AUTH_CACHE_TTL_SECONDS
 from tests.support.cloud import RunningCloud, Tenant
 

@@ -127,7 +127,7 @@ def cheap_argon2() -> Any:
 def use_cheap_argon2() -> Any:
     import os
 
-    from radar.auth import passwords
+    from radar.accounts import passwords
 
     saved = {k: os.environ.get(k) for k in ("ARGON2_TIME_COST", "ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM")}
     os.environ.update(ARGON2_TIME_COST="1", ARGON2_MEMORY_KIB="1024", ARGON2_PARALLELISM="1")
@@ -423,10 +423,10 @@ def test_authorizer_rejects_bad_credentials_with_a_bare_unauthorized(
 
 
 def test_authorizer_rejects_an_expired_token(auth_env: AwsResources, lambda_context):
-    from radar.auth.tokens import issue_access_token
+    from radar.sessions.tokens import issue_access_token
 
     owner = signup(lambda_context)
-    key = load_function("auth").service().signing_keys.current()
+    key = load_function("auth").services().sessions.signing_keys.current()
     expired, _ = issue_access_token(
         key, tenant_id=owner["tenant"]["tenant_id"], user_id=owner["user"]["user_id"], role="admin", now=1_000_000
     )
@@ -436,11 +436,11 @@ def test_authorizer_rejects_an_expired_token(auth_env: AwsResources, lambda_cont
 
 def test_authorizer_refreshes_public_keys_once_for_an_unknown_kid(auth_env: AwsResources, lambda_context):
     """A key rotated in after the authorizer cached the public keys is picked up on its first token."""
-    from radar.auth.tokens import generate_signing_key, issue_access_token
+    from radar.sessions.tokens import generate_signing_key, issue_access_token
 
     owner = signup(lambda_context)
     authorize(owner["tokens"]["access_token"], context=lambda_context)  # fills the public key cache
-    service = load_function("auth").service()
+    service = load_function("auth").services().sessions
     new_key = generate_signing_key()
     service.signing_keys._publish(new_key)
     token, _ = issue_access_token(

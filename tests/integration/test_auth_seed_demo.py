@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from radar.tenancy.models import email_pk
+from radar.accounts.models import email_pk
 from scripts.seed_demo import DEMO_EMAIL, seed_demo
 from tests.integration.test_auth_api import authorize, load_function, main_items, rest_event, use_cheap_argon2
 from tests.support.aws import AwsResources

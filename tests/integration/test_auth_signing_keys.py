@@ -8,7 +8,7 @@ import uuid
 import boto3
 import pytest
 
-from radar.auth.tokens import PublicKeySource, SigningKey, SigningKeyStore, decode_access_token, issue_access_token
+from radar.sessions.tokens import PublicKeySource, SigningKey, SigningKeyStore, decode_access_token, issue_access_token
 from tests.support.aws import AwsResources
 
 

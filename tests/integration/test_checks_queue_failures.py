@@ -12,9 +12,9 @@ from radar.checks.settings import ChecksEnv
 from radar.checks.wiring import build_batch_service, build_check_service
 from radar.context import TenantContext
 from radar.errors import DependencyUnavailable
+from radar.metering.service import UsageMeter
 from radar.tables import bind_main_table
 from radar.targets.repository import TargetRepository
-from radar.usage import UsageMeter
 from tests.support.aws import AwsResources
 
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from radar.errors import AllowanceExceeded
+from radar.metering.service import UsageMeter
 from radar.tiers import load_tiers
-from radar.usage import UsageMeter
 from tests.support.aws import AwsResources
 
 

@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
+from radar.accounts.repository import UserRepository
+from radar.apikeys.repository import ApiKeyRepository
 from radar.audit import query_events
 from radar.errors import BadRequest
-from radar.tenancy.repositories import ApiKeyRepository, RefreshTokenRepository, UserRepository
+from radar.sessions.repository import RefreshTokenRepository
 from tests.integration.test_auth_api import (
     PASSWORD,
     authorize,
@@ -95,7 +97,7 @@ def test_logout_with_another_tenants_refresh_token_touches_nothing(two_tenants, 
     assert status == 204
     refreshed = call(rest_event("POST", "/auth/refresh", {"refresh_token": a_refresh}), lambda_context)
     assert refreshed[0] == 200  # A's token survived B's attempt
-    from radar.auth.tokens import refresh_token_hash
+    from radar.sessions.tokens import refresh_token_hash
 
     assert RefreshTokenRepository().get(b["tenant"]["tenant_id"], refresh_token_hash(a_refresh)) is None
 

@@ -9,10 +9,12 @@ from typing import Any
 import boto3
 import pytest
 
+from radar.apikeys.models import ApiKeyItem, apikey_sk
+from radar.apikeys.repository import ApiKeyRepository
+from radar.sessions.models import RefreshTokenItem, refresh_sk
+from radar.sessions.repository import RefreshTokenRepository
 from radar.store import delete_partition
 from radar.tables import bind_main_table, tenant_pk
-from radar.tenancy.models import ApiKeyItem, RefreshTokenItem, apikey_sk, refresh_sk
-from radar.tenancy.repositories import ApiKeyRepository, RefreshTokenRepository
 from tests.integration.test_auth_api import PASSWORD, load_function, signup, use_cheap_argon2
 from tests.support.aws import AwsResources
 
@@ -102,7 +104,7 @@ def test_partition_purge_deletes_every_item_type_and_the_named_one_last(tid: str
 
 def test_login_backoff_ends_and_a_good_login_resets_the_counter(aws: AwsResources, lambda_context: Any):
     owner = signup(lambda_context)
-    service = load_function("auth").service()
+    service = load_function("auth").services().sessions
     clock = {"now": 1_900_000_000.0}
     original = service.clock
     service.clock = lambda: clock["now"]

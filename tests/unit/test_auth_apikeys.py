@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from radar.auth import apikeys
+from radar.apikeys import keys as apikeys
 
 
 def test_keys_are_random_prefixed_and_recognisable():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from radar.auth.authorizer import DecisionCache, Identity, _credential, wildcard_resource
+from radar.authorizer.service import DecisionCache, Identity, _credential, wildcard_resource
 from radar.errors import Unauthorized
 
 IDENTITY = Identity("t1", "p1", "user", "viewer", "free", "usage-key-value")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from radar.auth import passwords
+from radar.accounts import passwords
 
 
 @pytest.fixture(autouse=True, scope="module")

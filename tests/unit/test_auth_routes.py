@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
+from unittest import mock
 
 import pytest
 
@@ -16,15 +18,25 @@ ROOT = Path(__file__).resolve().parents[2]
 AUTH_ROUTES = [r for r in ROUTES if r.function == "auth"]
 
 
+# The function validates its environment at import (cold start); routes need no real resources.
+_PLACEHOLDER_ENV = {
+    "MAIN_TABLE": "routes-test-main",
+    "SIGNING_KEY_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:signing",
+    "PUBLIC_KEYS_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:public",
+    "USAGE_PLAN_IDS": "{}",
+}
+
+
 @pytest.fixture(scope="module")
 def auth_app() -> ModuleType:
-    name = "fn_auth_app"
+    name = "fn_auth_app_routes"
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, ROOT / "functions" / "auth" / "app.py")
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
-        spec.loader.exec_module(module)
+        with mock.patch.dict(os.environ, {**_PLACEHOLDER_ENV, **os.environ}):
+            spec.loader.exec_module(module)
     return sys.modules[name]
 
 

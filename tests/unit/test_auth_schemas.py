@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from radar.tenancy.schemas import ApiKeyCreateRequest, SignupRequest, UserInviteRequest
+from radar.accounts.schemas import UserInviteRequest
+from radar.apikeys.schemas import ApiKeyCreateRequest
+from radar.tenants.schemas import SignupRequest
 
 
 def test_email_is_trimmed_and_lowercased():

@@ -8,8 +8,9 @@ import json
 import jwt
 import pytest
 
-from radar.auth import tokens
-from radar.auth.tokens import InvalidToken, SigningKey
+from radar.sessions import tokens
+from radar.sessions.errors import InvalidToken
+from radar.sessions.tokens import SigningKey
 
 NOW = 1_800_000_000.0
 

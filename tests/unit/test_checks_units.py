@@ -15,7 +15,7 @@ from radar.checks.repository import is_expired
 from radar.checks.settings import ChecksEnv, WorkerEnv
 from radar.checks.views import check_out
 from radar.lookup.schemas import ProviderAttempt, attempt_errors, report_json
-from radar.usage import month_period, period_resets_at
+from radar.metering.service import month_period, period_resets_at
 
 
 def test_split_cnpjs_reports_invalid_and_repeated_entries_by_index() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,12 +13,37 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import Field
 
 from radar.context import TenantContext, tenant_context_from_event
 from radar.errors import RadarError
 from radar.observability import logger, metrics
+from radar.settings import EnvSettings
 
-__all__ = ["ID_PATTERN", "SECURITY_HEADERS", "RadarResolver", "build_resolver", "error_response", "tenant"]
+__all__ = [
+    "ERROR_BODY",
+    "ID_PATTERN",
+    "MAX_BODY_BYTES",
+    "SECURITY_HEADERS",
+    "HttpSettings",
+    "RadarResolver",
+    "build_resolver",
+    "error_response",
+    "error_responses",
+    "tenant",
+]
+
+
+class HttpSettings(EnvSettings):
+    """What every HTTP function reads: the CORS origins (comma list, empty = no CORS) and the body size limit."""
+
+    cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
+    max_body_bytes: int = Field(default=262144, gt=0, alias="MAX_BODY_BYTES")
+
+    def origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_allowed_origins.split(",") if origin.strip()]
+
 
 # Path ids are opaque ASCII tokens (the gateway hands path parameters over still percent-encoded).
 ID_PATTERN = r"^[A-Za-z0-9_-]+$"
@@ -32,11 +56,14 @@ SECURITY_HEADERS: dict[str, str] = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-MAX_BODY_BYTES = int(os.environ.get("MAX_BODY_BYTES", "262144"))
+MAX_BODY_BYTES = HttpSettings.from_environ().max_body_bytes
+# Every error answer is the shared Error body; scripts/openapi.py adds its schema to the spec.
+ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 
 
-def _allowed_origins() -> list[str]:
-    return [o.strip() for o in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+def error_responses(descriptions: Mapping[int, str]) -> dict[int, OpenAPIResponse]:
+    """OpenAPI responses of a route's error statuses, each answered with the shared Error body."""
+    return {status: {"description": description, "content": ERROR_BODY} for status, description in descriptions.items()}
 
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
@@ -104,7 +131,7 @@ class RadarResolver(APIGatewayRestResolver):
 
 def build_resolver() -> APIGatewayRestResolver:
     """A validated REST resolver with CORS limited to the configured origins and domain errors mapped once."""
-    origins = _allowed_origins()
+    origins = HttpSettings.from_environ().origins()
     cors = (
         CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], allow_headers=["x-api-key", "Idempotency-Key"])
         if origins

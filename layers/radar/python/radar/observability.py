@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from pydantic import Field
 
-__all__ = ["METRICS_NAMESPACE", "logger", "metrics", "redact", "tracer"]
+from radar.settings import EnvSettings
 
-METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CnpjRadar")
+__all__ = ["METRICS_NAMESPACE", "ObservabilitySettings", "logger", "metrics", "redact", "tracer"]
+
+
+class ObservabilitySettings(EnvSettings):
+    """Powertools reads its own variables (service name, log level); the namespace gets our default here."""
+
+    metrics_namespace: str = Field(default="CnpjRadar", alias="POWERTOOLS_METRICS_NAMESPACE")
+
+
+METRICS_NAMESPACE = ObservabilitySettings.from_environ().metrics_namespace
 
 # Masked CPFs (***123456**), full CPFs (11 digits, bare or masked) and e-mail addresses never reach a log line.
 _CPF_MASKED = re.compile(r"\*{3}\d{6}\*{2}")

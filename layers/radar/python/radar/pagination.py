@@ -6,19 +6,27 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 from typing import Any
 
-from radar.errors import BadRequest
+from pydantic import Field
 
-__all__ = ["decode_cursor", "encode_cursor"]
+from radar.errors import BadRequest
+from radar.settings import EnvSettings
+
+__all__ = ["CursorSettings", "decode_cursor", "encode_cursor"]
 
 _SIG_BYTES = 16
 
 
+class CursorSettings(EnvSettings):
+    """The secret that signs cursors (a generated string); unset, a fixed local-development key."""
+
+    cursor_key_secret_arn: str | None = Field(default=None, alias="CURSOR_KEY_SECRET_ARN")
+
+
 def _key() -> bytes:
-    # The cursor key lives in Secrets Manager (CURSOR_KEY_SECRET_ARN); cached by Powertools for 5 minutes.
-    arn = os.environ.get("CURSOR_KEY_SECRET_ARN")
+    # Read at each use: Powertools caches the secret for 5 minutes, so a rotated key is picked up.
+    arn = CursorSettings.from_environ().cursor_key_secret_arn
     if not arn:
         return b"local-development-cursor-key"
     from aws_lambda_powertools.utilities import parameters

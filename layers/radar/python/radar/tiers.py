@@ -8,9 +8,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-__all__ = ["TIERS_FILE", "Tier", "TiersConfig", "load_tiers"]
+from radar.errors import ValidationFailed
+
+__all__ = ["TIERS_FILE", "Tier", "TiersConfig", "UnknownPlan", "load_tiers"]
 
 TIERS_FILE = Path(__file__).with_name("tiers.json")
+
+
+class UnknownPlan(ValidationFailed):
+    code = "unknown_plan"
 
 
 class Tier(BaseModel):

@@ -15,11 +15,11 @@ from radar.checks.views import batch_out
 from radar.cnpj import parse_cnpj
 from radar.context import TenantContext
 from radar.errors import InvalidCnpj, ValidationFailed
+from radar.metering.service import UsageMeter
 from radar.observability import logger, metrics
 from radar.tables import tenant_pk
 from radar.targets.repository import TargetRepository
 from radar.timestamps import utc_iso
-from radar.usage import UsageMeter
 
 __all__ = ["BatchService", "split_cnpjs"]
 

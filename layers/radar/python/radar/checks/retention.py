@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
+from radar.metering.service import TenantSettings
 from radar.tiers import TiersConfig, load_tiers
-from radar.usage import TenantSettings
 
 __all__ = ["RetentionPolicy"]
 

@@ -1,15 +1,14 @@
-"""API shapes of checks, batches, usage and health: request bodies (extra fields rejected) and responses."""
+"""API shapes of checks, batches and health: request bodies (extra fields rejected) and responses."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from radar.schema import ApiModel
+from radar.schema import ApiModel, RequestBody
 
 __all__ = [
-    "AuditPage",
     "BatchCheckRef",
     "BatchCounts",
     "BatchCreate",
@@ -20,7 +19,6 @@ __all__ = [
     "CheckTimings",
     "QueueMessage",
     "ReadinessOut",
-    "UsageOut",
 ]
 
 MAX_BATCH = 500
@@ -59,9 +57,7 @@ class CheckPage(ApiModel):
     next_cursor: str | None = None
 
 
-class BatchCreate(ApiModel):
-    model_config = ConfigDict(extra="forbid")
-
+class BatchCreate(RequestBody):
     cnpjs: list[str] = Field(min_length=1, max_length=MAX_BATCH)
 
 
@@ -97,21 +93,6 @@ class BatchOut(ApiModel):
         default_factory=list, description="valid CNPJs left out because the monthly allowance ran out"
     )
     checks: list[BatchCheckRef] | None = Field(default=None, description="only in the creation response")
-
-
-class UsageOut(ApiModel):
-    period: str = Field(description="YYYY-MM (UTC)")
-    plan: str
-    used: int
-    allowance: int
-    remaining: int
-    resets_at: str
-    by_day: dict[str, int]
-
-
-class AuditPage(ApiModel):
-    items: list[dict[str, Any]] = Field(description="newest first: time, actor, action, resource, outcome, ...")
-    next_cursor: str | None = None
 
 
 class ReadinessOut(ApiModel):

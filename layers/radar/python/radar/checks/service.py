@@ -16,11 +16,11 @@ from radar.context import TenantContext
 from radar.errors import DependencyUnavailable
 from radar.lookup.schemas import attempt_errors
 from radar.lookup.service import LookupFactory
+from radar.metering.service import UsageMeter
 from radar.observability import logger, metrics
 from radar.tables import tenant_pk
 from radar.targets.repository import TargetRepository
 from radar.timestamps import utc_iso
-from radar.usage import UsageMeter
 
 __all__ = ["CheckService", "count_check_by_plan", "new_check", "queue_message"]
 

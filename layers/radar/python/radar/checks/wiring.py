@@ -12,10 +12,10 @@ from radar.checks.service import CheckService
 from radar.checks.settings import ChecksEnv, WorkerEnv
 from radar.checks.worker import CheckWorker
 from radar.lookup.service import LookupFactory
+from radar.metering.service import UsageMeter
 from radar.targets.repository import TargetRepository
 from radar.targets.service import TargetService
 from radar.targets.settings import TargetsEnv
-from radar.usage import UsageMeter
 
 __all__ = [
     "build_batch_service",

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from radar.schema import ApiModel
+from radar.schema import ApiModel, RequestBody
 
 __all__ = ["TargetCreate", "TargetOut", "TargetPage", "TargetPatch"]
 
 Tag = Annotated[str, Field(min_length=1, max_length=50)]
 
 
-class TargetCreate(ApiModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TargetCreate(RequestBody):
     cnpj: str = Field(min_length=1, max_length=32, description="masked or bare, numeric or alphanumeric")
     label: str | None = Field(default=None, max_length=200)
     tags: list[Tag] = Field(default_factory=list, max_length=20)
 
 
-class TargetPatch(ApiModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TargetPatch(RequestBody):
     label: str | None = Field(default=None, max_length=200)
     tags: list[Tag] | None = Field(default=None, max_length=20)
 

@@ -1,43 +1,34 @@
-"""Each tenant's own API Gateway usage key in its plan's usage plan (quota per tenant, not per tier)."""
+"""Each tenant's own API Gateway usage key in its plan's usage plan (quota per tenant, not per tier).
+
+Not the monthly check allowance (radar.metering): these are the gateway's keys, rate and quota of API requests.
+Imports: aws, errors, tiers.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import secrets
 from typing import Any
 
-from radar.errors import DependencyUnavailable, ValidationFailed
+from radar.aws import client as aws_client
+from radar.errors import DependencyUnavailable
+from radar.tiers import UnknownPlan
 
-__all__ = ["UnknownPlan", "UsageKeys", "usage_plan_ids_from_env"]
-
-
-class UnknownPlan(ValidationFailed):
-    code = "unknown_plan"
+__all__ = ["GatewayKeys"]
 
 
-def usage_plan_ids_from_env() -> dict[str, str]:
-    raw = os.environ.get("USAGE_PLAN_IDS", "{}")
-    value = json.loads(raw)
-    if not isinstance(value, dict):
-        raise ValueError("USAGE_PLAN_IDS must be a JSON object")
-    return {str(k): str(v) for k, v in value.items()}
+class GatewayKeys:
+    """API Gateway control-plane calls (work on AWS and on moto): create, move between plans, delete.
 
-
-class UsageKeys:
-    """API Gateway control-plane calls (work on AWS and on moto): create, move between plans, delete."""
+    `plan_ids` maps each plan to its usage plan id (the auth function's USAGE_PLAN_IDS).
+    """
 
     def __init__(self, plan_ids: dict[str, str], client: Any = None) -> None:
         self._plan_ids = plan_ids
         self._client = client
 
     def _apigw(self) -> Any:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("apigateway")
-        return self._client
+        return self._client or aws_client("apigateway")
 
     def plan_id(self, plan: str) -> str:
         try:

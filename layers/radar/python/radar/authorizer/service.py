@@ -14,11 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from radar.auth.apikeys import api_key_hash, looks_like_api_key
-from radar.auth.tokens import InvalidToken, decode_access_token
+from radar.accounts.repository import TenantRepository, UserRepository
+from radar.apikeys.keys import api_key_hash, looks_like_api_key
+from radar.apikeys.repository import ApiKeyRepository
 from radar.errors import DependencyUnavailable, Unauthorized
 from radar.observability import logger
-from radar.tenancy.repositories import ApiKeyRepository, TenantRepository, UserRepository
+from radar.sessions.errors import InvalidToken
+from radar.sessions.tokens import decode_access_token
 
 __all__ = ["Authorizer", "DecisionCache", "Identity", "wildcard_resource"]
 
@@ -104,17 +106,17 @@ class Authorizer:
         public_key_for: Callable[[str], str | None],
         *,
         cache: DecisionCache,
-        tenants: TenantRepository | None = None,
-        users: UserRepository | None = None,
-        api_keys: ApiKeyRepository | None = None,
+        tenants: TenantRepository,
+        users: UserRepository,
+        api_keys: ApiKeyRepository,
         last_used_interval: int = 60,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.public_key_for = public_key_for
         self.cache = cache
-        self.tenants = tenants or TenantRepository()
-        self.users = users or UserRepository()
-        self.api_keys = api_keys or ApiKeyRepository()
+        self.tenants = tenants
+        self.users = users
+        self.api_keys = api_keys
         self.last_used_interval = last_used_interval
         self.clock = clock
 

@@ -1,47 +1,20 @@
-"""Data access for tenants, users, e-mail claims, API keys and refresh tokens, scoped by tenant id."""
+"""Account storage: tenants, users and their global e-mail claims, scoped by tenant id."""
 
 from __future__ import annotations
 
 import time
 
 from pynamodb.attributes import MapAttribute
-from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from radar.accounts.errors import EmailTaken
+from radar.accounts.models import EmailIndexItem, TenantItem, UserItem, email_pk, user_sk
 from radar.aws import is_conditional_failure
-from radar.errors import Conflict
-from radar.store import Gsi1, main_table_connection, storage_errors, unavailable
-from radar.tenancy.models import (
-    ApiKeyItem,
-    DeletedTenantItem,
-    EmailIndexItem,
-    RefreshTokenItem,
-    TenantItem,
-    UserItem,
-    apikey_sk,
-    email_pk,
-    refresh_sk,
-    tenant_pk,
-    user_sk,
-)
+from radar.store import main_table_connection, storage_errors, unavailable
+from radar.tables import tenant_pk
 
-__all__ = [
-    "ApiKeyRepository",
-    "EmailTaken",
-    "RefreshTokenRepository",
-    "TenantRepository",
-    "UserRepository",
-]
-
-
-class EmailTaken(Conflict):
-    code = "email_taken"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "an account with this e-mail already exists",
-            details=[{"field": "email", "reason": "duplicate", "message": "this e-mail is already registered"}],
-        )
+__all__ = ["TenantRepository", "UserRepository"]
 
 
 class TenantRepository:
@@ -64,13 +37,6 @@ class TenantRepository:
             if is_conditional_failure(exc):
                 raise EmailTaken() from exc
             raise unavailable() from exc
-
-    def save_deletion_record(self, record: DeletedTenantItem, *, items_deleted: int | None = None) -> None:
-        with storage_errors():
-            if items_deleted is None:
-                record.save()
-            else:
-                record.update(actions=[DeletedTenantItem.items_deleted.set(items_deleted)])
 
     def set_plan(self, tenant: TenantItem, plan: str, retention_days: int) -> None:
         with storage_errors():
@@ -167,89 +133,3 @@ class UserRepository:
             return
         with storage_errors():
             user.update(actions=[UserItem.failed_logins.set(0), UserItem.locked_until.remove()])
-
-
-class ApiKeyRepository:
-    def create(self, item: ApiKeyItem) -> None:
-        with storage_errors():
-            item.save(condition=ApiKeyItem.pk.does_not_exist())
-
-    def list(self, tenant_id: str) -> list[ApiKeyItem]:
-        with storage_errors():
-            return list(ApiKeyItem.query(tenant_pk(tenant_id), ApiKeyItem.sk.startswith("APIKEY#")))
-
-    def get(self, tenant_id: str, key_id: str) -> ApiKeyItem | None:
-        with storage_errors():
-            try:
-                return ApiKeyItem.get(tenant_pk(tenant_id), apikey_sk(key_id), consistent_read=True)
-            except DoesNotExist:
-                return None
-
-    def find_by_hash(self, key_hash: str) -> ApiKeyItem | None:
-        with storage_errors():
-            for item in ApiKeyItem.by_hash.query(f"APIKEYHASH#{key_hash}", Gsi1.gsi1sk == "APIKEY"):
-                return item
-        return None
-
-    def revoke(self, item: ApiKeyItem, revoked_at: str) -> None:
-        with storage_errors():
-            item.update(actions=[ApiKeyItem.revoked.set(True), ApiKeyItem.revoked_at.set(revoked_at)])
-
-    def touch_last_used(self, tenant_id: str, key_id: str, *, now: int, min_interval: int = 60) -> bool:
-        """Record use at most once per `min_interval` seconds per key, across concurrent authorizers."""
-        probe = ApiKeyItem(tenant_pk(tenant_id), apikey_sk(key_id))
-        try:
-            probe.update(
-                actions=[ApiKeyItem.last_used_at.set(now)],
-                condition=ApiKeyItem.pk.exists()
-                & (ApiKeyItem.last_used_at.does_not_exist() | (ApiKeyItem.last_used_at < now - min_interval)),
-            )
-        except UpdateError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise unavailable() from exc
-        return True
-
-
-class RefreshTokenRepository:
-    def put(self, item: RefreshTokenItem) -> None:
-        with storage_errors():
-            item.save(condition=RefreshTokenItem.pk.does_not_exist())
-
-    def get(self, tenant_id: str, token_hash: str, *, now: float | None = None) -> RefreshTokenItem | None:
-        """The token record, or None when absent or past expires_at (TTL deletion is lazy)."""
-        with storage_errors():
-            try:
-                item = RefreshTokenItem.get(tenant_pk(tenant_id), refresh_sk(token_hash), consistent_read=True)
-            except DoesNotExist:
-                return None
-        current = now if now is not None else time.time()
-        return item if item.expires_at > current else None
-
-    def mark_rotated(self, item: RefreshTokenItem) -> bool:
-        """Atomically move active -> rotated; False when someone else used it first (a reuse)."""
-        try:
-            item.update(
-                actions=[RefreshTokenItem.status.set("rotated")],
-                condition=RefreshTokenItem.status == "active",
-            )
-        except UpdateError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise unavailable() from exc
-        return True
-
-    def revoke_family(self, tenant_id: str, family_id: str) -> int:
-        """Revoke every token of a family (rotation chain); returns how many were still usable."""
-        revoked = 0
-        with storage_errors():
-            for item in RefreshTokenItem.query(
-                tenant_pk(tenant_id),
-                RefreshTokenItem.sk.startswith("REFRESH#"),
-                filter_condition=RefreshTokenItem.family_id == family_id,
-            ):
-                if item.status != "revoked":
-                    item.update(actions=[RefreshTokenItem.status.set("revoked")])
-                    revoked += 1
-        return revoked
-

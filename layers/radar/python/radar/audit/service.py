@@ -2,21 +2,30 @@
 
 Audit is mandatory: `record_event` raises DependencyUnavailable when the write fails, so a mutation
 whose audit record cannot be stored is reported as failed (503) rather than silently unaudited.
-Callers record the event after
-the mutation succeeds (or before, for irreversible ones like tenant deletion).
+Callers record the event after the mutation succeeds (or before, for irreversible ones like tenant deletion).
+The trail lives in the main table the function bound (radar.tables); its items are radar.audit.models.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from radar.context import TenantContext
-from radar.errors import DependencyUnavailable
-from radar.pagination import decode_cursor, encode_cursor
+from radar.timestamps import utc_iso
 
-__all__ = ["ACTIONS", "OUTCOMES", "query_events", "record_event", "request_metadata", "utc_now_iso"]
+if TYPE_CHECKING:
+    from radar.audit.models import DeletedTenantItem
+
+__all__ = [
+    "ACTIONS",
+    "OUTCOMES",
+    "finish_deletion_record",
+    "query_events",
+    "record_event",
+    "request_metadata",
+    "start_deletion_record",
+]
 
 # The actions this module's owners write; other teammates may add their own "<resource>.<verb>" names.
 ACTIONS = frozenset(
@@ -37,8 +46,8 @@ OUTCOMES = frozenset({"success", "failure", "denied"})
 _MAX_FIELD = 512  # user agents and resources are caller-controlled: bound what we store
 
 
-def utc_now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def _now() -> str:
+    return utc_iso(timespec="microseconds")
 
 
 def request_metadata(event: dict[str, Any] | None) -> dict[str, str | None]:
@@ -74,16 +83,15 @@ def record_event(
     The actor is the principal id (user id or API key id), never an e-mail or a name: audit items hold no
     personal data beyond what identifies the actor inside the tenant.
     """
-    from pynamodb.exceptions import PutError
-
-    from radar.tenancy.models import AuditItem, audit_pk
+    from radar.audit.models import AuditItem, audit_pk
+    from radar.audit.repository import AuditRepository
 
     tid = tenant_id or (ctx.tenant_id if ctx else None)
     if not tid:
         raise ValueError("an audit event needs a tenant")
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown audit outcome {outcome!r}")
-    when = utc_now_iso()
+    when = _now()
     event_id = uuid.uuid4().hex
     meta = request_metadata(event)
     item = AuditItem(
@@ -103,25 +111,7 @@ def record_event(
         gsi2pk=f"{audit_pk(tid)}#{action}",
         gsi2sk=when,
     )
-    try:
-        item.save()
-    except PutError as exc:
-        raise DependencyUnavailable("the audit trail is unavailable; the action was not recorded") from exc
-
-
-def _as_dict(item: Any) -> dict[str, Any]:
-    return {
-        "event_id": item.event_id,
-        "time": item.time,
-        "actor": item.actor,
-        "principal_type": item.principal_type,
-        "action": item.action,
-        "resource": item.resource,
-        "outcome": item.outcome,
-        "source_ip": item.source_ip,
-        "user_agent": item.user_agent,
-        "request_id": item.request_id,
-    }
+    AuditRepository().add(item)
 
 
 def query_events(
@@ -135,45 +125,43 @@ def query_events(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """The tenant's audit events, newest first, between ISO times `start` and `end` (inclusive prefixes),
     optionally for one action; returns (events, next cursor or None)."""
-    from pynamodb.exceptions import QueryError
+    from radar.audit.repository import AuditRepository
 
-    from radar.store import Gsi2
-    from radar.tenancy.models import AuditItem, audit_pk
-
-    limit = max(1, min(int(limit), 200))
-    scope = f"{tenant_id}:audit:{action or '*'}"
-    last_key = decode_cursor(cursor, scope=scope)
-    # "\uffff" sorts after any suffix, so `end` also matches every event inside that second/day/prefix.
-    upper = (end + "\uffff") if end else None
-    try:
-        if action:
-            key_attr = Gsi2.gsi2sk
-            pk = f"{audit_pk(tenant_id)}#{action}"
-            condition = _range(key_attr, start, upper)
-            results = AuditItem.by_action.query(
-                pk, condition, scan_index_forward=False, limit=limit, last_evaluated_key=last_key
-            )
-        else:
-            condition = _range(AuditItem.sk, start, upper)
-            results = AuditItem.query(
-                audit_pk(tenant_id),
-                condition,
-                scan_index_forward=False,
-                limit=limit,
-                last_evaluated_key=last_key,
-            )
-        events = [_as_dict(item) for item in results]
-        next_key = results.last_evaluated_key
-    except QueryError as exc:
-        raise DependencyUnavailable("the audit trail is unavailable, try again") from exc
-    return events, encode_cursor(next_key, scope=scope) if len(events) == limit else None
+    items, next_cursor = AuditRepository().query(
+        tenant_id, start=start, end=end, action=action, limit=max(1, min(int(limit), 200)), cursor=cursor
+    )
+    fields = ("event_id", "time", "actor", "principal_type", "action", "resource", "outcome", "source_ip",
+              "user_agent", "request_id")
+    return [{name: getattr(item, name) for name in fields} for item in items], next_cursor
 
 
-def _range(attr: Any, lower: str | None, upper: str | None) -> Any:
-    if lower and upper:
-        return attr.between(lower, upper)
-    if lower:
-        return attr >= lower
-    if upper:
-        return attr <= upper
-    return None
+def start_deletion_record(event: dict[str, Any] | None, ctx: TenantContext) -> DeletedTenantItem:
+    """Write the record of a tenant's deletion before the purge starts, outside the tenant's data."""
+    from radar.audit.models import DeletedTenantItem, deleted_tenant_pk
+    from radar.audit.repository import AuditRepository
+
+    meta = request_metadata(event)
+    record = DeletedTenantItem(
+        deleted_tenant_pk(ctx.tenant_id),
+        "AUDIT",
+        tenant_id=ctx.tenant_id,
+        time=_now(),
+        actor=ctx.principal_id,
+        principal_type=ctx.principal_type,
+        action="tenant.delete",
+        resource=f"tenant/{ctx.tenant_id}",
+        outcome="success",
+        items_deleted=0,
+        source_ip=meta["source_ip"],
+        user_agent=meta["user_agent"],
+        request_id=meta["request_id"],
+    )
+    AuditRepository().save_deletion_record(record)
+    return record
+
+
+def finish_deletion_record(record: DeletedTenantItem, items_deleted: int) -> None:
+    """Say on the deletion record how many items the purge removed."""
+    from radar.audit.repository import AuditRepository
+
+    AuditRepository().save_deletion_record(record, items_deleted=items_deleted)

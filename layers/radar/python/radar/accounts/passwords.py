@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from radar.errors import ValidationFailed
+from radar.accounts.errors import WeakPassword
+from radar.accounts.settings import HashingSettings
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
-    "WeakPassword",
     "hash_password",
     "needs_rehash",
     "password_problems",
@@ -28,21 +27,17 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 
 
-class WeakPassword(ValidationFailed):
-    code = "weak_password"
-
-
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
     # Imported lazily: argon2 is only needed by the auth function, not at every cold start.
     from argon2 import PasswordHasher, Type
 
-    # RFC 9106 low-memory profile (argon2-cffi defaults), explicitly argon2id. The ARGON2_* variables exist so
-    # test suites can use a cheap profile; production leaves them unset.
+    # RFC 9106 low-memory profile (argon2-cffi defaults), explicitly argon2id (radar.accounts.settings).
+    settings = HashingSettings.from_environ()
     return PasswordHasher(
-        time_cost=int(os.environ.get("ARGON2_TIME_COST", "3")),
-        memory_cost=int(os.environ.get("ARGON2_MEMORY_KIB", "65536")),
-        parallelism=int(os.environ.get("ARGON2_PARALLELISM", "4")),
+        time_cost=settings.time_cost,
+        memory_cost=settings.memory_kib,
+        parallelism=settings.parallelism,
         hash_len=32,
         salt_len=16,
         type=Type.ID,

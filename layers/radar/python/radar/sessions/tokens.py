@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from radar.errors import DependencyUnavailable, Unauthorized
+from radar.aws import client
+from radar.errors import DependencyUnavailable
 from radar.observability import logger
+from radar.sessions.errors import InvalidToken
 
 __all__ = [
     "ACCESS_TOKEN_TTL_SECONDS",
@@ -21,7 +23,6 @@ __all__ = [
     "ISSUER",
     "REFRESH_TOKEN_TTL_SECONDS",
     "AccessClaims",
-    "InvalidToken",
     "PublicKeySource",
     "SigningKey",
     "SigningKeyStore",
@@ -42,13 +43,6 @@ ALGORITHM = "EdDSA"
 _LEEWAY_SECONDS = 10
 _REFRESH_PREFIX = "rt"
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-class InvalidToken(Unauthorized):
-    """Any token problem; the message never says which part was wrong."""
-
-    def __init__(self, message: str = "invalid or expired credentials") -> None:
-        super().__init__(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,14 +224,9 @@ class SigningKeyStore:
         self._public_arn = public_keys_secret_arn
         self._max_age = max_age
         self._cached: tuple[float, SigningKey] | None = None
-        self._client: Any = None
 
     def _sm(self) -> Any:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("secretsmanager")
-        return self._client
+        return client("secretsmanager")
 
     def _read(self, arn: str) -> str | None:
         from botocore.exceptions import BotoCoreError, ClientError

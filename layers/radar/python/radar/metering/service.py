@@ -5,15 +5,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from radar.aws import client as aws_client
+from radar.aws import is_conditional_failure
 from radar.errors import AllowanceExceeded, DependencyUnavailable
 from radar.tables import tenant_pk
 from radar.tiers import TiersConfig, load_tiers
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
+from radar.timestamps import utc_iso
 
 __all__ = ["TenantSettings", "UsageMeter", "UsageSummary", "month_period", "period_resets_at"]
 
@@ -51,13 +50,6 @@ class UsageSummary:
     by_day: dict[str, int]
 
 
-@lru_cache(maxsize=1)
-def _dynamodb() -> DynamoDBClient:
-    import boto3
-
-    return boto3.client("dynamodb")
-
-
 class UsageMeter:
     """Counts checks against the plan's `monthly_checks`; the condition `used <= allowance - n` guards it."""
 
@@ -68,7 +60,7 @@ class UsageMeter:
 
     @property
     def client(self) -> Any:
-        return self._client or _dynamodb()
+        return self._client or aws_client("dynamodb")
 
     def tenant_settings(self, tenant_id: str, fallback_plan: str) -> TenantSettings:
         """The tenant's plan and retention as stored now, in one consistent read: an upgrade lifts the allowance
@@ -115,7 +107,7 @@ class UsageMeter:
                 },
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if is_conditional_failure(exc):
                 return False
             raise DependencyUnavailable("usage counter unavailable", details={"dependency": "main_table"}) from exc
         return True
@@ -188,7 +180,7 @@ class UsageMeter:
             used=used,
             allowance=allowance,
             remaining=max(allowance - used, 0),
-            resets_at=period_resets_at(now).isoformat().replace("+00:00", "Z"),
+            resets_at=utc_iso(period_resets_at(now), timespec="seconds"),
             by_day=by_day,
         )
 
@@ -199,7 +191,7 @@ class UsageMeter:
             "limit": "monthly_checks",
             "used": self.used(tenant_id, now=now),
             "allowance": allowance,
-            "resets_at": period_resets_at(now).isoformat().replace("+00:00", "Z"),
+            "resets_at": utc_iso(period_resets_at(now), timespec="seconds"),
             "upgrade_plan": upgrade,
             "upgrade_url": self._tiers.upgrade_url,
         }

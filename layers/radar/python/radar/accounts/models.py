@@ -1,0 +1,51 @@
+"""PynamoDB items of an account: the tenant, its users and their global e-mail claims (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+
+from radar.store import MainTableModel
+
+__all__ = ["EmailIndexItem", "TenantItem", "UserItem", "email_pk", "user_sk"]
+
+
+def email_pk(email: str) -> str:
+    return f"EMAIL#{email.lower()}"
+
+
+def user_sk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+class TenantItem(MainTableModel):
+    sk = UnicodeAttribute(range_key=True, default="TENANT")
+    tenant_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    plan = UnicodeAttribute()
+    usage_key_id = UnicodeAttribute()
+    usage_key_value = UnicodeAttribute()
+    retention_days = NumberAttribute()
+    created_at = UnicodeAttribute()
+
+
+class UserItem(MainTableModel):
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    failed_logins = NumberAttribute(default=0)
+    locked_until = NumberAttribute(null=True)
+    # session (refresh family) id -> epoch revoked; kept as long as that session's access tokens can live.
+    revoked_sessions: MapAttribute[str, Any] = MapAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+    def revoked_session_ids(self) -> set[str]:
+        return set(self.revoked_sessions.as_dict()) if self.revoked_sessions is not None else set()
+
+
+class EmailIndexItem(MainTableModel):
+    sk = UnicodeAttribute(range_key=True, default="EMAIL")
+    tenant_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()

@@ -1,5 +1,0 @@
-"""Authentication: password hashing, access and refresh tokens, machine API keys, the authorizer."""
-
-from __future__ import annotations
-
-__all__: list[str] = []

@@ -1,0 +1,21 @@
+"""Session errors: domain subclasses of radar.errors, mapped to HTTP by radar.http."""
+
+from __future__ import annotations
+
+from radar.errors import Unauthorized
+
+__all__ = ["InvalidCredentials", "InvalidToken"]
+
+
+class InvalidToken(Unauthorized):
+    """Any token problem; the message never says which part was wrong."""
+
+    def __init__(self, message: str = "invalid or expired credentials") -> None:
+        super().__init__(message)
+
+
+class InvalidCredentials(Unauthorized):
+    """Wrong e-mail, wrong password or a locked account: one message, so none of them can be told apart."""
+
+    def __init__(self) -> None:
+        super().__init__("invalid e-mail or password")

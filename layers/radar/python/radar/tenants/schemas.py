@@ -1,0 +1,54 @@
+"""API shapes of the tenant's lifecycle: signup and plan-change bodies (unknown fields rejected), tenant views."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from radar.accounts.schemas import UserView, normalize_email
+from radar.schema import ApiModel, RequestBody
+from radar.sessions.schemas import TokenResponse
+
+__all__ = ["PlanChangeRequest", "SignupRequest", "SignupResponse", "TenantView", "TierLimits"]
+
+
+class SignupRequest(RequestBody):
+    tenant_name: str = Field(min_length=1, max_length=100, description="the organization's display name")
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=256, description="at least 12 characters, mixing two kinds")
+
+    _email = field_validator("email")(normalize_email)
+
+    @field_validator("tenant_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+
+class PlanChangeRequest(RequestBody):
+    plan: str = Field(min_length=1, max_length=32)
+
+
+class TierLimits(ApiModel):
+    rate: float
+    burst: int
+    quota: int
+    quota_period: str
+    monthly_checks: int
+    retention_days: int
+
+
+class TenantView(ApiModel):
+    tenant_id: str
+    name: str
+    plan: str
+    limits: TierLimits
+    created_at: str
+
+
+class SignupResponse(ApiModel):
+    tenant: TenantView
+    user: UserView
+    tokens: TokenResponse

@@ -1,0 +1,139 @@
+"""Tenant lifecycle: signup (tenant, admin, usage key, first session), the tenant view, plan changes, purge."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from radar.accounts import passwords
+from radar.accounts.errors import EmailTaken
+from radar.accounts.models import TenantItem, UserItem, user_sk
+from radar.accounts.repository import TenantRepository, UserRepository
+from radar.accounts.service import user_view
+from radar.audit import record_event
+from radar.audit.models import audit_pk
+from radar.audit.service import finish_deletion_record, start_deletion_record
+from radar.context import TenantContext
+from radar.gateway_keys import GatewayKeys
+from radar.observability import logger
+from radar.sessions.service import SessionService
+from radar.store import delete_partition
+from radar.tables import tenant_pk
+from radar.tenants.errors import TenantNotFound
+from radar.tenants.schemas import SignupResponse, TenantView, TierLimits
+from radar.tiers import UnknownPlan, load_tiers
+from radar.timestamps import utc_iso
+
+__all__ = ["TenantService", "tenant_view"]
+
+
+def tenant_view(tenant: TenantItem) -> TenantView:
+    tier = load_tiers().get(tenant.plan)
+    return TenantView(
+        tenant_id=tenant.tenant_id,
+        name=tenant.name,
+        plan=tenant.plan,
+        limits=TierLimits(**tier.model_dump(exclude={"display_name"})),
+        created_at=tenant.created_at,
+    )
+
+
+class TenantService:
+    """Each method takes the tenant only from the caller's TenantContext (signup creates it)."""
+
+    def __init__(
+        self,
+        *,
+        gateway_keys: GatewayKeys,
+        sessions: SessionService,
+        tenants: TenantRepository,
+        users: UserRepository,
+    ) -> None:
+        self.gateway_keys = gateway_keys
+        self.sessions = sessions
+        self.tenants = tenants
+        self.users = users
+
+    def signup(self, tenant_name: str, email: str, password: str, event: dict[str, Any]) -> SignupResponse:
+        passwords.require_strong_password(password)
+        if self.users.email_exists(email):
+            raise EmailTaken()
+        tiers = load_tiers()
+        plan = tiers.default_plan
+        tenant_id, user_id = uuid.uuid4().hex, uuid.uuid4().hex
+        password_hash = passwords.hash_password(password)
+        usage_key_id, usage_key_value = self.gateway_keys.create(tenant_id, plan)
+        now = utc_iso(timespec="microseconds")
+        tenant = TenantItem(
+            tenant_pk(tenant_id),
+            "TENANT",
+            tenant_id=tenant_id,
+            name=tenant_name,
+            plan=plan,
+            usage_key_id=usage_key_id,
+            usage_key_value=usage_key_value,
+            retention_days=tiers.get(plan).retention_days,
+            created_at=now,
+        )
+        admin = UserItem(
+            tenant_pk(tenant_id),
+            user_sk(user_id),
+            user_id=user_id,
+            email=email,
+            role="admin",
+            password_hash=password_hash,
+            failed_logins=0,
+            created_at=now,
+        )
+        try:
+            self.tenants.create_with_admin(tenant, admin)
+        except Exception:
+            # Nothing else was written; do not leave an orphan usage key behind.
+            self.gateway_keys.delete(usage_key_id)
+            raise
+        ctx = TenantContext(tenant_id, user_id, "user", "admin", plan)
+        record_event(event, ctx, "auth.signup", f"tenant/{tenant_id}")
+        tokens = self.sessions.issue(admin, tenant_id)
+        return SignupResponse(tenant=tenant_view(tenant), user=user_view(admin), tokens=tokens)
+
+    def _tenant(self, ctx: TenantContext) -> TenantItem:
+        tenant = self.tenants.get(ctx.tenant_id)
+        if tenant is None:
+            raise TenantNotFound()
+        return tenant
+
+    def get_tenant(self, ctx: TenantContext) -> TenantView:
+        ctx.require("admin")
+        return tenant_view(self._tenant(ctx))
+
+    def change_plan(self, ctx: TenantContext, plan: str, event: dict[str, Any]) -> TenantView:
+        ctx.require("admin")
+        tiers = load_tiers()
+        if plan not in tiers.tiers:
+            raise UnknownPlan(
+                f"unknown plan {plan!r}; choose one of: {', '.join(tiers.tiers)}",
+                details=[{"field": "plan", "reason": "unknown_plan", "message": f"one of {sorted(tiers.tiers)}"}],
+            )
+        tenant = self._tenant(ctx)
+        old_plan = tenant.plan
+        if plan != old_plan:
+            self.gateway_keys.move(tenant.usage_key_id, old_plan, plan)
+            self.tenants.set_plan(tenant, plan, tiers.get(plan).retention_days)
+            record_event(event, ctx, "tenant.plan_change", f"plan/{old_plan}->{plan}")
+        return tenant_view(tenant)
+
+    def delete_tenant(self, ctx: TenantContext, event: dict[str, Any]) -> int:
+        """Purge everything the tenant owns, keeping one deletion record outside it; returns items deleted."""
+        ctx.require("admin")
+        tenant = self._tenant(ctx)
+        users = self.users.list(ctx.tenant_id)
+        self.gateway_keys.delete(tenant.usage_key_id)
+        # The deletion record is written first, so even an interrupted purge leaves its trace.
+        record = start_deletion_record(event, ctx)
+        deleted = sum(self.users.release_email(user, ctx.tenant_id) for user in users)
+        deleted += delete_partition(audit_pk(ctx.tenant_id))
+        # The tenant item goes last, so an interrupted purge can be retried by calling DELETE /tenant again.
+        deleted += delete_partition(tenant_pk(ctx.tenant_id), last_sk="TENANT")
+        finish_deletion_record(record, deleted)
+        logger.info("tenant purged", extra={"tenant_id": ctx.tenant_id, "items_deleted": deleted})
+        return deleted

@@ -1,0 +1,44 @@
+"""Composition: build the auth function's services (tenants, sessions, users, API keys) from its environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from radar.accounts.repository import TenantRepository, UserRepository
+from radar.accounts.service import UserService
+from radar.apikeys.repository import ApiKeyRepository
+from radar.apikeys.service import ApiKeyService
+from radar.gateway_keys import GatewayKeys
+from radar.sessions.repository import RefreshTokenRepository
+from radar.sessions.service import SessionService
+from radar.sessions.tokens import SigningKeyStore
+from radar.tenants.service import TenantService
+from radar.tenants.settings import AuthEnv
+
+__all__ = ["AuthServices", "build_auth_services"]
+
+
+@dataclass(frozen=True)
+class AuthServices:
+    tenants: TenantService
+    sessions: SessionService
+    users: UserService
+    api_keys: ApiKeyService
+
+
+def build_auth_services(env: AuthEnv) -> AuthServices:
+    tenants, users = TenantRepository(), UserRepository()
+    sessions = SessionService(
+        signing_keys=SigningKeyStore(env.signing_key_secret_arn, env.public_keys_secret_arn),
+        users=users,
+        tenants=tenants,
+        refresh_tokens=RefreshTokenRepository(),
+    )
+    return AuthServices(
+        tenants=TenantService(
+            gateway_keys=GatewayKeys(env.usage_plan_ids), sessions=sessions, tenants=tenants, users=users
+        ),
+        sessions=sessions,
+        users=UserService(users),
+        api_keys=ApiKeyService(ApiKeyRepository()),
+    )
