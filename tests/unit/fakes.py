@@ -11,7 +11,7 @@ from typing import Any
 
 from radar.cnpj import Cnpj
 from radar.coordination import CacheEntry
-from radar.providers.base import ProviderError
+from radar.providers.errors import ProviderError
 from radar.report import Report
 
 __all__ = [

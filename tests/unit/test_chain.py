@@ -18,16 +18,16 @@ from radar.lookup.chain import ProviderChain
 from radar.lookup.registry import DEFAULT_PROVIDER_ORDER, build_providers
 from radar.lookup.schemas import LookupResult
 from radar.normalize import normalize_brasilapi, normalize_cnpjws, normalize_receitaws
-from radar.providers.base import (
-    LazyClient,
+from radar.providers.base import LazyClient
+from radar.providers.brasilapi import BrasilApiProvider
+from radar.providers.cnpjws import CnpjWsProvider
+from radar.providers.errors import (
     ProviderBadResponse,
     ProviderInvalidCnpj,
     ProviderNotFound,
     ProviderRateLimited,
     ProviderTransient,
 )
-from radar.providers.brasilapi import BrasilApiProvider
-from radar.providers.cnpjws import CnpjWsProvider
 from radar.providers.receitaws import ReceitaWsProvider
 from radar.report import Report
 from tests.unit.fakes import (

@@ -11,16 +11,9 @@ import pytest
 import respx
 
 from radar.cnpj import parse_cnpj
-from radar.providers.base import (
-    BODY_EXCERPT_CHARS,
-    LazyClient,
-    ProviderBadResponse,
-    ProviderRateLimited,
-    ProviderTransient,
-    body_excerpt,
-    parse_retry_after,
-)
+from radar.providers.base import LazyClient, body_excerpt, parse_retry_after
 from radar.providers.brasilapi import BrasilApiProvider
+from radar.providers.errors import BODY_EXCERPT_CHARS, ProviderBadResponse, ProviderRateLimited, ProviderTransient
 from tests.unit.fakes import fixture
 
 BASE = "https://brasilapi.test/api/cnpj/v1"

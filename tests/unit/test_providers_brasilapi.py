@@ -9,14 +9,9 @@ import pytest
 import respx
 
 from radar.cnpj import parse_cnpj
-from radar.providers.base import (
-    LazyClient,
-    ProviderInvalidCnpj,
-    ProviderNotFound,
-    ProviderRateLimited,
-    ProviderTransient,
-)
+from radar.providers.base import LazyClient
 from radar.providers.brasilapi import BrasilApiProvider
+from radar.providers.errors import ProviderInvalidCnpj, ProviderNotFound, ProviderRateLimited, ProviderTransient
 from tests.unit.fakes import fixture
 
 BASE = "https://brasilapi.test/api/cnpj/v1"

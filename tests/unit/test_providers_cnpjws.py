@@ -10,8 +10,9 @@ import pytest
 import respx
 
 from radar.cnpj import parse_cnpj
-from radar.providers.base import (
-    LazyClient,
+from radar.providers.base import LazyClient
+from radar.providers.cnpjws import CnpjWsProvider
+from radar.providers.errors import (
     ProviderBadResponse,
     ProviderError,
     ProviderInvalidCnpj,
@@ -19,7 +20,6 @@ from radar.providers.base import (
     ProviderRateLimited,
     ProviderTransient,
 )
-from radar.providers.cnpjws import CnpjWsProvider
 from tests.unit.fakes import fixture
 
 PUBLIC = "https://publica.cnpj.test"

@@ -9,8 +9,8 @@ import pytest
 import respx
 
 from radar.cnpj import parse_cnpj
-from radar.providers.base import (
-    LazyClient,
+from radar.providers.base import LazyClient
+from radar.providers.errors import (
     ProviderBadResponse,
     ProviderError,
     ProviderInvalidCnpj,

@@ -8,7 +8,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "REPORT_SOURCES",
     "Address",
     "Contact",
     "LegalNature",
@@ -25,8 +24,8 @@ __all__ = [
 RegistrationStatus = Literal["ATIVA", "BAIXADA", "INAPTA", "SUSPENSA", "NULA"]
 Size = Literal["MICRO_EMPRESA", "EMPRESA_DE_PEQUENO_PORTE", "DEMAIS"]
 PartnerKind = Literal["PF", "PJ", "FOREIGN"]
-ReportSource = Literal["cnpjws", "brasilapi", "receitaws", "mock"]
-REPORT_SOURCES: tuple[str, ...] = ("cnpjws", "brasilapi", "receitaws", "mock")
+# The provider's name in radar.lookup.registry, or "mock": adding a provider adds no name here.
+ReportSource = str
 
 
 class _Frozen(BaseModel):
@@ -118,7 +117,7 @@ class Report(_Frozen):
     tax_option_dates: TaxOptionDates | None = None
     partners: list[Partner] = Field(default_factory=list)
     state_registrations: list[StateRegistration] = Field(default_factory=list)
-    source: ReportSource
+    source: ReportSource = Field(pattern=r"^[a-z][a-z0-9_]*$")
     fetched_at: datetime
     source_updated_at: datetime | None = None
     # True when the provider's record lacks data a complete record has (reasons say which).

@@ -8,7 +8,7 @@ code mutates a model's Meta at run time. Every item type shares the base's one c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,8 +25,9 @@ from pynamodb.exceptions import (
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
-from radar.aws import CONNECT_TIMEOUT_SECONDS, MAX_RETRY_ATTEMPTS, READ_TIMEOUT_SECONDS
+from radar.aws import CONNECT_TIMEOUT_SECONDS, MAX_RETRY_ATTEMPTS, READ_TIMEOUT_SECONDS, is_conditional_failure
 from radar.errors import DependencyUnavailable
 from radar.tables import main_table
 
@@ -41,7 +42,9 @@ __all__ = [
     "delete_partition",
     "main_table_connection",
     "storage_errors",
+    "transaction",
     "unavailable",
+    "written",
 ]
 
 _M = TypeVar("_M", bound=Model)
@@ -110,6 +113,25 @@ class ItemKey(MainTableModel):
 def main_table_connection() -> Connection:
     """The shared connection, for transactions (`TransactWrite(connection=...)`)."""
     return MainTableModel._get_connection().connection
+
+
+@contextmanager
+def transaction() -> Iterator[TransactWrite]:
+    """A write transaction on the shared connection (all its items commit, or none)."""
+    with TransactWrite(connection=main_table_connection()) as tx:
+        yield tx
+
+
+def written(write: Callable[[], object]) -> bool:
+    """Run one conditional write (or transaction): True when it landed, False when a condition did not hold (a lost
+    race, a missing item: the caller says what that means); any other storage failure is the 503 of unavailable()."""
+    try:
+        write()
+    except (PutError, UpdateError, DeleteError, TransactWriteError) as exc:
+        if is_conditional_failure(exc):
+            return False
+        raise unavailable() from exc
+    return True
 
 
 def unavailable() -> DependencyUnavailable:

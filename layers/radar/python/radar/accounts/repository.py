@@ -5,13 +5,11 @@ from __future__ import annotations
 import time
 
 from pynamodb.attributes import MapAttribute
-from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist
 
 from radar.accounts.errors import EmailTaken
 from radar.accounts.models import EmailIndexItem, TenantItem, UserItem, email_pk, user_sk
-from radar.aws import is_conditional_failure
-from radar.store import main_table_connection, storage_errors, unavailable
+from radar.store import storage_errors, transaction, written
 from radar.tables import tenant_pk
 
 __all__ = ["TenantRepository", "UserRepository"]
@@ -28,15 +26,15 @@ class TenantRepository:
     def create_with_admin(self, tenant: TenantItem, admin: UserItem) -> None:
         """Tenant, admin user and the global e-mail claim in one transaction; EmailTaken if it is used."""
         claim = EmailIndexItem(email_pk(admin.email), "EMAIL", tenant_id=tenant.tenant_id, user_id=admin.user_id)
-        try:
-            with TransactWrite(connection=main_table_connection()) as tx:
+
+        def create() -> None:
+            with transaction() as tx:
                 tx.save(claim, condition=EmailIndexItem.pk.does_not_exist())
                 tx.save(tenant, condition=TenantItem.pk.does_not_exist())
                 tx.save(admin, condition=UserItem.pk.does_not_exist())
-        except TransactWriteError as exc:
-            if is_conditional_failure(exc):
-                raise EmailTaken() from exc
-            raise unavailable() from exc
+
+        if not written(create):
+            raise EmailTaken()
 
     def set_plan(self, tenant: TenantItem, plan: str, retention_days: int) -> None:
         with storage_errors():
@@ -72,16 +70,16 @@ class UserRepository:
 
     def create(self, user: UserItem, tenant_id: str) -> None:
         claim = EmailIndexItem(email_pk(user.email), "EMAIL", tenant_id=tenant_id, user_id=user.user_id)
-        try:
-            with TransactWrite(connection=main_table_connection()) as tx:
+
+        def create() -> None:
+            with transaction() as tx:
                 tx.save(claim, condition=EmailIndexItem.pk.does_not_exist())
                 tx.save(user, condition=UserItem.pk.does_not_exist())
                 # The tenant must still exist (a concurrent DELETE /tenant must not leave orphan users).
                 tx.condition_check(TenantItem, tenant_pk(tenant_id), "TENANT", condition=TenantItem.pk.exists())
-        except TransactWriteError as exc:
-            if is_conditional_failure(exc):
-                raise EmailTaken() from exc
-            raise unavailable() from exc
+
+        if not written(create):
+            raise EmailTaken()
 
     def record_failed_login(
         self,
@@ -120,13 +118,8 @@ class UserRepository:
     def release_email(self, user: UserItem, tenant_id: str) -> int:
         """Delete the user's global e-mail claim if it still points at this user; returns 1 when deleted."""
         claim = EmailIndexItem(email_pk(user.email), "EMAIL")
-        try:
-            claim.delete(condition=(EmailIndexItem.tenant_id == tenant_id) & (EmailIndexItem.user_id == user.user_id))
-        except DeleteError as exc:
-            if is_conditional_failure(exc):
-                return 0
-            raise unavailable() from exc
-        return 1
+        condition = (EmailIndexItem.tenant_id == tenant_id) & (EmailIndexItem.user_id == user.user_id)
+        return 1 if written(lambda: claim.delete(condition=condition)) else 0
 
     def reset_failed_logins(self, user: UserItem) -> None:
         if not user.failed_logins and not user.locked_until:

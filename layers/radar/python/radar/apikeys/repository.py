@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from radar.apikeys.models import ApiKeyItem, apikey_sk, key_hash_pk
-from radar.aws import is_conditional_failure
-from radar.store import Gsi1, storage_errors, unavailable
+from radar.store import Gsi1, storage_errors, written
 from radar.tables import tenant_pk
 
 __all__ = ["ApiKeyRepository"]
@@ -41,14 +40,10 @@ class ApiKeyRepository:
     def touch_last_used(self, tenant_id: str, key_id: str, *, now: int, min_interval: int = 60) -> bool:
         """Record use at most once per `min_interval` seconds per key, across concurrent authorizers."""
         probe = ApiKeyItem(tenant_pk(tenant_id), apikey_sk(key_id))
-        try:
-            probe.update(
+        return written(
+            lambda: probe.update(
                 actions=[ApiKeyItem.last_used_at.set(now)],
                 condition=ApiKeyItem.pk.exists()
                 & (ApiKeyItem.last_used_at.does_not_exist() | (ApiKeyItem.last_used_at < now - min_interval)),
             )
-        except UpdateError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise unavailable() from exc
-        return True
+        )

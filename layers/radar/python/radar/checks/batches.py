@@ -6,19 +6,14 @@ import uuid
 from typing import Any
 
 from radar.checks.models import BatchModel, CheckModel, CheckStatus, batch_sk
-from radar.checks.queue import CheckQueue
-from radar.checks.repository import BatchRepository, CheckRepository
-from radar.checks.retention import RetentionPolicy
 from radar.checks.schemas import BatchCheckRef, BatchCreate, BatchOut
-from radar.checks.service import count_check_by_plan, new_check, queue_message
+from radar.checks.service import CheckUseCases, count_check_by_plan, new_check, queue_message
 from radar.checks.views import batch_out
 from radar.cnpj import parse_cnpj
 from radar.context import TenantContext
 from radar.errors import InvalidCnpj, ValidationFailed
-from radar.metering.service import UsageMeter
 from radar.observability import logger, metrics
 from radar.tables import tenant_pk
-from radar.targets.repository import TargetRepository
 from radar.timestamps import utc_iso
 
 __all__ = ["BatchService", "split_cnpjs"]
@@ -50,24 +45,7 @@ def split_cnpjs(raw: list[str]) -> tuple[list[tuple[int, str]], list[dict[str, A
     return valid, problems
 
 
-class BatchService:
-    def __init__(
-        self,
-        *,
-        checks: CheckRepository,
-        batches: BatchRepository,
-        targets: TargetRepository,
-        meter: UsageMeter,
-        retention: RetentionPolicy,
-        queue: CheckQueue,
-    ) -> None:
-        self._checks = checks
-        self._batches = batches
-        self._targets = targets
-        self._meter = meter
-        self._retention = retention
-        self._queue = queue
-
+class BatchService(CheckUseCases):
     def create(self, ctx: TenantContext, body: BatchCreate, *, correlation_id: str | None) -> BatchOut:
         valid, invalid = split_cnpjs(body.cnpjs)
         if not valid:
@@ -152,13 +130,7 @@ class BatchService:
     def _give_up(self, ctx: TenantContext, batch_id: str, unsent: list[CheckModel]) -> None:
         # The queue refused these: record them failed and give their allowance back.
         for check in unsent:
-            self._checks.transition(
-                ctx.tenant_id,
-                str(check.check_id),
-                expected=[CheckStatus.QUEUED],
-                to=CheckStatus.FAILED,
-                fields={"failure_reason": "queue_unavailable", "finished_at": utc_iso()},
-            )
+            self._fail_unqueued(ctx.tenant_id, check)
         self._batches.move(
             ctx.tenant_id,
             batch_id,

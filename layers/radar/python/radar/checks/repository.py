@@ -6,13 +6,12 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
-from radar.aws import is_conditional_failure
 from radar.checks.errors import BatchNotFound, CheckNotFound, StaleTransition
 from radar.checks.models import BatchModel, CheckModel, CheckStatus, batch_sk, check_sk, target_checks_pk
 from radar.pagination import decode_cursor, encode_cursor
-from radar.store import unavailable
+from radar.store import storage_errors, written
 from radar.tables import tenant_pk
 
 __all__ = ["BatchRepository", "CheckRepository", "is_expired"]
@@ -30,10 +29,8 @@ class CheckRepository:
     """Data access for checks; every key carries the tenant id."""
 
     def create(self, check: CheckModel) -> CheckModel:
-        try:
+        with storage_errors():
             check.save(condition=CheckModel.pk.does_not_exist())
-        except PutError as exc:
-            raise unavailable() from exc
         return check
 
     def create_many(self, checks: Iterable[CheckModel]) -> None:
@@ -102,12 +99,10 @@ class CheckRepository:
             actions.append(attribute.remove() if value is None else attribute.set(value))
         if count_attempt:
             actions.append(CheckModel.attempts.add(1))
-        try:
-            check.update(actions=actions, condition=CheckModel.pk.exists() & CheckModel.status.is_in(*expected))
-        except UpdateError as exc:
-            if is_conditional_failure(exc):
-                raise StaleTransition(check_id) from exc
-            raise unavailable() from exc
+        if not written(
+            lambda: check.update(actions=actions, condition=CheckModel.pk.exists() & CheckModel.status.is_in(*expected))
+        ):
+            raise StaleTransition(check_id)
         return check
 
     def delete_for_target(self, tenant_id: str, target_id: str) -> int:
@@ -126,10 +121,8 @@ class BatchRepository:
     """Data access for batches and their progress counters."""
 
     def create(self, batch: BatchModel) -> BatchModel:
-        try:
+        with storage_errors():
             batch.save(condition=BatchModel.pk.does_not_exist())
-        except PutError as exc:
-            raise unavailable() from exc
         return batch
 
     def get(self, tenant_id: str, batch_id: str, *, now: float | None = None) -> BatchModel:
@@ -147,8 +140,4 @@ class BatchRepository:
         actions: list[Any] = [getattr(BatchModel, to_status).add(count)]
         if from_status:
             actions.append(getattr(BatchModel, from_status).add(-count))
-        try:
-            batch.update(actions=actions, condition=BatchModel.pk.exists())
-        except UpdateError as exc:
-            if not is_conditional_failure(exc):
-                raise unavailable() from exc
+        written(lambda: batch.update(actions=actions, condition=BatchModel.pk.exists()))  # a batch gone has no counters

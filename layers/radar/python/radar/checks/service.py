@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from radar.checks.errors import CheckProvidersUnavailable
 from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk
@@ -22,7 +23,7 @@ from radar.tables import tenant_pk
 from radar.targets.repository import TargetRepository
 from radar.timestamps import utc_iso
 
-__all__ = ["CheckService", "count_check_by_plan", "new_check", "queue_message"]
+__all__ = ["CheckParts", "CheckService", "CheckUseCases", "count_check_by_plan", "new_check", "queue_message"]
 
 
 def new_check(
@@ -69,24 +70,43 @@ def count_check_by_plan(plan: str, count: int = 1) -> None:
         metric.add_dimension(name="plan", value=plan)
 
 
-class CheckService:
-    def __init__(
-        self,
-        *,
-        checks: CheckRepository,
-        batches: BatchRepository,
-        targets: TargetRepository,
-        meter: UsageMeter,
-        retention: RetentionPolicy,
-        queue: CheckQueue,
-        lookup_factory: LookupFactory,
-    ) -> None:
-        self._checks = checks
-        self._batches = batches
-        self._targets = targets
-        self._meter = meter
-        self._retention = retention
-        self._queue = queue
+@dataclass(frozen=True)
+class CheckParts:
+    """What the check and batch use cases work with: storage, the allowance, retention and the queue."""
+
+    checks: CheckRepository
+    batches: BatchRepository
+    targets: TargetRepository
+    meter: UsageMeter
+    retention: RetentionPolicy
+    queue: CheckQueue
+
+
+class CheckUseCases:
+    """The base of the use cases that count, store and queue checks (CheckService, BatchService)."""
+
+    def __init__(self, parts: CheckParts) -> None:
+        self._checks = parts.checks
+        self._batches = parts.batches
+        self._targets = parts.targets
+        self._meter = parts.meter
+        self._retention = parts.retention
+        self._queue = parts.queue
+
+    def _fail_unqueued(self, tenant_id: str, check: CheckModel) -> None:
+        """The queue refused this check: nothing will ever run it, so it is recorded failed."""
+        self._checks.transition(
+            tenant_id,
+            str(check.check_id),
+            expected=[CheckStatus.QUEUED],
+            to=CheckStatus.FAILED,
+            fields={"failure_reason": "queue_unavailable", "finished_at": utc_iso()},
+        )
+
+
+class CheckService(CheckUseCases):
+    def __init__(self, parts: CheckParts, lookup_factory: LookupFactory) -> None:
+        super().__init__(parts)
         self._lookup_factory = lookup_factory
 
     def _counted_check(
@@ -147,13 +167,7 @@ class CheckService:
             self._queue.send(queue_message(check))
         except DependencyUnavailable:
             # Nothing will ever run it: record it failed and give the allowance back.
-            self._checks.transition(
-                ctx.tenant_id,
-                str(check.check_id),
-                expected=[CheckStatus.QUEUED],
-                to=CheckStatus.FAILED,
-                fields={"failure_reason": "queue_unavailable", "finished_at": utc_iso()},
-            )
+            self._fail_unqueued(ctx.tenant_id, check)
             self._meter.release(ctx.tenant_id, 1)
             raise
         count_check_by_plan(ctx.plan)

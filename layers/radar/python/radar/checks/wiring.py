@@ -8,7 +8,7 @@ from radar.checks.batches import BatchService
 from radar.checks.queue import CheckQueue, queue_url_from_arn
 from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.retention import RetentionPolicy
-from radar.checks.service import CheckService
+from radar.checks.service import CheckParts, CheckService
 from radar.checks.settings import ChecksEnv, WorkerEnv
 from radar.checks.worker import CheckWorker
 from radar.lookup.service import LookupFactory
@@ -34,27 +34,23 @@ def build_usage_meter(env: ChecksEnv) -> UsageMeter:
     return UsageMeter(env.main_table)
 
 
-def build_check_service(env: ChecksEnv, lookup_factory: LookupFactory) -> CheckService:
-    return CheckService(
+def _check_parts(env: ChecksEnv) -> CheckParts:
+    return CheckParts(
         checks=CheckRepository(),
         batches=BatchRepository(),
         targets=TargetRepository(),
         meter=UsageMeter(env.main_table),
         retention=RetentionPolicy(),
         queue=CheckQueue(env.checks_queue_url),
-        lookup_factory=lookup_factory,
     )
+
+
+def build_check_service(env: ChecksEnv, lookup_factory: LookupFactory) -> CheckService:
+    return CheckService(_check_parts(env), lookup_factory)
 
 
 def build_batch_service(env: ChecksEnv) -> BatchService:
-    return BatchService(
-        checks=CheckRepository(),
-        batches=BatchRepository(),
-        targets=TargetRepository(),
-        meter=UsageMeter(env.main_table),
-        retention=RetentionPolicy(),
-        queue=CheckQueue(env.checks_queue_url),
-    )
+    return BatchService(_check_parts(env))
 
 
 @lru_cache(maxsize=8)

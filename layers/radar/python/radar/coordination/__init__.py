@@ -6,9 +6,9 @@ Imports: aws, errors, observability, timestamps.
 
 from __future__ import annotations
 
-from radar.coordination._dynamo import CoordinationUnavailable
 from radar.coordination.breaker import DynamoCircuitBreaker
 from radar.coordination.cache import DynamoReportCache
+from radar.coordination.errors import CoordinationUnavailable
 from radar.coordination.models import CacheEntry
 from radar.coordination.ratelimit import DynamoRateLimiter, bucket_spec
 from radar.coordination.singleflight import DynamoSingleFlight

@@ -8,14 +8,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from radar.aws import client, is_conditional_failure
-from radar.errors import DependencyUnavailable
+from radar.coordination.errors import CoordinationUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 __all__ = [
     "Clock",
-    "CoordinationUnavailable",
     "attr_number",
     "attr_string",
     "dynamodb_client",
@@ -24,12 +23,6 @@ __all__ = [
 ]
 
 Clock = Callable[[], float]
-
-
-class CoordinationUnavailable(DependencyUnavailable):
-    """The cache table could not be read or written (throttling, network, permissions)."""
-
-    code = "coordination_unavailable"
 
 
 def dynamodb_client() -> DynamoDBClient:

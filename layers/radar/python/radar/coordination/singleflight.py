@@ -9,11 +9,11 @@ from collections.abc import Callable
 from radar.aws import is_conditional_failure
 from radar.coordination._dynamo import (
     Clock,
-    CoordinationUnavailable,
     dynamodb_client,
     now_seconds,
     sdk_errors_as_domain,
 )
+from radar.coordination.errors import CoordinationUnavailable
 from radar.coordination.models import CacheEntry
 
 __all__ = ["DynamoSingleFlight"]

@@ -16,7 +16,8 @@ from radar.lookup.errors import CnpjNotFound, ProvidersUnavailable
 from radar.lookup.ports import CircuitBreaker, RateLimiter, ReportCache, SingleFlight
 from radar.lookup.schemas import LookupResult, ProviderAttempt
 from radar.observability import logger, tracer
-from radar.providers.base import Outcome, Provider, ProviderError
+from radar.providers.base import Provider
+from radar.providers.errors import Outcome, ProviderError
 from radar.report import Report
 from radar.timestamps import parse_iso
 

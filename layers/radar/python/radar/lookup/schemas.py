@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from radar.providers.base import Outcome
+from radar.providers.errors import Outcome
 from radar.report import Report
 
 __all__ = ["LookupResult", "ProviderAttempt", "attempt_errors", "report_json"]

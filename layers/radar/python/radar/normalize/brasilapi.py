@@ -11,6 +11,7 @@ from radar.normalize.common import (
     build_report,
     clean_text,
     cnae_code,
+    head_office_from_text,
     make_address,
     make_contact,
     make_legal_nature,
@@ -46,8 +47,7 @@ def _head_office(payload: dict[str, Any]) -> bool | None:
     code = _int(payload.get("identificador_matriz_filial"))
     if code in (1, 2):
         return code == 1
-    text = (clean_text(payload.get("descricao_identificador_matriz_filial")) or "").upper()
-    return True if text == "MATRIZ" else False if text == "FILIAL" else None
+    return head_office_from_text(payload.get("descricao_identificador_matriz_filial"))
 
 
 def _partner(raw: dict[str, Any]) -> Partner:

@@ -13,6 +13,7 @@ from radar.normalize.common import (
     clean_text,
     cnae_code,
     fold,
+    head_office_from_text,
     make_address,
     make_contact,
     make_legal_nature,
@@ -43,11 +44,6 @@ def _partner_kind(value: Any) -> PartnerKind | None:
     if "ESTRANGEIR" in folded:
         return "FOREIGN"
     return None
-
-
-def _head_office(kind: Any) -> bool | None:
-    text = (clean_text(kind) or "").upper()
-    return True if text == "MATRIZ" else False if text == "FILIAL" else None
 
 
 def _partner(raw: dict[str, Any]) -> Partner:
@@ -109,7 +105,7 @@ def normalize_cnpjws(payload: Any, *, expected_cnpj: str | None = None, fetched_
         "status_date": parse_date(est.get("data_situacao_cadastral")),
         "status_reason": normalize_reason(as_dict(est.get("motivo_situacao_cadastral")).get("descricao")),
         "opened_on": parse_date(est.get("data_inicio_atividade")),
-        "head_office": _head_office(est.get("tipo")),
+        "head_office": head_office_from_text(est.get("tipo")),
         "main_cnae": main_cnae,
         "main_cnae_description": clean_text(main.get("descricao")) if main_cnae else None,
         "secondary_cnaes": list(dict.fromkeys(code for code in secondary if code)),

@@ -30,6 +30,7 @@ __all__ = [
     "cnae_code",
     "digits_only",
     "fold",
+    "head_office_from_text",
     "is_sole_proprietor",
     "make_address",
     "make_contact",
@@ -226,6 +227,12 @@ def size_from_code(value: Any) -> Size | None:
 def size_from_text(value: Any) -> Size | None:
     text = clean_text(value)
     return _SIZE_TEXTS.get(fold(text)) if text else None
+
+
+def head_office_from_text(value: Any) -> bool | None:
+    """"MATRIZ" (head office) is True, "FILIAL" (branch) False, anything else unknown."""
+    text = (clean_text(value) or "").upper()
+    return True if text == "MATRIZ" else False if text == "FILIAL" else None
 
 
 def yes_no(value: Any) -> bool | None:

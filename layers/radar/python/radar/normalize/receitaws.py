@@ -13,6 +13,7 @@ from radar.normalize.common import (
     build_report,
     clean_text,
     cnae_code,
+    head_office_from_text,
     make_address,
     make_contact,
     make_legal_nature,
@@ -40,11 +41,6 @@ def _legal_nature(value: Any) -> LegalNature | None:
     if match:
         return make_legal_nature(match.group(1) + match.group(2), match.group(3))
     return make_legal_nature(None, text)
-
-
-def _head_office(kind: Any) -> bool | None:
-    text = (clean_text(kind) or "").upper()
-    return True if text == "MATRIZ" else False if text == "FILIAL" else None
 
 
 def _partner(raw: dict[str, Any]) -> Partner:
@@ -92,7 +88,7 @@ def normalize_receitaws(
         "status_date": parse_date(payload.get("data_situacao")),
         "status_reason": normalize_reason(payload.get("motivo_situacao")),
         "opened_on": parse_date(payload.get("abertura")),
-        "head_office": _head_office(payload.get("tipo")),
+        "head_office": head_office_from_text(payload.get("tipo")),
         "main_cnae": main_cnae,
         "main_cnae_description": clean_text(main.get("text")) if main_cnae else None,
         "secondary_cnaes": list(dict.fromkeys(code for code in secondary if code)),

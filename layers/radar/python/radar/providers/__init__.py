@@ -6,16 +6,14 @@ Imports: cnpj, errors, normalize, observability, report, settings.
 
 from __future__ import annotations
 
-from radar.providers.base import (
-    HttpProvider,
+from radar.providers.base import HttpProvider, Provider, ProviderSettings
+from radar.providers.errors import (
     Outcome,
-    Provider,
     ProviderBadResponse,
     ProviderError,
     ProviderInvalidCnpj,
     ProviderNotFound,
     ProviderRateLimited,
-    ProviderSettings,
     ProviderTransient,
 )
 

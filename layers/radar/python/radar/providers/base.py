@@ -1,4 +1,4 @@
-"""What every CNPJ provider shares: typed errors, the Provider protocol, HTTP calls with bounded retries."""
+"""What every CNPJ provider shares: the Provider protocol, its settings, HTTP calls with bounded retries."""
 
 from __future__ import annotations
 
@@ -7,13 +7,21 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import Field
 
 from radar.cnpj import Cnpj
-from radar.errors import DependencyUnavailable
 from radar.observability import logger, redact
+from radar.providers.errors import (
+    BODY_EXCERPT_CHARS,
+    ProviderBadResponse,
+    ProviderError,
+    ProviderInvalidCnpj,
+    ProviderNotFound,
+    ProviderRateLimited,
+    ProviderTransient,
+)
 from radar.report import Report
 from radar.settings import EnvSettings
 
@@ -21,18 +29,10 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
-    "BODY_EXCERPT_CHARS",
     "HttpProvider",
     "LazyClient",
-    "Outcome",
     "Provider",
-    "ProviderBadResponse",
-    "ProviderError",
-    "ProviderInvalidCnpj",
-    "ProviderNotFound",
-    "ProviderRateLimited",
     "ProviderSettings",
-    "ProviderTransient",
     "RemainingMs",
     "TokenSource",
     "body_excerpt",
@@ -40,78 +40,10 @@ __all__ = [
     "parse_retry_after",
 ]
 
-Outcome = Literal["ok", "not_found", "invalid", "rate_limited", "circuit_open", "transient", "error"]
 RemainingMs = Callable[[], int]
 TokenSource = Callable[[], "str | None"]
 
-BODY_EXCERPT_CHARS = 300
 USER_AGENT = "cnpj-radar/0.1 (+https://github.com/cnpj-radar)"
-
-
-class ProviderError(DependencyUnavailable):
-    """A provider call that produced no report: the provider, its HTTP status, a bounded body excerpt.
-
-    `outcome` is how the chain reads it; `retryable` whether the same provider may be asked again right away.
-    `http_status` is the provider's (None for timeouts); `status` stays this error's own mapping (503).
-    """
-
-    code = "provider_error"
-    outcome: ClassVar[Outcome] = "error"
-    retryable_by_default: ClassVar[bool] = False
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        provider: str,
-        status: int | None = None,
-        body_excerpt: str = "",
-        retry_after: float | None = None,
-        retryable: bool | None = None,
-    ) -> None:
-        super().__init__(f"{provider}: {message}", details={"provider": provider, "status": status})
-        self.provider = provider
-        self.http_status = status
-        self.body_excerpt = body_excerpt[:BODY_EXCERPT_CHARS]
-        self.retry_after = retry_after
-        self.retryable = self.retryable_by_default if retryable is None else retryable
-
-
-class ProviderNotFound(ProviderError):
-    """The provider says it has no such CNPJ (BrasilAPI's 404 is weak evidence: outages look the same)."""
-
-    code = "provider_not_found"
-    outcome = "not_found"
-
-
-class ProviderInvalidCnpj(ProviderError):
-    """The provider rejects a CNPJ we validated locally (e.g. it does not support alphanumeric CNPJs yet)."""
-
-    code = "provider_invalid_cnpj"
-    outcome = "invalid"
-
-
-class ProviderRateLimited(ProviderError):
-    """HTTP 429 (or an equivalent message): the provider's quota for our IP or token is exhausted."""
-
-    code = "provider_rate_limited"
-    outcome = "rate_limited"
-    retryable_by_default = True
-
-
-class ProviderTransient(ProviderError):
-    """5xx, timeouts, connection failures, bot challenges: the provider may answer later."""
-
-    code = "provider_transient"
-    outcome = "transient"
-    retryable_by_default = True
-
-
-class ProviderBadResponse(ProviderError):
-    """An answer we cannot use and that retrying will not fix: auth failures, unreadable 200 bodies."""
-
-    code = "provider_bad_response"
-    outcome = "error"
 
 
 class Provider(Protocol):

@@ -10,19 +10,14 @@ from pydantic import Field
 
 from radar.cnpj import Cnpj
 from radar.normalize.receitaws import normalize_receitaws
-from radar.providers.base import (
-    HttpProvider,
-    LazyClient,
+from radar.providers.base import HttpProvider, LazyClient, ProviderSettings, TokenSource, body_excerpt, normalized
+from radar.providers.errors import (
     ProviderBadResponse,
     ProviderError,
     ProviderInvalidCnpj,
     ProviderNotFound,
     ProviderRateLimited,
-    ProviderSettings,
     ProviderTransient,
-    TokenSource,
-    body_excerpt,
-    normalized,
 )
 from radar.report import Report
 

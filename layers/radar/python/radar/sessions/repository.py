@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
-from radar.aws import is_conditional_failure
 from radar.sessions.models import RefreshTokenItem, refresh_sk
-from radar.store import storage_errors, unavailable
+from radar.store import storage_errors, written
 from radar.tables import tenant_pk
 
 __all__ = ["RefreshTokenRepository"]
@@ -31,16 +31,8 @@ class RefreshTokenRepository:
 
     def mark_rotated(self, item: RefreshTokenItem) -> bool:
         """Atomically move active -> rotated; False when someone else used it first (a reuse)."""
-        try:
-            item.update(
-                actions=[RefreshTokenItem.status.set("rotated")],
-                condition=RefreshTokenItem.status == "active",
-            )
-        except UpdateError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise unavailable() from exc
-        return True
+        rotate: list[Any] = [RefreshTokenItem.status.set("rotated")]
+        return written(lambda: item.update(actions=rotate, condition=RefreshTokenItem.status == "active"))
 
     def revoke_family(self, tenant_id: str, family_id: str) -> int:
         """Revoke every token of a family (rotation chain); returns how many were still usable."""

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist
 
-from radar.aws import is_conditional_failure
 from radar.errors import DependencyUnavailable
 from radar.pagination import decode_cursor, encode_cursor
-from radar.store import main_table_connection, unavailable
+from radar.store import storage_errors, transaction, written
 from radar.tables import tenant_pk
 from radar.targets.errors import TargetExists, TargetNotFound
 from radar.targets.models import TargetCnpjLockModel, TargetModel, lock_sk, target_sk
@@ -43,25 +42,23 @@ class TargetRepository:
 
     def create(self, tenant_id: str, cnpj: str, *, label: str | None, tags: list[str]) -> TargetModel:
         """Target and CNPJ lock in one transaction; a duplicate CNPJ raises TargetExists with the existing id."""
-        from pynamodb.transactions import TransactWrite
-
         target = _new_target(tenant_id, cnpj, label=label, tags=tags)
         lock = TargetCnpjLockModel(
             tenant_pk(tenant_id), lock_sk(cnpj), target_id=target.target_id, created_at=target.created_at
         )
-        try:
-            with TransactWrite(connection=main_table_connection()) as tx:
+
+        def create() -> None:
+            with transaction() as tx:
                 tx.save(lock, condition=TargetCnpjLockModel.pk.does_not_exist())
                 tx.save(target, condition=TargetModel.pk.does_not_exist())
-        except TransactWriteError as exc:
-            if not is_conditional_failure(exc):
-                raise unavailable() from exc
+
+        if not written(create):
             existing = self._lock(tenant_id, cnpj)
             if existing is None or not self._orphaned(tenant_id, existing):
-                raise TargetExists(cnpj, str(existing.target_id) if existing else "") from exc
+                raise TargetExists(cnpj, str(existing.target_id) if existing else "")
             owner, won = self._claim(tenant_id, cnpj, str(target.target_id), stale_owner=str(existing.target_id))
             if not won:
-                raise TargetExists(cnpj, owner) from exc
+                raise TargetExists(cnpj, owner)
             self._save_targets([target])
         return target
 
@@ -123,17 +120,13 @@ class TargetRepository:
         """Point the target at a succeeded check unless a newer one is already there (or the target is gone).
         `updated_at` stays: this is bookkeeping, not a change the tenant made."""
         target = TargetModel(tenant_pk(tenant_id), target_sk(target_id))
-        try:
-            target.update(
+        return written(
+            lambda: target.update(
                 actions=[TargetModel.last_success_check_id.set(check_id), TargetModel.last_success_order.set(order)],
                 condition=TargetModel.pk.exists()
                 & (TargetModel.last_success_order.does_not_exist() | (TargetModel.last_success_order < order)),
             )
-        except UpdateError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise unavailable() from exc
-        return True
+        )
 
     def list(self, tenant_id: str, *, limit: int, cursor: str | None) -> tuple[list[TargetModel], str | None]:
         scope = f"{tenant_id}:targets"
@@ -149,28 +142,22 @@ class TargetRepository:
         target = TargetModel(tenant_pk(tenant_id), target_sk(target_id))
         actions = [getattr(TargetModel, name).set(value) for name, value in changes.items()]
         actions.append(TargetModel.updated_at.set(utc_iso()))
-        try:
-            target.update(actions=actions, condition=TargetModel.pk.exists())
-        except UpdateError as exc:
-            if is_conditional_failure(exc):
-                raise TargetNotFound(target_id) from exc
-            raise unavailable() from exc
+        if not written(lambda: target.update(actions=actions, condition=TargetModel.pk.exists())):
+            raise TargetNotFound(target_id)
         return target
 
     def delete(self, tenant_id: str, target_id: str) -> TargetModel:
         """Delete the target and its CNPJ lock together; return what was deleted."""
-        from pynamodb.transactions import TransactWrite
-
         target = self.get(tenant_id, target_id)
         lock = TargetCnpjLockModel(tenant_pk(tenant_id), lock_sk(str(target.cnpj)))
-        try:
-            with TransactWrite(connection=main_table_connection()) as tx:
+
+        def delete() -> None:
+            with transaction() as tx:
                 tx.delete(target, condition=TargetModel.pk.exists())
                 tx.delete(lock)
-        except (TransactWriteError, DeleteError, PutError) as exc:
-            if is_conditional_failure(exc):
-                raise TargetNotFound(target_id) from exc
-            raise unavailable() from exc
+
+        if not written(delete):
+            raise TargetNotFound(target_id)
         return target
 
     # -- CNPJ locks ------------------------------------------------------------------------------------------------
@@ -194,25 +181,20 @@ class TargetRepository:
     def _claim(self, tenant_id: str, cnpj: str, target_id: str, *, stale_owner: str | None) -> tuple[str, bool]:
         """Write the CNPJ lock for `target_id` (or take it over from `stale_owner`); (owner, whether we won)."""
         lock = TargetCnpjLockModel(tenant_pk(tenant_id), lock_sk(cnpj), target_id=target_id, created_at=utc_iso())
-        try:
-            if stale_owner is None:
-                lock.save(condition=TargetCnpjLockModel.pk.does_not_exist())
-            else:
-                lock.save(condition=TargetCnpjLockModel.target_id == stale_owner)
-        except PutError as exc:
-            if not is_conditional_failure(exc):
-                raise unavailable() from exc
+        free = (
+            TargetCnpjLockModel.pk.does_not_exist()
+            if stale_owner is None
+            else TargetCnpjLockModel.target_id == stale_owner
+        )
+        if not written(lambda: lock.save(condition=free)):
             current = self._lock(tenant_id, cnpj)
             return (str(current.target_id) if current else ""), False
         return target_id, True
 
     def _save_targets(self, targets: Sequence[TargetModel]) -> None:
-        try:
-            with TargetModel.batch_write() as writer:
-                for target in targets:
-                    writer.save(target)
-        except PutError as exc:
-            raise unavailable() from exc
+        with storage_errors(), TargetModel.batch_write() as writer:
+            for target in targets:
+                writer.save(target)
 
     def _release_locks(self, tenant_id: str, targets: Sequence[TargetModel]) -> None:
         for target in targets:
