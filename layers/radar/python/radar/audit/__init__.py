@@ -1,7 +1,7 @@
 """Audit: the per-tenant trail of every mutation and auth event, and the record a deleted tenant leaves.
 
 The root stays light (no pynamodb): handlers import it at cold start; storage is radar.audit.repository.
-Imports: context, errors, pagination, schema, store, tables, timestamps.
+Imports: context, errors, pagination, schema, store, timestamps.
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
-"""Checks: run a target's CNPJ lookup now or queued, store report and diff; batches; the worker.
+"""Checks: run a target's CNPJ lookup now or queued, store report and diff; batches; the worker; DLQ redrive.
 
-The package root stays light (no pynamodb, no boto3): handlers import it at cold start.
+Also the environments of the checks and worker functions (radar.checks.settings) and the composition of the targets,
+checks and worker functions (radar.checks.wiring). The package root stays light (no pynamodb, no boto3): handlers
+import it at cold start.
+Imports: aws, cnpj, context, errors, lookup, metering, observability, pagination, schema, settings, store, tables,
+targets, tiers, timestamps.
 """
 
 from __future__ import annotations

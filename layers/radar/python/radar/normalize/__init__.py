@@ -1,4 +1,7 @@
-"""Per-provider mapping of raw payloads to the one normalized Report (providers.md section 2.4)."""
+"""Per-provider mapping of raw payloads to the one normalized Report (providers.md section 2.4).
+
+Imports: cnpj, errors, report.
+"""
 
 from __future__ import annotations
 
