@@ -1,4 +1,4 @@
-"""Check and batch errors: domain subclasses of radar.errors, mapped to HTTP by radar.http."""
+"""Check and batch errors: domain subclasses of radar.errors (mapped by radar.http) and the worker's signals."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from radar.errors import Conflict, DependencyUnavailable, NotFound
 
 __all__ = [
     "BatchNotFound",
+    "CheckDeferred",
     "CheckNotFound",
     "CheckProvidersUnavailable",
     "IdempotencyConflict",
+    "RetriesExhausted",
     "StaleTransition",
 ]
 
@@ -44,6 +46,14 @@ class CheckProvidersUnavailable(DependencyUnavailable):
 
 class IdempotencyConflict(Conflict):
     code = "idempotency_conflict"
+
+
+class CheckDeferred(Exception):
+    """Providers are busy: the worker reports the record failed so SQS delivers it again after the retry hint."""
+
+
+class RetriesExhausted(Exception):
+    """The last delivery failed too: the check is recorded failed and the message goes on to the DLQ."""
 
 
 class StaleTransition(Exception):

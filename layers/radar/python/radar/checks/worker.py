@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from radar.checks.errors import StaleTransition
+from radar.checks.errors import CheckDeferred, RetriesExhausted, StaleTransition
 from radar.checks.models import FINISHED, CheckStatus
 from radar.checks.queue import CheckQueue
 from radar.checks.repository import BatchRepository, CheckRepository
@@ -18,17 +18,9 @@ from radar.observability import logger, metrics
 from radar.targets.repository import TargetRepository
 from radar.timestamps import parse_iso, utc_iso
 
-__all__ = ["DEFAULT_RETRY_SECONDS", "CheckDeferred", "CheckWorker", "RetriesExhausted"]
+__all__ = ["DEFAULT_RETRY_SECONDS", "CheckWorker"]
 
 DEFAULT_RETRY_SECONDS = 60
-
-
-class CheckDeferred(Exception):
-    """Providers are busy: the record is reported failed so SQS delivers it again after the retry hint."""
-
-
-class RetriesExhausted(Exception):
-    """The last delivery failed too: the check is recorded failed and the message goes on to the DLQ."""
 
 
 class CheckWorker:

@@ -59,7 +59,7 @@ class DynamoReportCache:
     """ReportCache on the cache table, item `CNPJ#<cnpj>`; an item whose expires_at has passed is a miss.
 
     `put_*` count CacheWrite. Hits and misses are counted by the caller that decides what a lookup is (the
-    connector counts CacheHit/CacheMiss once per check), so `get` stays free of metrics and polling it (the
+    provider chain counts CacheHit/CacheMiss once per check), so `get` stays free of metrics and polling it (the
     single-flight waiters) cannot inflate them. `peek` is the same read, kept for callers that look for it.
     """
 
