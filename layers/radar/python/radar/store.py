@@ -29,7 +29,7 @@ from pynamodb.transactions import TransactWrite
 
 from radar.aws import CONNECT_TIMEOUT_SECONDS, MAX_RETRY_ATTEMPTS, READ_TIMEOUT_SECONDS, is_conditional_failure
 from radar.errors import DependencyUnavailable
-from radar.tables import main_table
+from radar.tables import main_table_name, main_table_region
 
 if TYPE_CHECKING:
     from pynamodb.connection import Connection, TableConnection
@@ -55,13 +55,11 @@ class _BoundMeta(type):
 
     @property
     def table_name(cls) -> str | None:
-        binding = main_table()
-        return binding.name if binding else None  # None: pynamodb says the model has no table_name
+        return main_table_name()  # None before binding: pynamodb then says the model has no table_name
 
     @property
     def region(cls) -> str | None:
-        binding = main_table()
-        return binding.region if binding else None
+        return main_table_region() if main_table_name() else None
 
 
 class Gsi1(GlobalSecondaryIndex[_M]):

@@ -6,40 +6,33 @@ at module scope. The models of radar.store read the binding; nothing else names 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+__all__ = ["bind_main_table", "main_table_name", "main_table_region", "tenant_pk"]
 
-__all__ = ["TableBinding", "bind_main_table", "main_table", "tenant_pk"]
-
-
-@dataclass(frozen=True)
-class TableBinding:
-    name: str
-
-    @cached_property
-    def region(self) -> str:
-        """This environment's region (radar.aws), read when a model first needs it rather than at cold start."""
-        from radar.aws import AwsSettings
-
-        return AwsSettings.from_environ().region
+_name: str | None = None
+_region: str | None = None
 
 
-_main: TableBinding | None = None
-
-
-def bind_main_table(table_name: str) -> TableBinding:
+def bind_main_table(table_name: str) -> None:
     """Bind every main-table model to `table_name`; binding another name rebinds them."""
-    global _main
+    global _name
     if not table_name:
         raise ValueError("the main table needs a name")
-    if _main is None or _main.name != table_name:
-        _main = TableBinding(table_name)
-    return _main
+    _name = table_name
 
 
-def main_table() -> TableBinding | None:
-    """The bound main table, or None before `bind_main_table`."""
-    return _main
+def main_table_name() -> str | None:
+    """The bound main table's name, or None before `bind_main_table`."""
+    return _name
+
+
+def main_table_region() -> str:
+    """This environment's region (radar.aws), read when a model first needs it rather than at cold start."""
+    global _region
+    if _region is None:
+        from radar.aws import AwsSettings
+
+        _region = AwsSettings.from_environ().region
+    return _region
 
 
 def tenant_pk(tenant_id: str) -> str:
