@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from radar.providers.base import Provider
@@ -19,8 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_PROVIDER_ORDER", "PROVIDERS", "ProviderEntry", "build_providers", "provider_entry"]
 
 
-@dataclass(frozen=True)
-class ProviderEntry:
+class ProviderEntry(NamedTuple):
     name: str
     provider_class: str  # "module:Class", imported when the chain is built so that cold starts do not pay for it
     per_minute: float  # the provider's documented request limit: the default of RATE_LIMIT_<NAME>_PER_MIN
