@@ -27,7 +27,7 @@ __all__ = ["app", "lambda_handler", "services"]
 
 ENV = AuthEnv.from_environ()  # cold start: a missing variable fails the init, not a request
 bind_main_table(ENV.main_table)  # the table of every main-table model this function uses (radar.store)
-app = build_resolver()
+app = build_resolver(ENV)
 
 _ERRORS = error_responses({400: "malformed JSON", 422: "invalid body"})
 _AUTHED = error_responses({401: "missing or invalid credentials", 403: "role too low"})

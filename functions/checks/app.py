@@ -28,7 +28,7 @@ __all__ = ["app", "get_lookup", "lambda_handler"]
 
 ENV = ChecksEnv.from_environ()  # cold start: a missing variable fails the init, not a request
 bind_main_table(ENV.main_table)  # the table of every main-table model this function uses (radar.store)
-app = build_resolver()
+app = build_resolver(ENV)
 
 # Leave this much of the invocation for recording the outcome after a synchronous lookup.
 _SYNC_MARGIN_MS = 1_500

@@ -23,7 +23,7 @@ __all__ = ["app", "lambda_handler"]
 
 ENV = TargetsEnv.from_environ()  # cold start: a missing variable fails the init, not a request
 bind_main_table(ENV.main_table)  # the table of every main-table model this function uses (radar.store)
-app = build_resolver()
+app = build_resolver(ENV)
 
 TargetId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="target id")]
 _ERRORS = error_responses(

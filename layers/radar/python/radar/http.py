@@ -14,19 +14,16 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import Field
 
 from radar.context import TenantContext, tenant_context_from_event
 from radar.errors import RadarError
 from radar.observability import logger, metrics
-from radar.settings import EnvSettings
+from radar.settings import HttpSettings
 
 __all__ = [
     "ERROR_BODY",
     "ID_PATTERN",
-    "MAX_BODY_BYTES",
     "SECURITY_HEADERS",
-    "HttpSettings",
     "RadarResolver",
     "build_resolver",
     "error_response",
@@ -34,15 +31,6 @@ __all__ = [
     "tenant",
 ]
 
-
-class HttpSettings(EnvSettings):
-    """What every HTTP function reads: the CORS origins (comma list, empty = no CORS) and the body size limit."""
-
-    cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
-    max_body_bytes: int = Field(default=262144, gt=0, alias="MAX_BODY_BYTES")
-
-    def origins(self) -> list[str]:
-        return [origin.strip() for origin in self.cors_allowed_origins.split(",") if origin.strip()]
 
 
 # Path ids are opaque ASCII tokens (the gateway hands path parameters over still percent-encoded).
@@ -56,7 +44,6 @@ SECURITY_HEADERS: dict[str, str] = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-MAX_BODY_BYTES = HttpSettings.from_environ().max_body_bytes
 # Every error answer is the shared Error body; scripts/openapi.py adds its schema to the spec.
 ERROR_BODY: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 
@@ -93,17 +80,17 @@ def _proxy_error(status: int, code: str, message: str, details: Any = None) -> d
     }
 
 
-def _reject_before_routing(event: Mapping[str, Any]) -> dict[str, Any] | None:
+def _reject_before_routing(event: Mapping[str, Any], max_body_bytes: int) -> dict[str, Any] | None:
     """Checks that must run before Powertools parses and validates the body (it validates before any middleware)."""
     body = event.get("body") or ""
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
     content_type = headers.get("content-type", "")
-    if len(body.encode("utf-8", "ignore")) > MAX_BODY_BYTES:
+    if len(body.encode("utf-8", "ignore")) > max_body_bytes:
         return _proxy_error(
             413,
             "payload_too_large",
-            f"the body exceeds {MAX_BODY_BYTES} bytes",
-            [{"field": "body", "reason": "too_large", "message": f"max {MAX_BODY_BYTES} bytes"}],
+            f"the body exceeds {max_body_bytes} bytes",
+            [{"field": "body", "reason": "too_large", "message": f"max {max_body_bytes} bytes"}],
         )
     if body and content_type and "json" not in content_type.lower():
         return _proxy_error(
@@ -118,8 +105,10 @@ def _reject_before_routing(event: Mapping[str, Any]) -> dict[str, Any] | None:
 class RadarResolver(APIGatewayRestResolver):
     """The REST resolver every function uses: early body checks, then routing, then the headers every answer carries."""
 
+    max_body_bytes = HttpSettings.model_fields["max_body_bytes"].default
+
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-        result = _reject_before_routing(event) or super().resolve(event, context)
+        result = _reject_before_routing(event, self.max_body_bytes) or super().resolve(event, context)
         headers = result.setdefault("multiValueHeaders", {}) or {}
         present = {name.lower() for name in headers} | {name.lower() for name in (result.get("headers") or {})}
         for name, value in SECURITY_HEADERS.items():
@@ -129,15 +118,18 @@ class RadarResolver(APIGatewayRestResolver):
         return result
 
 
-def build_resolver() -> APIGatewayRestResolver:
-    """A validated REST resolver with CORS limited to the configured origins and domain errors mapped once."""
-    origins = HttpSettings.from_environ().origins()
+def build_resolver(settings: HttpSettings) -> APIGatewayRestResolver:
+    """A validated REST resolver with CORS limited to the configured origins and domain errors mapped once.
+
+    `settings` is the function's own model (it subclasses HttpSettings), validated at its cold start."""
+    origins = settings.origins()
     cors = (
         CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], allow_headers=["x-api-key", "Idempotency-Key"])
         if origins
         else None
     )
     app = RadarResolver(enable_validation=True, cors=cors)
+    app.max_body_bytes = settings.max_body_bytes
 
     @app.exception_handler(RadarError)
     def _domain_error(exc: RadarError) -> Response:

@@ -7,20 +7,12 @@ import re
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from pydantic import Field
 
-from radar.settings import EnvSettings
+__all__ = ["DEFAULT_METRICS_NAMESPACE", "logger", "metrics", "redact", "tracer"]
 
-__all__ = ["METRICS_NAMESPACE", "ObservabilitySettings", "logger", "metrics", "redact", "tracer"]
-
-
-class ObservabilitySettings(EnvSettings):
-    """Powertools reads its own variables (service name, log level); the namespace gets our default here."""
-
-    metrics_namespace: str = Field(default="CnpjRadar", alias="POWERTOOLS_METRICS_NAMESPACE")
-
-
-METRICS_NAMESPACE = ObservabilitySettings.from_environ().metrics_namespace
+# Powertools reads its own variables (POWERTOOLS_METRICS_NAMESPACE, the service name, the log level); without a
+# namespace there it gets ours.
+DEFAULT_METRICS_NAMESPACE = "CnpjRadar"
 
 # Masked CPFs (***123456**), full CPFs (11 digits, bare or masked) and e-mail addresses never reach a log line.
 _CPF_MASKED = re.compile(r"\*{3}\d{6}\*{2}")
@@ -73,4 +65,5 @@ logger.addFilter(_RedactingFilter())
 # Only AWS SDK calls are patched: auto-patching httpx would record full provider URLs (a commercial token travels in
 # the query string). Provider calls get their own subsegments without URLs.
 tracer = Tracer(patch_modules=("boto3", "botocore"))
-metrics = Metrics(namespace=METRICS_NAMESPACE)
+metrics = Metrics()
+metrics.namespace = metrics.namespace or DEFAULT_METRICS_NAMESPACE

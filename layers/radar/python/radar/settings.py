@@ -11,9 +11,9 @@ import os
 from collections.abc import Mapping
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["EnvSettings", "environ_of"]
+__all__ = ["EnvSettings", "HttpSettings", "environ_of"]
 
 
 def environ_of(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -25,7 +25,8 @@ def environ_of(environ: Mapping[str, str] | None = None) -> dict[str, str]:
 class EnvSettings(BaseModel):
     """The base of every settings model: frozen, unknown variables ignored, fields settable by name in tests."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    # Validators are built on first use: a cold start pays only for the models it validates.
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, defer_build=True)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Self:
@@ -46,3 +47,14 @@ class EnvSettings(BaseModel):
             elif field.alias and value is not None:
                 found[field.alias] = str(value)
         return found
+
+
+class HttpSettings(EnvSettings):
+    """What every HTTP function's model adds (radar.http reads it): CORS origins (comma list, empty = no CORS) and
+    the request body limit."""
+
+    cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
+    max_body_bytes: int = Field(default=262144, gt=0, alias="MAX_BODY_BYTES")
+
+    def origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_allowed_origins.split(",") if origin.strip()]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pydantic import Field
 
 from radar.lookup.settings import LookupSettings
-from radar.settings import EnvSettings
+from radar.settings import EnvSettings, HttpSettings
 
 __all__ = ["ChecksEnv", "WorkerEnv"]
 
 
-class ChecksEnv(EnvSettings):
+class ChecksEnv(HttpSettings):
     main_table: str = Field(alias="MAIN_TABLE", min_length=1)
     cache_table: str = Field(alias="CACHE_TABLE", min_length=1)
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)

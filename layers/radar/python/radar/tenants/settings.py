@@ -10,12 +10,12 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from radar.settings import EnvSettings
+from radar.settings import HttpSettings
 
 __all__ = ["AuthEnv"]
 
 
-class AuthEnv(EnvSettings):
+class AuthEnv(HttpSettings):
     main_table: str = Field(alias="MAIN_TABLE", min_length=1)
     signing_key_secret_arn: str = Field(alias="SIGNING_KEY_SECRET_ARN", min_length=1)
     public_keys_secret_arn: str = Field(alias="PUBLIC_KEYS_SECRET_ARN", min_length=1)
