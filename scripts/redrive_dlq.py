@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import boto3
 
     from radar.checks.redrive import redrive_dlq
-    from radar.checks.repository import BatchRepository, CheckRepository
+    from radar.checks.repository import CheckRepository
     from radar.tables import bind_main_table
 
     bind_main_table(args.table)
@@ -77,7 +77,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         dlq_url=args.dlq_url,
         queue_url=args.queue_url,
         checks=CheckRepository(),
-        batches=BatchRepository(),
         max_messages=args.max,
         dry_run=args.dry_run,
     )

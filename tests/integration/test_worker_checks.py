@@ -247,6 +247,35 @@ def test_batch_progress_follows_the_worker(api: Api, sqs: Sqs, connector: FakeCo
     assert api("GET", f"/checks/{failed_ref['check_id']}")[1]["failure_reason"] == "cnpj_not_found"
 
 
+def test_a_worker_killed_right_after_a_check_finishes_leaves_the_batch_counting_it_finished(
+    api: Api, sqs: Sqs, connector: FakeConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from radar.checks.repository import CheckRepository
+
+    _, batch, _ = api("POST", "/checks/batch", {"cnpjs": [ACME]})
+    real_transition = CheckRepository.transition
+
+    def killed_after_a_final_write(self: CheckRepository, *args: Any, **kwargs: Any) -> Any:
+        moved = real_transition(self, *args, **kwargs)
+        if kwargs["to"] in {"succeeded", "failed"}:
+            raise SystemExit("worker killed")  # the process dies: nothing after this write runs
+        return moved
+
+    monkeypatch.setattr(CheckRepository, "transition", killed_after_a_final_write)
+    messages = receive_all(sqs.queues["CHECKS_QUEUE_URL"])
+    with pytest.raises(SystemExit):
+        sqs.worker_fn.lambda_handler(sqs.event(messages), sqs.context)
+    monkeypatch.setattr(CheckRepository, "transition", real_transition)
+
+    sqs.make_visible(messages)  # the killed invocation's message comes back
+    redelivered, failed = sqs.poll()
+    assert len(redelivered) == 1 and failed == []
+    _, after, _ = api("GET", f"/checks/batch/{batch['batch_id']}")
+    assert after["counts"] == {"queued": 0, "running": 0, "succeeded": 1, "failed": 0}
+    assert after["done"] is True
+    assert connector.calls == [ACME]  # the finished check was not looked up again
+
+
 def test_message_for_a_deleted_target_is_dropped(
     api: Api, sqs: Sqs, connector: FakeConnector, functions: tuple[ModuleType, ModuleType], lambda_context: Any
 ) -> None:

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from radar.checks.errors import StaleTransition
 from radar.checks.models import CheckStatus
-from radar.checks.repository import BatchRepository, CheckRepository
+from radar.checks.repository import CheckRepository
 from radar.checks.schemas import QueueMessage
 from radar.observability import logger
 from radar.timestamps import utc_iso
@@ -37,7 +37,6 @@ def redrive_dlq(
     dlq_url: str,
     queue_url: str,
     checks: CheckRepository,
-    batches: BatchRepository,
     max_messages: int | None = None,
     dry_run: bool = False,
 ) -> RedriveResult:
@@ -53,7 +52,7 @@ def redrive_dlq(
             break
         for raw in messages:
             handled += 1
-            outcome = _redrive_one(sqs, raw, queue_url, checks, batches, dry_run)
+            outcome = _redrive_one(sqs, raw, queue_url, checks, dry_run)
             setattr(result, outcome, getattr(result, outcome) + 1)
             if outcome != "unreadable" and not dry_run:
                 sqs.delete_message(QueueUrl=dlq_url, ReceiptHandle=raw["ReceiptHandle"])
@@ -68,7 +67,6 @@ def _redrive_one(
     raw: dict[str, Any],
     queue_url: str,
     checks: CheckRepository,
-    batches: BatchRepository,
     dry_run: bool,
 ) -> str:
     try:
@@ -90,16 +88,10 @@ def _redrive_one(
                 expected=[CheckStatus.FAILED],
                 to=CheckStatus.QUEUED,
                 fields={"finished_at": None, "failure_reason": None, "retry_at": None},
+                batch=(str(check.batch_id), CheckStatus.FAILED) if check.batch_id else None,
             )
         except StaleTransition:
             return "dropped"
-        if check.batch_id:
-            batches.move(
-                message.tenant_id,
-                str(check.batch_id),
-                from_status=CheckStatus.FAILED,
-                to_status=CheckStatus.QUEUED,
-            )
     sqs.send_message(
         QueueUrl=queue_url,
         MessageBody=message.model_copy(update={"enqueued_at": utc_iso()}).model_dump_json(),

@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist
 from radar.checks.errors import BatchNotFound, CheckNotFound, StaleTransition
 from radar.checks.models import BatchModel, CheckModel, CheckStatus, batch_sk, check_sk, target_checks_pk
 from radar.pagination import decode_cursor, encode_cursor
-from radar.store import storage_errors, written
+from radar.store import storage_errors, transaction, written
 from radar.tables import tenant_pk
 
 __all__ = ["BatchRepository", "CheckRepository", "is_expired"]
@@ -90,8 +90,13 @@ class CheckRepository:
         to: str,
         fields: dict[str, Any] | None = None,
         count_attempt: bool = False,
+        batch: tuple[str, str] | None = None,
     ) -> CheckModel:
-        """Move the check to `to` only from one of the `expected` states (a redelivery cannot rerun it)."""
+        """Move the check to `to` only from one of the `expected` states (a redelivery cannot rerun it).
+
+        `batch=(batch_id, from_status)` moves the batch's counter from `from_status` to `to` in the same transaction:
+        a worker killed between the two writes would otherwise leave the batch counting a finished check as running.
+        """
         check = CheckModel(tenant_pk(tenant_id), check_sk(check_id))
         actions: list[Any] = [CheckModel.status.set(to)]
         for name, value in (fields or {}).items():
@@ -99,9 +104,21 @@ class CheckRepository:
             actions.append(attribute.remove() if value is None else attribute.set(value))
         if count_attempt:
             actions.append(CheckModel.attempts.add(1))
-        if not written(
-            lambda: check.update(actions=actions, condition=CheckModel.pk.exists() & CheckModel.status.is_in(*expected))
-        ):
+        condition = CheckModel.pk.exists() & CheckModel.status.is_in(*expected)
+        if batch is not None and batch[1] != to:
+            batch_item = BatchModel(tenant_pk(tenant_id), batch_sk(batch[0]))
+            counters = [getattr(BatchModel, to).add(1), getattr(BatchModel, batch[1]).add(-1)]
+
+            def both() -> None:
+                with transaction() as tx:
+                    tx.update(check, actions=actions, condition=condition)
+                    tx.update(batch_item, actions=counters, condition=BatchModel.pk.exists())
+
+            if written(both):
+                return self.get(tenant_id, check_id)
+            # Either the check lost a race (the single write below fails too) or its batch is gone (expired): then
+            # the check still moves, with no counters left to keep.
+        if not written(lambda: check.update(actions=actions, condition=condition)):
             raise StaleTransition(check_id)
         return check
 

@@ -8,7 +8,7 @@ from typing import Any
 from radar.checks.diff import diff_reports
 from radar.checks.errors import StaleTransition
 from radar.checks.models import CheckModel, CheckStatus
-from radar.checks.repository import BatchRepository, CheckRepository
+from radar.checks.repository import CheckRepository
 from radar.cnpj import Cnpj
 from radar.errors import DependencyUnavailable, NotFound
 from radar.lookup.schemas import attempt_errors, report_json
@@ -21,11 +21,8 @@ __all__ = ["CheckRunner"]
 
 
 class CheckRunner:
-    def __init__(
-        self, checks: CheckRepository, batches: BatchRepository, targets: TargetRepository, lookup: Lookup
-    ) -> None:
+    def __init__(self, checks: CheckRepository, targets: TargetRepository, lookup: Lookup) -> None:
         self._checks = checks
-        self._batches = batches
         self._targets = targets
         self._lookup = lookup
 
@@ -143,12 +140,9 @@ class CheckRunner:
                 expected=[CheckStatus.RUNNING],
                 to=status,
                 fields=fields,
+                batch=(str(check.batch_id), CheckStatus.RUNNING) if check.batch_id else None,
             )
         except StaleTransition:
             logger.warning("check already finished elsewhere", extra={"check_id": check.check_id})
             return self._checks.get(str(check.tenant_id), str(check.check_id))
-        if check.batch_id:
-            self._batches.move(
-                str(check.tenant_id), str(check.batch_id), from_status=CheckStatus.RUNNING, to_status=status
-            )
         return finished

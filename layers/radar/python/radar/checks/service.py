@@ -144,7 +144,7 @@ class CheckService(CheckUseCases):
         check = self._counted_check(ctx, target_id, "sync", CheckStatus.RUNNING, correlation_id, refresh)
         count_check_by_plan(ctx.plan)
         metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
-        runner = CheckRunner(self._checks, self._batches, self._targets, self._lookup_factory())
+        runner = CheckRunner(self._checks, self._targets, self._lookup_factory())
         try:
             return check_out(runner.execute(check, remaining_ms=remaining_ms))
         except DependencyUnavailable as exc:

@@ -67,7 +67,6 @@ def build_worker(env: WorkerEnv, lookup_factory: LookupFactory) -> CheckWorker:
 
     return CheckWorker(
         checks=CheckRepository(),
-        batches=BatchRepository(),
         targets=TargetRepository(),
         lookup=lookup_factory(),
         queue_for_arn=queue_for,

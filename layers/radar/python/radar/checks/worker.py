@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from radar.checks.errors import CheckDeferred, RetriesExhausted, StaleTransition
-from radar.checks.models import FINISHED, CheckStatus
+from radar.checks.models import FINISHED, CheckModel, CheckStatus
 from radar.checks.queue import CheckQueue
-from radar.checks.repository import BatchRepository, CheckRepository
+from radar.checks.repository import CheckRepository
 from radar.checks.runner import CheckRunner
 from radar.checks.schemas import QueueMessage
 from radar.errors import DependencyUnavailable
@@ -28,15 +28,13 @@ class CheckWorker:
         self,
         *,
         checks: CheckRepository,
-        batches: BatchRepository,
         targets: TargetRepository,
         lookup: Lookup,
         queue_for_arn: Any,
         max_receive_count: int,
     ) -> None:
         self._checks = checks
-        self._batches = batches
-        self._runner = CheckRunner(checks, batches, targets, lookup)
+        self._runner = CheckRunner(checks, targets, lookup)
         self._queue_for_arn = queue_for_arn  # Callable[[str], CheckQueue]
         self._max_receive_count = max_receive_count
 
@@ -56,25 +54,20 @@ class CheckWorker:
         if check.status in FINISHED:
             logger.info("check already finished; redelivery ignored", extra={"status": check.status})
             return "already_finished"
-        was_queued = check.status == CheckStatus.QUEUED
+        status = str(check.status)
         try:
+            # Only from the state just read: a concurrent duplicate that got there first runs it, this one drops out.
             check = self._checks.transition(
                 message.tenant_id,
                 message.check_id,
-                expected=[CheckStatus.QUEUED, CheckStatus.RUNNING],
+                expected=[status],
                 to=CheckStatus.RUNNING,
                 fields={"started_at": utc_iso(), "retry_at": None},
                 count_attempt=True,
+                batch=(str(check.batch_id), status) if check.batch_id else None,
             )
         except StaleTransition:
             return "already_finished"
-        if was_queued and check.batch_id:
-            self._batches.move(
-                message.tenant_id,
-                str(check.batch_id),
-                from_status=CheckStatus.QUEUED,
-                to_status=CheckStatus.RUNNING,
-            )
         self._record_queue_time(message)
 
         try:
@@ -84,7 +77,7 @@ class CheckWorker:
             if last_attempt:
                 self._runner.fail(check, reason="providers_unavailable_after_retries", errors=errors)
                 raise RetriesExhausted(message.check_id) from exc
-            self._defer(record, message, errors, getattr(exc, "retry_after_seconds", None))
+            self._defer(record, message, check, errors, getattr(exc, "retry_after_seconds", None))
             raise CheckDeferred(message.check_id) from exc
         except Exception as exc:
             if last_attempt:
@@ -93,26 +86,27 @@ class CheckWorker:
             raise
         return str(finished.status)
 
-    def _defer(self, record: Any, message: QueueMessage, errors: list[dict[str, Any]], retry_after: int | None) -> None:
+    def _defer(
+        self,
+        record: Any,
+        message: QueueMessage,
+        check: CheckModel,
+        errors: list[dict[str, Any]],
+        retry_after: int | None,
+    ) -> None:
         delay = int(retry_after) if retry_after and retry_after > 0 else DEFAULT_RETRY_SECONDS
         retry_at = utc_iso(datetime.now(UTC) + timedelta(seconds=delay))
         try:
-            check = self._checks.transition(
+            self._checks.transition(
                 message.tenant_id,
                 message.check_id,
                 expected=[CheckStatus.RUNNING],
                 to=CheckStatus.QUEUED,
                 fields={"retry_at": retry_at, "errors": errors},
+                batch=(str(check.batch_id), CheckStatus.RUNNING) if check.batch_id else None,
             )
         except StaleTransition:
             return
-        if check.batch_id:
-            self._batches.move(
-                message.tenant_id,
-                str(check.batch_id),
-                from_status=CheckStatus.RUNNING,
-                to_status=CheckStatus.QUEUED,
-            )
         queue: CheckQueue = self._queue_for_arn(record.event_source_arn)
         queue.delay_redelivery(record.receipt_handle, delay)
         logger.info("providers busy; check retried later", extra={"retry_after_seconds": delay})
