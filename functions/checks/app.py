@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
@@ -75,6 +75,10 @@ def usage_meter() -> UsageMeter:
 
 def _check_response(status: int, check: dict[str, Any]) -> Response[CheckOut]:
     headers = {"Location": f"/checks/{check['id']}"}
+    if check.get("status") == "queued":
+        status = 202  # queued (async, or a sync check that found the providers busy)
+        if check.get("eta_seconds") is not None:
+            headers["Retry-After"] = str(max(1, int(float(check["eta_seconds"]) + 0.999)))
     return Response(
         status_code=status, content_type="application/json", body=CheckOut.model_validate(check), headers=headers
     )
@@ -85,17 +89,19 @@ def _check_response(status: int, check: dict[str, Any]) -> Response[CheckOut]:
     summary="Run a check on a target",
     description=(
         "Synchronous by default (201 with the check and its report). With async=true the check is queued "
-        "(202, Location: /checks/{id}). Idempotency-Key makes retries return the same check."
+        "(202, Location: /checks/{id}). A sync check that finds every provider at its rate limit beyond the sync "
+        "budget is queued too (202 with Retry-After and eta_seconds), unless on_busy=fail: then 503 with "
+        "Retry-After, not charged. Idempotency-Key makes retries return the same check."
     ),
     tags=["checks"],
     responses={
         201: {"description": "check done (succeeded, or failed with a final reason)"},
-        202: {"description": "check queued"},
+        202: {"description": "check queued (async, or sync with the providers busy: Retry-After, eta_seconds)"},
         **error_responses(
             {
                 409: "Idempotency-Key reused for another request, or still in progress",
                 429: "monthly check allowance used up (nothing queued)",
-                503: "no provider could answer; the check was recorded failed",
+                503: "no provider could answer (or on_busy=fail and all were busy): recorded failed, not charged",
             }
         ),
         **_ERRORS,
@@ -106,6 +112,10 @@ def create_check(
     run_async: Annotated[bool, Query(alias="async", description="queue the check instead of running it")] = False,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=128)] = None,
     refresh: Annotated[bool, Query(description="bypass the CNPJ cache and ask the providers again")] = False,
+    on_busy: Annotated[
+        Literal["queue", "fail"],
+        Query(description="sync checks with every provider busy: queue (202, default) or fail (503, not charged)"),
+    ] = "queue",
 ) -> Response[CheckOut]:
     ctx = tenant(app)
     ctx.require("analyst")
@@ -117,7 +127,7 @@ def create_check(
         else:
             remaining = app.lambda_context.get_remaining_time_in_millis() - _SYNC_MARGIN_MS
             check = check_service().run_now(
-                ctx, target_id, correlation_id=correlation_id, remaining_ms=remaining, refresh=refresh
+                ctx, target_id, correlation_id=correlation_id, remaining_ms=remaining, refresh=refresh, on_busy=on_busy
             )
         record_event(app.current_event.raw_event, ctx, "check.requested", f"check/{check.id}")
         return check
@@ -139,7 +149,7 @@ def create_check(
         table_name=ENV.idempotency_table,
         tenant_id=ctx.tenant_id,
         key=idempotency_key,
-        request={"target_id": target_id, "async": run_async, "refresh": refresh},
+        request={"target_id": target_id, "async": run_async, "refresh": refresh, "on_busy": on_busy},
         operation=first_run,
         lambda_context=app.lambda_context,
     )

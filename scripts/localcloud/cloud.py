@@ -212,7 +212,9 @@ class LocalCloud:
         for service in self.enabled_services():
             running = self.services.get(service.key)
             if running is not None and not service.after_gateway:
-                overrides.update(service.function_env(running.url, env))
+                # An explicit override (RADAR_FUNCTION_ENV) wins over what a service suggests.
+                suggested = service.function_env(running.url, env)
+                overrides.update({k: v for k, v in suggested.items() if k not in self.config.env_overrides})
         return overrides
 
     def _start_functions(self) -> None:

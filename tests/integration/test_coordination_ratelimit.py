@@ -65,28 +65,35 @@ def test_bucket_is_exact_under_contention_across_processes(aws: AwsResources) ->
     assert DynamoRateLimiter(aws.cache_table, {provider: 60}, burst={provider: 20}).tokens(provider) < 1
 
 
-@pytest.mark.parametrize(("per_minute", "minutes"), [(3, 10), (60, 2)])
-def test_no_sixty_second_window_ever_exceeds_the_provider_limit(
-    aws: AwsResources, per_minute: int, minutes: int
+@pytest.mark.parametrize(
+    ("per_minute", "minutes", "time_scale", "skew"), [(3, 10, 1.0, 1.0), (60, 2, 1.0, 1.0), (60, 20, 10.0, 0.25)]
+)
+def test_no_window_ever_exceeds_the_provider_limit_even_with_network_skew(
+    aws: AwsResources, per_minute: int, minutes: int, time_scale: float, skew: float
 ) -> None:
-    """Callers hammer the bucket at random instants (about four times the supply) for some simulated minutes; every
-    granted request is then replayed into the sandbox's own sliding-window limiter, which must admit all."""
+    """Callers hammer the schedule at random instants (about four times the supply) for some simulated minutes, each
+    waiting up to a few slots for its reservation; every request then reaches the sandbox's own sliding-window
+    limiter up to `skew` seconds late (random per request), and the limiter must admit all of them."""
     provider = _provider()
     clock = FakeClock()
-    limiter = DynamoRateLimiter(aws.cache_table, {provider: per_minute}, clock=clock)
-    provider_window = SlidingWindowLimiter(60.0)
+    limiter = DynamoRateLimiter(
+        aws.cache_table, {provider: per_minute}, clock=clock, time_scale=time_scale, skew_seconds=skew
+    )
+    window = 60.0 / time_scale
+    provider_window = SlidingWindowLimiter(window)
     rng = random.Random(per_minute)
     start = clock.now
-    granted_at: list[float] = []
-    while clock.now < start + 60 * minutes:
-        clock.now += rng.uniform(0.0, 30.0 / per_minute)
-        if limiter.try_acquire(provider):
-            granted_at.append(clock.now)
+    sent_at: list[float] = []
+    while clock.now < start + window * minutes:
+        clock.now += rng.uniform(0.0, window / per_minute / 2)
+        wait = limiter.reserve(provider, max_wait=3 * window / per_minute)
+        if wait is not None:
+            sent_at.append(clock.now + wait)
 
-    assert all(provider_window.try_admit(provider, per_minute, t) for t in granted_at)
-    assert max(sum(1 for t in granted_at if s <= t <= s + 60) for s in granted_at) <= per_minute
-    # And it is not needlessly stingy: close to the limit over the whole run.
-    assert len(granted_at) >= 0.8 * per_minute * minutes
+    arrivals = sorted(t + rng.uniform(0.0, skew) for t in sent_at)
+    assert all(provider_window.try_admit(provider, per_minute, t) for t in arrivals)
+    # Not needlessly stingy: the schedule hands out N per (window + skew) over the whole run.
+    assert len(sent_at) >= 0.98 * per_minute * minutes * window / (window + skew) - 1
 
 
 def test_an_empty_bucket_refuses_then_refills(aws: AwsResources) -> None:
@@ -97,11 +104,36 @@ def test_an_empty_bucket_refuses_then_refills(aws: AwsResources) -> None:
     assert limiter.try_acquire(provider) is True
     assert limiter.try_acquire(provider) is False
     wait = limiter.seconds_until_available(provider)
-    assert wait == pytest.approx(21.0)
+    assert wait == pytest.approx(61.0 / 3)
     clock.now += wait - 0.5
     assert limiter.try_acquire(provider) is False
     clock.now += 0.5
     assert limiter.try_acquire(provider) is True
+
+
+def test_a_reservation_holds_a_future_slot_and_the_next_caller_gets_the_one_after(aws: AwsResources) -> None:
+    provider = _provider()
+    clock = FakeClock()
+    limiter = DynamoRateLimiter(aws.cache_table, {provider: 6}, clock=clock, time_scale=10.0, skew_seconds=0.0)
+    # 6 per 6 s: one slot a second.
+    assert limiter.reserve(provider, max_wait=5) == pytest.approx(0.0)
+    assert limiter.reserve(provider, max_wait=5) == pytest.approx(1.0)
+    assert limiter.reserve(provider, max_wait=5) == pytest.approx(2.0)
+    assert limiter.reserve(provider, max_wait=2.5) is None  # the next one starts in 3 s: nothing reserved
+    assert limiter.seconds_until_available(provider) == pytest.approx(3.0)
+
+
+def test_a_pause_holds_every_slot_until_the_retry_after(aws: AwsResources) -> None:
+    provider = _provider()
+    clock = FakeClock()
+    limiter = DynamoRateLimiter(aws.cache_table, {provider: 60}, clock=clock, skew_seconds=0.0)
+    limiter.pause(provider, 12.0)
+    assert limiter.try_acquire(provider) is False
+    assert limiter.seconds_until_available(provider) == pytest.approx(12.0)
+    clock.now += 12.0
+    assert limiter.try_acquire(provider) is True
+    limiter.pause(provider, None)  # no Retry-After: one whole window
+    assert limiter.seconds_until_available(provider) == pytest.approx(60.0)
 
 
 def test_a_clock_running_behind_never_creates_tokens(aws: AwsResources) -> None:
@@ -132,11 +164,15 @@ def test_state_is_shared_between_limiter_instances(aws: AwsResources) -> None:
 
 
 def test_bucket_sizing() -> None:
-    assert bucket_spec(3).capacity == 1
+    assert bucket_spec(3).burst == 1
     assert bucket_spec(3).max_in_window() == 3
-    assert bucket_spec(60).capacity == 6
-    assert 55 <= bucket_spec(60).max_in_window() <= 60
-    assert 55 <= bucket_spec(60, burst=30).max_in_window() <= 60
+    assert bucket_spec(3).per_minute == pytest.approx(3 * 60 / 61)
+    assert bucket_spec(60).max_in_window() == 60
+    assert bucket_spec(60, burst=30).max_in_window() == 60
+    # Time-scaled: the window shrinks, the absolute skew does not.
+    scaled = bucket_spec(60, time_scale=10, skew_seconds=0.25)
+    assert scaled.window_seconds == pytest.approx(6.0)
+    assert scaled.per_minute == pytest.approx(600 * 6 / 6.25)
     with pytest.raises(ValueError):
         bucket_spec(3, burst=4)
     with pytest.raises(ValueError):

@@ -3,6 +3,7 @@ the shared cache, and providers that all answer 429 being retried later instead 
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from types import ModuleType
@@ -86,8 +87,13 @@ def real_connector(
     reset_lookup()
     functions[1].worker.cache_clear()
     sandbox_config(sandbox, fault_rate=0.0)
+    # Each test starts with fresh schedules and breakers: a 429 storm pauses its providers for a whole window.
+    client = boto3.client("dynamodb")
+    for item in client.scan(TableName=cache_table, ProjectionExpression="pk")["Items"]:
+        if item["pk"]["S"].startswith(("BUCKET#", "BREAKER#")):
+            client.delete_item(TableName=cache_table, Key={"pk": item["pk"]})
     yield sandbox
-    sandbox_config(sandbox, fault_rate=0.0)
+    sandbox_config(sandbox, fault_rate=0.0, time_scale=1)
     functions[1].worker.cache_clear()
     reset_lookup()
 
@@ -117,7 +123,8 @@ def test_all_providers_rate_limited_is_retried_later_then_succeeds(
 ) -> None:
     sqs = Sqs(functions[1], queues, lambda_context)
     target_id = api.target("27865757000102")
-    sandbox_config(real_connector, fault_rate=1.0, faults=["429"])
+    # Time scale 30: the providers' windows (and so their 429s' Retry-After) last 2 s.
+    sandbox_config(real_connector, fault_rate=1.0, faults=["429"], time_scale=30)
     _, queued, _ = api("POST", f"/targets/{target_id}/checks", query={"async": "true"})
 
     messages, failed = sqs.poll()
@@ -128,6 +135,7 @@ def test_all_providers_rate_limited_is_retried_later_then_succeeds(
     assert "rate_limited" in {e["outcome"] for e in waiting["errors"]}
 
     sandbox_config(real_connector, fault_rate=0.0)
+    time.sleep(2.2)  # each 429 paused its provider's schedule for its Retry-After
     sqs.make_visible(messages)
     messages, failed = sqs.poll()
     assert len(messages) == 1 and failed == []

@@ -100,19 +100,47 @@ class InlineSingleFlight:
 
 
 class InMemoryLimiter:
-    """A token count per provider; providers without a count are unlimited."""
+    """A token count per provider; providers without a count are unlimited. An empty provider's next slot is
+    `waits[provider]` seconds away (default: never within a wait budget); `pause` records the pause asked for."""
 
-    def __init__(self, tokens: dict[str, int] | None = None) -> None:
+    def __init__(self, tokens: dict[str, int] | None = None, waits: dict[str, float] | None = None) -> None:
         self.tokens = dict(tokens or {})
+        self.waits = dict(waits or {})
         self.taken: list[str] = []
+        self.paused: dict[str, float | None] = {}
+        self.waited: list[float] = []
 
-    def try_acquire(self, provider: str) -> bool:
+    def reserve(self, provider: str, max_wait: float = 0.0) -> float | None:
+        if provider in self.tokens and self.tokens[provider] <= 0:
+            wait = self.waits.get(provider, 1e9)
+            if wait > max_wait:
+                return None
+            self.tokens[provider] += 1  # the refill it waited for
+        else:
+            wait = 0.0
         if provider in self.tokens:
-            if self.tokens[provider] <= 0:
-                return False
             self.tokens[provider] -= 1
         self.taken.append(provider)
+        return wait
+
+    def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
+        wait = self.reserve(provider, max_wait)
+        if wait is None:
+            return False
+        self.waited.append(wait)
         return True
+
+    def try_acquire(self, provider: str) -> bool:
+        return self.reserve(provider, 0.0) is not None
+
+    def seconds_until_available(self, provider: str) -> float:
+        if provider in self.tokens and self.tokens[provider] <= 0:
+            return self.waits.get(provider, 1e9)
+        return 0.0
+
+    def pause(self, provider: str, seconds: float | None) -> None:
+        self.paused[provider] = seconds
+        self.tokens[provider] = 0
 
 
 class InMemoryBreaker:

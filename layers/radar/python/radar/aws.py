@@ -13,8 +13,14 @@ from pydantic import Field
 
 from radar.settings import EnvSettings
 
-__all__ = ["CONNECT_TIMEOUT_SECONDS", "MAX_RETRY_ATTEMPTS", "READ_TIMEOUT_SECONDS", "AwsSettings", "client",
-           "is_conditional_failure"]
+__all__ = [
+    "CONNECT_TIMEOUT_SECONDS",
+    "MAX_RETRY_ATTEMPTS",
+    "READ_TIMEOUT_SECONDS",
+    "AwsSettings",
+    "client",
+    "is_conditional_failure",
+]
 
 # Lambda timeouts are short: fail fast and let the caller map the failure to a 503.
 CONNECT_TIMEOUT_SECONDS = 2

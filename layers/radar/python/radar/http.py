@@ -32,7 +32,6 @@ __all__ = [
 ]
 
 
-
 # Path ids are opaque ASCII tokens (the gateway hands path parameters over still percent-encoded).
 ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 
@@ -139,7 +138,11 @@ def build_resolver(settings: HttpSettings) -> APIGatewayRestResolver:
             from aws_lambda_powertools.metrics import MetricUnit
 
             metrics.add_metric(name="ThrottledRequests", unit=MetricUnit.Count, value=1)
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        response = error_response(exc.status, exc.code, exc.message, exc.details)
+        retry_after = getattr(exc, "retry_after_seconds", None)
+        if exc.status == 503 and retry_after:  # providers busy or down: when asking again makes sense
+            response.headers["Retry-After"] = str(max(1, int(retry_after)))
+        return response
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(exc: RequestValidationError) -> Response:

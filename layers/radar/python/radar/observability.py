@@ -21,10 +21,31 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # Keys whose values are personal data wherever they appear (provider payloads, reports, partners).
 PERSONAL_KEYS = frozenset(
     {
-        "partners", "qsa", "socios", "nome_socio", "nome", "name", "cpf", "cpf_cnpj_socio", "cnpj_cpf_do_socio",
-        "cpf_representante_legal", "nome_representante_legal", "nome_representante", "email", "phone", "phones",
-        "telefone", "password", "refresh_token", "access_token", "authorization", "x-api-key", "key", "report",
-        "raw", "body_excerpt",
+        "partners",
+        "qsa",
+        "socios",
+        "nome_socio",
+        "nome",
+        "name",
+        "cpf",
+        "cpf_cnpj_socio",
+        "cnpj_cpf_do_socio",
+        "cpf_representante_legal",
+        "nome_representante_legal",
+        "nome_representante",
+        "email",
+        "phone",
+        "phones",
+        "telefone",
+        "password",
+        "refresh_token",
+        "access_token",
+        "authorization",
+        "x-api-key",
+        "key",
+        "report",
+        "raw",
+        "body_excerpt",
     }
 )
 

@@ -130,8 +130,18 @@ def query_events(
     items, next_cursor = AuditRepository().query(
         tenant_id, start=start, end=end, action=action, limit=max(1, min(int(limit), 200)), cursor=cursor
     )
-    fields = ("event_id", "time", "actor", "principal_type", "action", "resource", "outcome", "source_ip",
-              "user_agent", "request_id")
+    fields = (
+        "event_id",
+        "time",
+        "actor",
+        "principal_type",
+        "action",
+        "resource",
+        "outcome",
+        "source_ip",
+        "user_agent",
+        "request_id",
+    )
     return [{name: getattr(item, name) for name in fields} for item in items], next_cursor
 
 

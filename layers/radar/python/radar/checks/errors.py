@@ -10,6 +10,7 @@ __all__ = [
     "BatchNotFound",
     "CheckDeferred",
     "CheckNotFound",
+    "CheckProvidersBusy",
     "CheckProvidersUnavailable",
     "IdempotencyConflict",
     "RetriesExhausted",
@@ -40,6 +41,19 @@ class CheckProvidersUnavailable(DependencyUnavailable):
         super().__init__(
             "no CNPJ provider could answer now; the check was recorded as failed",
             details={"check_id": check_id, "errors": errors, "retry_after_seconds": retry_after_seconds},
+        )
+        self.retry_after_seconds = retry_after_seconds
+
+
+class CheckProvidersBusy(DependencyUnavailable):
+    """A sync-only check (`on_busy=fail`) found no provider slot within the sync budget: failed, not charged."""
+
+    code = "providers_busy"
+
+    def __init__(self, check_id: str, retry_after_seconds: int | None) -> None:
+        super().__init__(
+            "every CNPJ provider is at its rate limit; the check was not run and not charged",
+            details={"check_id": check_id, "retry_after_seconds": retry_after_seconds},
         )
         self.retry_after_seconds = retry_after_seconds
 

@@ -64,6 +64,10 @@ class CheckModel(MainTableModel):
     diff = JSONAttribute(null=True)
     failure_reason = UnicodeAttribute(null=True)
     bypass_cache = BooleanAttribute(default=False)  # ?refresh=true: ask the providers again
+    usage_period = UnicodeAttribute(null=True)  # the month (yyyy-mm) whose allowance this check was counted in
+    lease_until = NumberAttribute(null=True)  # while running: epoch seconds until another delivery may take it over
+    capacity_waits = NumberAttribute(default=0)  # how often it was deferred only for lack of provider capacity
+    waiting_since = UnicodeAttribute(null=True)  # when it first waited for capacity (the capacity budget's start)
     expires_at = NumberAttribute(null=True)  # retention (TTL); reads treat expires_at <= now as gone
     by_target: Gsi1[CheckModel] = Gsi1()  # gsi1pk = TENANT#<tid>#TARGET#<target_id>, gsi1sk = <created_at>#<id>
 
@@ -81,4 +85,3 @@ class BatchModel(MainTableModel):
     invalid = JSONAttribute(default=list)
     rejected = JSONAttribute(default=list)
     expires_at = NumberAttribute(null=True)
-

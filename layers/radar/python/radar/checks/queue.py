@@ -10,10 +10,11 @@ from radar.aws import client
 from radar.checks.schemas import QueueMessage
 from radar.errors import DependencyUnavailable
 
-__all__ = ["MAX_VISIBILITY_SECONDS", "CheckQueue", "queue_url_from_arn"]
+__all__ = ["MAX_DELAY_SECONDS", "MAX_VISIBILITY_SECONDS", "CheckQueue", "queue_url_from_arn"]
 
 SQS_BATCH = 10
 MAX_VISIBILITY_SECONDS = 43_200  # SQS limit: 12 hours
+MAX_DELAY_SECONDS = 900  # SQS limit for a message's DelaySeconds: 15 minutes
 _SEND_WORKERS = 8  # a 500-CNPJ batch is 50 SendMessageBatch calls
 
 
@@ -33,11 +34,13 @@ class CheckQueue:
     def sqs(self) -> Any:
         return self._sqs or client("sqs")
 
-    def send(self, message: QueueMessage) -> None:
+    def send(self, message: QueueMessage, *, delay_seconds: int = 0) -> None:
+        """Send one message, delivered after `delay_seconds` (at most SQS's 900; a longer wait chains messages)."""
         from botocore.exceptions import BotoCoreError, ClientError
 
+        delay = max(0, min(int(delay_seconds), MAX_DELAY_SECONDS))
         try:
-            self.sqs.send_message(QueueUrl=self.url, MessageBody=message.model_dump_json())
+            self.sqs.send_message(QueueUrl=self.url, MessageBody=message.model_dump_json(), DelaySeconds=delay)
         except (BotoCoreError, ClientError) as exc:
             raise DependencyUnavailable(
                 "the checks queue is unavailable", details={"dependency": "checks_queue"}

@@ -91,8 +91,15 @@ class CheckRepository:
         fields: dict[str, Any] | None = None,
         count_attempt: bool = False,
         batch: tuple[str, str] | None = None,
+        lease_free_at: float | None = None,
+        count_wait: bool = False,
+        waiting_since: str | None = None,
     ) -> CheckModel:
         """Move the check to `to` only from one of the `expected` states (a redelivery cannot rerun it).
+
+        `lease_free_at=now` adds "and no other delivery holds its running lease at `now`" to the condition (a
+        duplicate delivery of a running check drops out; a crashed worker's check is taken over once its lease
+        ends). `count_wait` adds one capacity wait; `waiting_since` is kept if the check already has one.
 
         `batch=(batch_id, from_status)` moves the batch's counter from `from_status` to `to` in the same transaction:
         a worker killed between the two writes would otherwise leave the batch counting a finished check as running.
@@ -104,7 +111,13 @@ class CheckRepository:
             actions.append(attribute.remove() if value is None else attribute.set(value))
         if count_attempt:
             actions.append(CheckModel.attempts.add(1))
+        if count_wait:
+            actions.append(CheckModel.capacity_waits.add(1))
+        if waiting_since is not None:
+            actions.append(CheckModel.waiting_since.set(CheckModel.waiting_since | waiting_since))
         condition = CheckModel.pk.exists() & CheckModel.status.is_in(*expected)
+        if lease_free_at is not None:
+            condition = condition & (CheckModel.lease_until.does_not_exist() | (CheckModel.lease_until < lease_free_at))
         if batch is not None and batch[1] != to:
             batch_item = BatchModel(tenant_pk(tenant_id), batch_sk(batch[0]))
             counters = [getattr(BatchModel, to).add(1), getattr(BatchModel, batch[1]).add(-1)]

@@ -72,6 +72,7 @@ class CheckRunner:
                 "errors": None,
                 "failure_reason": None,
                 "retry_at": None,
+                "lease_until": None,
                 "finished_at": utc_iso(),
             },
         )
@@ -116,23 +117,35 @@ class CheckRunner:
             logger.warning("could not point the target at its newest success", extra={"check_id": check.check_id})
 
     def fail(self, check: CheckModel, *, reason: str, errors: list[dict[str, Any]]) -> CheckModel:
+        return self.record_failure(check, reason=reason, errors=errors)[0]
+
+    def record_failure(
+        self, check: CheckModel, *, reason: str, errors: list[dict[str, Any]]
+    ) -> tuple[CheckModel, bool]:
+        """Record the check failed; also say whether this call made the transition (a duplicate's is stale), so
+        exactly one caller gives the allowance back."""
         from aws_lambda_powertools.metrics import MetricUnit
 
-        finished = self._finish(
+        finished, landed = self._finish_once(
             check,
             CheckStatus.FAILED,
             {
                 "errors": errors,
                 "failure_reason": reason,
                 "retry_at": None,
+                "lease_until": None,
                 "finished_at": utc_iso(),
             },
         )
-        metrics.add_metric(name="ChecksFailed", unit=MetricUnit.Count, value=1)
-        logger.info("check failed", extra={"check_id": check.check_id, "failure_reason": reason})
-        return finished
+        if landed:
+            metrics.add_metric(name="ChecksFailed", unit=MetricUnit.Count, value=1)
+            logger.info("check failed", extra={"check_id": check.check_id, "failure_reason": reason})
+        return finished, landed
 
     def _finish(self, check: CheckModel, status: str, fields: dict[str, Any]) -> CheckModel:
+        return self._finish_once(check, status, fields)[0]
+
+    def _finish_once(self, check: CheckModel, status: str, fields: dict[str, Any]) -> tuple[CheckModel, bool]:
         try:
             finished = self._checks.transition(
                 str(check.tenant_id),
@@ -144,5 +157,5 @@ class CheckRunner:
             )
         except StaleTransition:
             logger.warning("check already finished elsewhere", extra={"check_id": check.check_id})
-            return self._checks.get(str(check.tenant_id), str(check.check_id))
-        return finished
+            return self._checks.get(str(check.tenant_id), str(check.check_id)), False
+        return finished, True

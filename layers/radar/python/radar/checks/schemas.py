@@ -50,6 +50,9 @@ class CheckOut(ApiModel):
     errors: list[dict[str, Any]] | None = Field(default=None, description="per-provider errors of a failed check")
     failure_reason: str | None = None
     expires_at: str | None = Field(default=None, description="when retention removes this check and its report")
+    eta_seconds: float | None = Field(
+        default=None, description="a check queued because providers were busy: when it is expected to run"
+    )
 
 
 class CheckPage(ApiModel):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from radar.checks.errors import CheckProvidersUnavailable
+from radar.checks.errors import CheckProvidersBusy, CheckProvidersUnavailable
 from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk
-from radar.checks.queue import CheckQueue
+from radar.checks.queue import MAX_DELAY_SECONDS, CheckQueue
 from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.retention import RetentionPolicy
 from radar.checks.runner import CheckRunner
@@ -23,7 +25,15 @@ from radar.tables import tenant_pk
 from radar.targets.repository import TargetRepository
 from radar.timestamps import utc_iso
 
-__all__ = ["CheckParts", "CheckService", "CheckUseCases", "count_check_by_plan", "new_check", "queue_message"]
+__all__ = [
+    "CheckParts",
+    "CheckService",
+    "CheckUseCases",
+    "count_check_by_plan",
+    "new_check",
+    "queue_message",
+    "release_allowance",
+]
 
 
 def new_check(
@@ -37,7 +47,9 @@ def new_check(
     correlation_id: str | None,
     batch_id: str | None = None,
     refresh: bool = False,
+    counted_at: datetime | None = None,
 ) -> CheckModel:
+    """A new check item; `counted_at` is when its allowance unit was reserved (a release goes back to that month)."""
     now = utc_iso()
     check_id = f"chk_{uuid.uuid4().hex}"
     return CheckModel(
@@ -59,7 +71,14 @@ def new_check(
         correlation_id=correlation_id,
         expires_at=expires_at,
         bypass_cache=refresh,
+        usage_period=(counted_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
     )
+
+
+def release_allowance(meter: UsageMeter, check: CheckModel) -> None:
+    """Give a check's allowance unit back to the month (and day) it was counted in."""
+    counted = str(check.usage_period or check.created_at)[:10]
+    meter.release(str(check.tenant_id), 1, period=counted[:7], day=counted[8:10])
 
 
 def count_check_by_plan(plan: str, count: int = 1) -> None:
@@ -115,19 +134,25 @@ class CheckService(CheckUseCases):
         """The tenant's target (404 if not theirs), one check counted against the allowance, the check stored."""
         target = self._targets.get(ctx.tenant_id, target_id)
         settings = self._meter.tenant_settings(ctx.tenant_id, ctx.plan)
-        self._meter.reserve(ctx.tenant_id, settings.plan, 1)
-        return self._checks.create(
-            new_check(
-                ctx,
-                target_id=target_id,
-                cnpj=str(target.cnpj),
-                mode=mode,
-                status=status,
-                expires_at=self._retention.expires_at(settings),
-                correlation_id=correlation_id,
-                refresh=refresh,
-            )
+        counted_at = datetime.now(UTC)
+        self._meter.reserve(ctx.tenant_id, settings.plan, 1, now=counted_at)
+        check = new_check(
+            ctx,
+            target_id=target_id,
+            cnpj=str(target.cnpj),
+            mode=mode,
+            status=status,
+            expires_at=self._retention.expires_at(settings),
+            correlation_id=correlation_id,
+            refresh=refresh,
+            counted_at=counted_at,
         )
+        try:
+            return self._checks.create(check)
+        except Exception:
+            # Counted but never stored: nothing will run it, so the unit goes back.
+            release_allowance(self._meter, check)
+            raise
 
     def run_now(
         self,
@@ -137,26 +162,69 @@ class CheckService(CheckUseCases):
         correlation_id: str | None,
         remaining_ms: int | None = None,
         refresh: bool = False,
+        on_busy: str = "queue",
     ) -> CheckOut:
         """Synchronous check: counted, run inline, stored with its report.
 
-        When no provider can answer: the check is recorded failed and the answer is a 503."""
+        When no provider has a request slot within the sync budget, the check is queued instead (status `queued`,
+        the caller answers 202 with its ETA), or with `on_busy="fail"` it fails uncharged (CheckProvidersBusy, a
+        503). When providers fail: the check is recorded failed, its allowance unit given back, and the answer is a
+        503."""
         check = self._counted_check(ctx, target_id, "sync", CheckStatus.RUNNING, correlation_id, refresh)
-        count_check_by_plan(ctx.plan)
         metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
         runner = CheckRunner(self._checks, self._targets, self._lookup_factory())
         try:
-            return check_out(runner.execute(check, remaining_ms=remaining_ms))
+            out = check_out(runner.execute(check, remaining_ms=remaining_ms))
         except DependencyUnavailable as exc:
             errors = attempt_errors(getattr(exc, "attempts", None))
-            runner.fail(check, reason="providers_unavailable", errors=errors)
-            raise CheckProvidersUnavailable(
-                str(check.check_id), errors, getattr(exc, "retry_after_seconds", None)
-            ) from exc
+            retry_after = getattr(exc, "retry_after_seconds", None)
+            if getattr(exc, "waiting_for_capacity", False) and on_busy != "fail":
+                return self._queue_busy_sync(ctx, check, errors, float(getattr(exc, "eta_seconds", 1.0)))
+            busy = getattr(exc, "waiting_for_capacity", False)
+            _, landed = runner.record_failure(
+                check, reason="providers_busy" if busy else "providers_unavailable", errors=errors
+            )
+            if landed:
+                release_allowance(self._meter, check)
+            if busy:
+                raise CheckProvidersBusy(str(check.check_id), retry_after) from exc
+            raise CheckProvidersUnavailable(str(check.check_id), errors, retry_after) from exc
         except Exception:
             # Never leave a sync check "running" forever: record it failed, then let the error map to a 500.
-            runner.fail(check, reason="internal_error", errors=[])
+            _, landed = runner.record_failure(check, reason="internal_error", errors=[])
+            if landed:
+                release_allowance(self._meter, check)
             raise
+        count_check_by_plan(ctx.plan)
+        return out
+
+    def _queue_busy_sync(
+        self, ctx: TenantContext, check: CheckModel, errors: list[dict[str, Any]], eta: float
+    ) -> CheckOut:
+        """No slot within the sync budget: the check goes to the queue, to run when the capacity model predicts a
+        slot; the answer is the queued check with that ETA."""
+        delay = max(1, int(eta + 0.999))
+        retry_at = utc_iso(datetime.now(UTC) + timedelta(seconds=delay))
+        queued = self._checks.transition(
+            ctx.tenant_id,
+            str(check.check_id),
+            expected=[CheckStatus.RUNNING],
+            to=CheckStatus.QUEUED,
+            fields={"retry_at": retry_at, "errors": errors, "lease_until": None},
+            count_wait=True,
+            waiting_since=utc_iso(),
+        )
+        try:
+            self._queue.send(queue_message(check), delay_seconds=min(delay, MAX_DELAY_SECONDS))
+        except DependencyUnavailable:
+            self._fail_unqueued(ctx.tenant_id, check)
+            release_allowance(self._meter, check)
+            raise
+        count_check_by_plan(ctx.plan)
+        logger.info("providers busy; sync check queued", extra={"check_id": check.check_id, "eta_seconds": delay})
+        out = check_out(self._checks.get(ctx.tenant_id, str(queued.check_id)))
+        out.eta_seconds = round(eta, 1)
+        return out
 
     def enqueue(
         self, ctx: TenantContext, target_id: str, *, correlation_id: str | None, refresh: bool = False
@@ -168,7 +236,7 @@ class CheckService(CheckUseCases):
         except DependencyUnavailable:
             # Nothing will ever run it: record it failed and give the allowance back.
             self._fail_unqueued(ctx.tenant_id, check)
-            self._meter.release(ctx.tenant_id, 1)
+            release_allowance(self._meter, check)
             raise
         count_check_by_plan(ctx.plan)
         metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)

@@ -29,4 +29,9 @@ class WorkerEnv(EnvSettings):
     checks_queue_url: str | None = Field(default=None, alias="CHECKS_QUEUE_URL")
     provider_tokens_secret_arn: str | None = Field(default=None, alias="PROVIDER_TOKENS_SECRET_ARN")
     max_receive_count: int = Field(default=5, alias="MAX_RECEIVE_COUNT", ge=1)
+    # A check that only waits for provider capacity fails (capacity_timeout, not charged) after this long.
+    capacity_budget_seconds: int = Field(default=86_400, alias="CAPACITY_WAIT_BUDGET_SECONDS", ge=1)
+    # A running check belongs to the delivery that started it this long (the worker's timeout plus a margin); a
+    # duplicate delivery meanwhile drops out, a crashed worker's check is taken over after it.
+    check_lease_seconds: int = Field(default=90, alias="CHECK_LEASE_SECONDS", ge=1)
     lookup: LookupSettings

@@ -71,4 +71,7 @@ def build_worker(env: WorkerEnv, lookup_factory: LookupFactory) -> CheckWorker:
         lookup=lookup_factory(),
         queue_for_arn=queue_for,
         max_receive_count=env.max_receive_count,
+        meter=UsageMeter(env.main_table),
+        capacity_budget_seconds=env.capacity_budget_seconds,
+        lease_seconds=env.check_lease_seconds,
     )

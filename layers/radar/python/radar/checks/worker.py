@@ -1,19 +1,23 @@
-"""The worker's logic for one SQS record: run the queued check once, retry later when providers are busy."""
+"""The worker's logic for one SQS record: run the queued check once; wait for provider capacity without spending
+the message's receives; retry provider faults later."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from radar.checks.errors import CheckDeferred, RetriesExhausted, StaleTransition
 from radar.checks.models import FINISHED, CheckModel, CheckStatus
-from radar.checks.queue import CheckQueue
+from radar.checks.queue import MAX_DELAY_SECONDS, CheckQueue
 from radar.checks.repository import CheckRepository
 from radar.checks.runner import CheckRunner
 from radar.checks.schemas import QueueMessage
+from radar.checks.service import queue_message, release_allowance
 from radar.errors import DependencyUnavailable
 from radar.lookup.schemas import attempt_errors
 from radar.lookup.service import Lookup
+from radar.metering.service import UsageMeter
 from radar.observability import logger, metrics
 from radar.targets.repository import TargetRepository
 from radar.timestamps import parse_iso, utc_iso
@@ -21,6 +25,8 @@ from radar.timestamps import parse_iso, utc_iso
 __all__ = ["DEFAULT_RETRY_SECONDS", "CheckWorker"]
 
 DEFAULT_RETRY_SECONDS = 60
+# Reasons a check ends failed without delivering a report: its allowance unit goes back.
+UNCHARGED_REASONS = frozenset({"capacity_timeout", "providers_unavailable_after_retries", "internal_error"})
 
 
 class CheckWorker:
@@ -32,11 +38,17 @@ class CheckWorker:
         lookup: Lookup,
         queue_for_arn: Any,
         max_receive_count: int,
+        meter: UsageMeter | None = None,
+        capacity_budget_seconds: float = 86_400,
+        lease_seconds: float = 90,
     ) -> None:
         self._checks = checks
         self._runner = CheckRunner(checks, targets, lookup)
         self._queue_for_arn = queue_for_arn  # Callable[[str], CheckQueue]
         self._max_receive_count = max_receive_count
+        self._meter = meter
+        self._capacity_budget = capacity_budget_seconds
+        self._lease_seconds = lease_seconds
 
     def handle(self, record: Any, *, remaining_ms: int | None = None) -> str:
         """Process one record (a Powertools SQSRecord); return what happened; raise to have SQS redeliver."""
@@ -54,37 +66,91 @@ class CheckWorker:
         if check.status in FINISHED:
             logger.info("check already finished; redelivery ignored", extra={"status": check.status})
             return "already_finished"
+        now = time.time()
+        if check.status == CheckStatus.QUEUED and check.retry_at and check.capacity_waits:
+            # A capacity wait longer than one message's delay: pass the message on until the wait is over.
+            left = (parse_iso(str(check.retry_at)) - datetime.now(UTC)).total_seconds()
+            if left >= 1:
+                self._queue_for_arn(record.event_source_arn).send(message, delay_seconds=int(left))
+                return "waiting"
         status = str(check.status)
         try:
-            # Only from the state just read: a concurrent duplicate that got there first runs it, this one drops out.
+            # From the state just read, and only when no other delivery holds the running lease: a concurrent
+            # duplicate drops out; a crashed worker's check is taken over once its lease ends.
             check = self._checks.transition(
                 message.tenant_id,
                 message.check_id,
                 expected=[status],
                 to=CheckStatus.RUNNING,
-                fields={"started_at": utc_iso(), "retry_at": None},
+                fields={"started_at": utc_iso(), "retry_at": None, "lease_until": now + self._lease_seconds},
                 count_attempt=True,
                 batch=(str(check.batch_id), status) if check.batch_id else None,
+                lease_free_at=now,
             )
         except StaleTransition:
-            return "already_finished"
+            logger.info("another delivery holds this check; duplicate dropped")
+            return "duplicate"
         self._record_queue_time(message)
 
         try:
             finished = self._runner.execute(check, remaining_ms=remaining_ms)
         except DependencyUnavailable as exc:
             errors = attempt_errors(getattr(exc, "attempts", None))
+            if getattr(exc, "waiting_for_capacity", False):
+                return self._wait_for_capacity(record, message, check, errors, exc)
             if last_attempt:
-                self._runner.fail(check, reason="providers_unavailable_after_retries", errors=errors)
+                self._fail(check, "providers_unavailable_after_retries", errors)
                 raise RetriesExhausted(message.check_id) from exc
             self._defer(record, message, check, errors, getattr(exc, "retry_after_seconds", None))
             raise CheckDeferred(message.check_id) from exc
         except Exception as exc:
             if last_attempt:
-                self._runner.fail(check, reason="internal_error", errors=[])
+                self._fail(check, "internal_error", [])
                 raise RetriesExhausted(message.check_id) from exc
             raise
         return str(finished.status)
+
+    def _fail(self, check: CheckModel, reason: str, errors: list[dict[str, Any]]) -> None:
+        _, landed = self._runner.record_failure(check, reason=reason, errors=errors)
+        # Only the delivery whose transition landed gives the unit back (a duplicate's is stale).
+        if landed and self._meter is not None and reason in UNCHARGED_REASONS:
+            release_allowance(self._meter, check)
+
+    def _wait_for_capacity(
+        self, record: Any, message: QueueMessage, check: CheckModel, errors: list[dict[str, Any]], exc: Exception
+    ) -> str:
+        """No provider has a slot soon: a fresh message comes back when the capacity model predicts one, and this
+        one is deleted (the record succeeds), so waiting never spends the receives meant for faults."""
+        first = str(check.waiting_since) if check.waiting_since else utc_iso()
+        waited = (datetime.now(UTC) - parse_iso(first)).total_seconds()
+        if waited >= self._capacity_budget:
+            self._fail(check, "capacity_timeout", errors)
+            return CheckStatus.FAILED
+        eta = float(getattr(exc, "eta_seconds", None) or getattr(exc, "retry_after_seconds", None) or 1)
+        eta = min(eta, self._capacity_budget - waited)
+        delay = max(1, int(eta + 0.999))
+        retry_at = utc_iso(datetime.now(UTC) + timedelta(seconds=delay))
+        try:
+            self._checks.transition(
+                message.tenant_id,
+                message.check_id,
+                expected=[CheckStatus.RUNNING],
+                to=CheckStatus.QUEUED,
+                fields={"retry_at": retry_at, "errors": errors, "lease_until": None},
+                batch=(str(check.batch_id), CheckStatus.RUNNING) if check.batch_id else None,
+                count_wait=True,
+                waiting_since=first,
+            )
+        except StaleTransition:
+            return "duplicate"
+        queue: CheckQueue = self._queue_for_arn(record.event_source_arn)
+        # If this send fails the record fails: SQS redelivers the old message, which finds the check queued.
+        queue.send(queue_message(check), delay_seconds=min(delay, MAX_DELAY_SECONDS))
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        metrics.add_metric(name="ChecksWaitingForCapacity", unit=MetricUnit.Count, value=1)
+        logger.info("no provider capacity yet; check comes back later", extra={"delay_seconds": delay})
+        return "waiting"
 
     def _defer(
         self,
@@ -102,14 +168,14 @@ class CheckWorker:
                 message.check_id,
                 expected=[CheckStatus.RUNNING],
                 to=CheckStatus.QUEUED,
-                fields={"retry_at": retry_at, "errors": errors},
+                fields={"retry_at": retry_at, "errors": errors, "lease_until": None},
                 batch=(str(check.batch_id), CheckStatus.RUNNING) if check.batch_id else None,
             )
         except StaleTransition:
             return
         queue: CheckQueue = self._queue_for_arn(record.event_source_arn)
         queue.delay_redelivery(record.receipt_handle, delay)
-        logger.info("providers busy; check retried later", extra={"retry_after_seconds": delay})
+        logger.info("providers failing; check retried later", extra={"retry_after_seconds": delay})
 
     @staticmethod
     def _record_queue_time(message: QueueMessage) -> None:

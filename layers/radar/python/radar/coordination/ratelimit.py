@@ -1,4 +1,4 @@
-"""Global per-provider token buckets on DynamoDB, shared by every worker and exact under concurrency."""
+"""Global per-provider request schedules on DynamoDB (GCRA), shared by every worker and exact under concurrency."""
 
 from __future__ import annotations
 
@@ -18,51 +18,72 @@ from radar.coordination._dynamo import (
     sdk_errors_as_domain,
 )
 
-__all__ = ["BucketSpec", "DynamoRateLimiter", "bucket_spec"]
+__all__ = ["SKEW_SECONDS", "WINDOW_SECONDS", "BucketSpec", "DynamoRateLimiter", "bucket_spec"]
 
 WINDOW_SECONDS = 60.0
-# Slack for clock and network jitter between taking a token here and the request reaching the provider.
-JITTER_SECONDS = 3.0
+# Absolute seconds of skew between the instant a slot starts here and the request reaching the provider (network,
+# scheduling). Not scaled by the time scale: a faster sandbox does not make the network faster.
+SKEW_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
 class BucketSpec:
-    """capacity tokens, refilled continuously at refill_per_second."""
+    """One provider's schedule: a request every `interval` seconds, `burst` of them back to back at most."""
 
     limit_per_window: float
-    capacity: float
-    refill_per_second: float
+    window_seconds: float
+    interval: float
+    burst: int
 
-    def max_in_window(self, seconds: float = WINDOW_SECONDS) -> int:
-        """The most tokens this bucket can hand out in any interval of `seconds` (closed at both ends)."""
-        return int(self.capacity + math.floor(self.refill_per_second * seconds + 1e-9))
+    @property
+    def tolerance(self) -> float:
+        """GCRA's tau: how far ahead of the theoretical arrival time a request may start."""
+        return (self.burst - 1) * self.interval
+
+    @property
+    def per_minute(self) -> float:
+        """Sustained requests per (real) minute this schedule allows."""
+        return 60.0 / self.interval
+
+    def max_in_window(self, seconds: float | None = None) -> int:
+        """The most requests this schedule starts in any half-open interval of `seconds` (the provider's window)."""
+        span = self.window_seconds if seconds is None else seconds
+        return self.burst + max(0, math.ceil(span / self.interval - 1e-9) - 1)
 
 
-def bucket_spec(per_minute: float, burst: float | None = None) -> BucketSpec:
-    """Size a bucket so that no 60-second sliding window ever sees more than `per_minute` requests.
+def bucket_spec(
+    per_minute: float, burst: float | None = None, *, time_scale: float = 1.0, skew_seconds: float = SKEW_SECONDS
+) -> BucketSpec:
+    """Size a schedule so that no sliding window of the provider ever sees more than `per_minute` requests.
 
-    Providers (and the sandbox) count admitted requests in a sliding window: a request at t is refused when
-    `per_minute` requests were admitted in (t - 60, t]. A full bucket of capacity B refilled at r tokens/s
-    hands out at most B + floor(r * L) tokens in any interval of length L. With L = 60 that must stay <= N,
-    so r < (N - B + 1) / 60; we use r = (N - B + 1) / (60 + JITTER_SECONDS). For 3/min: B = 1, one token
-    every 21 s (about 2.9/min), and even a request delayed by up to 3 s cannot make a fourth in a window.
-    Default burst: 1 for small limits, N // 10 for larger ones (BrasilAPI 60/min -> 6).
+    Providers (and the sandbox) refuse a request at t when N were admitted in (t - W, t], W = 60 s / time_scale.
+    GCRA with emission interval T and burst B starts at most B + ceil(L / T) - 1 requests in any half-open
+    interval of length L; a request may also reach the provider up to `skew_seconds` later than another. So
+    (N - B + 1) * T >= W + skew keeps every window at N or fewer: T = (W + skew) / (N - B + 1). With B = 1
+    (the default) the sustained rate is N / (W + skew): 3/min at real time with 1 s skew is 2.95/min; at time
+    scale 10 (W = 6 s) with 0.25 s skew, 96 % of the limit.
     """
     if per_minute < 1:
         raise ValueError("per_minute must be at least 1")
-    capacity = float(burst) if burst is not None else float(max(1, int(per_minute // 10)))
-    if not 1 <= capacity <= per_minute:
+    if time_scale <= 0 or skew_seconds < 0:
+        raise ValueError("time_scale must be positive and skew_seconds not negative")
+    limit = math.floor(per_minute)
+    capacity = int(burst) if burst is not None else 1
+    if not 1 <= capacity <= limit:
         raise ValueError("burst must be between 1 and per_minute")
-    refill = (math.floor(per_minute) - capacity + 1) / (WINDOW_SECONDS + JITTER_SECONDS)
-    return BucketSpec(limit_per_window=per_minute, capacity=capacity, refill_per_second=refill)
+    window = WINDOW_SECONDS / time_scale
+    interval = (window + skew_seconds) / (limit - capacity + 1)
+    return BucketSpec(limit_per_window=per_minute, window_seconds=window, interval=interval, burst=capacity)
 
 
 class DynamoRateLimiter:
-    """RateLimiter with item `BUCKET#<provider>` (tokens, updated_at, version).
+    """RateLimiter with item `BUCKET#<provider>` (tat, paused_until, version): the generic cell rate algorithm.
 
-    Each take reads the bucket, refills it for the elapsed time and writes it back conditioned on the version
-    it read; a ConditionalCheckFailed means another worker took a token in between, so it re-reads and
-    retries. No token is ever handed out twice. Providers absent from `per_minute` are not limited.
+    `tat` is the theoretical arrival time of the next request. A caller reserves the earliest slot
+    `max(tat - tolerance, now, paused_until)` with a write conditioned on the version it read (a lost race re-reads),
+    then waits until that slot and sends. Every HTTP attempt (retries included) takes a slot, so the provider's
+    window holds for every request. A provider's 429 pauses its schedule (`pause`). Providers absent from
+    `per_minute` are not limited.
     """
 
     def __init__(
@@ -71,75 +92,128 @@ class DynamoRateLimiter:
         per_minute: dict[str, float],
         burst: dict[str, float] | None = None,
         *,
+        time_scale: float = 1.0,
+        skew_seconds: float = SKEW_SECONDS,
         clock: Clock | None = None,
         max_attempts: int = 25,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.table_name = table_name
+        self.time_scale = time_scale
         self.specs = {
-            provider: bucket_spec(limit, (burst or {}).get(provider)) for provider, limit in per_minute.items()
+            provider: bucket_spec(limit, (burst or {}).get(provider), time_scale=time_scale, skew_seconds=skew_seconds)
+            for provider, limit in per_minute.items()
         }
         self._clock = clock
         self._max_attempts = max_attempts
         self._sleep = sleep
 
-    def try_acquire(self, provider: str) -> bool:
-        spec = self.specs.get(provider)
-        if spec is None:
-            return True
-        for attempt in range(self._max_attempts):
-            tokens, stamp, version = self._refilled(provider, spec)
-            if tokens < 1 - 1e-9:
-                return False
-            if self._write(provider, tokens - 1, stamp, version):
-                return True
-            # Lost a race: back off a little (randomized so contenders spread out) and re-read.
-            self._sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        # Extreme contention: answering "empty" is the safe side (the chain moves on or retries later).
-        return False
-
-    def tokens(self, provider: str) -> float:
-        """Tokens available now (no write); infinity for an unlimited provider."""
-        spec = self.specs.get(provider)
-        return math.inf if spec is None else self._refilled(provider, spec)[0]
-
-    def seconds_until_available(self, provider: str) -> float:
-        """How long until the next token, e.g. to pick a message's visibility delay."""
+    # --- taking slots ---
+    def reserve(self, provider: str, max_wait: float = 0.0) -> float | None:
+        """Reserve the provider's earliest slot if it starts within `max_wait` seconds; return the seconds until it
+        (0 = now), or None (nothing reserved) when the earliest slot is later."""
         spec = self.specs.get(provider)
         if spec is None:
             return 0.0
-        tokens = self._refilled(provider, spec)[0]
-        return 0.0 if tokens >= 1 else (1 - tokens) / spec.refill_per_second
+        for attempt in range(self._max_attempts):
+            state = self._read(provider)
+            now = now_seconds(self._clock)
+            slot = self._earliest(spec, state, now)
+            if slot - now > max_wait + 1e-6:  # epoch seconds carry ~1e-7 of float error
+                return None
+            if self._write(provider, state, tat=max(state.tat, slot) + spec.interval):
+                return max(0.0, slot - now)
+            # Lost a race: back off a little (randomized so contenders spread out) and re-read.
+            self._sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        # Extreme contention: answering "no slot" is the safe side (the chain moves on or waits for capacity).
+        return None
 
-    def _refilled(self, provider: str, spec: BucketSpec) -> tuple[float, float, int]:
+    def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
+        """Reserve a slot within `max_wait` and wait for it; False (nothing reserved) when none is that close."""
+        wait = self.reserve(provider, max_wait)
+        if wait is None:
+            return False
+        if wait > 0:
+            self._sleep(wait)
+        return True
+
+    def try_acquire(self, provider: str) -> bool:
+        """A slot now, or False (the chain moves on)."""
+        return self.reserve(provider, 0.0) is not None
+
+    def pause(self, provider: str, seconds: float | None) -> None:
+        """The provider refused us (429, "wait a minute"): no slot starts before `seconds` from now (its Retry-After,
+        already in the provider's time; one window when it gave none)."""
+        spec = self.specs.get(provider)
+        if spec is None:
+            return
+        until = now_seconds(self._clock) + (seconds if seconds and seconds > 0 else spec.window_seconds)
+        for _ in range(self._max_attempts):
+            state = self._read(provider)
+            if state.paused_until >= until:
+                return
+            if self._write(provider, state, tat=state.tat, paused_until=until):
+                from radar.observability import logger
+
+                logger.warning("provider refused a request; schedule paused", extra={"provider": provider})
+                return
+
+    # --- reading the schedule ---
+    def seconds_until_available(self, provider: str) -> float:
+        """How long until the provider's next free slot (0 = now)."""
+        spec = self.specs.get(provider)
+        if spec is None:
+            return 0.0
+        now = now_seconds(self._clock)
+        return max(0.0, self._earliest(spec, self._read(provider), now) - now)
+
+    def tokens(self, provider: str) -> float:
+        """Slots free now (no write): how many requests could start at once; infinity for an unlimited provider."""
+        spec = self.specs.get(provider)
+        if spec is None:
+            return math.inf
+        state = self._read(provider)
+        now = now_seconds(self._clock)
+        if state.paused_until > now:
+            return 0.0
+        return max(0.0, min(float(spec.burst), (now + spec.tolerance - state.tat) / spec.interval + 1))
+
+    def per_minute(self, provider: str) -> float:
+        """The sustained requests per real minute this limiter lets through for `provider` (inf: unlimited)."""
+        spec = self.specs.get(provider)
+        return math.inf if spec is None else spec.per_minute
+
+    # --- storage ---
+    @staticmethod
+    def _earliest(spec: BucketSpec, state: _State, now: float) -> float:
+        return max(state.tat - spec.tolerance, now, state.paused_until)
+
+    def _read(self, provider: str) -> _State:
         with sdk_errors_as_domain("GetItem"):
             item: dict[str, Any] = (
                 dynamodb_client()
                 .get_item(TableName=self.table_name, Key={"pk": {"S": _key(provider)}}, ConsistentRead=True)
                 .get("Item", {})
             )
-        now = now_seconds(self._clock)
-        if not item:
-            return spec.capacity, now, 0
-        updated_at = attr_number(item, "updated_at")
-        # A worker whose clock runs behind must not rewind the bucket: elapsed time is never negative.
-        elapsed = max(0.0, now - updated_at)
-        tokens = min(spec.capacity, attr_number(item, "tokens") + elapsed * spec.refill_per_second)
-        return tokens, max(now, updated_at), int(attr_number(item, "version"))
+        return _State(
+            tat=attr_number(item, "tat"),
+            paused_until=attr_number(item, "paused_until"),
+            version=int(attr_number(item, "version")),
+        )
 
-    def _write(self, provider: str, tokens: float, stamp: float, version: int) -> bool:
+    def _write(self, provider: str, state: _State, *, tat: float, paused_until: float | None = None) -> bool:
         item = {
             "pk": {"S": _key(provider)},
-            "tokens": {"N": repr(max(tokens, 0.0))},
-            "updated_at": {"N": repr(stamp)},
-            "version": {"N": str(version + 1)},
+            "tat": {"N": repr(tat)},
+            "paused_until": {"N": repr(state.paused_until if paused_until is None else paused_until)},
+            "version": {"N": str(state.version + 1)},
         }
         kwargs: dict[str, Any] = (
             {"ConditionExpression": "attribute_not_exists(pk)"}
-            if version == 0
+            if state.version == 0
             else {
                 "ConditionExpression": "version = :version",
-                "ExpressionAttributeValues": {":version": {"N": str(version)}},
+                "ExpressionAttributeValues": {":version": {"N": str(state.version)}},
             }
         )
         try:
@@ -150,6 +224,13 @@ class DynamoRateLimiter:
                 return False
             raise
         return True
+
+
+@dataclass(frozen=True)
+class _State:
+    tat: float
+    paused_until: float
+    version: int
 
 
 def _key(provider: str) -> str:

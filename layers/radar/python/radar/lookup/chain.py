@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +63,7 @@ class _Walk:
     mock_entry: CacheEntry | None = None
     mock_report: Report | None = None
     retry_after: float | None = None
+    called: bool = False  # some provider was actually asked (else the lookup only waited for capacity)
 
 
 class ProviderChain:
@@ -86,6 +89,7 @@ class ProviderChain:
         allow_mock: bool,
         metrics: Metrics | None = None,
         mock: Provider | None = None,
+        capacity_wait_seconds: float = 0.0,
     ) -> None:
         from radar.observability import metrics as shared_metrics
 
@@ -97,6 +101,24 @@ class ProviderChain:
         self._breaker = breaker
         self._metrics = metrics or shared_metrics
         self._mock = mock
+        # How long one lookup may wait for a provider's next slot before it gives up for now (bounded by the
+        # invocation's remaining time): slots a few seconds away are waited for, later ones deferred by the caller.
+        self.capacity_wait_seconds = capacity_wait_seconds
+        for provider in self.providers:
+            if hasattr(provider, "attempt_gate"):
+                # Every HTTP attempt takes a slot, retries included.
+                provider.attempt_gate = self._gate_for(provider.name)
+
+    def _gate_for(self, name: str) -> Callable[[float | None], bool]:
+        def gate(budget_seconds: float | None) -> bool:
+            wait = (
+                self.capacity_wait_seconds
+                if budget_seconds is None
+                else min(self.capacity_wait_seconds, max(0.0, budget_seconds))
+            )
+            return self._limiter.acquire(name, wait)
+
+        return gate
 
     # --- public ---
     def lookup(self, cnpj: Cnpj, *, remaining_ms: RemainingMsArg = None, force_refresh: bool = False) -> LookupResult:
@@ -141,8 +163,21 @@ class ProviderChain:
 
     # --- the walk ---
     def _walk(self, cnpj: Cnpj, remaining: Callable[[], int] | None, walk: _Walk) -> CacheEntry:
+        # First pass: in order, each provider whose circuit allows it and that has a slot now.
+        waits: dict[str, float] = {}
         for provider in self.providers:
-            report = self._try_provider(provider, cnpj, remaining, walk)
+            report = self._try_provider(provider, cnpj, remaining, walk, waits=waits)
+            if report is not None:
+                return self._cache.put_report(cnpj.value, report.model_dump(mode="json"), report.source)
+        # Second pass: none had a slot now; wait for the earliest predicted slot if it comes within the budget.
+        by_name = {provider.name: provider for provider in self.providers}
+        while waits:
+            name = min(waits, key=lambda key: waits[key])
+            budget = self._wait_budget(remaining)
+            if waits[name] > budget:
+                break
+            del waits[name]
+            report = self._try_provider(by_name[name], cnpj, remaining, walk, max_wait=budget, breaker_passed=True)
             if report is not None:
                 return self._cache.put_report(cnpj.value, report.model_dump(mode="json"), report.source)
         outcomes = {a.outcome for a in walk.attempts}
@@ -150,28 +185,56 @@ class ProviderChain:
             return self._cache.put_negative(cnpj.value)
         if self.allow_mock:
             return self._mock_entry(cnpj, walk)
-        retry_after = int(walk.retry_after) if walk.retry_after else _DEFAULT_RETRY_AFTER_SECONDS
+        called = walk.called
+        if waits and not called:
+            # Only waiting: until the earliest slot starts (with jitter, so deferred checks do not return at once).
+            eta = min(waits.values())
+            eta = eta + random.uniform(0, min(1.0, eta * 0.1))
+            retry_after = max(1, math.ceil(eta))
+        else:
+            eta = walk.retry_after or float(_DEFAULT_RETRY_AFTER_SECONDS)
+            retry_after = max(1, int(eta))
         logger.warning(
             "no provider answered",
             extra={"outcomes": {a.provider: a.outcome for a in walk.attempts}, "retry_after_s": retry_after},
         )
-        raise ProvidersUnavailable(walk.attempts, max(1, retry_after))
+        raise ProvidersUnavailable(walk.attempts, retry_after, waiting_for_capacity=not called, eta_seconds=eta)
+
+    def _wait_budget(self, remaining: Callable[[], int] | None) -> float:
+        budget = self.capacity_wait_seconds
+        if remaining is not None:
+            budget = min(budget, remaining() / 1000.0 - _MIN_REMAINING_MS_FOR_CALL / 1000.0 - 1.0)
+        return max(0.0, budget)
 
     def _try_provider(
-        self, provider: Provider, cnpj: Cnpj, remaining: Callable[[], int] | None, walk: _Walk
+        self,
+        provider: Provider,
+        cnpj: Cnpj,
+        remaining: Callable[[], int] | None,
+        walk: _Walk,
+        *,
+        waits: dict[str, float] | None = None,
+        max_wait: float = 0.0,
+        breaker_passed: bool = False,
     ) -> Report | None:
         name = provider.name
         if remaining is not None and remaining() < _MIN_REMAINING_MS_FOR_CALL:
             self._record(walk, name, "transient", None, "skipped: not enough time left in this invocation", 0.0)
             return None
-        if not self._breaker.allow(name):
+        if not breaker_passed and not self._breaker.allow(name):
             self._record(walk, name, "circuit_open", None, "skipped: circuit open after repeated failures", 0.0)
             return None
-        if not self._limiter.try_acquire(name):
+        if not self._limiter.acquire(name, max_wait):
             self._emit("RateLimitedByProvider", "Count", 1, {"provider": name})
-            self._record(walk, name, "rate_limited", None, "skipped: provider request budget used up", 0.0)
+            if waits is not None:
+                # The second pass may still wait for it.
+                waits[name] = wait = self._limiter.seconds_until_available(name)
+                self._record(walk, name, "rate_limited", None, f"skipped: next request slot in {wait:.1f} s", 0.0)
+            else:
+                self._record(walk, name, "rate_limited", None, "skipped: no request slot within the wait budget", 0.0)
             return None
         started = time.perf_counter()
+        walk.called = True
         try:
             with tracer.provider.in_subsegment(f"## provider {name}") as subsegment:
                 subsegment.put_annotation("provider", name)
@@ -181,6 +244,9 @@ class ProviderChain:
             if error.outcome in _ABSENCE_EVIDENCE:
                 # The provider answered: it is healthy even though it has no record.
                 self._breaker.record_success(name)
+            elif error.outcome == "rate_limited":
+                # The provider's own limit spoke (429, "wait a minute"): pause its schedule, not its circuit.
+                self._limiter.pause(name, error.retry_after)
             else:
                 self._breaker.record_failure(name)
             if error.retry_after is not None:

@@ -28,13 +28,26 @@ class CnpjNotFound(NotFound):
 
 
 class ProvidersUnavailable(DependencyUnavailable):
-    """Transient: no provider gave an answer (rate-limited, circuit open, down); ask again later."""
+    """Transient: no provider gave an answer (rate-limited, circuit open, down); ask again later.
+
+    `waiting_for_capacity`: no provider was called at all (every one had no slot in the wait budget, or its circuit
+    was open), so the check only waits; `eta_seconds` is when the earliest slot starts (the capacity model's guess).
+    """
 
     code = "providers_unavailable"
 
-    def __init__(self, attempts: Sequence[ProviderAttempt], retry_after_seconds: int) -> None:
+    def __init__(
+        self,
+        attempts: Sequence[ProviderAttempt],
+        retry_after_seconds: int,
+        *,
+        waiting_for_capacity: bool = False,
+        eta_seconds: float | None = None,
+    ) -> None:
         self.attempts = list(attempts)
         self.retry_after_seconds = retry_after_seconds
+        self.waiting_for_capacity = waiting_for_capacity
+        self.eta_seconds = float(retry_after_seconds) if eta_seconds is None else eta_seconds
         super().__init__(
             "no CNPJ provider is available right now; try again later",
             details={

@@ -30,8 +30,18 @@ class SingleFlight(Protocol):
 
 
 class RateLimiter(Protocol):
-    def try_acquire(self, provider: str) -> bool:
-        """Take one token from the provider's global bucket; False when empty (the chain moves on)."""
+    def reserve(self, provider: str, max_wait: float = 0.0) -> float | None:
+        """Reserve the provider's earliest request slot if it starts within `max_wait` seconds: the seconds until it
+        (the caller waits that long before sending), or None when nothing was reserved."""
+
+    def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
+        """Reserve a slot within `max_wait` and wait for it; False when none is that close."""
+
+    def seconds_until_available(self, provider: str) -> float:
+        """How long until the provider's next free slot."""
+
+    def pause(self, provider: str, seconds: float | None) -> None:
+        """The provider refused a request (429): start no request before `seconds` from now."""
 
 
 class CircuitBreaker(Protocol):

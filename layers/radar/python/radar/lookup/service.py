@@ -40,9 +40,16 @@ def build_lookup(settings: LookupSettings) -> ProviderChain:
             table, ttl_seconds=settings.cache_ttl_seconds, negative_ttl_seconds=settings.negative_cache_ttl_seconds
         ),
         single_flight=DynamoSingleFlight(table),
-        limiter=DynamoRateLimiter(table, per_minute=settings.rate_limits_per_minute),
+        limiter=DynamoRateLimiter(
+            table,
+            per_minute=settings.rate_limits_per_minute,
+            burst=settings.rate_limit_bursts,
+            time_scale=settings.rate_limit_time_scale,
+            skew_seconds=settings.rate_limit_skew_seconds,
+        ),
         breaker=DynamoCircuitBreaker(table),
         allow_mock=settings.allow_mock_fallback,
+        capacity_wait_seconds=settings.capacity_wait_seconds,
     )
 
 

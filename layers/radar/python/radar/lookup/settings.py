@@ -22,16 +22,43 @@ class LookupSettings(EnvSettings):
     rate_limits_per_minute: dict[str, float] = Field(
         default_factory=lambda: {entry.name: entry.per_minute for entry in PROVIDERS}
     )
+    # Per provider, from RATE_LIMIT_<NAME>_BURST (requests back to back; 1 = evenly spaced, the most per window).
+    rate_limit_bursts: dict[str, float] = Field(default_factory=dict)
+    # Every provider window lasts 60 s / scale (the local cloud sets it from RADAR_SANDBOX_TIME_SCALE); 1 = real.
+    rate_limit_time_scale: float = Field(default=1.0, gt=0, alias="RATE_LIMIT_TIME_SCALE")
+    # Absolute seconds of network and scheduling skew between a slot and the request reaching the provider.
+    rate_limit_skew_seconds: float = Field(default=1.0, ge=0, alias="RATE_LIMIT_SKEW_SECONDS")
+    # How long one lookup waits for a provider's next slot before the check is deferred (sync: then a 202).
+    capacity_wait_seconds: float = Field(default=8.0, ge=0, alias="CAPACITY_WAIT_SECONDS")
 
     @model_validator(mode="before")
     @classmethod
     def _rate_limits_from_variables(cls, data: Any) -> Any:
         if not isinstance(data, dict) or "rate_limits_per_minute" in data:
             return data
-        limits = {}
+        limits, bursts = {}, {}
         for entry in PROVIDERS:
             limits[entry.name] = data.get(f"RATE_LIMIT_{entry.name.upper()}_PER_MIN", entry.per_minute)
-        return {**data, "rate_limits_per_minute": limits}
+            burst = data.get(f"RATE_LIMIT_{entry.name.upper()}_BURST")
+            if burst not in (None, ""):
+                bursts[entry.name] = burst
+        return {**data, "rate_limits_per_minute": limits, "rate_limit_bursts": bursts}
+
+    def capacity_per_minute(self) -> float:
+        """Sustained lookups per real minute the providers of the order allow together, as the buckets schedule them
+        (what batch ETAs and the dispatcher plan with)."""
+        from radar.coordination.ratelimit import bucket_spec
+
+        return sum(
+            bucket_spec(
+                self.rate_limits_per_minute[name],
+                self.rate_limit_bursts.get(name),
+                time_scale=self.rate_limit_time_scale,
+                skew_seconds=self.rate_limit_skew_seconds,
+            ).per_minute
+            for name in self.provider_order
+            if name in self.rate_limits_per_minute
+        )
 
     @field_validator("provider_order", mode="before")
     @classmethod

@@ -79,8 +79,10 @@ class UsageMeter:
             raise DependencyUnavailable("tenant plan unavailable", details={"dependency": "main_table"}) from exc
         plan = item.get("plan", {}).get("S")
         retention = int(item.get("retention_days", {}).get("N") or 0)
-        return TenantSettings(plan=plan if plan in self._tiers.tiers else fallback_plan,
-                              retention_days=retention if retention > 0 else None)
+        return TenantSettings(
+            plan=plan if plan in self._tiers.tiers else fallback_plan,
+            retention_days=retention if retention > 0 else None,
+        )
 
     def allowance(self, plan: str) -> int:
         tier = self._tiers.tiers.get(plan) or self._tiers.get(self._tiers.default_plan)
@@ -136,17 +138,27 @@ class UsageMeter:
                 break
         raise self._exceeded(tenant_id, plan, now)
 
-    def release(self, tenant_id: str, count: int, *, now: datetime | None = None) -> None:
-        """Give back checks that were counted but never queued (e.g. the queue refused them)."""
+    def release(
+        self,
+        tenant_id: str,
+        count: int,
+        *,
+        now: datetime | None = None,
+        period: str | None = None,
+        day: str | None = None,
+    ) -> None:
+        """Give back checks that were counted but not delivered (the queue refused them, they failed for lack of
+        capacity or provider faults). `period` (yyyy-mm) and `day` (dd) say where they were counted: a release lands
+        in the month it was taken from, even when it happens in the next one."""
         if count <= 0:
             return
         now = now or datetime.now(UTC)
         self.client.update_item(
             TableName=self._table,
-            Key=self._key(tenant_id, month_period(now)),
+            Key=self._key(tenant_id, period or month_period(now)),
             UpdateExpression="ADD used :n, #day :n",
             ConditionExpression="attribute_exists(used)",
-            ExpressionAttributeNames={"#day": f"d{now:%d}"},
+            ExpressionAttributeNames={"#day": f"d{day or f'{now:%d}'}"},
             ExpressionAttributeValues={":n": {"N": str(-count)}},
         )
 

@@ -230,7 +230,7 @@ def size_from_text(value: Any) -> Size | None:
 
 
 def head_office_from_text(value: Any) -> bool | None:
-    """"MATRIZ" (head office) is True, "FILIAL" (branch) False, anything else unknown."""
+    """ "MATRIZ" (head office) is True, "FILIAL" (branch) False, anything else unknown."""
     text = (clean_text(value) or "").upper()
     return True if text == "MATRIZ" else False if text == "FILIAL" else None
 

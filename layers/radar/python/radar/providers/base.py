@@ -146,6 +146,9 @@ class HttpProvider:
         self._token_source = token_source
         self._sleep = sleep
         self._jitter = jitter
+        # Set by the chain: takes (waits for) a rate-limit slot before each retry, given the seconds left; False =
+        # no slot in time, so the retry is not sent. The first attempt's slot is the chain's.
+        self.attempt_gate: Callable[[float | None], bool] | None = None
 
     # --- what subclasses define ---
     def build_request(self, cnpj: Cnpj, token: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
@@ -208,6 +211,11 @@ class HttpProvider:
                 },
             )
             self._sleep(delay)
+            # The slot is taken right before sending: a request sent later than its slot could crowd the next window.
+            if self.attempt_gate is not None:
+                left = self._budget(remaining_ms)
+                if not self.attempt_gate(None if left is None else left - self.min_attempt_seconds):
+                    raise last_error
         raise last_error or ProviderTransient("no attempt made", provider=self.name)  # pragma: no cover
 
     def _budget(self, remaining_ms: RemainingMs | None) -> float | None:

@@ -50,7 +50,8 @@ def error_for_message(message: Any, *, status: int = 200) -> ProviderError:
         return ProviderNotFound("ReceitaWS says the CNPJ was rejected by the Receita Federal", **common)
     if "TIMEOUT" in folded:
         return ProviderTransient("ReceitaWS timed out fetching from the Receita Federal", **common)
-    if "TOO MANY" in folded or "LIMITE" in folded:
+    if "TOO MANY" in folded or "LIMITE" in folded or "ESPERE UM MINUTO" in folded:
+        # "Espere um minuto para tentar fazer uma nova requisição" (errorCode 101): the public limit, on HTTP 200.
         return ProviderRateLimited("ReceitaWS rate limit reached", **common)
     return ProviderBadResponse("ReceitaWS answered status ERROR", **common)
 

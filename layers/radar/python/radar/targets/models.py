@@ -40,4 +40,3 @@ class TargetCnpjLockModel(MainTableModel):
     entity = UnicodeAttribute(default="target_cnpj_lock")
     target_id = UnicodeAttribute()
     created_at = UnicodeAttribute(null=True)  # a lock whose target never got written is taken over once stale
-

@@ -107,8 +107,9 @@ class TargetRepository:
         """The target's newest succeeded check; None when unknown (a target from before the pointer, or gone)."""
         try:
             item = TargetModel.get(
-                tenant_pk(tenant_id), target_sk(target_id), attributes_to_get=["last_success_check_id",
-                                                                               "last_success_order"]
+                tenant_pk(tenant_id),
+                target_sk(target_id),
+                attributes_to_get=["last_success_check_id", "last_success_order"],
             )
         except DoesNotExist:
             return None
