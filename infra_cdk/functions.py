@@ -245,6 +245,7 @@ class Functions(Construct):
             "CACHE_TABLE": cache,
             "IDEMPOTENCY_TABLE": idempotency,
             "CHECKS_QUEUE_URL": queue.queue.queue_url,
+            "BATCH_QUEUE_URL": queue.batch_queue.queue_url,
             "CHECKS_DLQ_URL": queue.dlq.queue_url,
             "CURSOR_KEY_SECRET_ARN": secrets.cursor_key.secret_arn,
             **provider_env,
@@ -289,6 +290,7 @@ class Functions(Construct):
         for table in tables.all:
             table.grant_read_write_data(self.checks.role)
         queue.queue.grant_send_messages(self.checks.role)
+        queue.batch_queue.grant_send_messages(self.checks.role)
         for secret in (secrets.provider_tokens, secrets.cursor_key):
             secret.grant_read(self.checks.role)
         # Readiness reports the dead-letter depth.
@@ -299,6 +301,9 @@ class Functions(Construct):
         for table in (tables.main, tables.cache):
             table.grant_read_write_data(self.worker.role)
         secrets.provider_tokens.grant_read(self.worker.role)
+        # A check that only waits for provider capacity comes back as a fresh delayed message on its own queue.
+        for waiting in (queue.queue, queue.batch_queue):
+            waiting.grant_send_messages(self.worker.role)
 
         index_reason = (
             "covers only this table's own GSIs (gsi1, gsi2), which the single-table access patterns query"
@@ -307,14 +312,16 @@ class Functions(Construct):
             acknowledge(function.role, "AwsSolutions-IAM5[Resource::<MainTable.Arn>/index/*]", index_reason)
 
     def _connect_worker(self, queue: ChecksQueue) -> None:
-        self.worker.alias.add_event_source(event_sources.SqsEventSource(
-            queue.queue,
-            batch_size=10,
-            max_batching_window=Duration.seconds(1),
-            report_batch_item_failures=True,
-            # Providers allow a few calls a minute; a small ceiling keeps the worker from fanning out.
-            max_concurrency=5,
-        ))
-        mapping = next(c for c in self.worker.alias.node.find_all()
-                       if isinstance(c, lambda_.CfnEventSourceMapping))
-        mapping.override_logical_id("ChecksQueueEventSource")
+        # Providers allow a few calls a minute: small ceilings keep the worker from fanning out. Batch items get
+        # fewer pollers than single checks, so a single check always finds a worker free.
+        for lane, max_concurrency, logical_id in ((queue.queue, 5, "ChecksQueueEventSource"),
+                                                  (queue.batch_queue, 3, "BatchQueueEventSource")):
+            self.worker.alias.add_event_source(event_sources.SqsEventSource(
+                lane,
+                batch_size=10,
+                max_batching_window=Duration.seconds(1),
+                report_batch_item_failures=True,
+                max_concurrency=max_concurrency,
+            ))
+            mapping = [c for c in self.worker.alias.node.find_all() if isinstance(c, lambda_.CfnEventSourceMapping)][-1]
+            mapping.override_logical_id(logical_id)

@@ -1,4 +1,4 @@
-"""The async checks queue and its dead-letter queue."""
+"""The async checks queues (single checks; batch items, a lane of their own) and their dead-letter queue."""
 
 from __future__ import annotations
 
@@ -29,13 +29,20 @@ class ChecksQueue(Construct):
         )
         pin_logical_id(self.dlq, "ChecksDlq")
         acknowledge(self.dlq, "AwsSolutions-SQS3", "this is the dead-letter queue; nothing redrives out of it")
-        self.queue = sqs.Queue(
+        self.queue = self._work_queue("ChecksQueue", worker_timeout)
+        # Batch items wait in their own lane, so a single check never queues behind thousands of them (the worker
+        # reads both; docs/architecture.md "Capacity and fairness").
+        self.batch_queue = self._work_queue("BatchQueue", worker_timeout)
+
+    def _work_queue(self, name: str, worker_timeout: Duration) -> sqs.Queue:
+        queue = sqs.Queue(
             self,
-            "ChecksQueue",
+            name,
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             visibility_timeout=Duration.seconds(worker_timeout.to_seconds() * 6),
             retention_period=Duration.days(4),
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq, max_receive_count=MAX_RECEIVE_COUNT),
         )
-        pin_logical_id(self.queue, "ChecksQueue")
+        pin_logical_id(queue, name)
+        return queue

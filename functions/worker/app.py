@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
 from radar.checks.settings import WorkerEnv
 from radar.observability import logger, metrics, tracer
 from radar.tables import bind_main_table
@@ -17,13 +15,10 @@ if TYPE_CHECKING:
     from radar.checks.worker import CheckWorker
     from radar.lookup import Lookup
 
-__all__ = ["lambda_handler", "processor", "record_handler"]
+__all__ = ["lambda_handler", "record_handler"]
 
 ENV = WorkerEnv.from_environ()  # cold start: a missing variable fails the init, not a batch
 bind_main_table(ENV.main_table)  # the table of every main-table model this function uses (radar.store)
-# A batch where every record fails still answers with batchItemFailures: the failed ones come back on their own
-# schedule (the retry hint), the rest are not re-run.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 _LOOKUP_MARGIN_MS = 2_000
 _context: dict[str, Any] = {}
 
@@ -45,16 +40,19 @@ def worker() -> CheckWorker:
 def record_handler(record: SQSRecord) -> str:
     lambda_context = _context.get("lambda")
     remaining = lambda_context.get_remaining_time_in_millis() - _LOOKUP_MARGIN_MS if lambda_context else None
-    try:
-        return worker().handle(record, remaining_ms=remaining)
-    finally:
-        logger.remove_keys(["tenant_id", "check_id"])
-        logger.set_correlation_id(None)
+    return worker().handle(record, remaining_ms=remaining)
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics(capture_cold_start_metric=True)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> Any:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from radar.checks.worker import process_records
+
     _context["lambda"] = context
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    # A batch where every record fails still answers with batchItemFailures: the failed ones come back on their own
+    # schedule (the retry hint), the rest are not re-run.
+    records = [SQSRecord(raw) for raw in event.get("Records", [])]
+    return process_records(records, record_handler, concurrency=ENV.record_concurrency)

@@ -254,7 +254,7 @@ def _finish(stage: Stage, main_table: str, accepted: list[str], timeout: float, 
     return pending
 
 
-def upstream_calls(cloud: RunningCloud, main_table: str, progress: Progress) -> None:
+def upstream_calls(cloud: RunningCloud, main_table: str, progress: Progress) -> int:
     tenants = [tenant_on_plan(cloud.api_url, plan) for plan, _ in UPSTREAM_TENANTS]
     books = [TargetBook() for _ in tenants]
     cnpjs = synthetic_cnpjs(UPSTREAM_DISTINCT, seed=7)
@@ -313,7 +313,60 @@ def upstream_calls(cloud: RunningCloud, main_table: str, progress: Progress) -> 
     emit("upstream_distinct_cnpjs", len(checked))
     emit("upstream_calls", calls_after - calls_before)
     emit("upstream_calls_per_distinct_cnpj", (calls_after - calls_before) / len(checked))
-    emit("provider_rate_limit_violations", throttled_after - throttled_before)
+    _note(f"upstream workload: {throttled_after - throttled_before} provider 429s")
+    return throttled_after - throttled_before
+
+
+def _finished_span(main_table: str, accepted: list[str]) -> tuple[list[Any], list[Any], float]:
+    """The accepted checks' items, the finished ones, and seconds from the first queued to the last finished."""
+    from radar.timestamps import parse_iso
+
+    wanted = set(accepted)
+    items = [item for item in check_items(main_table) if str(item["sk"]).removeprefix("CHECK#") in wanted]
+    finished = [item for item in items if item.get("finished_at")]
+    if not finished:
+        return items, finished, 0.0
+    span = (parse_iso(max(str(i["finished_at"]) for i in finished))
+            - parse_iso(min(str(i["queued_at"]) for i in items))).total_seconds()
+    return items, finished, span
+
+
+# --- batch at the providers' real limits ---------------------------------------------------------------------------
+
+CAPACITY_CHECKS, CAPACITY_TIME_SCALE, CAPACITY_WAIT_S = 1000, 10, 600
+
+
+def batch_capacity(cloud: RunningCloud, main_table: str, progress: Progress) -> int:
+    """1,000 distinct uncached CNPJs at the sandbox's real (default) limits, time-scaled: the theoretical minimum
+    (count / the providers' summed capacity) over the measured time from the first queued to the last final state.
+    Returns the provider limit violations the sandbox counted meanwhile."""
+    from radar.lookup.settings import LookupSettings
+
+    config = cloud.sandbox(fault_rate=0, latency_ms=0, rate_limits=True)  # the sandbox's real (default) limits
+    scale = float(config["time_scale"])
+    order = LookupSettings.model_validate({"CACHE_TABLE": "-"}).provider_order
+    per_window = {name: float(config["limits_per_min"][name]) for name in order}
+    capacity_per_s = sum(per_window.values()) * scale / 60.0
+    violations_before = int(cloud.sandbox_stats()["violations"])
+    _, http = tenant_on_plan(cloud.api_url, "enterprise")
+    cnpjs = synthetic_cnpjs(CAPACITY_CHECKS, seed=1212)
+    submitting = progress.stage("capacity: submit", total=len(cnpjs), status=f"time scale {scale:g}")
+    accepted, _ = submit_batches(http, cnpjs, 500, on_batch=submitting.advance)
+    submitting.done()
+    _finish(progress.stage("capacity: finish", total=len(accepted), status=f"bounded at {CAPACITY_WAIT_S} s"),
+            main_table, accepted, CAPACITY_WAIT_S, 2)
+    items, _, span = _finished_span(main_table, accepted)
+    succeeded = sum(1 for item in items if item.get("status") == "succeeded")
+    uncached = sum(1 for item in items if item.get("status") == "succeeded" and not item.get("cached"))
+    theoretical = uncached / capacity_per_s
+    violations = int(cloud.sandbox_stats()["violations"]) - violations_before
+    _note(f"capacity: {succeeded}/{len(accepted)} succeeded ({uncached} from a provider) in {span:.1f} s; providers "
+          f"{per_window} per {60 / scale:g} s window -> theoretical minimum {theoretical:.1f} s; "
+          f"{violations} limit violations")
+    emit("provider_capacity_per_min", sum(per_window.values()))
+    emit("batch_capacity_ratio", theoretical / span if span > 0 else 0.0)
+    emit("batch_succeeded", f"{succeeded}/{CAPACITY_CHECKS}")
+    return violations
 
 
 # --- async drain ------------------------------------------------------------------------------------------------------
@@ -321,7 +374,8 @@ def upstream_calls(cloud: RunningCloud, main_table: str, progress: Progress) -> 
 
 def async_drain(cloud: RunningCloud, main_table: str, progress: Progress) -> None:
     resources = _template(cloud)
-    mapping = next(r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping")
+    # Batches travel in the batch lane: its mapping bounds the drain.
+    mapping = resources["BatchQueueEventSource"]["Properties"]
     concurrency = int(mapping.get("ScalingConfig", {}).get("MaximumConcurrency", 1000))
     batch_size = int(mapping.get("BatchSize", 10))
     cloud.sandbox(latency_ms=DRAIN_LATENCY_MS, latency_jitter_ms=0, fault_rate=0, rate_limits=False)
@@ -332,14 +386,7 @@ def async_drain(cloud: RunningCloud, main_table: str, progress: Progress) -> Non
     submitting.done()
     _finish(progress.stage("drain: finish", total=len(accepted), status=f"bounded at {DRAIN_WAIT_S} s"),
             main_table, accepted, DRAIN_WAIT_S, 2)
-    wanted = set(accepted)
-    items = [item for item in check_items(main_table) if str(item["sk"]).removeprefix("CHECK#") in wanted]
-    finished = [item for item in items if item.get("finished_at")]
-    first_queued = min(str(item["queued_at"]) for item in items)
-    last_finished = max(str(item["finished_at"]) for item in finished)
-    from radar.timestamps import parse_iso
-
-    span = (parse_iso(last_finished) - parse_iso(first_queued)).total_seconds()
+    _, finished, span = _finished_span(main_table, accepted)
     measured = len(finished) / span
     limit = drain_limit_per_s(concurrency=concurrency, batch_size=batch_size,
                               seconds_per_check=DRAIN_LATENCY_MS / 1000)
@@ -351,14 +398,14 @@ def async_drain(cloud: RunningCloud, main_table: str, progress: Progress) -> Non
     emit("async_drain_ratio", measured / limit)
 
 
-def _coordination_and_cost(cloud: RunningCloud, progress: Progress) -> None:
+def _coordination_and_cost(cloud: RunningCloud, progress: Progress) -> int:
     main_table = cloud.resource("MainTable")["ref"]
     aws = {"AWS_ENDPOINT_URL": cloud.endpoint, "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     cold_starts(cloud, aws, progress)
     cached, uncached, authorizer = cost_profiles(cloud, progress)
     cached_overhead(cloud, progress)
-    upstream_calls(cloud, main_table, progress)
+    violations = upstream_calls(cloud, main_table, progress)
     prices = Prices.load()
     costs = cost_of_checks(prices, checks=1000, cache_hit_rate=CACHE_HIT_RATE, cached=cached,
                            uncached=uncached, authorizer=authorizer, xray_sampled_share=0.05)
@@ -370,6 +417,7 @@ def _coordination_and_cost(cloud: RunningCloud, progress: Progress) -> None:
           + f"; prices {prices.region} as of {prices.as_of} (scripts/bench/aws_prices.json), "
           f"{COST_UPSTREAM_LATENCY_MS:.0f} ms upstream latency, X-Ray 5% sampled, no free tier")
     emit("cost_per_1k_checks_usd", f"{costs['total']:.4f}")
+    return violations
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -389,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
                 limits = ("lifted: the sandbox answers 429 past its real limits, counted as violations"
                           if limits_lifted(cloud) else "as deployed")
                 _note(f"measured on {cloud.api_url}, at its own provider limits ({limits})")
-            _coordination_and_cost(cloud, progress)
+            violations = _coordination_and_cost(cloud, progress)
             if args.api_url:
                 if limits_lifted(cloud):
                     async_drain(cloud, cloud.resource("MainTable")["ref"], progress)
@@ -397,6 +445,13 @@ def main(argv: list[str] | None = None) -> int:
                     _note("async_drain: not measured: the cloud at --api-url runs with the deployed provider limits "
                           "(start it with RADAR_FUNCTION_ENV set to LIFTED_PROVIDER_LIMITS to measure it)")
         if not args.api_url:
+            starting = progress.stage("local cloud (real limits, time-scaled)", status="starting one for capacity")
+            with local_cloud(None, None, Path(tmp) / "capacity", providers="sandbox",
+                             extra_env={"RADAR_SANDBOX_TIME_SCALE": str(CAPACITY_TIME_SCALE),
+                                        "RADAR_SQS_DUPLICATE_RATE": "0.3"}) as capacity_cloud:
+                starting.done(capacity_cloud.api_url)
+                violations += batch_capacity(capacity_cloud, capacity_cloud.resource("MainTable")["ref"], progress)
+            emit("provider_rate_limit_violations", violations)
             starting = progress.stage("local cloud (limits lifted)", status="starting one for the drain")
             with local_cloud(None, None, Path(tmp) / "drain", providers="sandbox",
                              extra_env={"RADAR_FUNCTION_ENV": json.dumps(LIFTED_PROVIDER_LIMITS)}) as drain_cloud:

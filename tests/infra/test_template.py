@@ -27,7 +27,8 @@ EXPECTED_ENV = {
                           "CURSOR_KEY_SECRET_ARN", "CORS_ALLOWED_ORIGINS"},
     "Targets": POWERTOOLS | {"MAIN_TABLE", "CURSOR_KEY_SECRET_ARN", "CORS_ALLOWED_ORIGINS"},
     "Checks": POWERTOOLS | PROVIDERS | {"MAIN_TABLE", "CACHE_TABLE", "IDEMPOTENCY_TABLE", "CHECKS_QUEUE_URL",
-                                        "CHECKS_DLQ_URL", "CURSOR_KEY_SECRET_ARN", "CORS_ALLOWED_ORIGINS"},
+                                        "CHECKS_DLQ_URL", "BATCH_QUEUE_URL", "CURSOR_KEY_SECRET_ARN",
+                                        "CORS_ALLOWED_ORIGINS"},
     "Worker": POWERTOOLS | PROVIDERS | {"MAIN_TABLE", "CACHE_TABLE", "CHECKS_DLQ_URL", "MAX_RECEIVE_COUNT"},
 }
 
@@ -162,6 +163,13 @@ def test_worker_consumes_the_queue_reporting_partial_batch_failures(synthesized:
     assert render(mapping["FunctionName"]).endswith(":live")
     # Providers allow a few calls a minute: the worker never fans out beyond a handful of batches.
     assert mapping["ScalingConfig"] == {"MaximumConcurrency": 5}
+    # Batch items have their own lane with fewer pollers, so single checks always find a worker.
+    lane = synthesized.props("BatchQueueEventSource")
+    assert render(lane["EventSourceArn"]) == "<BatchQueue.Arn>"
+    assert lane["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert lane["ScalingConfig"] == {"MaximumConcurrency": 3}
+    assert synthesized.props("BatchQueue")["RedrivePolicy"]["maxReceiveCount"] == 5
+    assert render(env(synthesized, "Checks")["BATCH_QUEUE_URL"]) == "<BatchQueue>"
 
 
 def test_queue_redrives_to_the_dlq_with_visibility_six_times_the_worker_timeout(synthesized: Synthesized) -> None:
@@ -354,11 +362,13 @@ def test_checks_sends_to_the_queue_and_reads_dlq_depth_only(synthesized: Synthes
     assert "secretsmanager:GetSecretValue" in actions_on(statements, "<CursorKeySecret>")
 
 
-def test_worker_consumes_but_never_sends_and_skips_idempotency(synthesized: Synthesized) -> None:
+def test_worker_consumes_both_lanes_resends_waiting_checks_and_skips_idempotency(synthesized: Synthesized) -> None:
     statements = role_statements(synthesized, "WorkerFunctionRole")
-    queue_actions = actions_on(statements, "<ChecksQueue.Arn>")
-    assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= queue_actions
-    assert "sqs:SendMessage" not in queue_actions
+    for queue in ("ChecksQueue", "BatchQueue"):
+        queue_actions = actions_on(statements, f"<{queue}.Arn>")
+        assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= queue_actions
+        # A check waiting for provider capacity comes back as a fresh delayed message (no receive spent).
+        assert "sqs:SendMessage" in queue_actions
     assert not actions_on(statements, "<IdempotencyTable.Arn>")
     assert not actions_on(statements, "<CursorKeySecret>")
     assert "dynamodb:UpdateItem" in actions_on(statements, "<CacheTable.Arn>")

@@ -55,7 +55,7 @@ def make_queues(prefix: str, *, max_receive_count: int) -> dict[str, str]:
         },
     )["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    return {"CHECKS_QUEUE_URL": url, "CHECKS_DLQ_URL": dlq_url, "QUEUE_ARN": arn}
+    return {"CHECKS_QUEUE_URL": url, "BATCH_QUEUE_URL": url, "CHECKS_DLQ_URL": dlq_url, "QUEUE_ARN": arn}
 
 
 def receive_all(queue_url: str, *, visibility: int = 360) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from tests.support.aws import AwsResources
 @pytest.fixture
 def broken_queue_env(aws: AwsResources) -> ChecksEnv:
     queue_url = os.environ["CHECKS_QUEUE_URL"].rsplit("/", 1)[0] + f"/no-such-queue-{uuid.uuid4().hex[:6]}"
-    env = ChecksEnv.from_environ({**os.environ, "CHECKS_QUEUE_URL": queue_url})
+    env = ChecksEnv.from_environ({**os.environ, "CHECKS_QUEUE_URL": queue_url, "BATCH_QUEUE_URL": queue_url})
     bind_main_table(env.main_table)  # what the checks function does at cold start
     return env
 

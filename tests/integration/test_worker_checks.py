@@ -44,6 +44,7 @@ def queues(aws: AwsResources) -> dict[str, str]:
 def functions(queues: dict[str, str]) -> tuple[ModuleType, ModuleType]:
     env = {
         "CHECKS_QUEUE_URL": queues["CHECKS_QUEUE_URL"],
+        "BATCH_QUEUE_URL": queues["CHECKS_QUEUE_URL"],  # one queue for both lanes: the tests poll it
         "CHECKS_DLQ_URL": queues["CHECKS_DLQ_URL"],
         "MAX_RECEIVE_COUNT": str(MAX_RECEIVES),
     }

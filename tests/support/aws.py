@@ -139,6 +139,7 @@ def provision_resources(prefix: str = "test") -> AwsResources:
         "CACHE_TABLE": cache,
         "IDEMPOTENCY_TABLE": idem,
         "CHECKS_QUEUE_URL": queue_url,
+        "BATCH_QUEUE_URL": queue_url,  # one queue for both lanes in integration tests
         "CHECKS_DLQ_URL": dlq_url,
         "SIGNING_KEY_SECRET_ARN": secrets["signing"],
         "PUBLIC_KEYS_SECRET_ARN": secrets["public"],

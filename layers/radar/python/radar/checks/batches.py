@@ -100,7 +100,7 @@ class BatchService(CheckUseCases):
             for _, cnpj in accepted
         ]
         self._checks.create_many(checks)
-        unsent = set(self._queue.send_many([queue_message(c) for c in checks]))
+        unsent = set(self._batch_queue.send_many([queue_message(c) for c in checks]))
         if unsent:
             self._give_up(ctx, batch_id, [c for c in checks if c.check_id in unsent])
         count_check_by_plan(ctx.plan, len(checks) - len(unsent))

@@ -43,6 +43,7 @@ class CheckOut(ApiModel):
     created_at: str
     timings: CheckTimings
     attempts: int = 0
+    capacity_waits: int = Field(default=0, description="times it waited for provider capacity (not faults)")
     source: str | None = Field(default=None, description="the provider (or cache) that produced the report")
     cached: bool | None = None
     report: dict[str, Any] | None = None

@@ -99,6 +99,7 @@ class CheckParts:
     meter: UsageMeter
     retention: RetentionPolicy
     queue: CheckQueue
+    batch_queue: CheckQueue | None = None  # batch items' lane; None: the checks queue
 
 
 class CheckUseCases:
@@ -111,6 +112,7 @@ class CheckUseCases:
         self._meter = parts.meter
         self._retention = parts.retention
         self._queue = parts.queue
+        self._batch_queue = parts.batch_queue or parts.queue
 
     def _fail_unqueued(self, tenant_id: str, check: CheckModel) -> None:
         """The queue refused this check: nothing will ever run it, so it is recorded failed."""

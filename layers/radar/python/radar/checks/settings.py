@@ -15,6 +15,8 @@ class ChecksEnv(HttpSettings):
     cache_table: str = Field(alias="CACHE_TABLE", min_length=1)
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
     checks_queue_url: str = Field(alias="CHECKS_QUEUE_URL", min_length=1)
+    # Batch items' own lane (unset: the checks queue).
+    batch_queue_url: str | None = Field(default=None, alias="BATCH_QUEUE_URL")
     checks_dlq_url: str | None = Field(default=None, alias="CHECKS_DLQ_URL")
     provider_tokens_secret_arn: str | None = Field(default=None, alias="PROVIDER_TOKENS_SECRET_ARN")
     cursor_key_secret_arn: str | None = Field(default=None, alias="CURSOR_KEY_SECRET_ARN")
@@ -34,4 +36,6 @@ class WorkerEnv(EnvSettings):
     # A running check belongs to the delivery that started it this long (the worker's timeout plus a margin); a
     # duplicate delivery meanwhile drops out, a crashed worker's check is taken over after it.
     check_lease_seconds: int = Field(default=90, alias="CHECK_LEASE_SECONDS", ge=1)
+    # Records of one SQS batch run this many at a time (each mostly waits: a provider slot, the provider, DynamoDB).
+    record_concurrency: int = Field(default=10, alias="WORKER_RECORD_CONCURRENCY", ge=1, le=10)
     lookup: LookupSettings

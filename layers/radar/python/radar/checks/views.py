@@ -34,6 +34,7 @@ def check_out(check: CheckModel) -> CheckOut:
             duration_ms=_duration_ms(check),
         ),
         attempts=int(check.attempts or 0),
+        capacity_waits=int(check.capacity_waits or 0),
         source=check.source,
         cached=check.cached,
         report=check.report,

@@ -42,6 +42,7 @@ def _check_parts(env: ChecksEnv) -> CheckParts:
         meter=UsageMeter(env.main_table),
         retention=RetentionPolicy(),
         queue=CheckQueue(env.checks_queue_url),
+        batch_queue=CheckQueue(env.batch_queue_url) if env.batch_queue_url else None,
     )
 
 

@@ -22,7 +22,7 @@ from radar.observability import logger, metrics
 from radar.targets.repository import TargetRepository
 from radar.timestamps import parse_iso, utc_iso
 
-__all__ = ["DEFAULT_RETRY_SECONDS", "CheckWorker"]
+__all__ = ["DEFAULT_RETRY_SECONDS", "CheckWorker", "process_records"]
 
 DEFAULT_RETRY_SECONDS = 60
 # Reasons a check ends failed without delivering a report: its allowance unit goes back.
@@ -53,8 +53,10 @@ class CheckWorker:
     def handle(self, record: Any, *, remaining_ms: int | None = None) -> str:
         """Process one record (a Powertools SQSRecord); return what happened; raise to have SQS redeliver."""
         message = QueueMessage.model_validate_json(record.body)
-        logger.set_correlation_id(message.correlation_id)
-        logger.append_keys(tenant_id=message.tenant_id, check_id=message.check_id)
+        # Records of one invocation run in threads (process_records): keys are per thread.
+        logger.thread_safe_append_keys(
+            tenant_id=message.tenant_id, check_id=message.check_id, correlation_id=message.correlation_id
+        )
         metrics.add_metadata(key="tenant_id", value=message.tenant_id)
         receive_count = int(record.attributes.approximate_receive_count or 1)
         last_attempt = receive_count >= self._max_receive_count
@@ -129,19 +131,7 @@ class CheckWorker:
         eta = float(getattr(exc, "eta_seconds", None) or getattr(exc, "retry_after_seconds", None) or 1)
         eta = min(eta, self._capacity_budget - waited)
         delay = max(1, int(eta + 0.999))
-        retry_at = utc_iso(datetime.now(UTC) + timedelta(seconds=delay))
-        try:
-            self._checks.transition(
-                message.tenant_id,
-                message.check_id,
-                expected=[CheckStatus.RUNNING],
-                to=CheckStatus.QUEUED,
-                fields={"retry_at": retry_at, "errors": errors, "lease_until": None},
-                batch=(str(check.batch_id), CheckStatus.RUNNING) if check.batch_id else None,
-                count_wait=True,
-                waiting_since=first,
-            )
-        except StaleTransition:
+        if not self._back_to_queue(check, delay, errors, count_wait=True, waiting_since=first):
             return "duplicate"
         queue: CheckQueue = self._queue_for_arn(record.event_source_arn)
         # If this send fails the record fails: SQS redelivers the old message, which finds the check queued.
@@ -161,21 +151,32 @@ class CheckWorker:
         retry_after: int | None,
     ) -> None:
         delay = int(retry_after) if retry_after and retry_after > 0 else DEFAULT_RETRY_SECONDS
-        retry_at = utc_iso(datetime.now(UTC) + timedelta(seconds=delay))
-        try:
-            self._checks.transition(
-                message.tenant_id,
-                message.check_id,
-                expected=[CheckStatus.RUNNING],
-                to=CheckStatus.QUEUED,
-                fields={"retry_at": retry_at, "errors": errors, "lease_until": None},
-                batch=(str(check.batch_id), CheckStatus.RUNNING) if check.batch_id else None,
-            )
-        except StaleTransition:
+        if not self._back_to_queue(check, delay, errors):
             return
         queue: CheckQueue = self._queue_for_arn(record.event_source_arn)
         queue.delay_redelivery(record.receipt_handle, delay)
         logger.info("providers failing; check retried later", extra={"retry_after_seconds": delay})
+
+    def _back_to_queue(self, check: CheckModel, delay: int, errors: list[dict[str, Any]], **wait: Any) -> bool:
+        """running -> queued, due again in `delay` seconds (the batch counter moves with it); False if another
+        delivery moved the check first."""
+        try:
+            self._checks.transition(
+                str(check.tenant_id),
+                str(check.check_id),
+                expected=[CheckStatus.RUNNING],
+                to=CheckStatus.QUEUED,
+                fields={
+                    "retry_at": utc_iso(datetime.now(UTC) + timedelta(seconds=delay)),
+                    "errors": errors,
+                    "lease_until": None,
+                },
+                batch=(str(check.batch_id), CheckStatus.RUNNING) if check.batch_id else None,
+                **wait,
+            )
+        except StaleTransition:
+            return False
+        return True
 
     @staticmethod
     def _record_queue_time(message: QueueMessage) -> None:
@@ -183,3 +184,43 @@ class CheckWorker:
 
         waited = (datetime.now(UTC) - parse_iso(message.enqueued_at)).total_seconds() * 1000
         metrics.add_metric(name="QueueTime", unit=MetricUnit.Milliseconds, value=max(waited, 0.0))
+
+
+def process_records(records: list[Any], handle: Any, *, concurrency: int) -> dict[str, Any]:
+    """Run `handle(record)` for an SQS batch's records, `concurrency` at a time (a record mostly waits on a provider
+    slot, the provider or DynamoDB), and answer SQS's partial batch response: the records that raised come back."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from radar.observability import tracer
+
+    provider: Any = tracer.provider  # the X-Ray recorder: its context is per thread
+    entity = _trace_entity(provider)
+
+    def one(record: Any) -> bool:
+        if entity is not None:
+            provider.set_trace_entity(entity)  # the invocation's segment, so subsegments have a parent
+        try:
+            handle(record)
+        except Exception as exc:
+            if not isinstance(exc, CheckDeferred | RetriesExhausted):
+                logger.exception("record failed; SQS delivers it again")
+            return False
+        finally:
+            logger.thread_safe_clear_keys()
+        return True
+
+    workers = max(1, min(concurrency, len(records)))
+    if workers == 1:
+        results = [one(record) for record in records]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="record") as pool:
+            results = list(pool.map(one, records))
+    failed = [record for record, ok in zip(records, results, strict=True) if not ok]
+    return {"batchItemFailures": [{"itemIdentifier": record.message_id} for record in failed]}
+
+
+def _trace_entity(provider: Any) -> Any:
+    try:
+        return provider.get_trace_entity()
+    except Exception:  # tracing disabled or no segment: nothing to hand on
+        return None

@@ -196,6 +196,8 @@ class HttpProvider:
                 last_error = error
             if not last_error.retryable or attempt == self.max_attempts:
                 raise last_error
+            if self.attempt_gate is not None and last_error.outcome == "rate_limited":
+                raise last_error  # in a chain: it pauses this provider's schedule and asks the next one instead
             delay = self._delay(attempt, last_error.retry_after)
             budget = self._budget(remaining_ms)
             if delay is None or (budget is not None and delay + self.min_attempt_seconds > budget):
