@@ -125,7 +125,12 @@ def metered() -> Iterator[CallMeter]:
             call_params = {k: v for k, v in params.items() if k != "_bench_size"}
         else:
             call_params = params
-        response = original(self, operation, call_params)
+        try:
+            response = original(self, operation, call_params)
+        except Exception:
+            # A refused call (a conditional check that failed) is a round trip too.
+            meter.calls[f"{self.meta.service_model.service_name}.{operation}"] += 1
+            raise
         meter.record(self, original, operation, dict(params), response)
         return response
 

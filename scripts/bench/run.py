@@ -196,6 +196,53 @@ def cost_profiles(
     )
 
 
+def dynamodb_round_trips(cloud: RunningCloud, progress: Progress) -> None:
+    """DynamoDB calls of a cached sync check (the checks handler) and of an uncached async check (the checks handler
+    queueing it plus the worker running it), counted on the handlers in-process (every call through botocore)."""
+    import boto3
+
+    quiet = {"POWERTOOLS_TRACE_DISABLED": "1", "POWERTOOLS_METRICS_DISABLED": "1", "LOG_LEVEL": "ERROR"}
+    sqs = boto3.client("sqs", endpoint_url=cloud.endpoint, region_name="us-east-1")
+    private = sqs.create_queue(QueueName=f"bench-roundtrips-{int(time.time())}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=private, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # Its own queue, which no poller reads: the message is handed to the worker in-process.
+    checks = load_handler("checks", _function_env(cloud, "checks") | quiet | {"CHECKS_QUEUE_URL": private})
+    worker = load_handler("worker", _function_env(cloud, "worker") | quiet | {"CHECKS_QUEUE_URL": private})
+    tenant, http = tenant_on_plan(cloud.api_url, "enterprise")
+    book = TargetBook()
+    stage = progress.stage("dynamodb round trips", total=10, status="handlers in-process")
+    cached_calls: list[int] = []
+    async_calls: list[int] = []
+    for cnpj in synthetic_cnpjs(5, seed=903):
+        target = book.target_id(http, cnpj)
+        event = _check_event(tenant, "enterprise", target)
+        event["queryStringParameters"] = {"async": "true"}
+        event["multiValueQueryStringParameters"] = {"async": ["true"]}
+        with metered() as meter, contextlib.redirect_stdout(io.StringIO()):
+            queued = checks.lambda_handler(event, BenchContext())
+            [message] = sqs.receive_message(QueueUrl=private, MaxNumberOfMessages=1, WaitTimeSeconds=5)["Messages"]
+            record = {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
+                      "body": message["Body"], "attributes": {"ApproximateReceiveCount": "1"},
+                      "messageAttributes": {}, "eventSource": "aws:sqs", "eventSourceARN": arn,
+                      "awsRegion": "us-east-1"}
+            answer = worker.lambda_handler({"Records": [record]}, BenchContext())
+        if queued["statusCode"] != 202 or answer.get("batchItemFailures"):
+            raise RuntimeError(f"async sample: {queued['statusCode']} {answer}")
+        async_calls.append(meter.count("dynamodb"))
+        stage.advance()
+        with metered() as meter, contextlib.redirect_stdout(io.StringIO()):
+            response = checks.lambda_handler(_check_event(tenant, "enterprise", target), BenchContext())
+        if response["statusCode"] != 201 or not json.loads(response["body"]).get("cached"):
+            raise RuntimeError(f"cached sample: {response['statusCode']}")
+        cached_calls.append(meter.count("dynamodb"))
+        stage.advance()
+    stage.done()
+    sqs.delete_queue(QueueUrl=private)
+    _note(f"dynamodb calls: cached sync {cached_calls}, uncached async (request + worker) {async_calls}")
+    emit("dynamodb_calls_per_cached_check", median([float(n) for n in cached_calls]))
+    emit("dynamodb_calls_per_async_check", median([float(n) for n in async_calls]))
+
+
 # --- cached check overhead ------------------------------------------------------------------------------------------
 
 
@@ -405,6 +452,7 @@ def _coordination_and_cost(cloud: RunningCloud, progress: Progress) -> int:
     cold_starts(cloud, aws, progress)
     cached, uncached, authorizer = cost_profiles(cloud, progress)
     cached_overhead(cloud, progress)
+    dynamodb_round_trips(cloud, progress)
     violations = upstream_calls(cloud, main_table, progress)
     prices = Prices.load()
     costs = cost_of_checks(prices, checks=1000, cache_hit_rate=CACHE_HIT_RATE, cached=cached,
