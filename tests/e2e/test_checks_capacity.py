@@ -61,13 +61,13 @@ def test_a_300_cnpj_batch_at_real_limits_all_succeed_with_no_429_and_a_single_ch
     batch_tenant.upgrade("business")
     before = cloud.sandbox_stats()["violations"]
     cnpjs = random_cnpjs(300, seed=1212, alphanumeric_share=0.0)
-    with batch_tenant.client() as client:
+    with batch_tenant.client(timeout=120) as client:
         created = client.post("/checks/batch", json={"cnpjs": cnpjs})
         assert created.status_code == 202, created.text
         batch_id = created.json()["batch_id"]
     # A second tenant's single async check, submitted while the batch runs.
     time.sleep(2)
-    with single_tenant.client() as client:
+    with single_tenant.client(timeout=60) as client:
         target = client.post("/targets", json={"cnpj": random_cnpjs(1, seed=4242, alphanumeric_share=0.0)[0]})
         assert target.status_code == 201, target.text
         queued = client.post(f"/targets/{target.json()['id']}/checks", params={"async": "true"})
@@ -78,7 +78,7 @@ def test_a_300_cnpj_batch_at_real_limits_all_succeed_with_no_429_and_a_single_ch
             assert time.time() < deadline, single
             time.sleep(0.2)
     assert single["status"] == "succeeded", single
-    with batch_tenant.client() as client:
+    with batch_tenant.client(timeout=60) as client:
         at_single = client.get(f"/checks/batch/{batch_id}").json()
         # Order, not timing: when the single check was done, most of the batch was still to do.
         finished_then = at_single["counts"]["succeeded"] + at_single["counts"]["failed"]
@@ -106,7 +106,7 @@ def test_a_sync_check_with_no_slot_in_its_budget_is_queued_and_with_on_busy_fail
 ) -> None:
     tenant = cloud.signup()
     cnpjs = random_cnpjs(3, seed=777, alphanumeric_share=0.0)
-    with tenant.client() as client:
+    with tenant.client(timeout=60) as client:
         targets = [client.post("/targets", json={"cnpj": c}).json()["id"] for c in cnpjs]
         # Every provider answers 429 once: each pauses its schedule for its Retry-After (one scaled window, 6 s).
         cloud.sandbox(fault_rate=1.0, faults=["429"])
