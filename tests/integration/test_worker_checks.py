@@ -302,3 +302,58 @@ def test_partial_batch_reports_only_the_deferred_record(api: Api, sqs: Sqs, conn
     assert failed == [by_cnpj[ACME]]
     _, progress, _ = api("GET", f"/checks/batch/{batch['batch_id']}")
     assert progress["counts"] == {"queued": 1, "running": 0, "succeeded": 1, "failed": 0}
+
+
+def test_a_check_that_only_waits_for_capacity_gets_a_fresh_message_and_spends_no_receive(
+    api: Api, sqs: Sqs, connector: FakeConnector, queues: dict[str, str]
+) -> None:
+    from radar.lookup.errors import ProvidersUnavailable
+    from radar.lookup.schemas import ProviderAttempt
+
+    waiting = ProvidersUnavailable(
+        [ProviderAttempt(provider="cnpjws", outcome="rate_limited", message="skipped: next request slot in 1.2 s")],
+        2,
+        waiting_for_capacity=True,
+        eta_seconds=1.2,
+    )
+    connector.will(ACME, waiting, waiting, report())
+    _, queued, _ = api("POST", f"/targets/{api.target()}/checks", query={"async": "true"})
+    for wait in (1, 2):
+        messages, failed = sqs.poll()
+        # The record succeeds (its message is deleted); a fresh one, delayed to the predicted slot, replaces it.
+        assert len(messages) == 1 and failed == []
+        assert messages[0]["Attributes"]["ApproximateReceiveCount"] == "1"
+        _, check, _ = api("GET", f"/checks/{queued['id']}")
+        assert check["status"] == "queued" and check["capacity_waits"] == wait and check["timings"]["retry_at"]
+        assert peek(queues["CHECKS_QUEUE_URL"]) == []  # not before its delay
+        time.sleep(2.2)
+    messages, failed = sqs.poll()
+    assert len(messages) == 1 and failed == [] and messages[0]["Attributes"]["ApproximateReceiveCount"] == "1"
+    _, check, _ = api("GET", f"/checks/{queued['id']}")
+    assert check["status"] == "succeeded" and check["capacity_waits"] == 2
+    assert peek(queues["CHECKS_DLQ_URL"]) == []
+
+
+def test_a_delivery_of_a_check_another_delivery_holds_runs_nothing_and_takes_over_once_the_lease_ends(
+    api: Api, sqs: Sqs, connector: FakeConnector
+) -> None:
+    from radar.checks.models import CheckStatus
+    from radar.checks.repository import CheckRepository
+
+    _, queued, _ = api("POST", f"/targets/{api.target()}/checks", query={"async": "true"})
+    # Another delivery claimed it (and then its worker died): running, its lease 2 s from now.
+    CheckRepository().transition(
+        api.tenant_id,
+        queued["id"],
+        expected=[CheckStatus.QUEUED],
+        to=CheckStatus.RUNNING,
+        fields={"lease_until": time.time() + 2},
+    )
+    messages, failed = sqs.poll()
+    assert failed == [messages[0]["MessageId"]] and connector.calls == []  # no second lookup
+    assert sqs.poll() == ([], [])  # it comes back only when the lease ends
+    time.sleep(3.2)
+    messages, failed = sqs.poll()
+    assert len(messages) == 1 and failed == [] and connector.calls == [ACME]
+    _, check, _ = api("GET", f"/checks/{queued['id']}")
+    assert check["status"] == "succeeded"

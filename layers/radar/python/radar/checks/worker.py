@@ -90,8 +90,7 @@ class CheckWorker:
                 lease_free_at=now,
             )
         except StaleTransition:
-            logger.info("another delivery holds this check; duplicate dropped")
-            return "duplicate"
+            return self._not_claimed(record, message)
         self._record_queue_time(message)
 
         try:
@@ -111,6 +110,21 @@ class CheckWorker:
                 raise RetriesExhausted(message.check_id) from exc
             raise
         return str(finished.status)
+
+    def _not_claimed(self, record: Any, message: QueueMessage) -> str:
+        """Another delivery moved the check first. Finished, or waiting again: this copy is dropped. Running under a
+        live lease (a concurrent duplicate, or a worker that crashed mid-check): this copy comes back when the lease
+        ends, so a crashed worker's check is taken over then."""
+        check = self._checks.find(message.tenant_id, message.check_id)
+        if check is None or check.status != CheckStatus.RUNNING or not check.lease_until:
+            logger.info("another delivery moved this check; duplicate dropped")
+            return "duplicate"
+        left = float(check.lease_until) - time.time()
+        if left <= 0:
+            raise CheckDeferred(message.check_id)  # the lease just ended: SQS delivers it again for the takeover
+        self._queue_for_arn(record.event_source_arn).delay_redelivery(record.receipt_handle, int(left) + 1)
+        logger.info("another delivery holds this check; this copy comes back after its lease")
+        raise CheckDeferred(message.check_id)
 
     def _fail(self, check: CheckModel, reason: str, errors: list[dict[str, Any]]) -> None:
         _, landed = self._runner.record_failure(check, reason=reason, errors=errors)
