@@ -267,7 +267,7 @@ export interface paths {
         put?: never;
         /**
          * Run a check on a target
-         * @description Synchronous by default (201 with the check and its report). With async=true the check is queued (202, Location: /checks/{id}). Idempotency-Key makes retries return the same check.
+         * @description Synchronous by default (201 with the check and its report). With async=true the check is queued (202, Location: /checks/{id}). A sync check that finds every provider at its rate limit beyond the sync budget is queued too (202 with Retry-After and eta_seconds), unless on_busy=fail: then 503 with Retry-After, not charged. Idempotency-Key makes retries return the same check.
          */
         post: operations["create_check_targets__target_id__checks_post"];
         delete?: never;
@@ -523,6 +523,12 @@ export interface components {
             batch_id?: string | null;
             /** Cached */
             cached?: boolean | null;
+            /**
+             * Capacity Waits
+             * @description times it waited for provider capacity (not faults)
+             * @default 0
+             */
+            capacity_waits: number;
             /** Cnpj */
             cnpj: string;
             /** Cnpj Formatted */
@@ -543,6 +549,11 @@ export interface components {
             errors?: {
                 [key: string]: unknown;
             }[] | null;
+            /**
+             * Eta Seconds
+             * @description a check queued because providers were busy: when it is expected to run
+             */
+            eta_seconds?: number | null;
             /**
              * Expires At
              * @description when retention removes this check and its report
@@ -2886,6 +2897,8 @@ export interface operations {
             query?: {
                 /** @description queue the check instead of running it */
                 async?: boolean;
+                /** @description sync checks with every provider busy: queue (202, default) or fail (503, not charged) */
+                on_busy?: "queue" | "fail";
                 /** @description bypass the CNPJ cache and ask the providers again */
                 refresh?: boolean;
             };
@@ -2909,7 +2922,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOut"];
                 };
             };
-            /** @description check queued */
+            /** @description check queued (async, or sync with the providers busy: Retry-After, eta_seconds) */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3008,7 +3021,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no provider could answer; the check was recorded failed */
+            /** @description no provider could answer (or on_busy=fail and all were busy): recorded failed, not charged */
             503: {
                 headers: {
                     [name: string]: unknown;
