@@ -17,6 +17,8 @@ from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
 BRASILAPI_PER_MIN = 6000
 # The template's authorizer decision cache is 60 s (README); the e2e cloud shortens it so revocation tests are quick.
 AUTH_CACHE_TTL_SECONDS = 5
+# The e2e checks finish in well under a second: a short running lease lets killed-worker tests take over quickly.
+CHECK_LEASE_SECONDS = 8
 
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "providers"
@@ -42,6 +44,8 @@ def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Path) -> I
                 {
                     "RATE_LIMIT_BRASILAPI_PER_MIN": str(BRASILAPI_PER_MIN),
                     "AUTH_CACHE_TTL_SECONDS": str(AUTH_CACHE_TTL_SECONDS),
+                    # A killed worker's check is taken over when its running lease ends (90 s by default).
+                    "CHECK_LEASE_SECONDS": str(CHECK_LEASE_SECONDS),
                 }
             )
         },

@@ -20,7 +20,7 @@ def test_killed_workers_lose_no_check(cloud: RunningCloud) -> None:
     tenant = cloud.signup()
     tenant.upgrade("business")
     sqs = boto3.client("sqs")
-    queue_url = cloud.state["resources"]["ChecksQueue"]["ref"]
+    queue_url = cloud.state["resources"]["BatchQueue"]["ref"]  # batch items' lane
     dlq_url = cloud.state["resources"]["ChecksDlq"]["ref"]
     template_visibility = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])
     # A killed batch comes back after the visibility timeout (360 s in the template, as in AWS): shorten it here.
