@@ -61,6 +61,8 @@ class CloudConfig:
     )
     out_dir: Path = field(default_factory=lambda: Path(os.environ.get("RADAR_CDK_OUT", str(REPO / "cdk.out"))))
     seed: bool = field(default_factory=lambda: os.environ.get("RADAR_SEED", "1") != "0")
+    # The tenant console (services.py): built when its sources changed, served with /v1/* forwarded to the gateway.
+    console: bool = field(default_factory=lambda: os.environ.get("RADAR_CONSOLE", "1") != "0")
     # Keep the emulator's state (tables, secrets, API keys, usage plans, queues) across restarts, under the state
     # file's folder. Only for the cloud's own emulator; `make clean` forgets it.
     persist: bool = field(default_factory=lambda: os.environ.get("RADAR_PERSIST", "1") != "0")

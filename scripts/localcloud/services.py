@@ -82,6 +82,14 @@ def _start_ops(cloud: Any, port: int) -> RunningService:
     return RunningService(url=f"http://127.0.0.1:{actual}", stop=stop, handle=server)
 
 
+def _start_console(cloud: Any, port: int) -> RunningService:
+    from scripts.console import start_console
+
+    # Builds console/dist first when its sources changed (npm ci when node_modules is missing or stale).
+    server, url = start_console(cloud.api_url, port)
+    return RunningService(url=url, stop=server.stop, handle=server)
+
+
 SERVICES: tuple[LocalService, ...] = (
     LocalService(
         key="sandbox",
@@ -101,5 +109,15 @@ SERVICES: tuple[LocalService, ...] = (
         enabled=lambda config: True,
         start=_start_ops,
         after_gateway=True,
+    ),
+    LocalService(
+        key="console",
+        title="Console",
+        port_setting="RADAR_CONSOLE_PORT",
+        default_port=3003,
+        enabled=lambda config: bool(getattr(config, "console", True)),
+        start=_start_console,
+        after_gateway=True,  # forwards /v1/* to the gateway
+        off_hint="Console            off (RADAR_CONSOLE=0)",
     ),
 )

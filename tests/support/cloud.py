@@ -159,6 +159,7 @@ def start_cloud(
             "RADAR_OPS_PORT": str(free_port()),
             "RADAR_MOTO_PORT": str(free_port()),
             "RADAR_SANDBOX_PORT": str(free_port()),
+            "RADAR_CONSOLE_PORT": str(free_port()),
             "RADAR_PROVIDERS": providers,
             "RADAR_SEED": "0",
             "RADAR_PERSIST": "1" if persist else "0",
