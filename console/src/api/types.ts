@@ -57,6 +57,8 @@ export interface Report {
   main_cnae?: string | null;
   main_cnae_description?: string | null;
   secondary_cnaes?: string[];
+  /** With descriptions, when the API sends them (console/API_NEEDS.md 9). */
+  secondary_cnae_details?: { code: string; description?: string | null }[] | null;
   legal_nature?: { code?: string | null; description?: string | null } | null;
   size?: CompanySize | null;
   share_capital?: string | null;
