@@ -223,3 +223,16 @@ def test_console_access_logs_expire_per_stage(stages: dict[str, Synthesized]) ->
         logs_bucket = config["Logging"]["Bucket"]["Fn::GetAtt"][0]
         rules = template["Resources"][logs_bucket]["Properties"]["LifecycleConfiguration"]["Rules"]
         assert rules[0]["ExpirationInDays"] == load_stage(stage)["console"]["accessLogRetentionDays"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_cfn_lint_passes_on_the_console_template(stages: dict[str, Synthesized], stage: str) -> None:
+    from cfnlint.api import ManualArgs, lint_file
+
+    from tests.infra.test_cfn_lint import config
+
+    settings = config()
+    synth = stages[stage]
+    path = synth.outdir / nested(synth)[1]["Metadata"]["aws:asset:path"]
+    matches = lint_file(path, config=ManualArgs(ignore_checks=settings["ignore_checks"], regions=settings["regions"]))
+    assert [str(m) for m in matches] == [], path.name
