@@ -242,7 +242,7 @@ class LocalCloud:
             return
         from scripts.localcloud.docs import docs_routes
 
-        self.extra_routes.update(docs_routes())  # type: ignore[arg-type]
+        self.extra_routes.update(docs_routes(api.stage, lambda: self.config.port))  # type: ignore[arg-type]
         access_log = self.log_sink.write_to_group if self.log_sink is not None else None
         self.gateway = Gateway(api, self.runtimes, self.extra_routes, access_log=access_log)
         if self.keeps_state and self.restored.get("restored"):

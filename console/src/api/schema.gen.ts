@@ -9,10 +9,10 @@ export interface paths {
             cookie?: never;
         };
         /** List the tenant's API keys (masked) */
-        get: operations["list_api_keys_api_keys_get"];
+        get: operations["listApiKeys"];
         put?: never;
         /** Create an API key for a machine; the key is shown once */
-        post: operations["create_api_key_api_keys_post"];
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -30,7 +30,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke an API key (it stops working within the authorizer cache TTL, at most 60 s) */
-        delete: operations["revoke_api_key_api_keys__key_id__delete"];
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -44,7 +44,7 @@ export interface paths {
             cookie?: never;
         };
         /** Audit events (admin) */
-        get: operations["get_audit_audit_get"];
+        get: operations["listAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -63,7 +63,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Exchange e-mail and password for an access token and a refresh token */
-        post: operations["login_auth_login_post"];
+        post: operations["login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -80,7 +80,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Revoke a refresh token and every token rotated from it */
-        post: operations["logout_auth_logout_post"];
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -97,7 +97,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rotate a refresh token into a new token pair (reusing an old one revokes its family) */
-        post: operations["refresh_auth_refresh_post"];
+        post: operations["refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -114,7 +114,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a tenant on the free plan, its admin user and its usage key */
-        post: operations["signup_auth_signup_post"];
+        post: operations["signup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -129,7 +129,7 @@ export interface paths {
             cookie?: never;
         };
         /** A check: status, timings, report or errors */
-        get: operations["get_check_checks__check_id__get"];
+        get: operations["getCheck"];
         put?: never;
         post?: never;
         delete?: never;
@@ -151,7 +151,7 @@ export interface paths {
          * Queue checks for up to 500 CNPJs
          * @description Invalid CNPJs are reported back and not counted; valid ones get a target (created or reused) and a queued check. When the allowance has room for only some, those are queued and the rest rejected.
          */
-        post: operations["create_batch_checks_batch_post"];
+        post: operations["createBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -166,7 +166,7 @@ export interface paths {
             cookie?: never;
         };
         /** A batch's progress */
-        get: operations["get_batch_checks_batch__batch_id__get"];
+        get: operations["getBatch"];
         put?: never;
         post?: never;
         delete?: never;
@@ -183,7 +183,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness (no dependencies) */
-        get: operations["health_health_get"];
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -200,7 +200,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: tables, queues and secrets reachable */
-        get: operations["ready_health_ready_get"];
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -220,13 +220,13 @@ export interface paths {
          * List targets
          * @description Newest first.
          */
-        get: operations["list_targets_targets_get"];
+        get: operations["listTargets"];
         put?: never;
         /**
          * Create a target
          * @description The CNPJ may be masked or bare, numeric or alphanumeric; one target per CNPJ per tenant.
          */
-        post: operations["create_target_targets_post"];
+        post: operations["createTarget"];
         delete?: never;
         options?: never;
         head?: never;
@@ -241,15 +241,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get a target */
-        get: operations["get_target_targets__target_id__get"];
+        get: operations["getTarget"];
         put?: never;
         post?: never;
         /** Delete a target and its checks */
-        delete: operations["delete_target_targets__target_id__delete"];
+        delete: operations["deleteTarget"];
         options?: never;
         head?: never;
         /** Change a target's label or tags */
-        patch: operations["patch_target_targets__target_id__patch"];
+        patch: operations["patchTarget"];
         trace?: never;
     };
     "/targets/{target_id}/checks": {
@@ -263,13 +263,13 @@ export interface paths {
          * A target's check history
          * @description Newest first.
          */
-        get: operations["list_checks_targets__target_id__checks_get"];
+        get: operations["listChecks"];
         put?: never;
         /**
          * Run a check on a target
          * @description Synchronous by default (201 with the check and its report). With async=true the check is queued (202, Location: /checks/{id}). Idempotency-Key makes retries return the same check.
          */
-        post: operations["create_check_targets__target_id__checks_post"];
+        post: operations["createCheck"];
         delete?: never;
         options?: never;
         head?: never;
@@ -284,11 +284,11 @@ export interface paths {
             cookie?: never;
         };
         /** The tenant, its plan and the plan's limits */
-        get: operations["get_tenant_tenant_get"];
+        get: operations["getTenant"];
         put?: never;
         post?: never;
         /** Delete the tenant and purge everything it owns */
-        delete: operations["delete_tenant_tenant_delete"];
+        delete: operations["deleteTenant"];
         options?: never;
         head?: never;
         patch?: never;
@@ -303,7 +303,7 @@ export interface paths {
         };
         get?: never;
         /** Move the tenant to another plan (its usage key moves to that plan's usage plan) */
-        put: operations["change_plan_tenant_plan_put"];
+        put: operations["changePlan"];
         post?: never;
         delete?: never;
         options?: never;
@@ -319,7 +319,7 @@ export interface paths {
             cookie?: never;
         };
         /** Checks used this month */
-        get: operations["get_usage_usage_get"];
+        get: operations["getUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -336,10 +336,10 @@ export interface paths {
             cookie?: never;
         };
         /** List the tenant's users */
-        get: operations["list_users_users_get"];
+        get: operations["listUsers"];
         put?: never;
         /** Invite a user with a role and an initial password */
-        post: operations["invite_user_users_post"];
+        post: operations["inviteUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -350,6 +350,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * Address
+         * @description Establishment address. Street-level fields are dropped for sole proprietors (home addresses).
+         */
+        Address: {
+            /** City */
+            city?: string | null;
+            /** City Ibge Code */
+            city_ibge_code?: string | null;
+            /** Complement */
+            complement?: string | null;
+            /** Country */
+            country?: string | null;
+            /** District */
+            district?: string | null;
+            /** Number */
+            number?: string | null;
+            /** State */
+            state?: string | null;
+            /** Street */
+            street?: string | null;
+            /** Street Type */
+            street_type?: string | null;
+            /** Zip Code */
+            zip_code?: string | null;
+        };
         /** ApiKeyCreated */
         ApiKeyCreated: {
             /** Created At */
@@ -411,15 +437,57 @@ export interface components {
             /** Role */
             role: string;
         };
+        /**
+         * AuditEvent
+         * @description One audited action: who (user or API key id), what, on what, and how it went (no personal data).
+         */
+        AuditEvent: {
+            /**
+             * Action
+             * @description e.g. target.created, apikey.revoked
+             */
+            action: string;
+            /**
+             * Actor
+             * @description the user or API key id
+             */
+            actor?: string | null;
+            /** Event Id */
+            event_id: string;
+            /**
+             * Outcome
+             * @description success or failure
+             */
+            outcome?: string | null;
+            /**
+             * Principal Type
+             * @description user or api_key
+             */
+            principal_type?: string | null;
+            /** Request Id */
+            request_id?: string | null;
+            /**
+             * Resource
+             * @description e.g. target/<id>
+             */
+            resource?: string | null;
+            /** Source Ip */
+            source_ip?: string | null;
+            /**
+             * Time
+             * @description ISO 8601, UTC
+             */
+            time: string;
+            /** User Agent */
+            user_agent?: string | null;
+        };
         /** AuditPage */
         AuditPage: {
             /**
              * Items
-             * @description newest first: time, actor, action, resource, outcome, ...
+             * @description newest first
              */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["AuditEvent"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -529,20 +597,13 @@ export interface components {
             cnpj_formatted: string;
             /** Created At */
             created_at: string;
-            /**
-             * Diff
-             * @description changes since the previous successful report
-             */
-            diff?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description changes since the previous successful report */
+            diff?: components["schemas"]["ReportDiff"] | null;
             /**
              * Errors
              * @description per-provider errors of a failed check
              */
-            errors?: {
-                [key: string]: unknown;
-            }[] | null;
+            errors?: components["schemas"]["ProviderAttempt"][] | null;
             /**
              * Expires At
              * @description when retention removes this check and its report
@@ -557,10 +618,7 @@ export interface components {
              * @description sync or async
              */
             mode: string;
-            /** Report */
-            report?: {
-                [key: string]: unknown;
-            } | null;
+            report?: components["schemas"]["Report"] | null;
             /**
              * Source
              * @description the provider (or cache) that produced the report
@@ -598,17 +656,104 @@ export interface components {
             /** Started At */
             started_at?: string | null;
         };
-        Error: {
-            error: {
-                code: string;
-                details?: unknown;
-                message: string;
-            };
+        /**
+         * Contact
+         * @description Business contacts as registered; absent (None on the report) for sole proprietors.
+         */
+        Contact: {
+            /** Email */
+            email?: string | null;
+            /** Phones */
+            phones?: string[];
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+        /**
+         * Error
+         * @description Every error answer of the API, from the functions (radar.http) and from the gateway alike.
+         */
+        Error: {
+            error: components["schemas"]["ErrorInfo"];
+        };
+        /** ErrorInfo */
+        ErrorInfo: {
+            /**
+             * Code
+             * @description machine-readable; each operation's error responses list the codes they carry
+             */
+            code: string;
+            /**
+             * Details
+             * @description the fields at fault (validation), or what a limit was (throttling, quota, plan)
+             * @default null
+             */
+            details: components["schemas"]["FieldProblem"][] | {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Message
+             * @description for people; never a stack trace
+             */
+            message: string;
+        };
+        /**
+         * FieldChange
+         * @description One report field that changed: its dotted path, the previous value and the new one.
+         */
+        FieldChange: {
+            /**
+             * Field
+             * @description dotted path in the report, e.g. address.city
+             */
+            field: string;
+            /**
+             * From
+             * @description the previous value (null when it was absent)
+             */
+            from?: unknown;
+            /**
+             * To
+             * @description the new value (null when it is gone)
+             */
+            to?: unknown;
+        };
+        /**
+         * FieldProblem
+         * @description One rejected part of a request: validation errors name each field this way.
+         */
+        FieldProblem: {
+            /**
+             * Field
+             * @description dotted path of the field (body, a query parameter, a header, cnpjs.3, ...)
+             */
+            field: string;
+            /**
+             * Message
+             * @default null
+             */
+            message: string | null;
+            /**
+             * Reason
+             * @description machine-readable reason, e.g. missing, string_too_long
+             * @default null
+             */
+            reason: string | null;
+        };
+        /** HealthOut */
+        HealthOut: {
+            /**
+             * Status
+             * @description ok
+             */
+            status: string;
+        };
+        /**
+         * LegalNature
+         * @description Natureza jurídica: the 4-digit RFB code (e.g. 2054) and its description.
+         */
+        LegalNature: {
+            /** Code */
+            code?: string | null;
+            /** Description */
+            description?: string | null;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -622,10 +767,54 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /**
+         * Partner
+         * @description One QSA entry. `document` is the masked CPF (***123456**) as published, a partner CNPJ, or None.
+         */
+        Partner: {
+            /** Age Range */
+            age_range?: string | null;
+            /** Country */
+            country?: string | null;
+            /** Document */
+            document?: string | null;
+            /** Joined On */
+            joined_on?: string | null;
+            /** Kind */
+            kind?: ("PF" | "PJ" | "FOREIGN") | null;
+            /** Name */
+            name?: string | null;
+            /** Role */
+            role?: string | null;
+            /** Role Code */
+            role_code?: string | null;
+        };
         /** PlanChangeRequest */
         PlanChangeRequest: {
             /** Plan */
             plan: string;
+        };
+        /**
+         * ProviderAttempt
+         * @description What one provider answered while a check ran (no payload, no personal data).
+         */
+        ProviderAttempt: {
+            /** Duration Ms */
+            duration_ms?: number | null;
+            /** Message */
+            message?: string | null;
+            /**
+             * Outcome
+             * @description ok, not_found, invalid, rate_limited, circuit_open, transient or error
+             */
+            outcome: string;
+            /** Provider */
+            provider?: string | null;
+            /**
+             * Status
+             * @description the provider's HTTP status, when it answered
+             */
+            status?: number | null;
         };
         /** ReadinessOut */
         ReadinessOut: {
@@ -641,10 +830,93 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
-        /** ResponseValidationError */
-        ResponseValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+        /**
+         * Report
+         * @description A normalized CNPJ report; `model_dump(mode="json")` is the stored and returned form.
+         */
+        Report: {
+            address?: components["schemas"]["Address"] | null;
+            /** Cnpj */
+            cnpj: string;
+            /** Cnpj Formatted */
+            cnpj_formatted: string;
+            contact?: components["schemas"]["Contact"] | null;
+            /**
+             * Fetched At
+             * Format: date-time
+             */
+            fetched_at: string;
+            /** Head Office */
+            head_office?: boolean | null;
+            /** Legal Name */
+            legal_name?: string | null;
+            legal_nature?: components["schemas"]["LegalNature"] | null;
+            /** Main Cnae */
+            main_cnae?: string | null;
+            /** Main Cnae Description */
+            main_cnae_description?: string | null;
+            /** Mei */
+            mei?: boolean | null;
+            /** Opened On */
+            opened_on?: string | null;
+            /**
+             * Partial
+             * @default false
+             */
+            partial: boolean;
+            /** Partial Reasons */
+            partial_reasons?: string[];
+            /** Partners */
+            partners?: components["schemas"]["Partner"][];
+            /**
+             * Personal Data Redacted
+             * @default false
+             */
+            personal_data_redacted: boolean;
+            /** Secondary Cnaes */
+            secondary_cnaes?: string[];
+            /** Share Capital */
+            share_capital?: string | null;
+            /** Simples */
+            simples?: boolean | null;
+            /** Size */
+            size?: ("MICRO_EMPRESA" | "EMPRESA_DE_PEQUENO_PORTE" | "DEMAIS") | null;
+            /** Source */
+            source: string;
+            /** Source Updated At */
+            source_updated_at?: string | null;
+            /** State Registrations */
+            state_registrations?: components["schemas"]["StateRegistration"][];
+            /** Status */
+            status?: ("ATIVA" | "BAIXADA" | "INAPTA" | "SUSPENSA" | "NULA") | null;
+            /** Status Date */
+            status_date?: string | null;
+            /** Status Reason */
+            status_reason?: string | null;
+            tax_option_dates?: components["schemas"]["TaxOptionDates"] | null;
+            /** Trade Name */
+            trade_name?: string | null;
+        };
+        /**
+         * ReportDiff
+         * @description What changed since the target's previous successful report (radar.checks.diff).
+         */
+        ReportDiff: {
+            /**
+             * Baseline
+             * @description true for a target's first report: nothing to compare with
+             */
+            baseline: boolean;
+            /** Changed */
+            changed: boolean;
+            /** Changes */
+            changes?: components["schemas"]["FieldChange"][];
+            /** Partners In */
+            partners_in?: components["schemas"]["Partner"][];
+            /** Partners Out */
+            partners_out?: components["schemas"]["Partner"][];
+            /** Previous Check Id */
+            previous_check_id?: string | null;
         };
         /** SignupRequest */
         SignupRequest: {
@@ -666,6 +938,20 @@ export interface components {
             tenant: components["schemas"]["TenantView"];
             tokens: components["schemas"]["TokenResponse"];
             user: components["schemas"]["UserView"];
+        };
+        /**
+         * StateRegistration
+         * @description Inscrição estadual (only CNPJ.ws publishes these).
+         */
+        StateRegistration: {
+            /** Active */
+            active?: boolean | null;
+            /** Number */
+            number: string;
+            /** State */
+            state?: string | null;
+            /** Updated At */
+            updated_at?: string | null;
         };
         /** TargetCreate */
         TargetCreate: {
@@ -715,6 +1001,20 @@ export interface components {
             label?: string | null;
             /** Tags */
             tags?: string[] | null;
+        };
+        /**
+         * TaxOptionDates
+         * @description When the company opted into / was excluded from Simples Nacional and MEI (SIMEI), when known.
+         */
+        TaxOptionDates: {
+            /** Mei Excluded On */
+            mei_excluded_on?: string | null;
+            /** Mei Opted On */
+            mei_opted_on?: string | null;
+            /** Simples Excluded On */
+            simples_excluded_on?: string | null;
+            /** Simples Opted On */
+            simples_opted_on?: string | null;
         };
         /** TenantView */
         TenantView: {
@@ -810,13 +1110,6 @@ export interface components {
             /** User Id */
             user_id: string;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Error Type */
-            type: string;
-        };
     };
     responses: never;
     parameters: never;
@@ -826,7 +1119,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    list_api_keys_api_keys_get: {
+    listApiKeys: {
         parameters: {
             query?: never;
             header?: never;
@@ -844,7 +1137,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyList"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -853,7 +1146,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -862,7 +1155,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -871,7 +1164,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -880,7 +1173,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -889,7 +1182,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -898,7 +1191,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -907,7 +1200,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -916,7 +1209,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -925,7 +1218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -936,7 +1229,7 @@ export interface operations {
             };
         };
     };
-    create_api_key_api_keys_post: {
+    createApiKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -958,7 +1251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyCreated"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -967,7 +1260,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -976,7 +1269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -985,7 +1278,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -994,7 +1287,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1003,7 +1296,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1012,7 +1305,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1021,7 +1314,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1030,7 +1323,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1039,7 +1332,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1050,7 +1343,7 @@ export interface operations {
             };
         };
     };
-    revoke_api_key_api_keys__key_id__delete: {
+    revokeApiKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -1068,7 +1361,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1077,7 +1370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1086,7 +1379,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1095,7 +1388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such key */
+            /** @description no such key. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1104,7 +1397,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1113,7 +1406,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1122,7 +1415,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1131,7 +1424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1140,7 +1433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1149,7 +1442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1160,7 +1453,7 @@ export interface operations {
             };
         };
     };
-    get_audit_audit_get: {
+    listAuditEvents: {
         parameters: {
             query?: {
                 action?: string | null;
@@ -1186,7 +1479,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1195,7 +1488,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1204,7 +1497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1213,7 +1506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1222,7 +1515,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1231,7 +1524,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1240,7 +1533,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1249,7 +1542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1258,7 +1551,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1267,7 +1560,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1278,7 +1571,7 @@ export interface operations {
             };
         };
     };
-    login_auth_login_post: {
+    login: {
         parameters: {
             query?: never;
             header?: never;
@@ -1300,7 +1593,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1309,7 +1602,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid e-mail or password */
+            /** @description invalid e-mail or password. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1318,7 +1611,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1327,7 +1620,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1336,7 +1629,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1345,7 +1638,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1354,7 +1647,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1363,7 +1656,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1374,7 +1667,7 @@ export interface operations {
             };
         };
     };
-    logout_auth_logout_post: {
+    logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -1394,7 +1687,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1403,7 +1696,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1412,7 +1705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1421,7 +1714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1430,7 +1723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1439,7 +1732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1448,7 +1741,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1457,7 +1750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1466,7 +1759,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1475,7 +1768,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1486,7 +1779,7 @@ export interface operations {
             };
         };
     };
-    refresh_auth_refresh_post: {
+    refresh: {
         parameters: {
             query?: never;
             header?: never;
@@ -1508,7 +1801,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1517,7 +1810,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid refresh token */
+            /** @description invalid refresh token. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1526,7 +1819,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1535,7 +1828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1544,7 +1837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1553,7 +1846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1562,7 +1855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1571,7 +1864,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1582,7 +1875,7 @@ export interface operations {
             };
         };
     };
-    signup_auth_signup_post: {
+    signup: {
         parameters: {
             query?: never;
             header?: never;
@@ -1604,7 +1897,7 @@ export interface operations {
                     "application/json": components["schemas"]["SignupResponse"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1613,7 +1906,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description e-mail taken */
+            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1622,7 +1915,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1631,7 +1924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1640,7 +1933,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1649,7 +1942,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1658,7 +1951,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1667,7 +1960,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1678,7 +1971,7 @@ export interface operations {
             };
         };
     };
-    get_check_checks__check_id__get: {
+    getCheck: {
         parameters: {
             query?: never;
             header?: never;
@@ -1699,7 +1992,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1708,7 +2001,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1717,7 +2010,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1726,7 +2019,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1735,7 +2028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1744,7 +2037,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1753,7 +2046,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1762,7 +2055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1771,7 +2064,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1780,7 +2073,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1791,7 +2084,7 @@ export interface operations {
             };
         };
     };
-    create_batch_checks_batch_post: {
+    createBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -1813,7 +2106,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1822,7 +2115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1831,7 +2124,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1840,7 +2133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1849,7 +2142,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1858,7 +2151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1867,7 +2160,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1876,7 +2169,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description allowance used up */
+            /** @description allowance used up. Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1885,7 +2178,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1894,7 +2187,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1905,7 +2198,7 @@ export interface operations {
             };
         };
     };
-    get_batch_checks_batch__batch_id__get: {
+    getBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -1926,7 +2219,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1935,7 +2228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1944,7 +2237,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1953,7 +2246,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1962,7 +2255,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1971,7 +2264,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1980,7 +2273,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1989,7 +2282,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1998,7 +2291,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2007,7 +2300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2018,7 +2311,7 @@ export interface operations {
             };
         };
     };
-    health_health_get: {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -2033,12 +2326,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["HealthOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2047,7 +2338,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2056,7 +2347,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2065,7 +2356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2074,7 +2365,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2083,7 +2374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2092,7 +2383,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2103,7 +2394,7 @@ export interface operations {
             };
         };
     };
-    ready_health_ready_get: {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -2121,7 +2412,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2130,7 +2421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2139,7 +2430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2148,7 +2439,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2157,7 +2448,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2166,7 +2457,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2175,18 +2466,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a dependency is unavailable; the body names it */
+            /** @description a dependency is unavailable; the body names it. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReadinessOut"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    list_targets_targets_get: {
+    listTargets: {
         parameters: {
             query?: {
                 /** @description next_cursor of the previous page */
@@ -2208,7 +2499,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetPage"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2217,7 +2508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2226,7 +2517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2235,7 +2526,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2244,7 +2535,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2253,7 +2544,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2262,7 +2553,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2271,7 +2562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2280,7 +2571,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2289,7 +2580,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2300,7 +2591,7 @@ export interface operations {
             };
         };
     };
-    create_target_targets_post: {
+    createTarget: {
         parameters: {
             query?: never;
             header?: never;
@@ -2322,7 +2613,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2331,7 +2622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2340,7 +2631,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2349,7 +2640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2358,7 +2649,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a target with this CNPJ exists */
+            /** @description a target with this CNPJ exists. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2367,7 +2658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2376,7 +2667,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2385,7 +2676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2394,7 +2685,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2403,7 +2694,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2412,7 +2703,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2423,7 +2714,7 @@ export interface operations {
             };
         };
     };
-    get_target_targets__target_id__get: {
+    getTarget: {
         parameters: {
             query?: never;
             header?: never;
@@ -2444,7 +2735,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2453,7 +2744,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2462,7 +2753,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2471,7 +2762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2480,7 +2771,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2489,7 +2780,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2498,7 +2789,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2507,7 +2798,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2516,7 +2807,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2525,7 +2816,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2536,7 +2827,7 @@ export interface operations {
             };
         };
     };
-    delete_target_targets__target_id__delete: {
+    deleteTarget: {
         parameters: {
             query?: never;
             header?: never;
@@ -2555,7 +2846,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2564,7 +2855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2573,7 +2864,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2582,7 +2873,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2591,7 +2882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2600,7 +2891,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2609,7 +2900,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2618,7 +2909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2627,7 +2918,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2636,7 +2927,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2647,7 +2938,7 @@ export interface operations {
             };
         };
     };
-    patch_target_targets__target_id__patch: {
+    patchTarget: {
         parameters: {
             query?: never;
             header?: never;
@@ -2672,7 +2963,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2681,7 +2972,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2690,7 +2981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2699,7 +2990,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2708,7 +2999,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2717,7 +3008,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2726,7 +3017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2735,7 +3026,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2744,7 +3035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2753,7 +3044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2764,7 +3055,7 @@ export interface operations {
             };
         };
     };
-    list_checks_targets__target_id__checks_get: {
+    listChecks: {
         parameters: {
             query?: {
                 /** @description next_cursor of the previous page */
@@ -2789,7 +3080,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckPage"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2798,7 +3089,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2807,7 +3098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2816,7 +3107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2825,7 +3116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2834,7 +3125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2843,7 +3134,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2852,7 +3143,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2861,7 +3152,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2870,7 +3161,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2881,7 +3172,7 @@ export interface operations {
             };
         };
     };
-    create_check_targets__target_id__checks_post: {
+    createCheck: {
         parameters: {
             query?: {
                 /** @description queue the check instead of running it */
@@ -2918,7 +3209,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2927,7 +3218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2936,7 +3227,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2945,7 +3236,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2954,7 +3245,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Idempotency-Key reused for another request, or still in progress */
+            /** @description Idempotency-Key reused for another request, or still in progress. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2963,7 +3254,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2972,7 +3263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2981,7 +3272,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2990,7 +3281,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description monthly check allowance used up (nothing queued) */
+            /** @description monthly check allowance used up (nothing queued). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2999,7 +3290,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3008,7 +3299,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no provider could answer; the check was recorded failed */
+            /** @description no provider could answer; the check was recorded failed. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3019,7 +3310,7 @@ export interface operations {
             };
         };
     };
-    get_tenant_tenant_get: {
+    getTenant: {
         parameters: {
             query?: never;
             header?: never;
@@ -3037,7 +3328,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3046,7 +3337,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3055,7 +3346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3064,7 +3355,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3073,7 +3364,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3082,7 +3373,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3091,7 +3382,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3100,7 +3391,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3109,7 +3400,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3118,7 +3409,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3129,7 +3420,7 @@ export interface operations {
             };
         };
     };
-    delete_tenant_tenant_delete: {
+    deleteTenant: {
         parameters: {
             query?: never;
             header?: never;
@@ -3145,7 +3436,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3154,7 +3445,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3163,7 +3454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3172,7 +3463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3181,7 +3472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3190,7 +3481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3199,7 +3490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3208,7 +3499,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3217,7 +3508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3226,7 +3517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3237,7 +3528,7 @@ export interface operations {
             };
         };
     };
-    change_plan_tenant_plan_put: {
+    changePlan: {
         parameters: {
             query?: never;
             header?: never;
@@ -3259,7 +3550,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3268,7 +3559,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3277,7 +3568,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3286,7 +3577,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3295,7 +3586,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3304,7 +3595,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3313,7 +3604,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3322,7 +3613,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3331,7 +3622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3340,7 +3631,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3351,7 +3642,7 @@ export interface operations {
             };
         };
     };
-    get_usage_usage_get: {
+    getUsage: {
         parameters: {
             query?: never;
             header?: never;
@@ -3369,7 +3660,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3378,7 +3669,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3387,7 +3678,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3396,7 +3687,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3405,7 +3696,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3414,7 +3705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3423,7 +3714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3432,7 +3723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3441,7 +3732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3450,7 +3741,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3461,7 +3752,7 @@ export interface operations {
             };
         };
     };
-    list_users_users_get: {
+    listUsers: {
         parameters: {
             query?: never;
             header?: never;
@@ -3479,7 +3770,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserList"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3488,7 +3779,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3497,7 +3788,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3506,7 +3797,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3515,7 +3806,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3524,7 +3815,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3533,7 +3824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3542,7 +3833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3551,7 +3842,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3560,7 +3851,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3571,7 +3862,7 @@ export interface operations {
             };
         };
     };
-    invite_user_users_post: {
+    inviteUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -3593,7 +3884,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3602,7 +3893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3611,7 +3902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3620,7 +3911,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3629,7 +3920,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description e-mail taken */
+            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3638,7 +3929,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3647,7 +3938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3656,7 +3947,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3665,7 +3956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3674,7 +3965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3683,7 +3974,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
