@@ -163,3 +163,21 @@ def test_a_body_that_is_not_a_record_is_malformed() -> None:
         normalize_opencnpj({"error": "not found"})
     with pytest.raises(MalformedPayload):
         normalize_opencnpj(fixture("opencnpj_19131243000197_BONUS.json"), expected_cnpj="08942107000160")
+
+
+def test_coded_variants_of_text_fields_and_lowercase_qsa_are_read() -> None:
+    # Other OpenCNPJ versions (or projections) may send {codigo, descricao} where today's sends text.
+    payload = copy.deepcopy(fixture("opencnpj_19131243000197_BONUS.json"))
+    payload["natureza_juridica"] = {"codigo": "3999", "descricao": "Associação Privada"}
+    payload["qsa"] = payload.pop("QSA")
+    payload["qsa"][0]["qualificacao_socio"] = {"codigo": "16", "descricao": "Presidente"}
+    payload["cnaes_secundarios"] = [{"codigo": "9493600", "descricao": "Atividades de organizações associativas"}]
+    payload["porte_empresa"] = "05"
+    payload["data_inicio_atividade"] = "20131003"  # the RF dump's own form
+    report = _dump(payload)
+    assert report["legal_nature"] == {"code": "3999", "description": "Associação Privada"}
+    assert (report["partners"][0]["role"], report["partners"][0]["role_code"]) == ("Presidente", "16")
+    assert report["secondary_cnae_details"] == [
+        {"code": "9493600", "description": "Atividades de organizações associativas"}
+    ]
+    assert (report["size"], report["opened_on"]) == ("DEMAIS", "2013-10-03")

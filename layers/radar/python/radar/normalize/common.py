@@ -70,6 +70,7 @@ _CPF_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?![\dA-Z
 _MASKED_CPF = re.compile(r"^\*{3}\d{6}\*{2}$")
 _BR_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_RF_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # the RF dump's YYYYMMDD
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _STATUSES: tuple[RegistrationStatus, ...] = ("ATIVA", "BAIXADA", "INAPTA", "SUSPENSA", "NULA")
 # RFB situação cadastral codes as BrasilAPI / minha-receita publish them.
@@ -205,7 +206,7 @@ def digits_only(value: Any) -> str:
 
 
 def parse_date(value: Any) -> date | None:
-    """ISO (YYYY-MM-DD or a timestamp) or dd/mm/yyyy; placeholders and impossible dates become None."""
+    """ISO (YYYY-MM-DD or a timestamp), dd/mm/yyyy or the RF's YYYYMMDD; placeholders and impossible dates are None."""
     text = clean_text(value)
     if text is None:
         return None
@@ -213,7 +214,8 @@ def parse_date(value: Any) -> date | None:
         if match := _BR_DATE.match(text):
             day, month, year = (int(g) for g in match.groups())
             return date(year, month, day)
-        if match := _ISO_DATE.match(text):
+        # YYYYMMDD only as text: a bare number is no date.
+        if match := _ISO_DATE.match(text) or (_RF_DATE.match(text) if isinstance(value, str) else None):
             year, month, day = (int(g) for g in match.groups())
             return date(year, month, day)
     except ValueError:

@@ -24,22 +24,38 @@ from radar.normalize.common import (
     parse_date,
     parse_decimal,
     partner_kind_from_text,
+    role_code,
+    size_from_code,
     size_from_text,
     status_from_text,
     yes_no,
 )
-from radar.report import Partner, Report
+from radar.report import LegalNature, Partner, Report
 
 __all__ = ["normalize_opencnpj"]
 
 
+def _coded(value: Any) -> tuple[Any, Any]:
+    """(code, text) of a field OpenCNPJ sends as text ("Presidente") or as {codigo, descricao}."""
+    if isinstance(value, dict):
+        return value.get("codigo"), value.get("descricao")
+    return None, value
+
+
+def _legal_nature(value: Any) -> LegalNature | None:
+    code, text = _coded(value)
+    # Text only today: the code comes from the RFB table when the text is one of its entries.
+    return make_legal_nature(code, text)
+
+
 def _partner(raw: dict[str, Any]) -> Partner:
+    code, role = _coded(raw.get("qualificacao_socio"))  # text only today
     return Partner(
         name=clean_text(raw.get("nome_socio")),
         document=mask_document(raw.get("cnpj_cpf_socio")),
         kind=partner_kind_from_text(raw.get("identificador_socio")),
-        # OpenCNPJ sends the qualification as text only.
-        role=clean_text(raw.get("qualificacao_socio")),
+        role=clean_text(role),
+        role_code=role_code(code),
         joined_on=parse_date(raw.get("data_entrada_sociedade")),
         age_range=normalize_age_range(raw.get("faixa_etaria")),
         country=clean_text(as_dict(raw.get("pais")).get("descricao")),
@@ -68,9 +84,11 @@ def normalize_opencnpj(payload: Any, *, expected_cnpj: str | None = None, fetche
     main_cnae = cnae_code(payload.get("cnae_principal"))
     if main_cnae and principal_description is None:
         principal_description = descriptions.get(main_cnae)
-    secondary = cnae_details(
-        [(raw, descriptions.get(cnae_code(raw) or "")) for raw in as_list(payload.get("cnaes_secundarios"))]
-    )
+    secondary_pairs = []
+    for raw in as_list(payload.get("cnaes_secundarios")):
+        code, text = _coded(raw) if isinstance(raw, dict) else (raw, None)
+        secondary_pairs.append((code, text or descriptions.get(cnae_code(code) or "")))
+    secondary = cnae_details(secondary_pairs)
     abroad = (clean_text(payload.get("uf")) or "").upper() == "EX"
     fields: dict[str, Any] = {
         "legal_name": clean_text(payload.get("razao_social")),
@@ -85,9 +103,8 @@ def normalize_opencnpj(payload: Any, *, expected_cnpj: str | None = None, fetche
         "main_cnae_description": clean_text(principal_description) if main_cnae else None,
         "secondary_cnaes": [detail.code for detail in secondary],
         "secondary_cnae_details": secondary,
-        # Text only: the code comes from the RFB table when the text is one of its entries.
-        "legal_nature": make_legal_nature(None, payload.get("natureza_juridica")),
-        "size": size_from_text(payload.get("porte_empresa")),
+        "legal_nature": _legal_nature(payload.get("natureza_juridica")),
+        "size": size_from_text(payload.get("porte_empresa")) or size_from_code(payload.get("porte_empresa")),
         # A string with a decimal comma, exact ("292000,00").
         "share_capital": parse_decimal(payload.get("capital_social")),
         "address": make_address(
@@ -112,7 +129,7 @@ def normalize_opencnpj(payload: Any, *, expected_cnpj: str | None = None, fetche
             payload.get("data_opcao_mei"),
             payload.get("data_exclusao_mei"),
         ),
-        "partners": [_partner(p) for p in as_list(payload.get("QSA")) if isinstance(p, dict)],
+        "partners": [_partner(p) for p in as_list(payload.get("QSA") or payload.get("qsa")) if isinstance(p, dict)],
         "state_registrations": [],
         # The dump date is OpenCNPJ's /info, not part of a record.
         "source_updated_at": None,
