@@ -16,7 +16,14 @@ from radar.normalize import (
     normalize_opencnpj,
     normalize_receitaws,
 )
-from radar.normalize.common import is_natural_person_nature, make_legal_nature, normalize_age_range, role_code
+from radar.normalize.common import (
+    is_natural_person_nature,
+    make_address,
+    make_contact,
+    make_legal_nature,
+    normalize_age_range,
+    role_code,
+)
 from radar.report import LegalNature, Report
 from tests.unit.fakes import fixture
 
@@ -151,3 +158,27 @@ def test_minhareceita_reads_like_brasilapi_under_its_own_name() -> None:
     assert mine.partners[0].document == "***159225**"
     assert [d.code for d in mine.secondary_cnae_details] == ["9493600", "9499500", "8599699", "8230001", "6204000"]
     assert mine.secondary_cnae_details[4].description == "Consultoria em tecnologia da informação"
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("(21) 2155-4551", "2121554551"),  # ReceitaWS
+        ("2121554551", "2121554551"),  # BrasilAPI ddd_telefone_1
+        ("(021) 2155-4551", "2121554551"),  # trunk prefix
+        ("+55 21 99155-4551", "21991554551"),  # country code
+        ("0800 777 1234", "08007771234"),  # toll-free keeps its zero
+        ("2155-4551", None),  # no DDD: a fragment
+    ],
+)
+def test_phones_have_one_form(raw: str, canonical: str | None) -> None:
+    contact = make_contact([raw], None)
+    assert (contact.phones if contact else [None]) == [canonical]
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"), [("22.460-901", "22460901"), ("22460901", "22460901"), (1311902, "01311902")]
+)
+def test_ceps_have_one_form(raw: Any, canonical: str) -> None:
+    address = make_address(zip_code=raw)
+    assert address is not None and address.zip_code == canonical

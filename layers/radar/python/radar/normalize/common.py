@@ -165,6 +165,8 @@ _STREET_TYPES = tuple(
         key=lambda t: (-len(t), t),
     )
 )
+# 0800/0300/0500/0900 numbers are 11 digits with their zero, not a trunk prefix before a DDD.
+_NON_GEOGRAPHIC = ("0800", "0300", "0500", "0900")
 _COUNTRY_BRAZIL = frozenset({"BRASIL", "BRAZIL", "BR", "BRA"})
 
 
@@ -427,7 +429,10 @@ def make_legal_nature(code: Any, description: Any) -> LegalNature | None:
 
 
 def _zip(value: Any) -> str | None:
+    """The 8-digit CEP from "22.460-901", "22460901" or a number that lost its leading zero (1311902)."""
     code = digits_only(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < len(code) < 8:
+        code = code.zfill(8)
     return code if len(code) == 8 else None
 
 
@@ -482,8 +487,12 @@ def make_address(
 
 
 def _phone(value: Any) -> str | None:
+    """DDD + 8 or 9 digits ("2121554551"), without a +55 country code or a 0 trunk prefix; fragments are None."""
     number = digits_only(value)
-    # DDD + 8 or 9 digits; shorter strings are fragments or placeholders.
+    if len(number) in (12, 13) and number.startswith("55"):
+        number = number[2:]
+    if number.startswith("0") and not number.startswith(_NON_GEOGRAPHIC):
+        number = number[1:]  # the trunk prefix of "(021) 2155-4551"
     return number if 10 <= len(number) <= 11 else None
 
 
