@@ -181,3 +181,12 @@ def test_coded_variants_of_text_fields_and_lowercase_qsa_are_read() -> None:
         {"code": "9493600", "description": "Atividades de organizações associativas"}
     ]
     assert (report["size"], report["opened_on"]) == ("DEMAIS", "2013-10-03")
+
+
+@pytest.mark.parametrize(
+    ("raw", "head"), [("Matriz", True), ("MATRIZ", True), ("1", True), ("Filial", False), ("2", False)]
+)
+def test_head_office_in_words_or_the_rf_code(raw: str, head: bool) -> None:
+    payload = copy.deepcopy(fixture("opencnpj_19131243000197_BONUS.json"))
+    payload["matriz_filial"] = raw
+    assert _dump(payload)["head_office"] is head

@@ -333,9 +333,9 @@ def size_from_text(value: Any) -> Size | None:
 
 
 def head_office_from_text(value: Any) -> bool | None:
-    """ "MATRIZ" (head office) is True, "FILIAL" (branch) False, anything else unknown."""
+    """ "MATRIZ" (head office) or the RF's code 1 is True, "FILIAL" or 2 False, anything else unknown."""
     text = (clean_text(value) or "").upper()
-    return True if text == "MATRIZ" else False if text == "FILIAL" else None
+    return True if text in ("MATRIZ", "1") else False if text in ("FILIAL", "2") else None
 
 
 def yes_no(value: Any) -> bool | None:
