@@ -137,8 +137,12 @@ def test_case_accents_and_absent_country_after_a_switch_are_not_changes() -> Non
 
 
 def test_a_field_gone_from_the_same_provider_is_a_change() -> None:
-    later = _minimal(address={**_minimal()["address"], "country": None})
-    assert diff_reports(_minimal(), later)["changes"] == [{"field": "address.country", "from": "Brasil", "to": None}]
+    later = _minimal(address={**_minimal()["address"], "city": None})
+    assert diff_reports(_minimal(), later)["changes"] == [{"field": "address.city", "from": "Salvador", "to": None}]
+    # Except Brazil itself: reports stored before domestic addresses said "Brasil" have no country.
+    assert diff_reports(_minimal(address={**_minimal()["address"], "country": None}), _minimal())["changed"] is False
+    abroad = _minimal(address={**_minimal()["address"], "country": "Portugal"})
+    assert [c["field"] for c in diff_reports(_minimal(), abroad)["changes"]] == ["address.country"]
 
 
 def test_pipe_fields_never_count() -> None:

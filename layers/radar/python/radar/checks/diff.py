@@ -47,6 +47,10 @@ _DOCUMENT_KEYS = ("document", "tax_id", "cpf_cnpj", "cpf_cnpj_socio", "cnpj_cpf_
 _SKIPPED_AT_TOP = VOLATILE_KEYS | DERIVED_KEYS | frozenset(PARTNER_LIST_KEYS)
 _CAPITAL_KEY = "share_capital"
 _STREET_KEY = "address.street"
+_COUNTRY_KEY = "address.country"
+# Brazil as the RF dump leaves it (empty) and as reports spell it: reports written before "Brasil" was filled in
+# for domestic addresses must not show it as a change.
+_BRAZIL = frozenset({None, "BRASIL", "BRAZIL"})
 # How the RF dump abbreviates street types inside the street (ReceitaWS: "R LOPES QUINTAS", "AV PAULISTA").
 _STREET_ABBREVIATIONS = {
     "R": "RUA",
@@ -202,7 +206,7 @@ def _float32(value: Any) -> float | None:
 
 def _same(field: str, before: Any, after: Any, *, across_providers: bool) -> bool:
     old, new = canonical(before), canonical(after)
-    if old == new:
+    if old == new or (field == _COUNTRY_KEY and old in _BRAZIL and new in _BRAZIL):
         return True
     if across_providers:
         if old is None or new is None:
