@@ -356,3 +356,36 @@ def test_a_failed_renewal_keeps_the_plan_through_the_grace_period_then_downgrade
     assert "billing.grace_expired" in {a["action"] for a in actions}
     assert any(a["action"] == "tenant.plan_change" and a["resource"] == "plan/pro->free" for a in actions)
     assert any(a["action"] == "billing.notice" and a["resource"].startswith("notice/grace_expired:") for a in actions)
+
+
+# --- operators --------------------------------------------------------------------------------------------------
+
+
+def test_an_operator_grants_a_plan_with_aws_credentials_and_is_named_in_the_audit(cloud: RunningCloud,
+                                                                                  tenant: Tenant) -> None:
+    import subprocess
+    import sys
+
+    from tests.support.cloud import REPO
+
+    def operator(*args: str) -> dict[str, Any]:
+        done = subprocess.run([sys.executable, "-m", "scripts.operator", "grant", "--tenant", tenant.tenant_id,
+                               "--state", str(cloud.state_file), *args], cwd=REPO, capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        return dict(json.loads(done.stdout))
+
+    granted = operator("--plan", "business", "--reason", "pilot")
+    caller = boto3.client("sts").get_caller_identity()["Arn"]
+    assert granted == {"tenant_id": tenant.tenant_id, "granted": "business", "plan": "business", "operator": caller}
+    assert plan_of(tenant) == "business" and usage_plans_holding(tenant) == ["business"]
+    grant = next(a for a in audit_actions(tenant) if a["action"] == "billing.grant")
+    assert grant["actor"] == caller and grant["principal_type"] == "operator" and "pilot" in grant["resource"]
+    # No tenant credential reaches it: there is no route, and the tenant's own PUT cannot go back up.
+    assert operator("--plan", "free", "--reason", "pilot over")["plan"] == "free"
+    again = httpx.put(f"{cloud.api_url}/tenant/plan", json={"plan": "business"}, headers=tenant.bearer(), timeout=30)
+    assert again.status_code == 402 and plan_of(tenant) == "free"
+    bad = subprocess.run([sys.executable, "-m", "scripts.operator", "grant", "--tenant", tenant.tenant_id, "--plan",
+                          "platinum", "--reason", "x", "--state", str(cloud.state_file)], cwd=REPO,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert bad.returncode == 2 and "unknown plan" in bad.stderr
