@@ -94,7 +94,9 @@ def _start_billing_sandbox(cloud: Any, port: int) -> RunningService:
     from scripts.billing_sandbox import start_billing_sandbox
     from scripts.localcloud.aws import client
 
-    server, url = start_billing_sandbox(port=port, prices=json.loads(TIERS_FILE.read_text(encoding="utf-8")))
+    # Stripe retries a failed delivery for three days; here for about a minute, so a busy laptop loses no event.
+    server, url = start_billing_sandbox(port=port, prices=json.loads(TIERS_FILE.read_text(encoding="utf-8")),
+                                        retry_delays=(0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0))
     secret_arn = cloud.template.refs["BillingSecret"]
     client("secretsmanager").put_secret_value(SecretId=secret_arn, SecretString=json.dumps(
         {"secret_key": server.config.api_key, "webhook_secret": server.config.webhook_secret}))
