@@ -55,6 +55,8 @@ class CloudConfig:
     # Ports of the local services (services.py) by key, over their own settings (RADAR_OPS_PORT, RADAR_SANDBOX_PORT).
     service_ports: dict[str, int] = field(default_factory=dict)
     providers: str = field(default_factory=_env("RADAR_PROVIDERS", "real"))
+    # `sandbox`: the billing sandbox stands in for Stripe (services.py); anything else: Stripe's own API.
+    billing: str = field(default_factory=_env("RADAR_BILLING", "sandbox"))
     endpoint: str | None = field(default_factory=lambda: os.environ.get("AWS_ENDPOINT_URL"))
     state_file: Path = field(
         default_factory=lambda: Path(os.environ.get("RADAR_STATE_FILE", str(REPO / ".local" / "state.json")))
@@ -150,6 +152,9 @@ class LocalCloud:
         self._start_services(after_gateway=False)
         self._start_functions()
         self._start_gateway()
+        for service in self.enabled_services():
+            if service.gateway_ready is not None and service.key in self.services:
+                service.gateway_ready(self, self.services[service.key])
         self._start_services(after_gateway=True)
         self.timings["ready_s"] = time.perf_counter() - started
         self.write_state()

@@ -7,6 +7,7 @@ describe("feature gating from the contract", () => {
     expect(hasOperation("GET /targets")).toBe(true);
     expect(today.userRemove).toBe(false);
     expect(today.cookieSession).toBe(false);
+    expect(today.billingCheckout && today.billingPortal).toBe(true);
   });
 
   it("turns on when a contract has the routes, whatever the path parameter is called", () => {

@@ -121,6 +121,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start paying for a higher plan: a hosted checkout page; the plan changes when the payment is confirmed */
+        post: operations["createCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every plan with its price (BRL) and limits (public) */
+        get: operations["listPlans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The billing provider's customer portal: card, cancellation, invoices */
+        post: operations["createPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The billing provider's events (public; only a verified Stripe-Signature is accepted) */
+        post: operations["receiveWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/checks/{check_id}": {
         parameters: {
             query?: never;
@@ -302,7 +370,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Move the tenant to another plan (its usage key moves to that plan's usage plan) */
+        /** Move the tenant down to a cheaper plan: a paid plan stays until its paid period ends, anything not paid for changes at once; moving up is paid for at POST /billing/checkout (402) */
         put: operations["changePlan"];
         post?: never;
         delete?: never;
@@ -633,6 +701,26 @@ export interface components {
             target_id: string;
             timings: components["schemas"]["CheckTimings"];
         };
+        /** CheckoutOut */
+        CheckoutOut: {
+            /** Plan */
+            plan: string;
+            /** Session Id */
+            session_id: string;
+            /**
+             * Url
+             * @description the hosted payment page; the plan changes when the provider confirms the payment
+             */
+            url: string;
+        };
+        /** CheckoutRequest */
+        CheckoutRequest: {
+            /**
+             * Plan
+             * @description a paid plan above the tenant's current one
+             */
+            plan: string;
+        };
         /** CheckPage */
         CheckPage: {
             /** Items */
@@ -655,6 +743,16 @@ export interface components {
             retry_at?: string | null;
             /** Started At */
             started_at?: string | null;
+        };
+        /**
+         * CnaeDetail
+         * @description One CNAE subclass: its 7-digit code and the description the provider sent with it (None when it sent none).
+         */
+        CnaeDetail: {
+            /** Code */
+            code: string;
+            /** Description */
+            description?: string | null;
         };
         /**
          * Contact
@@ -794,6 +892,50 @@ export interface components {
             /** Plan */
             plan: string;
         };
+        /** PlanList */
+        PlanList: {
+            /** Default Plan */
+            default_plan: string;
+            /** Items */
+            items: components["schemas"]["PlanOut"][];
+        };
+        /** PlanOut */
+        PlanOut: {
+            /**
+             * Checkout
+             * @description how to buy it (null: not sold)
+             */
+            checkout: string | null;
+            /** Display Name */
+            display_name: string;
+            limits: components["schemas"]["TierLimits"];
+            /** Plan */
+            plan: string;
+            /** @description null: free */
+            price: components["schemas"]["PriceOut"] | null;
+        };
+        /** PortalOut */
+        PortalOut: {
+            /**
+             * Url
+             * @description the provider's customer portal: card, cancellation, invoices
+             */
+            url: string;
+        };
+        /** PriceOut */
+        PriceOut: {
+            /** Currency */
+            currency: string;
+            /** Display */
+            display: string;
+            /** Interval */
+            interval: string;
+            /**
+             * Unit Amount
+             * @description in the currency's smallest unit (centavos)
+             */
+            unit_amount: number;
+        };
         /**
          * ProviderAttempt
          * @description What one provider answered while a check ran (no payload, no personal data).
@@ -873,6 +1015,8 @@ export interface components {
              * @default false
              */
             personal_data_redacted: boolean;
+            /** Secondary Cnae Details */
+            secondary_cnae_details?: components["schemas"]["CnaeDetail"][];
             /** Secondary Cnaes */
             secondary_cnaes?: string[];
             /** Share Capital */
@@ -1023,6 +1167,16 @@ export interface components {
             limits: components["schemas"]["TierLimits"];
             /** Name */
             name: string;
+            /**
+             * Pending At
+             * @description the end of the paid period
+             */
+            pending_at?: string | null;
+            /**
+             * Pending Plan
+             * @description a downgrade that takes effect at pending_at
+             */
+            pending_plan?: string | null;
             /** Plan */
             plan: string;
             /** Tenant Id */
@@ -1110,6 +1264,23 @@ export interface components {
             /** User Id */
             user_id: string;
         };
+        /** WebhookOut */
+        WebhookOut: {
+            /** Event Id */
+            event_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "processed" | "duplicate" | "ignored";
+            /**
+             * Received
+             * @default true
+             */
+            received: boolean;
+            /** Type */
+            type: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1137,7 +1308,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyList"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1191,7 +1362,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1218,7 +1389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1251,7 +1422,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyCreated"];
                 };
             };
-            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1305,7 +1476,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1332,7 +1503,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1361,7 +1532,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1415,7 +1586,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1442,7 +1613,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1479,7 +1650,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1533,7 +1704,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1560,7 +1731,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1593,7 +1764,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1629,7 +1800,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1656,7 +1827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1687,7 +1858,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1741,7 +1912,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1768,7 +1939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1801,7 +1972,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1837,7 +2008,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1864,7 +2035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1897,7 +2068,7 @@ export interface operations {
                     "application/json": components["schemas"]["SignupResponse"];
                 };
             };
-            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1906,7 +2077,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `target_exists` */
+            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1933,7 +2104,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1960,7 +2131,415 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutRequest"];
+            };
+        };
+        responses: {
+            /** @description the checkout session and its URL */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutOut"];
+                };
+            };
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not an upgrade, or a subscription exists (use the portal). Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description billing unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description plans, cheapest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanList"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the portal URL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalOut"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no billing account yet. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description billing unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description processed, a duplicate, or ignored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description signature missing, wrong or too old. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description billing unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1992,7 +2571,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2046,7 +2625,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2073,7 +2652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2106,7 +2685,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2160,7 +2739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2187,7 +2766,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2219,7 +2798,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2273,7 +2852,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2300,7 +2879,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2329,7 +2908,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2356,7 +2935,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2383,7 +2962,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2412,7 +2991,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2439,7 +3018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2466,7 +3045,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a dependency is unavailable; the body names it. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description a dependency is unavailable; the body names it. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2499,7 +3078,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetPage"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2553,7 +3132,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2580,7 +3159,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2613,7 +3192,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2649,7 +3228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a target with this CNPJ exists. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `target_exists` */
+            /** @description a target with this CNPJ exists. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2676,7 +3255,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2703,7 +3282,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2735,7 +3314,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2789,7 +3368,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2816,7 +3395,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2846,7 +3425,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2900,7 +3479,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2927,7 +3506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2963,7 +3542,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3017,7 +3596,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3044,7 +3623,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3080,7 +3659,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckPage"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3134,7 +3713,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3161,7 +3740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3209,7 +3788,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3245,7 +3824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Idempotency-Key reused for another request, or still in progress. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `target_exists` */
+            /** @description Idempotency-Key reused for another request, or still in progress. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3272,7 +3851,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3299,7 +3878,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no provider could answer; the check was recorded failed. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description no provider could answer; the check was recorded failed. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3328,7 +3907,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3382,7 +3961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3409,7 +3988,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3436,7 +4015,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3490,7 +4069,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3517,7 +4096,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3541,7 +4120,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description tenant on the new plan */
+            /** @description the tenant, with pending_plan/pending_at when the downgrade waits for the period end */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3550,7 +4129,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
-            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3561,6 +4140,15 @@ export interface operations {
             };
             /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description an upgrade: pay for it at POST /billing/checkout. Codes: `upgrade_requires_payment` */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3604,7 +4192,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3631,7 +4219,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3660,7 +4248,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3714,7 +4302,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3741,7 +4329,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3770,7 +4358,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserList"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `malformed_json` */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3824,7 +4412,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3851,7 +4439,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3884,7 +4472,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description malformed JSON. Codes: `bad_request`, `malformed_json` */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3920,7 +4508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `target_exists` */
+            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3947,7 +4535,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body. Codes: `invalid_cnpj`, `unknown_plan`, `validation_error`, `weak_password` */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3974,7 +4562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable. Codes: `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;

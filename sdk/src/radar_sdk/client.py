@@ -24,7 +24,7 @@ from radar_sdk.errors import (
     error_from_response,
 )
 
-__all__ = ["DEFAULT_API_URL", "FINAL_STATUSES", "Client", "RetryPolicy", "Tokens"]
+__all__ = ["DEFAULT_API_URL", "FINAL_STATUSES", "NOT_FOR_CLIENTS", "Client", "RetryPolicy", "Tokens"]
 
 DEFAULT_API_URL = "http://127.0.0.1:3000"
 FINAL_STATUSES = frozenset({"succeeded", "failed"})
@@ -74,6 +74,10 @@ class _Session:
     tokens: Tokens | None = None
     on_tokens: Callable[[Tokens], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+# Operations of the contract that clients do not call, and why (every other operation has a method of Client).
+NOT_FOR_CLIENTS = {"receiveWebhook": "the billing provider calls it, signed with the webhook secret"}
 
 
 class Client:
@@ -297,6 +301,18 @@ class Client:
 
     def delete_tenant(self) -> None:
         self._call("deleteTenant")
+
+    def list_plans(self) -> models.PlanList:
+        """Every plan with its price and limits (public: no credentials needed)."""
+        return self._call("listPlans")  # type: ignore[no-any-return]
+
+    def create_checkout(self, plan: str) -> models.CheckoutOut:
+        """A hosted payment page for `plan` (admin); the plan changes when the payment is confirmed."""
+        return self._call("createCheckout", json={"plan": plan})  # type: ignore[no-any-return]
+
+    def create_portal_session(self) -> models.PortalOut:
+        """The billing provider's customer portal (card, cancellation, invoices) for this tenant (admin)."""
+        return self._call("createPortalSession")  # type: ignore[no-any-return]
 
     def list_targets(self, *, limit: int = 20, cursor: str | None = None) -> models.TargetPage:
         return self._call("listTargets", params={"limit": limit, "cursor": cursor})  # type: ignore[no-any-return]

@@ -30,6 +30,9 @@ __all__ = [
     "CheckOut",
     "CheckPage",
     "CheckTimings",
+    "CheckoutOut",
+    "CheckoutRequest",
+    "CnaeDetail",
     "Contact",
     "Error",
     "ErrorInfo",
@@ -42,6 +45,10 @@ __all__ = [
     "Operation",
     "Partner",
     "PlanChangeRequest",
+    "PlanList",
+    "PlanOut",
+    "PortalOut",
+    "PriceOut",
     "ProviderAttempt",
     "ReadinessOut",
     "RefreshRequest",
@@ -62,6 +69,7 @@ __all__ = [
     "UserInviteRequest",
     "UserList",
     "UserView",
+    "WebhookOut",
 ]
 
 
@@ -243,6 +251,27 @@ class CheckTimings(ApiShape):
     started_at: str | None = Field(default=None)
 
 
+class CheckoutOut(ApiShape):
+    """CheckoutOut"""
+
+    plan: str
+    session_id: str
+    url: str = Field(description="the hosted payment page; the plan changes when the provider confirms the payment")
+
+
+class CheckoutRequest(ApiShape):
+    """CheckoutRequest"""
+
+    plan: str = Field(description="a paid plan above the tenant's current one")
+
+
+class CnaeDetail(ApiShape):
+    """One CNAE subclass: its 7-digit code and the description the provider sent with it (None when it sent none)."""
+
+    code: str
+    description: str | None = Field(default=None)
+
+
 class Contact(ApiShape):
     """Business contacts as registered; absent (None on the report) for sole proprietors."""
 
@@ -328,6 +357,38 @@ class PlanChangeRequest(ApiShape):
     plan: str
 
 
+class PlanList(ApiShape):
+    """PlanList"""
+
+    default_plan: str
+    items: list[PlanOut]
+
+
+class PlanOut(ApiShape):
+    """PlanOut"""
+
+    checkout: str | None = Field(description="how to buy it (null: not sold)")
+    display_name: str
+    limits: TierLimits
+    plan: str
+    price: PriceOut | None = Field(description="null: free")
+
+
+class PortalOut(ApiShape):
+    """PortalOut"""
+
+    url: str = Field(description="the provider's customer portal: card, cancellation, invoices")
+
+
+class PriceOut(ApiShape):
+    """PriceOut"""
+
+    currency: str
+    display: str
+    interval: str
+    unit_amount: int = Field(description="in the currency's smallest unit (centavos)")
+
+
 class ProviderAttempt(ApiShape):
     """What one provider answered while a check ran (no payload, no personal data)."""
 
@@ -370,6 +431,7 @@ class Report(ApiShape):
     partial_reasons: list[str] = Field(default_factory=list)
     partners: list[Partner] = Field(default_factory=list)
     personal_data_redacted: bool = Field(default=False)
+    secondary_cnae_details: list[CnaeDetail] = Field(default_factory=list)
     secondary_cnaes: list[str] = Field(default_factory=list)
     share_capital: str | None = Field(default=None)
     simples: bool | None = Field(default=None)
@@ -469,6 +531,8 @@ class TenantView(ApiShape):
     created_at: str
     limits: TierLimits
     name: str
+    pending_at: str | None = Field(default=None, description="the end of the paid period")
+    pending_plan: str | None = Field(default=None, description="a downgrade that takes effect at pending_at")
     plan: str
     tenant_id: str
 
@@ -528,12 +592,23 @@ class UserView(ApiShape):
     user_id: str
 
 
+class WebhookOut(ApiShape):
+    """WebhookOut"""
+
+    event_id: str
+    outcome: Literal["processed", "duplicate", "ignored"]
+    received: bool = Field(default=True)
+    type: str
+
+
 # operationId -> the operation, for every operation of the contract.
 OPERATIONS: dict[str, Operation] = {
     "changePlan": Operation("PUT", "/tenant/plan", 200, "TenantView"),
     "createApiKey": Operation("POST", "/api-keys", 201, "ApiKeyCreated"),
     "createBatch": Operation("POST", "/checks/batch", 202, "BatchOut"),
     "createCheck": Operation("POST", "/targets/{target_id}/checks", 201, "CheckOut"),
+    "createCheckout": Operation("POST", "/billing/checkout", 201, "CheckoutOut"),
+    "createPortalSession": Operation("POST", "/billing/portal", 200, "PortalOut"),
     "createTarget": Operation("POST", "/targets", 201, "TargetOut"),
     "deleteTarget": Operation("DELETE", "/targets/{target_id}", 204, None),
     "deleteTenant": Operation("DELETE", "/tenant", 204, None),
@@ -548,11 +623,13 @@ OPERATIONS: dict[str, Operation] = {
     "listApiKeys": Operation("GET", "/api-keys", 200, "ApiKeyList"),
     "listAuditEvents": Operation("GET", "/audit", 200, "AuditPage"),
     "listChecks": Operation("GET", "/targets/{target_id}/checks", 200, "CheckPage"),
+    "listPlans": Operation("GET", "/billing/plans", 200, "PlanList"),
     "listTargets": Operation("GET", "/targets", 200, "TargetPage"),
     "listUsers": Operation("GET", "/users", 200, "UserList"),
     "login": Operation("POST", "/auth/login", 200, "TokenResponse"),
     "logout": Operation("POST", "/auth/logout", 204, None),
     "patchTarget": Operation("PATCH", "/targets/{target_id}", 200, "TargetOut"),
+    "receiveWebhook": Operation("POST", "/billing/webhook", 200, "WebhookOut"),
     "refresh": Operation("POST", "/auth/refresh", 200, "TokenResponse"),
     "revokeApiKey": Operation("DELETE", "/api-keys/{key_id}", 204, None),
     "signup": Operation("POST", "/auth/signup", 201, "SignupResponse"),
