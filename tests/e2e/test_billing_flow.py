@@ -380,7 +380,7 @@ def test_an_operator_grants_a_plan_with_aws_credentials_and_is_named_in_the_audi
     from tests.support.cloud import REPO
 
     def operator(*args: str) -> dict[str, Any]:
-        done = subprocess.run([sys.executable, "-m", "scripts.operator", "grant", "--tenant", tenant.tenant_id,
+        done = subprocess.run([sys.executable, "-m", "scripts.grant_plan", "grant", "--tenant", tenant.tenant_id,
                                "--state", str(cloud.state_file), *args], cwd=REPO, capture_output=True, text=True,
                               timeout=120, check=False)
         assert done.returncode == 0, done.stderr
@@ -396,7 +396,7 @@ def test_an_operator_grants_a_plan_with_aws_credentials_and_is_named_in_the_audi
     assert operator("--plan", "free", "--reason", "pilot over")["plan"] == "free"
     again = httpx.put(f"{cloud.api_url}/tenant/plan", json={"plan": "business"}, headers=tenant.bearer(), timeout=30)
     assert again.status_code == 402 and plan_of(tenant) == "free"
-    bad = subprocess.run([sys.executable, "-m", "scripts.operator", "grant", "--tenant", tenant.tenant_id, "--plan",
+    bad = subprocess.run([sys.executable, "-m", "scripts.grant_plan", "grant", "--tenant", tenant.tenant_id, "--plan",
                           "platinum", "--reason", "x", "--state", str(cloud.state_file)], cwd=REPO,
                          capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 2 and "unknown plan" in bad.stderr
