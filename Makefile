@@ -21,10 +21,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps -e ./sdk
 	@touch $(STAMP)
 
-# The virtualenv follows the dev lock (exact versions, hashes), rebuilt when it changes too.
-$(STAMP): requirements-dev.lock
+# The virtualenv follows the dev lock (exact versions, hashes), rebuilt when it changes too; the SDK's dependencies
+# are in that lock, so the sdk package (radar_sdk, the `radar` CLI) goes in without its own resolution.
+$(STAMP): requirements-dev.lock sdk/pyproject.toml
 
 install: $(STAMP) ## create .venv and install the pinned dependencies (only when pyproject.toml changed)
 
@@ -40,9 +42,10 @@ test-fast: $(STAMP) ## unit tests only
 lint: $(STAMP) ## ruff
 	$(VENV)/bin/ruff check .
 
-typecheck: $(STAMP) ## mypy: the domain package, then the CDK app, the scripts and each handler
+typecheck: $(STAMP) ## mypy: the domain package, then the CDK app, the scripts, the SDK (strict) and each handler
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy infra_cdk scripts
+	$(VENV)/bin/mypy --strict sdk/src/radar_sdk
 	@for f in functions/*/app.py; do $(VENV)/bin/mypy --no-error-summary $$f || exit 1; done
 
 synth: $(STAMP) ## synthesize the CDK app into cdk.out (cached by a hash of the sources)
@@ -70,7 +73,7 @@ load: $(STAMP) ## tenants on four plans for a fixed time: 0 5xx, friendly 429s, 
 bench: $(STAMP) ## the benchmark figures, one `name: value` line each: upstream calls, 429s, overhead, cold starts, drain, cost (BENCH_ARGS="--api-url ...")
 	$(PY) -m scripts.bench.run $(BENCH_ARGS)
 
-openapi: $(STAMP) ## regenerate docs/openapi.json from the handlers (make test fails when it drifts)
+openapi: $(STAMP) ## regenerate docs/openapi.json from the handlers and the SDK's models from it (make test fails when either drifts)
 	$(PY) -m scripts.openapi
 
 fuzz: $(STAMP) ## contract fuzzing: Schemathesis, every check, >= 1000 requests on a private local cloud (FUZZ_ARGS="--api-url ...")

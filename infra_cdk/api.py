@@ -18,7 +18,7 @@ from infra_cdk.naming import pin_logical_id
 from infra_cdk.routes import PUBLIC, ROUTES, Route
 from infra_cdk.settings import Settings
 from radar.http import SECURITY_HEADERS
-from radar.tiers import TiersConfig, load_tiers
+from radar.tiers import CHECKOUT_ROUTE, PLANS_ROUTE, TiersConfig, load_tiers
 
 __all__ = ["FUNCTION_METADATA_KEY", "GATEWAY_RESPONSES", "Api", "GatewayResponseSpec"]
 
@@ -45,10 +45,14 @@ def _gateway_responses(tiers: TiersConfig) -> tuple[GatewayResponseSpec, ...]:
     # plan's limits (the one that lifts it is among them), all from the tiers file.
     plans = ", ".join(
         f'"{name}": {{"requests_per_second": {tier.rate:g}, "burst": {tier.burst}, '
-        f'"requests_per_{tier.quota_period.lower()}": {tier.quota}}}'
+        f'"requests_per_{tier.quota_period.lower()}": {tier.quota}, '
+        f'"price": "{tier.price.display() if tier.price else "free"}"}}'
         for name, tier in tiers.tiers.items()
     )
-    plan_details = f'"plan": "{_CONTEXT_PLAN}", "upgrade_url": "{upgrade}", "usage": "GET /usage", "plans": {{{plans}}}'
+    plan_details = (f'"plan": "{_CONTEXT_PLAN}", "upgrade_plan": "$context.authorizer.upgrade_plan", '
+                    f'"upgrade_offer": "$context.authorizer.upgrade_offer", "checkout": "{CHECKOUT_ROUTE}", '
+                    f'"plans_url": "{PLANS_ROUTE}", "upgrade_url": "{upgrade}", "usage": "GET /usage", '
+                    f'"plans": {{{plans}}}')
     periods = {tier.quota_period for tier in tiers.tiers.values()}
     resets = "at 00:00 UTC on the first day of the next month" if periods == {"MONTH"} else "at the next quota period"
     rt = apigateway.ResponseType
@@ -66,13 +70,13 @@ def _gateway_responses(tiers: TiersConfig) -> tuple[GatewayResponseSpec, ...]:
                             "Authorization is temporarily unavailable; retry shortly."),
         GatewayResponseSpec(rt.THROTTLED, "429", "rate_limited",
                             f"Too many requests per second for the {_CONTEXT_PLAN} plan. Slow down, or "
-                            f"upgrade for higher limits: {upgrade}",
+                            f"upgrade: $context.authorizer.upgrade_offer",
                             extra_details=f'"limit": "requests_per_second", "resets": "continuously (retry after '
                                           f'1 s)", {plan_details}',
                             extra_headers=(("Retry-After", "1"),)),
         GatewayResponseSpec(rt.QUOTA_EXCEEDED, "429", "quota_exceeded",
                             f"The {_CONTEXT_PLAN} plan's request quota for this period is used up; it resets "
-                            f"{resets}. Upgrade to keep going: {upgrade}",
+                            f"{resets}. Upgrade to keep going: $context.authorizer.upgrade_offer",
                             extra_details=f'"limit": "request_quota", "resets": "{resets}", {plan_details}'),
         GatewayResponseSpec(rt.DEFAULT_4_XX, "", "request_error", "The gateway rejected the request.",
                             extra_details='"reason": $context.error.messageString'),

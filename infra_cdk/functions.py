@@ -228,6 +228,10 @@ class Functions(Construct):
             "SIGNING_KEY_SECRET_ARN": secrets.signing_key.secret_arn,
             "PUBLIC_KEYS_SECRET_ARN": secrets.public_keys.secret_arn,
             "CURSOR_KEY_SECRET_ARN": secrets.cursor_key.secret_arn,
+            # Billing (radar.billing): Stripe's keys from the secret; an empty base URL is Stripe's own API.
+            "BILLING_SECRET_ARN": secrets.billing.secret_arn,
+            "BILLING_API_BASE_URL": "",
+            "BILLING_GRACE_DAYS": "7",
             # USAGE_PLAN_IDS is added by the API construct, which owns the usage plans.
         })
         self.targets = make("targets", {
@@ -276,7 +280,7 @@ class Functions(Construct):
         secrets.public_keys.grant_read(self.authorizer.role)
 
         tables.main.grant_read_write_data(self.auth.role)
-        for secret in (secrets.signing_key, secrets.public_keys, secrets.cursor_key):
+        for secret in (secrets.signing_key, secrets.public_keys, secrets.cursor_key, secrets.billing):
             secret.grant_read(self.auth.role)
         # The auth function swaps the generated placeholders for an Ed25519 keypair on first use.
         self.auth.role.add_to_principal_policy(iam.PolicyStatement(

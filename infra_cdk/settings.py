@@ -14,7 +14,9 @@ Stage file keys (every stage has each one; differences between stages are data, 
 - `waf`: requests per IP per 5 minutes before the rate rule blocks (above the largest plan's, so only floods beyond
   any plan stop at the edge), the same on the public /auth routes (credential stuffing), and the WAF log retention;
 - `backup`: daily recovery points' retention in days, monthly ones' in months (null: no monthly rule);
-- `githubEnvironment`: the GitHub environment whose jobs may assume the deploy role (null: no deploy role).
+- `githubEnvironment`: the GitHub environment whose jobs may assume the deploy role (null: no deploy role);
+- `console`: the tenant console's CloudFront price class (`PriceClass_100`, `PriceClass_200`, `PriceClass_All`) and
+  how many days its access logs (CloudFront and S3) are kept.
 """
 
 from __future__ import annotations
@@ -96,6 +98,8 @@ class Settings:
     backup_monthly_retention_months: int | None = None
     github_environment: str | None = None
     github_repository: str = DEFAULT_GITHUB_REPOSITORY
+    console_price_class: str = "PriceClass_100"
+    console_log_retention_days: int = 30
 
     @classmethod
     def for_stage(cls, stage: str) -> Settings:
@@ -121,6 +125,8 @@ class Settings:
             backup_daily_retention_days=int(backup["dailyRetentionDays"]),
             backup_monthly_retention_months=int(monthly) if monthly is not None else None,
             github_environment=data.get("githubEnvironment") or None,
+            console_price_class=str(data["console"]["priceClass"]),
+            console_log_retention_days=int(data["console"]["accessLogRetentionDays"]),
         )
 
     @classmethod

@@ -9,6 +9,7 @@ from constructs import Construct
 
 from infra_cdk.api import Api
 from infra_cdk.backup import TableBackups
+from infra_cdk.console import ConsoleSite
 from infra_cdk.data import DataTables
 from infra_cdk.deployments import Deployments
 from infra_cdk.functions import FUNCTION_SPECS, Functions
@@ -50,6 +51,7 @@ class CnpjRadarStack(Stack):
                           auth_path_prefix=f"/{settings.stage_name}/auth/")
         self.waf.associate("ApiWafAssociation", self.api.stage.stage_arn)
         self.backups = TableBackups(self, "Backups", tables=[self.tables.main, self.tables.cache], settings=settings)
+        self.console = ConsoleSite(self, "Console", api=self.api, settings=settings)
         for key, value in TAGS.items():
             Tags.of(self).add(key, value)
         self._outputs()
@@ -68,6 +70,8 @@ class CnpjRadarStack(Stack):
             "BusinessDashboardName": (self.monitoring.business_dashboard.dashboard_name, "Business dashboard"),
             "WebAclArn": (self.waf.arn, "WAF web ACL on the API stage"),
             "BackupVaultName": (self.backups.vault.backup_vault_name, "AWS Backup vault of the tables"),
+            "ConsoleUrl": (self.console.url, "The tenant console (CloudFront; /v1/* is the API on the same host)"),
+            "ConsoleBucketName": (self.console.bucket.bucket_name, "The console's built files (private, OAC)"),
             "UsagePlanIds": (
                 self.to_json_string({n: p.usage_plan_id for n, p in self.api.usage_plans.items()}),
                 "Usage plan id per tier (JSON)",

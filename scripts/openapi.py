@@ -1,12 +1,14 @@
 """Generate docs/openapi.json: every HTTP function's Powertools spec, merged, with the gateway's auth and errors.
 
-`python -m scripts.openapi` writes it; `python -m scripts.openapi --check` fails when the committed file drifted.
+`python -m scripts.openapi` writes it and the Python SDK's models (sdk/src/radar_sdk/models.py, scripts/sdk_models.py);
+`python -m scripts.openapi --check` fails when either committed file drifted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -33,18 +35,71 @@ PROTECTED_ERRORS = {
 }
 
 
-def _error_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "details": {}},
-            }
-        },
-    }
+# Operation ids are the handler function's name in camelCase (`list_targets` -> `listTargets`), derived here from
+# the id Powertools makes (function name + path + method), so a route needs nothing but a well-named function.
+# tests/infra/test_openapi_drift.py holds every operation to the rule: camelCase, unique, starting with one of VERBS,
+# and `list...` exactly for the operations that answer a page or a list.
+VERBS = ("get", "list", "create", "update", "patch", "delete", "revoke", "invite", "change", "run", "download",
+         "signup", "login", "logout", "refresh", "receive")
+
+
+def operation_id(generated: str, path: str, method: str) -> str:
+    """`listTargets` from Powertools' `list_targets_targets_get`; an id a route set itself is kept as it is."""
+    suffix = re.sub(r"\W", "_", path) + "_" + method.lower()
+    if not generated.endswith(suffix):
+        return generated
+    head, *rest = generated.removesuffix(suffix).split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def error_codes() -> dict[str, list[str]]:
+    """Every error code the API answers, by HTTP status: the domain's RadarError subclasses, radar.http's own
+    answers and the gateway responses of the template. Each operation's error responses list those of their status."""
+    import importlib
+    import pkgutil
+
+    import radar
+    from infra_cdk.api import GATEWAY_RESPONSES
+    from radar.errors import RadarError
+
+    for module in pkgutil.walk_packages(radar.__path__, "radar."):
+        # Provider errors never reach a caller as such: the lookup turns them into attempts of a failed check.
+        if module.name.endswith(".errors") and not module.name.startswith("radar.providers"):
+            importlib.import_module(module.name)
+    importlib.import_module("radar.tiers")
+    by_status: dict[str, set[str]] = {}
+    pending = list(RadarError.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("radar.providers"):
+            by_status.setdefault(str(cls.status), set()).add(cls.code)
+    for status, code in HTTP_LAYER_CODES:
+        by_status.setdefault(status, set()).add(code)
+    for response in GATEWAY_RESPONSES:
+        if response.status:
+            by_status.setdefault(response.status, set()).add(response.code)
+    return {status: sorted(codes) for status, codes in sorted(by_status.items())}
+
+
+# What radar.http answers itself (not a RadarError): bad JSON, wrong content type, body limit, validation, routes.
+HTTP_LAYER_CODES = (
+    ("400", "malformed_json"),
+    ("404", "route_not_found"),
+    ("413", "payload_too_large"),
+    ("415", "unsupported_media_type"),
+    ("422", "validation_error"),
+    ("500", "internal_error"),
+)
+
+
+def _error_components() -> dict[str, Any]:
+    from pydantic.json_schema import models_json_schema
+
+    from radar.schema import Error
+
+    _, schema = models_json_schema([(Error, "serialization")], ref_template="#/components/schemas/{model}")
+    return dict(schema["$defs"])
 
 
 def _plain(value: Any) -> Any:
@@ -86,7 +141,12 @@ def build() -> dict[str, Any]:
 
     public = {(r.method.lower(), r.path) for r in ROUTES if r.access == PUBLIC}
     components = spec.setdefault("components", {})
-    components.setdefault("schemas", {})["Error"] = _error_schema()
+    schemas = components.setdefault("schemas", {})
+    schemas.update(_error_components())
+    # Powertools' own validation shapes: radar.http answers validation errors with Error instead.
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(unused, None)
+    codes = error_codes()
     components["securitySchemes"] = {
         "ApiKeyAuth": {"type": "apiKey", "in": "header", "name": "x-api-key"},
         "BearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
@@ -97,6 +157,7 @@ def build() -> dict[str, Any]:
             if not isinstance(operation, dict):
                 continue
             is_public = (method, path) in public
+            operation["operationId"] = operation_id(operation["operationId"], path, method)
             operation["security"] = [] if is_public else [{"ApiKeyAuth": []}, {"BearerAuth": []}]
             responses = operation.setdefault("responses", {})
             extra = COMMON_ERRORS | ({} if is_public else PROTECTED_ERRORS)
@@ -104,9 +165,15 @@ def build() -> dict[str, Any]:
                 responses.setdefault(status, {"description": description, "content": error_ref})
             for status, response in responses.items():
                 # Powertools documents its own validation body; radar.http answers validation errors as Error.
-                if status.startswith(("4", "5")) and "HTTPValidationError" in json.dumps(response.get("content")):
+                if status.startswith(("4", "5")):
                     response["content"] = error_ref
-    spec["servers"] = [{"url": "http://127.0.0.1:3000", "description": "local cloud"}]
+                    if codes.get(status):
+                        listed = ", ".join(f"`{code}`" for code in codes[status])
+                        response["description"] = f"{response['description']}. Codes: {listed}"
+    # Relative to where the spec is read: the stage's base path. The local gateway serves it with its own URL.
+    from infra_cdk.settings import Settings
+
+    spec["servers"] = [{"url": f"/{Settings.stage_name}", "description": "the API stage (the local gateway too)"}]
     return spec
 
 
@@ -115,18 +182,26 @@ def render(spec: dict[str, Any]) -> str:
 
 
 def main() -> int:
+    from scripts import sdk_models
+
     parser = argparse.ArgumentParser()
-    parser.add_argument("--check", action="store_true", help="fail if docs/openapi.json is not what the code makes")
+    parser.add_argument("--check", action="store_true", help="fail if docs/openapi.json or the SDK's models drifted")
     args = parser.parse_args()
-    text = render(build())
+    spec = build()
+    text = render(spec)
+    # The SDK is made from the spec as committed (keys sorted), as anyone regenerating it from the file would.
+    outputs = {OUTPUT: text, sdk_models.OUTPUT: sdk_models.render(json.loads(text))}
     if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print("docs/openapi.json is out of date: run `make openapi` and commit it", file=sys.stderr)
-            return 1
-        print("docs/openapi.json is up to date")
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(REPO)} ({len(json.loads(text)['paths'])} paths)")
+        stale = [path for path, text in outputs.items() if not path.exists() or path.read_text("utf-8") != text]
+        for path in stale:
+            print(f"{path.relative_to(REPO)} is out of date: run `make openapi` and commit it", file=sys.stderr)
+        if not stale:
+            print("docs/openapi.json and the SDK's models are up to date")
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT.relative_to(REPO)} ({len(spec['paths'])} paths) and {sdk_models.OUTPUT.relative_to(REPO)}")
     return 0
 
 

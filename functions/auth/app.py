@@ -1,7 +1,8 @@
-"""Auth function: signup, login, token refresh and logout, API keys, users, the tenant and its plan."""
+"""Auth function: signup, login, token refresh and logout, API keys, users, the tenant and its plan, billing."""
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,6 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from radar.accounts.schemas import UserInviteRequest, UserList, UserView
 from radar.apikeys.schemas import ApiKeyCreated, ApiKeyCreateRequest, ApiKeyList
+from radar.billing.schemas import CheckoutOut, CheckoutRequest, PlanList, PortalOut, WebhookOut
 from radar.http import ID_PATTERN, build_resolver, error_responses, tenant
 from radar.observability import logger, metrics, tracer
 from radar.sessions.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
@@ -173,9 +175,15 @@ def get_tenant() -> TenantView:
 
 @app.put(
     "/tenant/plan",
-    summary="Move the tenant to another plan (its usage key moves to that plan's usage plan)",
+    summary="Move the tenant down to a cheaper plan: a paid plan stays until its paid period ends, anything not paid "
+    "for changes at once; moving up is paid for at POST /billing/checkout (402)",
     tags=["tenant"],
-    responses={200: {"description": "tenant on the new plan"}, **_AUTHED, **_ERRORS},
+    responses={
+        200: {"description": "the tenant, with pending_plan/pending_at when the downgrade waits for the period end"},
+        **error_responses({402: "an upgrade: pay for it at POST /billing/checkout"}),
+        **_AUTHED,
+        **_ERRORS,
+    },
 )
 def change_plan(body: Annotated[PlanChangeRequest, Body()]) -> TenantView:
     return services().tenants.change_plan(tenant(app), body.plan, _event())
@@ -191,6 +199,63 @@ def delete_tenant() -> Response[None]:
     services().tenants.delete_tenant(tenant(app), _event())
     metrics.add_metric(name="TenantsDeleted", unit=MetricUnit.Count, value=1)
     return Response(status_code=204)
+
+
+@app.get(
+    "/billing/plans",
+    summary="Every plan with its price (BRL) and limits (public)",
+    tags=["billing"],
+    responses={200: {"description": "plans, cheapest first"}},
+)
+def list_plans() -> PlanList:
+    return services().billing.plans()
+
+
+@app.post(
+    "/billing/checkout",
+    summary="Start paying for a higher plan: a hosted checkout page; the plan changes when the payment is confirmed",
+    tags=["billing"],
+    responses={
+        201: {"description": "the checkout session and its URL"},
+        **error_responses({409: "not an upgrade, or a subscription exists (use the portal)",
+                           503: "billing unavailable"}),
+        **_AUTHED,
+        **_ERRORS,
+    },
+)
+def create_checkout(body: Annotated[CheckoutRequest, Body()]) -> tuple[CheckoutOut, int]:
+    return services().billing.checkout(tenant(app), body.plan, _event()), 201
+
+
+@app.post(
+    "/billing/portal",
+    summary="The billing provider's customer portal: card, cancellation, invoices",
+    tags=["billing"],
+    responses={
+        200: {"description": "the portal URL"},
+        **error_responses({409: "no billing account yet", 503: "billing unavailable"}),
+        **_AUTHED,
+    },
+)
+def create_portal_session() -> PortalOut:
+    return services().billing.portal(tenant(app), _event())
+
+
+@app.post(
+    "/billing/webhook",
+    summary="The billing provider's events (public; only a verified Stripe-Signature is accepted)",
+    tags=["billing"],
+    responses={
+        200: {"description": "processed, a duplicate, or ignored"},
+        **error_responses({400: "signature missing, wrong or too old", 503: "billing unavailable"}),
+    },
+)
+def receive_webhook() -> WebhookOut:
+    raw = _event()
+    body = raw.get("body") or ""
+    payload = base64.b64decode(body) if raw.get("isBase64Encoded") else body.encode("utf-8")
+    headers = {str(k).lower(): str(v) for k, v in (raw.get("headers") or {}).items()}
+    return services().billing.handle_webhook(payload, headers.get("stripe-signature", ""), raw)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

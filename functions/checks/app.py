@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from radar.audit import query_events, record_event
 from radar.audit.schemas import AuditPage
-from radar.checks.schemas import BatchCreate, BatchOut, CheckOut, CheckPage, ReadinessOut
+from radar.checks.schemas import BatchCreate, BatchOut, CheckOut, CheckPage, HealthOut, ReadinessOut
 from radar.checks.settings import ChecksEnv
 from radar.http import ID_PATTERN, build_resolver, error_responses, tenant
 from radar.metering.schemas import UsageOut
@@ -242,7 +242,7 @@ def get_usage() -> UsageOut:
     tags=["audit"],
     responses={200: {"description": "a page of audit events"}, **_ERRORS},
 )
-def get_audit(
+def list_audit_events(
     start: Annotated[str | None, Query(max_length=40, description="ISO 8601 time or prefix, inclusive")] = None,
     end: Annotated[str | None, Query(max_length=40, description="ISO 8601 time or prefix, inclusive")] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
@@ -252,12 +252,12 @@ def get_audit(
     ctx = tenant(app)
     ctx.require("admin")
     items, next_cursor = query_events(ctx.tenant_id, start=start, end=end, action=action, limit=limit, cursor=cursor)
-    return AuditPage(items=items, next_cursor=next_cursor)
+    return AuditPage.model_validate({"items": items, "next_cursor": next_cursor})
 
 
 @app.get("/health", summary="Liveness (no dependencies)", tags=["health"])
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+def get_health() -> HealthOut:
+    return HealthOut(status="ok")
 
 
 @app.get(
@@ -269,7 +269,7 @@ def health() -> dict[str, str]:
         503: {"description": "a dependency is unavailable; the body names it"},
     },
 )
-def ready() -> Response[ReadinessOut]:
+def get_readiness() -> Response[ReadinessOut]:
     from radar.checks.readiness import check_readiness, dependencies_from_env
 
     # The environment as it names the dependencies now (validated by the same model as ENV).

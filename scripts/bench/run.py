@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from scripts.bench.capacity import provider_capacity_per_min, provider_limits_per_min
 from scripts.bench.cloudops import (
     LIFTED_PROVIDER_LIMITS,
     TargetBook,
@@ -474,6 +475,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", type=Path, default=None, help="that cloud's state file (default .local/)")
     args = parser.parse_args(argv)
     run_started = time.perf_counter()
+    per_provider = ", ".join(f"{name} {limit:g}" for name, limit in provider_limits_per_min().items())
+    _note(f"provider limits per minute (registry defaults): {per_provider}")
+    emit("provider_capacity_per_min", f"{provider_capacity_per_min():g}")
     with tempfile.TemporaryDirectory(prefix="radar-bench-") as tmp, Progress() as progress:
         starting = progress.stage("local cloud", status=args.api_url or "starting one at the deployed limits")
         with local_cloud(args.api_url, args.state, Path(tmp) / "limits", providers="sandbox") as cloud:

@@ -8,10 +8,13 @@ scripts/localcloud/synth.py does for the CDK app.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["CONSOLE_DIR", "DIST_DIR", "SOURCE_GLOBS", "build", "ensure_deps", "npm", "run_checks", "source_hash"]
@@ -23,6 +26,9 @@ NODE_MODULES = CONSOLE_DIR / "node_modules"
 LOCKFILE = CONSOLE_DIR / "package-lock.json"
 DEPS_MARKER = NODE_MODULES / ".radar-lock-hash"
 BUILD_MARKER = DIST_DIR / ".source-hash"
+# Several processes may build at once (the local cloud's synth and its console service, a test and a cloud): one
+# at a time, and each finds the other's result by its hash.
+LOCK_FILE = CONSOLE_DIR / ".build.lock"
 # What the built files depend on (relative to the repository). The tiers file is bundled (console/src/lib/plans.ts).
 SOURCE_GLOBS = (
     "console/src/**/*",
@@ -64,8 +70,23 @@ def _run(args: list[str], what: str) -> None:
         raise RuntimeError(f"{what} failed ({' '.join(args[:3])}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
 
 
+@contextlib.contextmanager
+def _exclusive() -> Iterator[None]:
+    with open(LOCK_FILE, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def ensure_deps(*, force: bool = False) -> bool:
     """`npm ci` when node_modules is missing or stale; returns whether it ran."""
+    with _exclusive():
+        return _ensure_deps(force=force)
+
+
+def _ensure_deps(*, force: bool) -> bool:
     wanted = _digest([LOCKFILE])
     if not force and DEPS_MARKER.exists() and DEPS_MARKER.read_text() == wanted:
         return False
@@ -76,7 +97,12 @@ def ensure_deps(*, force: bool = False) -> bool:
 
 def build(*, force: bool = False) -> tuple[Path, bool]:
     """Return (console/dist, whether vite ran); the build is skipped when the sources hash is unchanged."""
-    ensure_deps()
+    with _exclusive():
+        _ensure_deps(force=False)
+        return _build(force=force)
+
+
+def _build(*, force: bool) -> tuple[Path, bool]:
     current = source_hash()
     index = DIST_DIR / "index.html"
     if not force and index.exists() and BUILD_MARKER.exists() and BUILD_MARKER.read_text() == current:

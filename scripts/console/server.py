@@ -9,6 +9,7 @@ revalidated; any other path without a file answers index.html (the single-page a
 from __future__ import annotations
 
 import gzip
+import json
 import mimetypes
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,22 +21,17 @@ import httpx
 
 from scripts.console.build import DIST_DIR, build
 
-__all__ = ["API_PREFIX", "SECURITY_HEADERS", "ConsoleServer", "start_console"]
+__all__ = ["API_PREFIX", "HEADERS_FILE", "SECURITY_HEADERS", "ConsoleServer", "start_console"]
 
 API_PREFIX = "/v1/"
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
+# One list of headers for both origins: console/security-headers.json is also the CloudFront response-headers policy
+# (infra_cdk/console.py).
+HEADERS_FILE = Path(__file__).resolve().parents[2] / "console" / "security-headers.json"
 SECURITY_HEADERS: dict[str, str] = {
-    "Content-Security-Policy": CSP,
-    "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
+    name: str(value) for name, value in json.loads(HEADERS_FILE.read_text(encoding="utf-8")).items()
+    if not name.startswith("_")
 }
+CSP = SECURITY_HEADERS["Content-Security-Policy"]
 # Hop-by-hop headers (RFC 9110 7.6.1) and those the proxy recomputes are not forwarded.
 _HOP = frozenset(
     {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",

@@ -102,6 +102,9 @@ def _seed(cloud: LocalCloud, previous: dict[str, Any] | None) -> None:
         f"  try:      curl -H 'x-api-key: {seed.get('api_key')}' {cloud.api_url}/targets",
         flush=True,
     )
+    if cloud.service_url("console"):
+        print(f"  console:  {cloud.service_url('console')}/login  (sign in with the e-mail and password above)",
+              flush=True)
 
 
 def cmd_up(args: argparse.Namespace) -> int:
@@ -167,7 +170,7 @@ def cmd_invoke(args: argparse.Namespace) -> int:
     """Run one function's handler once with one event, in a fresh execution environment, printing its logs and then
     its result (like `sam local invoke`). The cloud is private: any free ports, its own emulator, nothing kept."""
     config = CloudConfig(port=0, moto_port=0, service_ports={service.key: 0 for service in SERVICES},
-                         seed=False, persist=False)
+                         seed=False, persist=False, console=False)
     config.state_file = config.state_file.parent / "invoke" / "state.json"  # its own logs, apart from make up's
     cloud = LocalCloud(config)
     try:

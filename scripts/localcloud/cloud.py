@@ -55,12 +55,16 @@ class CloudConfig:
     # Ports of the local services (services.py) by key, over their own settings (RADAR_OPS_PORT, RADAR_SANDBOX_PORT).
     service_ports: dict[str, int] = field(default_factory=dict)
     providers: str = field(default_factory=_env("RADAR_PROVIDERS", "real"))
+    # `sandbox`: the billing sandbox stands in for Stripe (services.py); anything else: Stripe's own API.
+    billing: str = field(default_factory=_env("RADAR_BILLING", "sandbox"))
     endpoint: str | None = field(default_factory=lambda: os.environ.get("AWS_ENDPOINT_URL"))
     state_file: Path = field(
         default_factory=lambda: Path(os.environ.get("RADAR_STATE_FILE", str(REPO / ".local" / "state.json")))
     )
     out_dir: Path = field(default_factory=lambda: Path(os.environ.get("RADAR_CDK_OUT", str(REPO / "cdk.out"))))
     seed: bool = field(default_factory=lambda: os.environ.get("RADAR_SEED", "1") != "0")
+    # The tenant console (services.py): built when its sources changed, served with /v1/* forwarded to the gateway.
+    console: bool = field(default_factory=lambda: os.environ.get("RADAR_CONSOLE", "1") != "0")
     # Keep the emulator's state (tables, secrets, API keys, usage plans, queues) across restarts, under the state
     # file's folder. Only for the cloud's own emulator; `make clean` forgets it.
     persist: bool = field(default_factory=lambda: os.environ.get("RADAR_PERSIST", "1") != "0")
@@ -148,6 +152,9 @@ class LocalCloud:
         self._start_services(after_gateway=False)
         self._start_functions()
         self._start_gateway()
+        for service in self.enabled_services():
+            if service.gateway_ready is not None and service.key in self.services:
+                service.gateway_ready(self, self.services[service.key])
         self._start_services(after_gateway=True)
         self.timings["ready_s"] = time.perf_counter() - started
         self.write_state()
@@ -242,7 +249,7 @@ class LocalCloud:
             return
         from scripts.localcloud.docs import docs_routes
 
-        self.extra_routes.update(docs_routes())  # type: ignore[arg-type]
+        self.extra_routes.update(docs_routes(api.stage, lambda: self.config.port))  # type: ignore[arg-type]
         access_log = self.log_sink.write_to_group if self.log_sink is not None else None
         self.gateway = Gateway(api, self.runtimes, self.extra_routes, access_log=access_log)
         if self.keeps_state and self.restored.get("restored"):

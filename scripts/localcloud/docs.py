@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 from scripts.localcloud.gateway import Request, Response
@@ -34,11 +36,24 @@ def _docs(request: Request) -> Response:
     return Response(200, {"Content-Type": "text/html; charset=utf-8"}, _PAGE.encode())
 
 
-def _spec(request: Request) -> Response:
+def served_spec(request: Request, stage: str, fallback_host: str) -> dict[str, object] | None:
+    """The committed spec with `servers` naming this gateway as the caller reached it (host, port and stage), so
+    Swagger's "Try it out" goes where the page came from whatever RADAR_PORT is."""
     if not SPEC.exists():
-        return Response(404, {"Content-Type": "application/json"}, b'{"message": "run make openapi"}')
-    return Response(200, {"Content-Type": "application/json"}, SPEC.read_bytes())
+        return None
+    spec = json.loads(SPEC.read_text(encoding="utf-8"))
+    host = request.header("Host") or fallback_host
+    spec["servers"] = [{"url": f"http://{host}/{stage}", "description": "this local cloud"}]
+    return dict(spec)
 
 
-def docs_routes() -> dict[str, object]:
+def docs_routes(stage: str, port: Callable[[], int]) -> dict[str, object]:
+    """/docs and /openapi.json for the gateway of `stage`; `port` is the gateway's port once it listens."""
+
+    def _spec(request: Request) -> Response:
+        spec = served_spec(request, stage, f"127.0.0.1:{port()}")
+        if spec is None:
+            return Response(404, {"Content-Type": "application/json"}, b'{"message": "run make openapi"}')
+        return Response(200, {"Content-Type": "application/json"}, json.dumps(spec).encode())
+
     return {"/docs": _docs, "/openapi.json": _spec}

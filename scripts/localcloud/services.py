@@ -50,6 +50,9 @@ class LocalService:
     # the functions (after_gateway=False).
     function_env: Callable[[str, Mapping[str, str]], dict[str, str]] = _no_env
     after_gateway: bool = False  # needs the API (a web console) or observes the gateway (the ops page)
+    # (LocalCloud, the running service) -> None, once the gateway listens: a service started before the functions
+    # that calls the API (the billing sandbox's webhooks) learns its URL here.
+    gateway_ready: Callable[[Any, RunningService], None] | None = None
     off_hint: str = ""  # banner line when not enabled
 
     def port(self, config: Any) -> int:
@@ -92,6 +95,41 @@ def _start_ops(cloud: Any, port: int) -> RunningService:
     return RunningService(url=f"http://127.0.0.1:{actual}", stop=stop, handle=server)
 
 
+def _start_console(cloud: Any, port: int) -> RunningService:
+    from scripts.console import start_console
+
+    # Builds console/dist first when its sources changed (npm ci when node_modules is missing or stale).
+    server, url = start_console(cloud.api_url, port)
+    return RunningService(url=url, stop=server.stop, handle=server)
+
+
+def _start_billing_sandbox(cloud: Any, port: int) -> RunningService:
+    """Stripe's wire format offline (scripts/billing_sandbox), seeded with the tiers file's prices; its test key and
+    webhook signing secret go into the template's billing secret, where the auth function reads Stripe's."""
+    import json
+
+    from radar.tiers import TIERS_FILE
+    from scripts.billing_sandbox import start_billing_sandbox
+    from scripts.localcloud.aws import client
+
+    # Stripe retries a failed delivery for three days; here for about a minute, so a busy laptop loses no event.
+    server, url = start_billing_sandbox(port=port, prices=json.loads(TIERS_FILE.read_text(encoding="utf-8")),
+                                        retry_delays=(0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0))
+    secret_arn = cloud.template.refs.get("BillingSecret")  # a template without billing has no function to tell
+    if secret_arn:
+        client("secretsmanager").put_secret_value(SecretId=secret_arn, SecretString=json.dumps(
+            {"secret_key": server.config.api_key, "webhook_secret": server.config.webhook_secret}))
+    return RunningService(url=url, stop=server.stop, handle=server)
+
+
+def _billing_env(url: str, function_env: Mapping[str, str]) -> dict[str, str]:
+    return {"BILLING_API_BASE_URL": url} if "BILLING_API_BASE_URL" in function_env else {}
+
+
+def _billing_webhooks_to_gateway(cloud: Any, running: RunningService) -> None:
+    running.handle.configure({"webhook_url": f"{cloud.api_url}/billing/webhook"})
+
+
 SERVICES: tuple[LocalService, ...] = (
     LocalService(
         key="sandbox",
@@ -104,6 +142,18 @@ SERVICES: tuple[LocalService, ...] = (
         off_hint="Providers          real (set RADAR_PROVIDERS=sandbox for the offline sandbox)",
     ),
     LocalService(
+        key="billing",
+        title="Billing sandbox",
+        port_setting="RADAR_BILLING_SANDBOX_PORT",
+        default_port=3004,
+        enabled=lambda config: config.billing == "sandbox",
+        start=_start_billing_sandbox,
+        function_env=_billing_env,
+        gateway_ready=_billing_webhooks_to_gateway,
+        off_hint="Billing            Stripe's own API (RADAR_BILLING=sandbox for the offline sandbox; the key goes "
+                 "in the BillingSecret)",
+    ),
+    LocalService(
         key="ops",
         title="Ops dashboard",
         port_setting="RADAR_OPS_PORT",
@@ -111,5 +161,15 @@ SERVICES: tuple[LocalService, ...] = (
         enabled=lambda config: True,
         start=_start_ops,
         after_gateway=True,
+    ),
+    LocalService(
+        key="console",
+        title="Console",
+        port_setting="RADAR_CONSOLE_PORT",
+        default_port=3003,
+        enabled=lambda config: bool(getattr(config, "console", True)),
+        start=_start_console,
+        after_gateway=True,  # forwards /v1/* to the gateway
+        off_hint="Console            off (RADAR_CONSOLE=0)",
     ),
 )

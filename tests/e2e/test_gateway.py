@@ -57,6 +57,9 @@ def test_burst_past_the_free_plan_gets_the_friendly_429(cloud: RunningCloud, ten
     assert error["details"]["plan"] == "free"
     assert error["details"]["upgrade_url"].startswith("https://")
     assert "free plan" in error["message"]
+    # The upsell: the next plan up, its price and the checkout route, from the authorizer's context.
+    assert error["details"]["upgrade_plan"] == "pro" and error["details"]["checkout"] == "POST /billing/checkout"
+    assert error["details"]["upgrade_offer"] in error["message"] and "Pro" in error["details"]["upgrade_offer"]
     for header in SECURITY_HEADERS:
         assert header in throttled.headers
 

@@ -39,6 +39,8 @@ ROLE_FLOOR: dict[tuple[str, str], str] = {
     ("GET", "/tenant"): "admin",
     ("DELETE", "/tenant"): "admin",
     ("PUT", "/tenant/plan"): "admin",
+    ("POST", "/billing/checkout"): "admin",
+    ("POST", "/billing/portal"): "admin",
     ("GET", "/targets"): "viewer",
     ("POST", "/targets"): "analyst",
     ("GET", "/targets/{target_id}"): "viewer",

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from radar.authorizer.service import Identity
 from radar.http import SECURITY_HEADERS
 from radar.tiers import load_tiers
 from tests.infra.helpers import Synthesized, render, role_statements
@@ -24,7 +25,8 @@ PROVIDERS = {
 EXPECTED_ENV = {
     "Authorizer": POWERTOOLS | {"MAIN_TABLE", "PUBLIC_KEYS_SECRET_ARN", "AUTH_CACHE_TTL_SECONDS"},
     "Auth": POWERTOOLS | {"MAIN_TABLE", "SIGNING_KEY_SECRET_ARN", "PUBLIC_KEYS_SECRET_ARN", "USAGE_PLAN_IDS",
-                          "CURSOR_KEY_SECRET_ARN", "CORS_ALLOWED_ORIGINS"},
+                          "CURSOR_KEY_SECRET_ARN", "CORS_ALLOWED_ORIGINS", "BILLING_SECRET_ARN", "BILLING_API_BASE_URL",
+                          "BILLING_GRACE_DAYS"},
     "Targets": POWERTOOLS | {"MAIN_TABLE", "CURSOR_KEY_SECRET_ARN", "CORS_ALLOWED_ORIGINS"},
     "Checks": POWERTOOLS | PROVIDERS | {"MAIN_TABLE", "CACHE_TABLE", "IDEMPOTENCY_TABLE", "CHECKS_QUEUE_URL",
                                         "CHECKS_DLQ_URL", "BATCH_QUEUE_URL", "CURSOR_KEY_SECRET_ARN",
@@ -106,10 +108,16 @@ def gateway_responses(synthesized: Synthesized) -> dict[str, dict[str, Any]]:
             for r in synthesized.of_type("AWS::ApiGateway::GatewayResponse").values()}
 
 
+# What the authorizer puts in a pro tenant's context (radar.authorizer), as API Gateway would substitute it.
+PRO_CONTEXT = Identity("t1", "p1", "user", "admin", "pro", "usage-key").context()
+
+
 def fill_context(template_text: str) -> str:
     # What API Gateway does with $context variables; messageString arrives already quoted.
     return (template_text.replace("$context.error.messageString", '"Missing Authentication Token"')
             .replace("$context.authorizer.plan", "pro").replace("$context.requestId", "req-1")
+            .replace("$context.authorizer.upgrade_plan", PRO_CONTEXT["upgrade_plan"])
+            .replace("$context.authorizer.upgrade_offer", PRO_CONTEXT["upgrade_offer"])
             .replace("$context.error.responseType", "THROTTLED"))
 
 
@@ -143,10 +151,17 @@ def test_gateway_responses_carry_the_functions_security_headers(synthesized: Syn
 def test_429_names_the_plan_and_how_to_upgrade(synthesized: Synthesized, response_type: str) -> None:
     text = gateway_responses(synthesized)[response_type]["ResponseTemplates"]["application/json"]
     body = json.loads(fill_context(text))
-    upgrade_url = load_tiers().upgrade_url
-    assert "pro plan" in body["error"]["message"] and upgrade_url in body["error"]["message"]
-    assert body["error"]["details"]["plan"] == "pro"
-    assert body["error"]["details"]["upgrade_url"] == upgrade_url
+    tiers = load_tiers()
+    business = tiers.get("business")
+    assert business.price is not None
+    message, details = body["error"]["message"], body["error"]["details"]
+    # The next plan up, what it gives, its price and the checkout route, in the message and in the details.
+    assert "pro plan" in message and "Business" in message and business.price.display() in message
+    assert f"{business.monthly_checks} checks" in message and "POST /billing/checkout" in message
+    assert details["plan"] == "pro" and details["upgrade_plan"] == "business"
+    assert details["checkout"] == "POST /billing/checkout" and details["plans_url"] == "GET /billing/plans"
+    assert details["plans"]["business"]["price"] == business.price.display()
+    assert details["upgrade_url"] == tiers.upgrade_url
 
 
 # Queue ------------------------------------------------------------------------------------------------------
@@ -290,6 +305,8 @@ def test_environment_references_the_stack_resources(synthesized: Synthesized) ->
     auth = {k: render(v) for k, v in env(synthesized, "Auth").items()}
     assert auth["SIGNING_KEY_SECRET_ARN"] == "<SigningKeySecret>"
     assert auth["PUBLIC_KEYS_SECRET_ARN"] == "<PublicKeysSecret>"
+    assert auth["BILLING_SECRET_ARN"] == "<BillingSecret>"
+    assert auth["BILLING_API_BASE_URL"] == ""  # Stripe's own API on AWS; the billing sandbox's URL locally
 
 
 # Least privilege --------------------------------------------------------------------------------------------
@@ -333,6 +350,9 @@ def test_auth_may_replace_exactly_the_two_key_secrets(synthesized: Synthesized) 
     assert writers[0]["Action"] == ["secretsmanager:PutSecretValue"]
     assert sorted(writers[0]["Resource"]) == ["<PublicKeysSecret>", "<SigningKeySecret>"]
     assert not actions_on(statements, "<ProviderTokensSecret>")
+    # Stripe's keys: read, never written by the function (an operator sets them).
+    assert actions_on(statements, "<BillingSecret>") == {"secretsmanager:GetSecretValue",
+                                                          "secretsmanager:DescribeSecret"}
 
 
 def test_auth_manages_api_keys_and_only_our_usage_plans(synthesized: Synthesized) -> None:
@@ -379,12 +399,15 @@ def test_worker_consumes_both_lanes_resends_waiting_checks_and_skips_idempotency
 
 def test_secrets_are_generated_never_literal(synthesized: Synthesized) -> None:
     secrets = synthesized.of_type("AWS::SecretsManager::Secret")
-    assert set(secrets) == {"SigningKeySecret", "PublicKeysSecret", "ProviderTokensSecret", "CursorKeySecret"}
+    assert set(secrets) == {"SigningKeySecret", "PublicKeysSecret", "ProviderTokensSecret", "CursorKeySecret",
+                            "BillingSecret"}
     for props in (s["Properties"] for s in secrets.values()):
         assert "SecretString" not in props
         assert "GenerateSecretString" in props
     providers = synthesized.props("ProviderTokensSecret")["GenerateSecretString"]
     assert json.loads(providers["SecretStringTemplate"]) == {"cnpjws": "", "receitaws": ""}
+    billing = synthesized.props("BillingSecret")["GenerateSecretString"]
+    assert json.loads(billing["SecretStringTemplate"]) == {"secret_key": "", "webhook_secret": ""}
 
 
 def test_resources_are_tagged(synthesized: Synthesized) -> None:

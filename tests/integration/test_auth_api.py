@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
+from radar.tiers import load_tiers
 from tests.support.aws import AwsResources
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -363,6 +364,8 @@ def test_authorizer_allows_bearer_with_wildcard_policy_context_and_usage_key(aut
         "principal_type": "user",
         "role": "admin",
         "plan": "free",
+        "upgrade_plan": "pro",  # the gateway's 429 bodies offer the next plan up from these two
+        "upgrade_offer": load_tiers().offer("free"),
     }
     tenant_item = next(i for i in main_items(f"TENANT#{tid}") if i["sk"] == "TENANT")
     assert response["usageIdentifierKey"] == tenant_item["usage_key_value"]
@@ -545,23 +548,51 @@ def test_inviting_an_existing_email_is_409(auth_env: AwsResources, lambda_contex
 # --- tenant and plan -------------------------------------------------------------------------------------------
 
 
-def test_plan_change_moves_the_usage_key_and_is_audited(auth_env: AwsResources, lambda_context):
+def test_a_tenant_cannot_upgrade_itself(auth_env: AwsResources, lambda_context):
     owner, admin = _admin(lambda_context)
     tid = owner["tenant"]["tenant_id"]
     key_id = next(i for i in main_items(f"TENANT#{tid}") if i["sk"] == "TENANT")["usage_key_id"]
 
-    status, view, _ = call(rest_event("PUT", "/tenant/plan", {"plan": "pro"}, identity=admin), lambda_context)
+    for plan in ("pro", "enterprise"):
+        status, refused, _ = call(rest_event("PUT", "/tenant/plan", {"plan": plan}, identity=admin), lambda_context)
+        assert status == 402 and refused["error"]["code"] == "upgrade_requires_payment"
+        assert refused["error"]["details"]["checkout"] == {"route": "POST /billing/checkout", "body": {"plan": plan}}
 
-    assert status == 200 and view["plan"] == "pro" and view["limits"]["monthly_checks"] == 5000
-    assert key_id in usage_plan_key_ids(auth_env.usage_plan_ids["pro"])
-    assert key_id not in usage_plan_key_ids(auth_env.usage_plan_ids["free"])
-    assert call(rest_event("GET", "/tenant", identity=admin), lambda_context)[1]["plan"] == "pro"
-    load_function("authorizer").authorizer().cache.clear()
-    assert identity_for(owner["tokens"]["access_token"], lambda_context)["plan"] == "pro"
-    assert "tenant.plan_change" in [a["action"] for a in main_items(f"TENANT#{tid}#AUDIT")]
-
+    assert call(rest_event("GET", "/tenant", identity=admin), lambda_context)[1]["plan"] == "free"
+    assert key_id in usage_plan_key_ids(auth_env.usage_plan_ids["free"])
+    assert key_id not in usage_plan_key_ids(auth_env.usage_plan_ids["enterprise"])
+    assert "tenant.plan_change" not in [a["action"] for a in main_items(f"TENANT#{tid}#AUDIT")]
+    # free -> free changes nothing; an unknown plan is named.
+    same = call(rest_event("PUT", "/tenant/plan", {"plan": "free"}, identity=admin), lambda_context)
+    assert same[0] == 200 and same[1]["plan"] == "free"
     bad_status, bad, _ = call(rest_event("PUT", "/tenant/plan", {"plan": "platinum"}, identity=admin), lambda_context)
     assert bad_status == 422 and bad["error"]["code"] == "unknown_plan"
+
+
+def test_an_operator_grant_moves_the_usage_key_and_a_downgrade_of_it_is_at_once(auth_env: AwsResources,
+                                                                               lambda_context):
+    owner, admin = _admin(lambda_context)
+    tid = owner["tenant"]["tenant_id"]
+    key_id = next(i for i in main_items(f"TENANT#{tid}") if i["sk"] == "TENANT")["usage_key_id"]
+
+    plan = load_function("auth").services().billing.grant(tid, "pro", "arn:aws:iam::123456789012:user/ops-ana",
+                                                          "pilot")
+
+    assert plan == "pro" and key_id in usage_plan_key_ids(auth_env.usage_plan_ids["pro"])
+    assert key_id not in usage_plan_key_ids(auth_env.usage_plan_ids["free"])
+    view = call(rest_event("GET", "/tenant", identity=admin), lambda_context)[1]
+    assert view["plan"] == "pro" and view["limits"]["monthly_checks"] == 5000
+    load_function("authorizer").authorizer().cache.clear()
+    assert identity_for(owner["tokens"]["access_token"], lambda_context)["plan"] == "pro"
+    audit = main_items(f"TENANT#{tid}#AUDIT")
+    grant = next(a for a in audit if a["action"] == "billing.grant")
+    assert grant["actor"] == "arn:aws:iam::123456789012:user/ops-ana" and grant["principal_type"] == "operator"
+    assert any(a["action"] == "tenant.plan_change" and a["actor"] == grant["actor"] for a in audit)
+
+    # A grant is not paid for, so the tenant's own downgrade of it applies at once.
+    status, down, _ = call(rest_event("PUT", "/tenant/plan", {"plan": "free"}, identity=admin), lambda_context)
+    assert status == 200 and down["plan"] == "free" and down["pending_plan"] is None
+    assert key_id in usage_plan_key_ids(auth_env.usage_plan_ids["free"])
 
 
 def test_delete_tenant_purges_everything_and_keeps_one_record(auth_env: AwsResources, lambda_context):

@@ -22,6 +22,7 @@ from radar.cnpj import Cnpj, format_cnpj
 from radar.lookup import CnpjNotFound, ProvidersUnavailable
 from radar.lookup.schemas import LookupResult, ProviderAttempt
 from radar.report import Partner, Report
+from radar.tiers import load_tiers
 from tests.support.aws import AwsResources
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -345,6 +346,13 @@ def test_over_the_allowance_is_a_friendly_429_before_any_work(
         assert details["upgrade_plan"] == "pro" and details["upgrade_url"].startswith("https://")
         assert details["resets_at"].endswith("T00:00:00Z")
         assert "Pro" in body["error"]["message"]
+        # The upsell: the next plan up, what it gives, its price, and the checkout route.
+        pro = load_tiers().get("pro")
+        assert pro.price is not None
+        assert details["upgrade"]["gives"]["monthly_checks"] == pro.monthly_checks
+        assert details["upgrade"]["price"]["unit_amount"] == pro.price.unit_amount
+        assert details["upgrade"]["checkout"] == {"route": "POST /billing/checkout", "body": {"plan": "pro"}}
+        assert pro.price.display() in body["error"]["message"] and "POST /billing/checkout" in body["error"]["message"]
     assert connector.calls == []
     assert receive_all(queues["CHECKS_QUEUE_URL"]) == []
     assert api("GET", f"/targets/{target_id}/checks")[1]["items"] == []

@@ -21,6 +21,8 @@ __all__ = ["RunningCloud", "Tenant", "attach_cloud", "signup", "start_cloud", "s
 
 REPO = Path(__file__).resolve().parents[2]
 JSON = {"Content-Type": "application/json"}
+# The state file of each local cloud this process started or attached to, by API URL (operator actions need it).
+_STATE_FILES: dict[str, Path] = {}
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Tenant:
     api_key: str
     api_url: str
     keys: dict[str, str] = field(default_factory=dict)  # role -> API key
+    state_file: Path | None = None  # the local cloud's (operator actions); None: RADAR_STATE_FILE or .local/state.json
 
     def bearer(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.access_token}"}
@@ -47,15 +50,13 @@ class Tenant:
         return httpx.Client(base_url=self.api_url, headers=headers | JSON, timeout=timeout)
 
     def upgrade(self, plan: str, *, settle_s: float = 1.5) -> None:
-        """PUT /tenant/plan as the admin, then wait `settle_s` for the gateway to apply the new usage plan (the
-        local gateway re-reads usage plans every second). A free tenant that just signed up may be over its
-        2 requests a second, so a 429 is retried."""
-        for _ in range(10):
-            response = httpx.put(f"{self.api_url}/tenant/plan", json={"plan": plan}, headers=self.bearer(), timeout=30)
-            if response.status_code != 429:
-                break
-            time.sleep(1.0)
-        assert response.status_code == 200, response.text
+        """Put the tenant on `plan` as an operator does (scripts/grant_plan.py, AWS credentials on the local cloud's
+        emulator: a tenant cannot upgrade itself without paying), then wait `settle_s` for the gateway to apply the
+        new usage plan (the local gateway re-reads usage plans every second)."""
+        from scripts.grant_plan import grant_plan
+
+        result = grant_plan(self.tenant_id, plan, "test setup", state_file=self.state_file)
+        assert result["plan"] == plan, result
         time.sleep(settle_s)
 
 
@@ -75,6 +76,10 @@ class RunningCloud:
     @property
     def sandbox_url(self) -> str:
         return str(self.state["sandbox_url"])
+
+    @property
+    def billing_url(self) -> str:
+        return str(self.state["billing_url"])
 
     @property
     def endpoint(self) -> str:
@@ -134,6 +139,7 @@ def signup(api_url: str, *, plan_roles: tuple[str, ...] = ("admin", "analyst", "
         api_key=keys.get("admin", ""),
         api_url=api_url,
         keys=keys,
+        state_file=_STATE_FILES.get(api_url.rstrip("/")),
     )
 
 
@@ -159,6 +165,8 @@ def start_cloud(
             "RADAR_OPS_PORT": str(free_port()),
             "RADAR_MOTO_PORT": str(free_port()),
             "RADAR_SANDBOX_PORT": str(free_port()),
+            "RADAR_CONSOLE_PORT": str(free_port()),
+            "RADAR_BILLING_SANDBOX_PORT": str(free_port()),
             "RADAR_PROVIDERS": providers,
             "RADAR_SEED": "0",
             "RADAR_PERSIST": "1" if persist else "0",
@@ -190,6 +198,7 @@ def start_cloud(
             raise RuntimeError(f"local cloud not ready in {timeout} s:\n{log_file.read_text()[-4000:]}")
         time.sleep(0.2)
     _point_at_emulator(cloud.endpoint)
+    _STATE_FILES[cloud.api_url.rstrip("/")] = state_file
     return cloud
 
 
@@ -221,6 +230,7 @@ def attach_cloud(api_url: str, state_file: Path | None = None) -> RunningCloud:
     if not healthy:
         raise RuntimeError(f"{api_url}/health does not answer 200: is the local cloud running?")
     _point_at_emulator(str(state["endpoint"]))
+    _STATE_FILES[api_url.rstrip("/")] = state_file
     return RunningCloud(process=None, state_file=state_file, log_file=None, started_at=time.perf_counter(),
                         state=state)
 

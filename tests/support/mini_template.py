@@ -248,7 +248,8 @@ def mini_cloud(directory: Path, stack_name: str, *, endpoint: str | None, **conf
     from scripts.localcloud.cloud import CloudConfig, LocalCloud
     from tests.support.aws import free_port
 
-    settings: dict[str, Any] = {"port": free_port(), "service_ports": {"ops": free_port()}, "seed": False} | config
+    settings: dict[str, Any] = {"port": free_port(), "service_ports": {"ops": free_port()}, "seed": False,
+                                "console": False} | config
     cloud = LocalCloud(
         CloudConfig(
             endpoint=endpoint,

@@ -6,6 +6,7 @@ import pytest
 
 from radar.authorizer.service import DecisionCache, Identity, _credential, wildcard_resource
 from radar.errors import Unauthorized
+from radar.tiers import load_tiers
 
 IDENTITY = Identity("t1", "p1", "user", "viewer", "free", "usage-key-value")
 
@@ -78,4 +79,7 @@ def test_identity_context_has_exactly_the_contract_keys():
         "principal_type": "user",
         "role": "viewer",
         "plan": "free",
+        "upgrade_plan": "pro",
+        "upgrade_offer": load_tiers().offer("free"),
     }
+    assert "Pro" in IDENTITY.context()["upgrade_offer"] and '"' not in IDENTITY.context()["upgrade_offer"]

@@ -187,9 +187,10 @@ class TestCache:
 
 
 class TestFallback:
-    def test_default_order_is_cnpjws_brasilapi_receitaws(self) -> None:
-        assert DEFAULT_PROVIDER_ORDER == ("cnpjws", "brasilapi", "receitaws")
-        assert LookupSettings(cache_table="t").provider_order == ["cnpjws", "brasilapi", "receitaws"]
+    def test_default_order_is_todays_three_then_the_issue_15_providers(self) -> None:
+        order = ["cnpjws", "brasilapi", "receitaws", "minhareceita", "opencnpj", "cnpja"]
+        assert list(DEFAULT_PROVIDER_ORDER) == order
+        assert LookupSettings(cache_table="t").provider_order == order
 
     def test_a_transient_failure_falls_through_to_the_next_provider(self) -> None:
         first = ScriptedProvider("cnpjws", transient("cnpjws"))
@@ -428,7 +429,14 @@ class TestSettings:
         assert settings.provider_order == ["receitaws", "brasilapi"]
         assert settings.allow_mock_fallback is True
         assert (settings.cache_ttl_seconds, settings.negative_cache_ttl_seconds) == (60, 30)
-        assert settings.rate_limits_per_minute == {"cnpjws": 10.0, "brasilapi": 60.0, "receitaws": 3.0}
+        assert settings.rate_limits_per_minute == {
+            "cnpjws": 10.0,
+            "brasilapi": 60.0,
+            "receitaws": 3.0,
+            "minhareceita": 30.0,
+            "opencnpj": 60.0,
+            "cnpja": 5.0,
+        }
 
     def test_defaults(self) -> None:
         settings = LookupSettings.from_environ({"CACHE_TABLE": "cache"})
@@ -439,7 +447,7 @@ class TestSettings:
     @pytest.mark.parametrize(
         "env",
         [
-            {"CACHE_TABLE": "c", "PROVIDER_ORDER": "cnpjws,opencnpj"},
+            {"CACHE_TABLE": "c", "PROVIDER_ORDER": "cnpjws,apipj"},
             {"CACHE_TABLE": ""},
             {"CACHE_TABLE": "c", "CACHE_TTL_SECONDS": "0"},
         ],

@@ -84,6 +84,14 @@ class TestRejections:
             ("19131243000!97", "invalid_characters"),
             ("12ÃBC34501DE35", "invalid_characters"),
             ("\uff11\uff12ABC34501DE35", "invalid_characters"),  # full-width digits are not ASCII digits
+            # Issue 15: a non-ASCII dash or space inside the mask is a character problem, not a length problem.
+            ("19.131.243/0001\u201397", "invalid_characters"),  # en dash
+            ("19.131.243/0001\u201097", "invalid_characters"),  # Unicode hyphen
+            ("19.131.243/0001\u221297", "invalid_characters"),  # minus sign
+            ("19.131.243/0001\u00a0-97", "invalid_characters"),  # no-break space
+            ("19.131.243\u2009/0001-97", "invalid_characters"),  # thin space
+            ("19.131.243/0001-\u200b97", "invalid_characters"),  # zero-width space
+            ("19\u3000131\u3000243000197", "invalid_characters"),  # ideographic space
             ("12ABC34501DE3A", "non_numeric_check_digits"),
             ("12ABC34501DEAB", "non_numeric_check_digits"),
             ("19131243000198", "wrong_check_digits"),

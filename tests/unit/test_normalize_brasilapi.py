@@ -62,7 +62,7 @@ def test_open_knowledge_brasil_doc_example() -> None:
             "city": "SAO PAULO",
             "city_ibge_code": "3550308",
             "state": "SP",
-            "country": None,
+            "country": "Brasil",  # pais is null for domestic establishments in the RF dump: one spelling for Brazil
         },
         "contact": {"phones": ["1123851939"], "email": None},
         "simples": None,
@@ -115,7 +115,7 @@ def test_serpro_branch_from_minha_receita_docs() -> None:
         "document": "***073447**",
         "kind": "PF",
         "role": "Administrador",
-        "role_code": "5",
+        "role_code": "05",  # codigo_qualificacao_socio 5: the RFB's two-digit form, as CNPJ.ws writes it
         "joined_on": "2019-02-11",
         "age_range": "61 a 70 anos",
         "country": None,

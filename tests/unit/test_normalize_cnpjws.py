@@ -121,7 +121,7 @@ def test_epp_with_simples_object() -> None:
             "mei_opted_on": None,
             "mei_excluded_on": None,
         },
-        "contact": {"phones": ["2732861717"], "email": "[REDACTED]@gmail.com"},
+        "contact": {"phones": ["2732861717"], "email": "[redacted]@gmail.com"},  # e-mails are lowercased
         "source_updated_at": "2026-08-08T03:00:00Z",
         "partial": False,
         "personal_data_redacted": False,
@@ -163,7 +163,9 @@ def test_sole_proprietor_gets_privacy_by_default_and_blank_status_is_partial() -
     }
     assert _subset(report, expected) == expected
     address = report["address"]
-    assert address["street"] is None and address["number"] is None and address["zip_code"] is None
+    # Street, number and complement go; municipality, state and CEP (29155009 in the payload) stay.
+    assert address["street"] is None and address["number"] is None and address["complement"] is None
+    assert address["zip_code"] == "29155009"
     assert (address["city"], address["state"], address["city_ibge_code"]) == ("Cariacica", "ES", "3201308")
 
 

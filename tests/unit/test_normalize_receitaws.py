@@ -60,7 +60,7 @@ def test_globo_current_format() -> None:
             "city": "RIO DE JANEIRO",
             "city_ibge_code": None,
             "state": "RJ",
-            "country": None,
+            "country": "Brasil",  # ReceitaWS has no country; a Brazilian state means Brazil
         },
         "contact": {"phones": ["2121554551", "2121554552"], "email": None},
         "simples": False,
@@ -197,11 +197,11 @@ def test_baixada_sole_proprietor_gets_privacy() -> None:
         "number": None,
         "complement": None,
         "district": "[REDACTED]",
-        "zip_code": None,
+        "zip_code": "11330200",  # "11.330-200": the CEP stays for sole proprietors
         "city": "SAO VICENTE",
         "city_ibge_code": None,
         "state": "SP",
-        "country": None,
+        "country": "Brasil",
     }
 
 

@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from radar.normalize import MalformedPayload, normalize_brasilapi, normalize_cnpjws, normalize_receitaws
+from radar.normalize import (
+    MalformedPayload,
+    normalize_brasilapi,
+    normalize_cnpja,
+    normalize_cnpjws,
+    normalize_minhareceita,
+    normalize_opencnpj,
+    normalize_receitaws,
+)
 from radar.report import Report
 from tests.unit.fakes import fixture, fixture_names
 
@@ -16,7 +24,12 @@ NORMALIZERS: dict[str, Callable[..., Report]] = {
     "cnpjws": normalize_cnpjws,
     "brasilapi": normalize_brasilapi,
     "receitaws": normalize_receitaws,
+    "minhareceita": normalize_minhareceita,
+    "opencnpj": normalize_opencnpj,
+    "cnpja": normalize_cnpja,
 }
+# Samples under a provider's prefix that are not company records.
+_NOT_RECORDS = ("error", "datasets", "updated")
 REPLACEMENTS: tuple[Any, ...] = (None, "", "********", 0, [], {}, "x", True)
 
 
@@ -24,7 +37,7 @@ def _success_fixtures() -> list[tuple[str, str]]:
     cases = []
     for provider in NORMALIZERS:
         for name in fixture_names(provider):
-            if "error" not in name:
+            if not any(marker in name for marker in _NOT_RECORDS):
                 cases.append((provider, name))
     return cases
 

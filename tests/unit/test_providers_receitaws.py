@@ -137,3 +137,37 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     url, _params, headers = provider.build_request(CNPJ, "tok")
     assert url == "http://127.0.0.1:9/receitaws/v1/cnpj/27865757000102/days/3"
     assert headers == {"Authorization": "Bearer tok"}
+
+
+_WAIT_A_MINUTE = {
+    "status": "ERROR",
+    "message": "Espere um minuto para tentar fazer uma nova requisição!",
+    "errorCode": 101,
+}
+
+
+@respx.mock
+def test_wait_a_minute_on_200_is_a_rate_limit_not_a_bad_response() -> None:
+    route = respx.get(f"{BASE}/cnpj/{CNPJ.value}").mock(return_value=httpx.Response(200, json=_WAIT_A_MINUTE))
+    with pytest.raises(ProviderRateLimited) as caught:
+        _provider(max_attempts=3).lookup(CNPJ)
+    # A minute is longer than an invocation waits: no retry into the same full window.
+    assert route.call_count == 1
+    assert caught.value.retry_after == 60.0
+    assert caught.value.outcome == "rate_limited"
+    assert "Espere um minuto" in caught.value.body_excerpt
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"status": "ERROR", "message": "Espere um minuto para tentar fazer uma nova requisição"},  # no code
+        {"status": "ERROR", "message": "", "errorCode": 101},  # the code alone
+        {"status": "ERROR", "message": "espere UM minuto...", "errorCode": "101"},
+    ],
+)
+@respx.mock
+def test_wait_a_minute_is_recognized_by_its_code_or_its_text(body: dict[str, Any]) -> None:
+    respx.get(f"{BASE}/cnpj/{CNPJ.value}").mock(return_value=httpx.Response(200, json=body))
+    with pytest.raises(ProviderRateLimited):
+        _provider(max_attempts=1).lookup(CNPJ)

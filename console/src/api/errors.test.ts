@@ -36,6 +36,18 @@ describe("API errors", () => {
     });
   });
 
+  it("reads the billing branch's upsell object too: the next plan and its price in centavos", () => {
+    const details = {
+      used: 100,
+      allowance: 100,
+      upgrade: { plan: "pro", display_name: "Pro", price: { currency: "brl", unit_amount: 19900, interval: "month" } },
+    };
+    const error = ApiError.fromBody(response(429), { error: { code: "allowance_exceeded", message: "used up", details } });
+    expect(upgradeFacts(error)).toMatchObject({ upgradePlan: "pro", upgradePrice: { amount: "199.00", currency: "BRL", interval: "month" } });
+    const refused = ApiError.fromBody(response(429), { error: { code: "allowance_exceeded", message: "x", details: { upgrade: { price: { unit_amount: 1.5 } } } } });
+    expect(upgradeFacts(refused).upgradePrice).toBeNull();
+  });
+
   it("providers_unavailable keeps the attempts and the retry hint from the details", () => {
     const details = { check_id: "chk_1", errors: [{ provider: "cnpjws", outcome: "transient" }], retry_after_seconds: 30 };
     const error = ApiError.fromBody(response(503), { error: { code: "providers_unavailable", message: "x", details } });

@@ -1,6 +1,7 @@
 // One error type for every failed API call: the API's {"error": {code, message, details}} body, its status
 // and Retry-After, plus what the console does with it (kind).
 
+import { parsePrice, type Price } from "../lib/price";
 export interface FieldProblem {
   field: string;
   reason?: string;
@@ -102,32 +103,26 @@ export interface UpgradeFacts {
   allowance: number | null;
   retryAfterSeconds: number | null;
   /** With billing (console/API_NEEDS.md 6): the next plan's price. */
-  upgradePrice: { amount: string; currency: string; interval: string } | null;
+  upgradePrice: Price | null;
 }
 
 export function upgradeFacts(error: ApiError): UpgradeFacts {
   const d = (error.details && typeof error.details === "object" ? error.details : {}) as Record<string, unknown>;
+  // With billing, the allowance refusal names the next plan as an object: {plan, price, checkout, ...}.
+  const upsell = (d.upgrade && typeof d.upgrade === "object" ? d.upgrade : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === "string" && v ? v : null);
   const num = (v: unknown) => (typeof v === "number" ? v : null);
   return {
     code: error.code,
     plan: str(d.plan),
-    upgradePlan: str(d.upgrade_plan),
+    upgradePlan: str(d.upgrade_plan) ?? str(upsell.plan),
     upgradeUrl: str(d.upgrade_url),
     resetsAt: str(d.resets_at),
     used: num(d.used),
     allowance: num(d.allowance),
     retryAfterSeconds: error.retryAfterSeconds,
-    upgradePrice: price(d.upgrade_price),
+    upgradePrice: parsePrice(d.upgrade_price) ?? parsePrice(upsell.price),
   };
-}
-
-function price(value: unknown): UpgradeFacts["upgradePrice"] {
-  if (!value || typeof value !== "object") return null;
-  const { amount, currency, interval } = value as Record<string, unknown>;
-  return typeof amount === "string" && typeof currency === "string"
-    ? { amount, currency, interval: typeof interval === "string" ? interval : "month" }
-    : null;
 }
 
 /** Whether a failed read may pass if asked again: the network, a 5xx, or a 429 (after its Retry-After). */

@@ -7,6 +7,7 @@ describe("feature gating from the contract", () => {
     expect(hasOperation("GET /targets")).toBe(true);
     expect(today.userRemove).toBe(false);
     expect(today.cookieSession).toBe(false);
+    expect(today.billingCheckout && today.billingPortal).toBe(true);
   });
 
   it("turns on when a contract has the routes, whatever the path parameter is called", () => {
@@ -23,5 +24,25 @@ describe("feature gating from the contract", () => {
     expect(features.targetSearch && features.targetTagFilter).toBe(true);
     expect(features.billingCheckout).toBe(false);
     expect(hasParameter("GET /targets", "Query:Q", future)).toBe(true);
+  });
+
+  it("lights up the pages other branches' routes feed: me, plans, batch lists and results, tags", () => {
+    const none = featuresOf({});
+    for (const flag of ["me", "billingPlans", "batchList", "batchChecks", "batchResultsCsv", "targetTags"] as const) {
+      expect(none[flag]).toBe(false);
+    }
+    const future = featuresOf({
+      "GET /me": [],
+      "GET /billing/plans": [],
+      "GET /checks/batch": ["query:cursor", "query:limit"],
+      "GET /checks/batch/{id}/checks": ["path:id", "query:status"],
+      "GET /checks/batch/{batch_id}/results": ["path:batch_id"],
+      "GET /targets/tags": [],
+    });
+    expect([future.me, future.billingPlans, future.batchList, future.batchChecks, future.batchResultsCsv, future.targetTags]).toEqual([
+      true, true, true, true, true, true,
+    ]);
+    // GET /checks/batch/{} is today's batch status, not the list: the list needs its own route.
+    expect(featuresOf({ "GET /checks/batch/{batch_id}": ["path:batch_id"] }).batchList).toBe(false);
   });
 });

@@ -25,21 +25,27 @@ export function featuresOf(operations?: Operations) {
   return {
     /** Refresh token in an httpOnly cookie (API_NEEDS.md 1). */
     cookieSession: param("POST /auth/refresh", "header:x-radar-session"),
-    /** Search and tag filter on the server (API_NEEDS.md 2). */
+    /** Search and tag filter on the server (API_NEEDS.md 3). */
     targetSearch: param("GET /targets", "query:q"),
     targetTagFilter: param("GET /targets", "query:tag"),
-    /** Users: change role, remove, sign out everywhere (API_NEEDS.md 3). */
+    /** The tag drop-down's list of the tenant's tags with counts (API_NEEDS.md 3). */
+    targetTags: op("GET /targets/tags"),
+    /** Who I am, for any role: e-mail, role, tenant name, plan (API_NEEDS.md 4). */
+    me: op("GET /me"),
+    /** Users: change role, remove, sign out everywhere (API_NEEDS.md 4). */
     userRoleChange: op("PATCH /users/{}"),
     userRemove: op("DELETE /users/{}"),
     userSessionsRevoke: op("POST /users/{}/sessions/revoke"),
-    /** Tenant deletion as a job with progress (API_NEEDS.md 4). */
+    /** Tenant deletion as a job with progress (API_NEEDS.md 5). */
     tenantDeletionJob: op("GET /tenant/deletion"),
-    /** Billing (API_NEEDS.md 5). */
+    /** Billing: the plan catalogue with prices, checkout, the payment portal (API_NEEDS.md 6). */
+    billingPlans: op("GET /billing/plans"),
     billingCheckout: op("POST /billing/checkout"),
     billingPortal: op("POST /billing/portal"),
-    /** Batches: listing, their checks, CSV bodies and results (API_NEEDS.md 6). */
+    /** Batches: listing, their checks, the results as CSV (API_NEEDS.md 7). */
     batchList: op("GET /checks/batch"),
     batchChecks: op("GET /checks/batch/{}/checks"),
+    batchResultsCsv: op("GET /checks/batch/{}/results"),
   };
 }
 

@@ -9,10 +9,10 @@ export interface paths {
             cookie?: never;
         };
         /** List the tenant's API keys (masked) */
-        get: operations["list_api_keys_api_keys_get"];
+        get: operations["listApiKeys"];
         put?: never;
         /** Create an API key for a machine; the key is shown once */
-        post: operations["create_api_key_api_keys_post"];
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -30,7 +30,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke an API key (it stops working within the authorizer cache TTL, at most 60 s) */
-        delete: operations["revoke_api_key_api_keys__key_id__delete"];
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -44,7 +44,7 @@ export interface paths {
             cookie?: never;
         };
         /** Audit events (admin) */
-        get: operations["get_audit_audit_get"];
+        get: operations["listAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -63,7 +63,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Exchange e-mail and password for an access token and a refresh token */
-        post: operations["login_auth_login_post"];
+        post: operations["login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -80,7 +80,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Revoke a refresh token and every token rotated from it */
-        post: operations["logout_auth_logout_post"];
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -97,7 +97,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rotate a refresh token into a new token pair (reusing an old one revokes its family) */
-        post: operations["refresh_auth_refresh_post"];
+        post: operations["refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -114,7 +114,75 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a tenant on the free plan, its admin user and its usage key */
-        post: operations["signup_auth_signup_post"];
+        post: operations["signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start paying for a higher plan: a hosted checkout page; the plan changes when the payment is confirmed */
+        post: operations["createCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every plan with its price (BRL) and limits (public) */
+        get: operations["listPlans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The billing provider's customer portal: card, cancellation, invoices */
+        post: operations["createPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The billing provider's events (public; only a verified Stripe-Signature is accepted) */
+        post: operations["receiveWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -129,7 +197,7 @@ export interface paths {
             cookie?: never;
         };
         /** A check: status, timings, report or errors */
-        get: operations["get_check_checks__check_id__get"];
+        get: operations["getCheck"];
         put?: never;
         post?: never;
         delete?: never;
@@ -151,7 +219,7 @@ export interface paths {
          * Queue checks for up to 500 CNPJs
          * @description Invalid CNPJs are reported back and not counted; valid ones get a target (created or reused) and a queued check. When the allowance has room for only some, those are queued and the rest rejected.
          */
-        post: operations["create_batch_checks_batch_post"];
+        post: operations["createBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -166,7 +234,7 @@ export interface paths {
             cookie?: never;
         };
         /** A batch's progress */
-        get: operations["get_batch_checks_batch__batch_id__get"];
+        get: operations["getBatch"];
         put?: never;
         post?: never;
         delete?: never;
@@ -183,7 +251,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness (no dependencies) */
-        get: operations["health_health_get"];
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -200,7 +268,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: tables, queues and secrets reachable */
-        get: operations["ready_health_ready_get"];
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -220,13 +288,13 @@ export interface paths {
          * List targets
          * @description Newest first.
          */
-        get: operations["list_targets_targets_get"];
+        get: operations["listTargets"];
         put?: never;
         /**
          * Create a target
          * @description The CNPJ may be masked or bare, numeric or alphanumeric; one target per CNPJ per tenant.
          */
-        post: operations["create_target_targets_post"];
+        post: operations["createTarget"];
         delete?: never;
         options?: never;
         head?: never;
@@ -241,15 +309,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get a target */
-        get: operations["get_target_targets__target_id__get"];
+        get: operations["getTarget"];
         put?: never;
         post?: never;
         /** Delete a target and its checks */
-        delete: operations["delete_target_targets__target_id__delete"];
+        delete: operations["deleteTarget"];
         options?: never;
         head?: never;
         /** Change a target's label or tags */
-        patch: operations["patch_target_targets__target_id__patch"];
+        patch: operations["patchTarget"];
         trace?: never;
     };
     "/targets/{target_id}/checks": {
@@ -263,13 +331,13 @@ export interface paths {
          * A target's check history
          * @description Newest first.
          */
-        get: operations["list_checks_targets__target_id__checks_get"];
+        get: operations["listChecks"];
         put?: never;
         /**
          * Run a check on a target
          * @description Synchronous by default (201 with the check and its report). With async=true the check is queued (202, Location: /checks/{id}). A sync check that finds every provider at its rate limit beyond the sync budget is queued too (202 with Retry-After and eta_seconds), unless on_busy=fail: then 503 with Retry-After, not charged. Idempotency-Key makes retries return the same check.
          */
-        post: operations["create_check_targets__target_id__checks_post"];
+        post: operations["createCheck"];
         delete?: never;
         options?: never;
         head?: never;
@@ -284,11 +352,11 @@ export interface paths {
             cookie?: never;
         };
         /** The tenant, its plan and the plan's limits */
-        get: operations["get_tenant_tenant_get"];
+        get: operations["getTenant"];
         put?: never;
         post?: never;
         /** Delete the tenant and purge everything it owns */
-        delete: operations["delete_tenant_tenant_delete"];
+        delete: operations["deleteTenant"];
         options?: never;
         head?: never;
         patch?: never;
@@ -302,8 +370,8 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Move the tenant to another plan (its usage key moves to that plan's usage plan) */
-        put: operations["change_plan_tenant_plan_put"];
+        /** Move the tenant down to a cheaper plan: a paid plan stays until its paid period ends, anything not paid for changes at once; moving up is paid for at POST /billing/checkout (402) */
+        put: operations["changePlan"];
         post?: never;
         delete?: never;
         options?: never;
@@ -319,7 +387,7 @@ export interface paths {
             cookie?: never;
         };
         /** Checks used this month */
-        get: operations["get_usage_usage_get"];
+        get: operations["getUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -336,10 +404,10 @@ export interface paths {
             cookie?: never;
         };
         /** List the tenant's users */
-        get: operations["list_users_users_get"];
+        get: operations["listUsers"];
         put?: never;
         /** Invite a user with a role and an initial password */
-        post: operations["invite_user_users_post"];
+        post: operations["inviteUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -350,6 +418,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * Address
+         * @description Establishment address. Street-level fields are dropped for sole proprietors (home addresses).
+         */
+        Address: {
+            /** City */
+            city?: string | null;
+            /** City Ibge Code */
+            city_ibge_code?: string | null;
+            /** Complement */
+            complement?: string | null;
+            /** Country */
+            country?: string | null;
+            /** District */
+            district?: string | null;
+            /** Number */
+            number?: string | null;
+            /** State */
+            state?: string | null;
+            /** Street */
+            street?: string | null;
+            /** Street Type */
+            street_type?: string | null;
+            /** Zip Code */
+            zip_code?: string | null;
+        };
         /** ApiKeyCreated */
         ApiKeyCreated: {
             /** Created At */
@@ -411,15 +505,57 @@ export interface components {
             /** Role */
             role: string;
         };
+        /**
+         * AuditEvent
+         * @description One audited action: who (user or API key id), what, on what, and how it went (no personal data).
+         */
+        AuditEvent: {
+            /**
+             * Action
+             * @description e.g. target.created, apikey.revoked
+             */
+            action: string;
+            /**
+             * Actor
+             * @description the user or API key id
+             */
+            actor?: string | null;
+            /** Event Id */
+            event_id: string;
+            /**
+             * Outcome
+             * @description success or failure
+             */
+            outcome?: string | null;
+            /**
+             * Principal Type
+             * @description user or api_key
+             */
+            principal_type?: string | null;
+            /** Request Id */
+            request_id?: string | null;
+            /**
+             * Resource
+             * @description e.g. target/<id>
+             */
+            resource?: string | null;
+            /** Source Ip */
+            source_ip?: string | null;
+            /**
+             * Time
+             * @description ISO 8601, UTC
+             */
+            time: string;
+            /** User Agent */
+            user_agent?: string | null;
+        };
         /** AuditPage */
         AuditPage: {
             /**
              * Items
-             * @description newest first: time, actor, action, resource, outcome, ...
+             * @description newest first
              */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["AuditEvent"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -535,20 +671,13 @@ export interface components {
             cnpj_formatted: string;
             /** Created At */
             created_at: string;
-            /**
-             * Diff
-             * @description changes since the previous successful report
-             */
-            diff?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description changes since the previous successful report */
+            diff?: components["schemas"]["ReportDiff"] | null;
             /**
              * Errors
              * @description per-provider errors of a failed check
              */
-            errors?: {
-                [key: string]: unknown;
-            }[] | null;
+            errors?: components["schemas"]["ProviderAttempt"][] | null;
             /**
              * Eta Seconds
              * @description a check queued because providers were busy: when it is expected to run
@@ -568,10 +697,7 @@ export interface components {
              * @description sync or async
              */
             mode: string;
-            /** Report */
-            report?: {
-                [key: string]: unknown;
-            } | null;
+            report?: components["schemas"]["Report"] | null;
             /**
              * Source
              * @description the provider (or cache) that produced the report
@@ -585,6 +711,26 @@ export interface components {
             /** Target Id */
             target_id: string;
             timings: components["schemas"]["CheckTimings"];
+        };
+        /** CheckoutOut */
+        CheckoutOut: {
+            /** Plan */
+            plan: string;
+            /** Session Id */
+            session_id: string;
+            /**
+             * Url
+             * @description the hosted payment page; the plan changes when the provider confirms the payment
+             */
+            url: string;
+        };
+        /** CheckoutRequest */
+        CheckoutRequest: {
+            /**
+             * Plan
+             * @description a paid plan above the tenant's current one
+             */
+            plan: string;
         };
         /** CheckPage */
         CheckPage: {
@@ -609,17 +755,114 @@ export interface components {
             /** Started At */
             started_at?: string | null;
         };
-        Error: {
-            error: {
-                code: string;
-                details?: unknown;
-                message: string;
-            };
+        /**
+         * CnaeDetail
+         * @description One CNAE subclass: its 7-digit code and the description the provider sent with it (None when it sent none).
+         */
+        CnaeDetail: {
+            /** Code */
+            code: string;
+            /** Description */
+            description?: string | null;
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+        /**
+         * Contact
+         * @description Business contacts as registered; absent (None on the report) for sole proprietors.
+         */
+        Contact: {
+            /** Email */
+            email?: string | null;
+            /** Phones */
+            phones?: string[];
+        };
+        /**
+         * Error
+         * @description Every error answer of the API, from the functions (radar.http) and from the gateway alike.
+         */
+        Error: {
+            error: components["schemas"]["ErrorInfo"];
+        };
+        /** ErrorInfo */
+        ErrorInfo: {
+            /**
+             * Code
+             * @description machine-readable; each operation's error responses list the codes they carry
+             */
+            code: string;
+            /**
+             * Details
+             * @description the fields at fault (validation), or what a limit was (throttling, quota, plan)
+             * @default null
+             */
+            details: components["schemas"]["FieldProblem"][] | {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Message
+             * @description for people; never a stack trace
+             */
+            message: string;
+        };
+        /**
+         * FieldChange
+         * @description One report field that changed: its dotted path, the previous value and the new one.
+         */
+        FieldChange: {
+            /**
+             * Field
+             * @description dotted path in the report, e.g. address.city
+             */
+            field: string;
+            /**
+             * From
+             * @description the previous value (null when it was absent)
+             */
+            from?: unknown;
+            /**
+             * To
+             * @description the new value (null when it is gone)
+             */
+            to?: unknown;
+        };
+        /**
+         * FieldProblem
+         * @description One rejected part of a request: validation errors name each field this way.
+         */
+        FieldProblem: {
+            /**
+             * Field
+             * @description dotted path of the field (body, a query parameter, a header, cnpjs.3, ...)
+             */
+            field: string;
+            /**
+             * Message
+             * @default null
+             */
+            message: string | null;
+            /**
+             * Reason
+             * @description machine-readable reason, e.g. missing, string_too_long
+             * @default null
+             */
+            reason: string | null;
+        };
+        /** HealthOut */
+        HealthOut: {
+            /**
+             * Status
+             * @description ok
+             */
+            status: string;
+        };
+        /**
+         * LegalNature
+         * @description Natureza jurídica: the 4-digit RFB code (e.g. 2054) and its description.
+         */
+        LegalNature: {
+            /** Code */
+            code?: string | null;
+            /** Description */
+            description?: string | null;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -633,10 +876,98 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /**
+         * Partner
+         * @description One QSA entry. `document` is the masked CPF (***123456**) as published, a partner CNPJ, or None.
+         */
+        Partner: {
+            /** Age Range */
+            age_range?: string | null;
+            /** Country */
+            country?: string | null;
+            /** Document */
+            document?: string | null;
+            /** Joined On */
+            joined_on?: string | null;
+            /** Kind */
+            kind?: ("PF" | "PJ" | "FOREIGN") | null;
+            /** Name */
+            name?: string | null;
+            /** Role */
+            role?: string | null;
+            /** Role Code */
+            role_code?: string | null;
+        };
         /** PlanChangeRequest */
         PlanChangeRequest: {
             /** Plan */
             plan: string;
+        };
+        /** PlanList */
+        PlanList: {
+            /** Default Plan */
+            default_plan: string;
+            /** Items */
+            items: components["schemas"]["PlanOut"][];
+        };
+        /** PlanOut */
+        PlanOut: {
+            /**
+             * Checkout
+             * @description how to buy it (null: not sold)
+             */
+            checkout: string | null;
+            /** Display Name */
+            display_name: string;
+            limits: components["schemas"]["TierLimits"];
+            /** Plan */
+            plan: string;
+            /** @description null: free */
+            price: components["schemas"]["PriceOut"] | null;
+        };
+        /** PortalOut */
+        PortalOut: {
+            /**
+             * Url
+             * @description the provider's customer portal: card, cancellation, invoices
+             */
+            url: string;
+        };
+        /** PriceOut */
+        PriceOut: {
+            /** Currency */
+            currency: string;
+            /** Display */
+            display: string;
+            /** Interval */
+            interval: string;
+            /**
+             * Unit Amount
+             * @description in the currency's smallest unit (centavos)
+             */
+            unit_amount: number;
+        };
+        /**
+         * ProviderAttempt
+         * @description What one provider answered while a check ran (no payload, no personal data).
+         */
+        ProviderAttempt: {
+            /** Duration Ms */
+            duration_ms?: number | null;
+            /** Message */
+            message?: string | null;
+            /**
+             * Outcome
+             * @description ok, not_found, invalid, rate_limited, circuit_open, transient or error
+             */
+            outcome: string;
+            /** Provider */
+            provider?: string | null;
+            /**
+             * Status
+             * @description the provider's HTTP status, when it answered
+             */
+            status?: number | null;
         };
         /** ReadinessOut */
         ReadinessOut: {
@@ -652,10 +983,95 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
-        /** ResponseValidationError */
-        ResponseValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+        /**
+         * Report
+         * @description A normalized CNPJ report; `model_dump(mode="json")` is the stored and returned form.
+         */
+        Report: {
+            address?: components["schemas"]["Address"] | null;
+            /** Cnpj */
+            cnpj: string;
+            /** Cnpj Formatted */
+            cnpj_formatted: string;
+            contact?: components["schemas"]["Contact"] | null;
+            /**
+             * Fetched At
+             * Format: date-time
+             */
+            fetched_at: string;
+            /** Head Office */
+            head_office?: boolean | null;
+            /** Legal Name */
+            legal_name?: string | null;
+            legal_nature?: components["schemas"]["LegalNature"] | null;
+            /** Main Cnae */
+            main_cnae?: string | null;
+            /** Main Cnae Description */
+            main_cnae_description?: string | null;
+            /** Mei */
+            mei?: boolean | null;
+            /** Opened On */
+            opened_on?: string | null;
+            /**
+             * Partial
+             * @default false
+             */
+            partial: boolean;
+            /** Partial Reasons */
+            partial_reasons?: string[];
+            /** Partners */
+            partners?: components["schemas"]["Partner"][];
+            /**
+             * Personal Data Redacted
+             * @default false
+             */
+            personal_data_redacted: boolean;
+            /** Secondary Cnae Details */
+            secondary_cnae_details?: components["schemas"]["CnaeDetail"][];
+            /** Secondary Cnaes */
+            secondary_cnaes?: string[];
+            /** Share Capital */
+            share_capital?: string | null;
+            /** Simples */
+            simples?: boolean | null;
+            /** Size */
+            size?: ("MICRO_EMPRESA" | "EMPRESA_DE_PEQUENO_PORTE" | "DEMAIS") | null;
+            /** Source */
+            source: string;
+            /** Source Updated At */
+            source_updated_at?: string | null;
+            /** State Registrations */
+            state_registrations?: components["schemas"]["StateRegistration"][];
+            /** Status */
+            status?: ("ATIVA" | "BAIXADA" | "INAPTA" | "SUSPENSA" | "NULA") | null;
+            /** Status Date */
+            status_date?: string | null;
+            /** Status Reason */
+            status_reason?: string | null;
+            tax_option_dates?: components["schemas"]["TaxOptionDates"] | null;
+            /** Trade Name */
+            trade_name?: string | null;
+        };
+        /**
+         * ReportDiff
+         * @description What changed since the target's previous successful report (radar.checks.diff).
+         */
+        ReportDiff: {
+            /**
+             * Baseline
+             * @description true for a target's first report: nothing to compare with
+             */
+            baseline: boolean;
+            /** Changed */
+            changed: boolean;
+            /** Changes */
+            changes?: components["schemas"]["FieldChange"][];
+            /** Partners In */
+            partners_in?: components["schemas"]["Partner"][];
+            /** Partners Out */
+            partners_out?: components["schemas"]["Partner"][];
+            /** Previous Check Id */
+            previous_check_id?: string | null;
         };
         /** SignupRequest */
         SignupRequest: {
@@ -677,6 +1093,20 @@ export interface components {
             tenant: components["schemas"]["TenantView"];
             tokens: components["schemas"]["TokenResponse"];
             user: components["schemas"]["UserView"];
+        };
+        /**
+         * StateRegistration
+         * @description Inscrição estadual (only CNPJ.ws publishes these).
+         */
+        StateRegistration: {
+            /** Active */
+            active?: boolean | null;
+            /** Number */
+            number: string;
+            /** State */
+            state?: string | null;
+            /** Updated At */
+            updated_at?: string | null;
         };
         /** TargetCreate */
         TargetCreate: {
@@ -727,6 +1157,20 @@ export interface components {
             /** Tags */
             tags?: string[] | null;
         };
+        /**
+         * TaxOptionDates
+         * @description When the company opted into / was excluded from Simples Nacional and MEI (SIMEI), when known.
+         */
+        TaxOptionDates: {
+            /** Mei Excluded On */
+            mei_excluded_on?: string | null;
+            /** Mei Opted On */
+            mei_opted_on?: string | null;
+            /** Simples Excluded On */
+            simples_excluded_on?: string | null;
+            /** Simples Opted On */
+            simples_opted_on?: string | null;
+        };
         /** TenantView */
         TenantView: {
             /** Created At */
@@ -734,6 +1178,16 @@ export interface components {
             limits: components["schemas"]["TierLimits"];
             /** Name */
             name: string;
+            /**
+             * Pending At
+             * @description the end of the paid period
+             */
+            pending_at?: string | null;
+            /**
+             * Pending Plan
+             * @description a downgrade that takes effect at pending_at
+             */
+            pending_plan?: string | null;
             /** Plan */
             plan: string;
             /** Tenant Id */
@@ -821,11 +1275,21 @@ export interface components {
             /** User Id */
             user_id: string;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Error Type */
+        /** WebhookOut */
+        WebhookOut: {
+            /** Event Id */
+            event_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "processed" | "duplicate" | "ignored";
+            /**
+             * Received
+             * @default true
+             */
+            received: boolean;
+            /** Type */
             type: string;
         };
     };
@@ -837,7 +1301,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    list_api_keys_api_keys_get: {
+    listApiKeys: {
         parameters: {
             query?: never;
             header?: never;
@@ -855,7 +1319,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyList"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -864,7 +1328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -873,7 +1337,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -882,7 +1346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -891,7 +1355,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -900,7 +1364,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -909,7 +1373,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -918,7 +1382,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -927,7 +1391,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -936,7 +1400,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -947,7 +1411,7 @@ export interface operations {
             };
         };
     };
-    create_api_key_api_keys_post: {
+    createApiKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -969,7 +1433,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyCreated"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -978,7 +1442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -987,7 +1451,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -996,7 +1460,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1005,7 +1469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1014,7 +1478,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1023,7 +1487,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1032,7 +1496,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1041,7 +1505,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1050,7 +1514,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1061,7 +1525,7 @@ export interface operations {
             };
         };
     };
-    revoke_api_key_api_keys__key_id__delete: {
+    revokeApiKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -1079,7 +1543,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1088,7 +1552,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1097,7 +1561,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1106,7 +1570,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such key */
+            /** @description no such key. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1115,7 +1579,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1124,7 +1588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1133,7 +1597,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1142,7 +1606,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1151,7 +1615,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1160,7 +1624,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1171,7 +1635,7 @@ export interface operations {
             };
         };
     };
-    get_audit_audit_get: {
+    listAuditEvents: {
         parameters: {
             query?: {
                 action?: string | null;
@@ -1197,7 +1661,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1206,7 +1670,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1215,7 +1679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1224,7 +1688,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1233,7 +1697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1242,7 +1706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1251,7 +1715,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1260,7 +1724,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1269,7 +1733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1278,7 +1742,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1289,7 +1753,7 @@ export interface operations {
             };
         };
     };
-    login_auth_login_post: {
+    login: {
         parameters: {
             query?: never;
             header?: never;
@@ -1311,7 +1775,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1320,7 +1784,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid e-mail or password */
+            /** @description invalid e-mail or password. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1329,7 +1793,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1338,7 +1802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1347,7 +1811,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1356,7 +1820,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1365,7 +1829,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1374,7 +1838,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1385,7 +1849,7 @@ export interface operations {
             };
         };
     };
-    logout_auth_logout_post: {
+    logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -1405,7 +1869,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1414,7 +1878,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1423,7 +1887,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1432,7 +1896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1441,7 +1905,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1450,7 +1914,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1459,7 +1923,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1468,7 +1932,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1477,7 +1941,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1486,7 +1950,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1497,7 +1961,7 @@ export interface operations {
             };
         };
     };
-    refresh_auth_refresh_post: {
+    refresh: {
         parameters: {
             query?: never;
             header?: never;
@@ -1519,7 +1983,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1528,7 +1992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid refresh token */
+            /** @description invalid refresh token. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1537,7 +2001,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1546,7 +2010,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1555,7 +2019,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1564,7 +2028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1573,7 +2037,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1582,7 +2046,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1593,7 +2057,7 @@ export interface operations {
             };
         };
     };
-    signup_auth_signup_post: {
+    signup: {
         parameters: {
             query?: never;
             header?: never;
@@ -1615,7 +2079,7 @@ export interface operations {
                     "application/json": components["schemas"]["SignupResponse"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1624,7 +2088,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description e-mail taken */
+            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1633,7 +2097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1642,7 +2106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1651,7 +2115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1660,7 +2124,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1669,7 +2133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1678,7 +2142,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1689,7 +2153,415 @@ export interface operations {
             };
         };
     };
-    get_check_checks__check_id__get: {
+    createCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutRequest"];
+            };
+        };
+        responses: {
+            /** @description the checkout session and its URL */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutOut"];
+                };
+            };
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not an upgrade, or a subscription exists (use the portal). Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description billing unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description plans, cheapest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanList"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the portal URL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalOut"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no billing account yet. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description billing unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description processed, a duplicate, or ignored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOut"];
+                };
+            };
+            /** @description signature missing, wrong or too old. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description billing unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCheck: {
         parameters: {
             query?: never;
             header?: never;
@@ -1710,7 +2582,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1719,7 +2591,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1728,7 +2600,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1737,7 +2609,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1746,7 +2618,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1755,7 +2627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1764,7 +2636,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1773,7 +2645,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1782,7 +2654,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1791,7 +2663,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1802,7 +2674,7 @@ export interface operations {
             };
         };
     };
-    create_batch_checks_batch_post: {
+    createBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -1824,7 +2696,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1833,7 +2705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1842,7 +2714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1851,7 +2723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1860,7 +2732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1869,7 +2741,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1878,7 +2750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1887,7 +2759,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description allowance used up */
+            /** @description allowance used up. Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1896,7 +2768,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1905,7 +2777,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1916,7 +2788,7 @@ export interface operations {
             };
         };
     };
-    get_batch_checks_batch__batch_id__get: {
+    getBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -1937,7 +2809,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1946,7 +2818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1955,7 +2827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1964,7 +2836,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1973,7 +2845,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1982,7 +2854,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1991,7 +2863,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2000,7 +2872,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2009,7 +2881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2018,7 +2890,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2029,7 +2901,7 @@ export interface operations {
             };
         };
     };
-    health_health_get: {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -2044,12 +2916,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["HealthOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2058,7 +2928,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2067,7 +2937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2076,7 +2946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2085,7 +2955,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2094,7 +2964,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2103,7 +2973,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2114,7 +2984,7 @@ export interface operations {
             };
         };
     };
-    ready_health_ready_get: {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -2132,7 +3002,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2141,7 +3011,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2150,7 +3020,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2159,7 +3029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2168,7 +3038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2177,7 +3047,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2186,18 +3056,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a dependency is unavailable; the body names it */
+            /** @description a dependency is unavailable; the body names it. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReadinessOut"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    list_targets_targets_get: {
+    listTargets: {
         parameters: {
             query?: {
                 /** @description next_cursor of the previous page */
@@ -2219,7 +3089,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetPage"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2228,7 +3098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2237,7 +3107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2246,7 +3116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2255,7 +3125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2264,7 +3134,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2273,7 +3143,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2282,7 +3152,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2291,7 +3161,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2300,7 +3170,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2311,7 +3181,7 @@ export interface operations {
             };
         };
     };
-    create_target_targets_post: {
+    createTarget: {
         parameters: {
             query?: never;
             header?: never;
@@ -2333,7 +3203,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2342,7 +3212,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2351,7 +3221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2360,7 +3230,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2369,7 +3239,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a target with this CNPJ exists */
+            /** @description a target with this CNPJ exists. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2378,7 +3248,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2387,7 +3257,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2396,7 +3266,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2405,7 +3275,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2414,7 +3284,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2423,7 +3293,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2434,7 +3304,7 @@ export interface operations {
             };
         };
     };
-    get_target_targets__target_id__get: {
+    getTarget: {
         parameters: {
             query?: never;
             header?: never;
@@ -2455,7 +3325,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2464,7 +3334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2473,7 +3343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2482,7 +3352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2491,7 +3361,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2500,7 +3370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2509,7 +3379,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2518,7 +3388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2527,7 +3397,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2536,7 +3406,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2547,7 +3417,7 @@ export interface operations {
             };
         };
     };
-    delete_target_targets__target_id__delete: {
+    deleteTarget: {
         parameters: {
             query?: never;
             header?: never;
@@ -2566,7 +3436,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2575,7 +3445,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2584,7 +3454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2593,7 +3463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2602,7 +3472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2611,7 +3481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2620,7 +3490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2629,7 +3499,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2638,7 +3508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2647,7 +3517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2658,7 +3528,7 @@ export interface operations {
             };
         };
     };
-    patch_target_targets__target_id__patch: {
+    patchTarget: {
         parameters: {
             query?: never;
             header?: never;
@@ -2683,7 +3553,7 @@ export interface operations {
                     "application/json": components["schemas"]["TargetOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2692,7 +3562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2701,7 +3571,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2710,7 +3580,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2719,7 +3589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2728,7 +3598,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2737,7 +3607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2746,7 +3616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2755,7 +3625,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2764,7 +3634,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2775,7 +3645,7 @@ export interface operations {
             };
         };
     };
-    list_checks_targets__target_id__checks_get: {
+    listChecks: {
         parameters: {
             query?: {
                 /** @description next_cursor of the previous page */
@@ -2800,7 +3670,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckPage"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2809,7 +3679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2818,7 +3688,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2827,7 +3697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2836,7 +3706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2845,7 +3715,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2854,7 +3724,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2863,7 +3733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2872,7 +3742,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2881,7 +3751,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2892,7 +3762,7 @@ export interface operations {
             };
         };
     };
-    create_check_targets__target_id__checks_post: {
+    createCheck: {
         parameters: {
             query?: {
                 /** @description queue the check instead of running it */
@@ -2931,7 +3801,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2940,7 +3810,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2949,7 +3819,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2958,7 +3828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2967,7 +3837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Idempotency-Key reused for another request, or still in progress */
+            /** @description Idempotency-Key reused for another request, or still in progress. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2976,7 +3846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2985,7 +3855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2994,7 +3864,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3003,7 +3873,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description monthly check allowance used up (nothing queued) */
+            /** @description monthly check allowance used up (nothing queued). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3012,7 +3882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3021,7 +3891,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no provider could answer (or on_busy=fail and all were busy): recorded failed, not charged */
+            /** @description no provider could answer (or on_busy=fail and all were busy): recorded failed, not charged. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3032,7 +3902,7 @@ export interface operations {
             };
         };
     };
-    get_tenant_tenant_get: {
+    getTenant: {
         parameters: {
             query?: never;
             header?: never;
@@ -3050,7 +3920,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3059,7 +3929,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3068,7 +3938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3077,7 +3947,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3086,7 +3956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3095,7 +3965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3104,7 +3974,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3113,7 +3983,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3122,7 +3992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3131,7 +4001,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3142,7 +4012,7 @@ export interface operations {
             };
         };
     };
-    delete_tenant_tenant_delete: {
+    deleteTenant: {
         parameters: {
             query?: never;
             header?: never;
@@ -3158,7 +4028,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3167,7 +4037,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3176,7 +4046,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3185,7 +4055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3194,7 +4064,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3203,7 +4073,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3212,7 +4082,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3221,7 +4091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3230,7 +4100,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3239,7 +4109,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3250,7 +4120,7 @@ export interface operations {
             };
         };
     };
-    change_plan_tenant_plan_put: {
+    changePlan: {
         parameters: {
             query?: never;
             header?: never;
@@ -3263,7 +4133,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description tenant on the new plan */
+            /** @description the tenant, with pending_plan/pending_at when the downgrade waits for the period end */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3272,7 +4142,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3281,7 +4151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3290,7 +4160,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description an upgrade: pay for it at POST /billing/checkout. Codes: `upgrade_requires_payment` */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3299,7 +4178,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3308,7 +4187,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3317,7 +4196,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3326,7 +4205,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3335,7 +4214,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3344,7 +4223,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3353,7 +4232,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3364,7 +4243,7 @@ export interface operations {
             };
         };
     };
-    get_usage_usage_get: {
+    getUsage: {
         parameters: {
             query?: never;
             header?: never;
@@ -3382,7 +4261,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageOut"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3391,7 +4270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no tenant context */
+            /** @description no tenant context. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3400,7 +4279,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3409,7 +4288,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention) */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3418,7 +4297,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3427,7 +4306,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3436,7 +4315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid input (field named in details) */
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3445,7 +4324,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3454,7 +4333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3463,7 +4342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3474,7 +4353,7 @@ export interface operations {
             };
         };
     };
-    list_users_users_get: {
+    listUsers: {
         parameters: {
             query?: never;
             header?: never;
@@ -3492,7 +4371,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserList"];
                 };
             };
-            /** @description Malformed request (bad JSON, bad cursor) */
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3501,7 +4380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3510,7 +4389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3519,7 +4398,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3528,7 +4407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3537,7 +4416,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3546,7 +4425,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3555,7 +4434,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3564,7 +4443,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3573,7 +4452,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3584,7 +4463,7 @@ export interface operations {
             };
         };
     };
-    invite_user_users_post: {
+    inviteUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -3606,7 +4485,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description malformed JSON */
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3615,7 +4494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing or invalid credentials */
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3624,7 +4503,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3633,7 +4512,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like) */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3642,7 +4521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description e-mail taken */
+            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3651,7 +4530,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large */
+            /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3660,7 +4539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3669,7 +4548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid body */
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3678,7 +4557,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade) */
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3687,7 +4566,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Internal error (never a stack trace) */
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3696,7 +4575,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;

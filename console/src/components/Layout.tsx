@@ -5,6 +5,7 @@ import { NavLink, Outlet, useLocation } from "react-router";
 import { session } from "../api/client";
 import { ROLE_RANK } from "../api/types";
 import { useSessionUser } from "../auth/SessionProvider";
+import { useMe, whoLabel } from "../hooks/me";
 import { focusPageTitle } from "./ui";
 import { LOCALES, useI18n, type MessageKey } from "../i18n";
 import type { Locale } from "../lib/format";
@@ -54,6 +55,7 @@ function NavList({ items }: { items: [string, MessageKey][] }) {
 export function Layout() {
   const { t } = useI18n();
   const user = useSessionUser();
+  const me = useMe();
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const main = useRef<HTMLElement>(null);
@@ -101,7 +103,8 @@ export function Layout() {
           <LanguageSelect />
           {user && (
             <span className="who" data-testid="who">
-              {t("nav.signedInAs", { who: user.email ?? user.userId.slice(0, 8), role: roleLabel })}
+              {t("nav.signedInAs", { who: whoLabel(me, user.email, user.userId), role: roleLabel })}
+              {me?.tenant_name && <span className="who-tenant"> · {me.tenant_name}</span>}
             </span>
           )}
           <button type="button" className="button secondary small" onClick={() => void session.logout("logout")} data-testid="sign-out">

@@ -31,10 +31,22 @@ function addressLines(report: Report): string[] {
   );
 }
 
+/** Secondary CNAEs with their descriptions when the report carries them (`secondary_cnae_details`, API_NEEDS.md 9),
+ * else the codes alone; in the report's order, each code once. */
+export function secondaryCnaes(report: Pick<Report, "secondary_cnaes" | "secondary_cnae_details">): { code: string; description: string | null }[] {
+  const described = new Map<string, string>();
+  for (const item of report.secondary_cnae_details ?? []) {
+    if (item && typeof item.code === "string" && typeof item.description === "string") described.set(item.code, item.description);
+  }
+  const codes = [...(report.secondary_cnaes ?? []), ...described.keys()];
+  return [...new Set(codes)].map((code) => ({ code, description: described.get(code) ?? null }));
+}
+
 export function ReportView({ report, check }: { report: Report; check: Check }) {
   const { t, locale } = useI18n();
   const yesNo = (value: boolean | null | undefined) => (value === null || value === undefined ? "" : t(value ? "app.yes" : "app.no"));
   const dates = report.tax_option_dates ?? {};
+  const secondary = secondaryCnaes(report);
   const regime = (flag: boolean | null | undefined, opted?: string | null, excluded?: string | null) =>
     [yesNo(flag), opted ? t("report.optedOn", { date: formatDate(opted) }) : "", excluded ? t("report.excludedOn", { date: formatDate(excluded) }) : ""]
       .filter(Boolean)
@@ -132,14 +144,15 @@ export function ReportView({ report, check }: { report: Report; check: Check }) 
             )}
           </Row>
         </dl>
-        {(report.secondary_cnaes ?? []).length > 0 && (
+        {secondary.length > 0 && (
           <>
             <h4>{t("report.secondaryCnaes")}</h4>
-            <p className="hint">{t("report.secondaryNoDescriptions")}</p>
+            {!secondary.some((cnae) => cnae.description) && <p className="hint">{t("report.secondaryNoDescriptions")}</p>}
             <ul className="cnae-list" data-testid="report-secondary-cnaes">
-              {(report.secondary_cnaes ?? []).map((code) => (
-                <li key={code} className="mono">
-                  {formatCnae(code)}
+              {secondary.map((cnae) => (
+                <li key={cnae.code}>
+                  <span className="mono">{formatCnae(cnae.code)}</span>
+                  {cnae.description ? ` ${cnae.description}` : ""}
                 </li>
               ))}
             </ul>

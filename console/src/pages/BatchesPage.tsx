@@ -1,16 +1,18 @@
 // Batches: paste CNPJs or upload a CSV, see the invalid lines before sending, follow the progress (counts,
-// throughput, ETA), download the results as CSV.
-import { useMutation, useQuery } from "@tanstack/react-query";
+// throughput, ETA), download the results as CSV. The tenant's batch list, any batch's checks, the results CSV and
+// the API's own ETA light up when their routes are in the contract (console/API_NEEDS.md 7).
+import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { toast } from "sonner";
-import { api, call } from "../api/client";
+import { api, call, session, untypedCall, API_BASE } from "../api/client";
+import { FEATURES } from "../api/features";
 import { ApiError } from "../api/errors";
 import { BATCH_MAX_ITEMS } from "../api/operations.gen";
 import { reportOf, ROLE_RANK, type Batch, type Check } from "../api/types";
 import { useSessionUser } from "../auth/SessionProvider";
 import { ErrorNotice } from "../components/errors";
-import { DataTable, EmptyState, Field, PageTitle, ProgressBar, Skeleton, useTitle } from "../components/ui";
+import { CheckStatusBadge, DataTable, EmptyState, Field, PageTitle, ProgressBar, Skeleton, useTitle } from "../components/ui";
 import { hasKey, useI18n } from "../i18n";
 import { parseCsv, parsePasted, toCsv, type ParsedList } from "../lib/csv";
 import { formatCnpj } from "../lib/cnpj";
@@ -19,6 +21,57 @@ import { createdBatch, rememberBatch, useCreatedBatches } from "../hooks/batchSt
 import { fetchCheck } from "../hooks/checks";
 
 export const MAX_BATCH = BATCH_MAX_ITEMS;
+
+/** A batch as the API's list and status answers carry it, with the fields issue 12 adds when they are there. */
+type BatchStatus = Batch & { throughput_per_min?: number | null; eta_seconds?: number | null };
+interface Page<T> {
+  items: T[];
+  next_cursor?: string | null;
+}
+
+const pageQuery = (cursor: string | null, limit: number) =>
+  new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) }).toString();
+
+/** The tenant's batches, newest first (GET /checks/batch), when the API lists them. */
+function ServerBatchList() {
+  const { t, locale } = useI18n();
+  const list = useInfiniteQuery({
+    queryKey: ["batches"],
+    queryFn: ({ pageParam }) => untypedCall<Page<BatchStatus>>("GET", `/checks/batch?${pageQuery(pageParam, 20)}`),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? null,
+  });
+  if (list.isPending) return <Skeleton lines={3} />;
+  if (list.isError) return <ErrorNotice error={list.error} onRetry={() => void list.refetch()} />;
+  const items = list.data.pages.flatMap((page) => page.items);
+  if (!items.length) return <EmptyState title={t("batches.listEmpty")} />;
+  return (
+    <>
+      <DataTable label={t("batches.list")} columns={[t("batches.id"), t("batch.col.status"), "%"]} testId="batch-list">
+        {items.map((batch) => {
+          const done = (batch.counts.succeeded ?? 0) + (batch.counts.failed ?? 0);
+          return (
+            <tr key={batch.batch_id}>
+              <td data-label={t("batches.id")}>
+                <Link to={`/batches/${batch.batch_id}`} className="mono">
+                  {shortId(batch.batch_id)}
+                </Link>{" "}
+                · {formatDateTime(batch.created_at, locale)}
+              </td>
+              <td data-label={t("batch.col.status")}>{batch.done ? t("batch.done") : t("batch.progress", { done, total: batch.accepted })}</td>
+              <td data-label="%">{batch.accepted ? Math.round((100 * done) / batch.accepted) : 100}</td>
+            </tr>
+          );
+        })}
+      </DataTable>
+      {list.hasNextPage && (
+        <button type="button" className="button secondary" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+          {t("batches.more")}
+        </button>
+      )}
+    </>
+  );
+}
 
 export function BatchesPage() {
   const { t, locale } = useI18n();
@@ -117,6 +170,12 @@ export function BatchesPage() {
         <p className="muted">{t("check.viewerOnly")}</p>
       )}
 
+      {FEATURES.batchList && (
+        <section className="card" aria-labelledby="batches-list">
+          <h2 id="batches-list">{t("batches.list")}</h2>
+          <ServerBatchList />
+        </section>
+      )}
       <section className="card">
         <h2>{t("batches.session")}</h2>
         {batches.length === 0 ? (
@@ -155,6 +214,12 @@ export function BatchesPage() {
 interface Sample {
   at: number;
   done: number;
+}
+
+/** The API's own throughput and ETA (issue 12), when its answer has them. */
+export function serverEstimate(batch: { throughput_per_min?: number | null; eta_seconds?: number | null }) {
+  if (typeof batch.eta_seconds !== "number" || typeof batch.throughput_per_min !== "number") return null;
+  return { perMinute: batch.throughput_per_min, etaSeconds: batch.eta_seconds };
 }
 
 /** Finished checks per minute and seconds left, from the progress seen so far (the API has no ETA yet). */
@@ -197,8 +262,8 @@ export function BatchPage() {
 
   if (batch.isPending) return <Skeleton lines={5} />;
   if (batch.isError && !batch.data) return <ErrorNotice error={batch.error} onRetry={() => void batch.refetch()} />;
-  const b = batch.data;
-  const eta = estimate(samples.current, total);
+  const b: BatchStatus = batch.data;
+  const eta = serverEstimate(b) ?? estimate(samples.current, total);
   const invalid = b.invalid ?? known?.invalid ?? [];
   const rejected = b.rejected ?? known?.rejected ?? [];
   return (
@@ -241,8 +306,105 @@ export function BatchPage() {
       )}
       <section className="card">
         <h2>{t("batch.results")}</h2>
-        {known?.checks?.length ? <Results checks={known.checks} /> : <EmptyState title={t("app.notAvailable")}>{t("batch.noCheckList")}</EmptyState>}
+        {FEATURES.batchChecks ? (
+          <ServerResults batchId={batchId} done={b.done} />
+        ) : known?.checks?.length ? (
+          <Results checks={known.checks} />
+        ) : (
+          <EmptyState title={t("app.notAvailable")}>{t("batch.noCheckList")}</EmptyState>
+        )}
       </section>
+    </>
+  );
+}
+
+function saveCsv(text: string | Blob, name: string) {
+  const blob = typeof text === "string" ? new Blob([text], { type: "text/csv;charset=utf-8" }) : text;
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** GET /checks/batch/{id}/results as text/csv (the API's own file), with the session's bearer token. */
+async function downloadServerCsv(batchId: string) {
+  const response = await session.fetch(
+    new Request(new URL(`${API_BASE}/checks/batch/${encodeURIComponent(batchId)}/results`, location.origin), {
+      headers: { Accept: "text/csv" },
+    }),
+  );
+  if (!response.ok) throw ApiError.fromBody(response, await response.json().catch(() => undefined));
+  saveCsv(await response.blob(), `batch-${shortId(batchId)}.csv`);
+}
+
+const checksPath = (batchId: string, cursor: string | null) =>
+  `/checks/batch/${encodeURIComponent(batchId)}/checks?${pageQuery(cursor, 100)}`;
+
+/** Any batch's checks from the API (GET /checks/batch/{id}/checks), paged, with a CSV of them all. */
+function ServerResults({ batchId, done }: { batchId: string; done: boolean }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>(null);
+  const checks = useInfiniteQuery({
+    queryKey: ["batch-checks", batchId],
+    queryFn: ({ pageParam }) => untypedCall<Page<Check>>("GET", checksPath(batchId, pageParam)),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? null,
+    refetchInterval: done ? false : 5000,
+  });
+  const download = async () => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      if (FEATURES.batchResultsCsv) {
+        await downloadServerCsv(batchId);
+      } else {
+        const rows: unknown[][] = [];
+        for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+          const page: Page<Check> = await untypedCall<Page<Check>>("GET", checksPath(batchId, cursor));
+          rows.push(...page.items.map((check) => resultRow(check.cnpj, check, null)));
+          cursor = page.next_cursor ?? null;
+        }
+        saveCsv(toCsv(RESULT_HEADER, rows), `batch-${shortId(batchId)}.csv`);
+      }
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (checks.isPending) return <Skeleton lines={4} />;
+  if (checks.isError) return <ErrorNotice error={checks.error} onRetry={() => void checks.refetch()} />;
+  const items = checks.data.pages.flatMap((page) => page.items);
+  return (
+    <>
+      <button type="button" className="button secondary" onClick={() => void download()} disabled={busy} data-testid="batch-download">
+        {t("batch.downloadServer")}
+      </button>
+      {failure !== null && <ErrorNotice error={failure} />}
+      <DataTable label={t("batch.results")} columns={["CNPJ", t("batch.col.status"), t("batch.col.company"), t("batch.col.check")]} testId="batch-results">
+        {items.map((check) => (
+          <tr key={check.id}>
+            <td className="mono" data-label="CNPJ">
+              {check.cnpj_formatted}
+            </td>
+            <td data-label={t("batch.col.status")}>
+              <CheckStatusBadge status={check.status} />
+            </td>
+            <td data-label={t("batch.col.company")}>{reportOf(check)?.legal_name ?? ""}</td>
+            <td data-label={t("batch.col.check")}>
+              <Link to={`/checks/${check.id}`}>{shortId(check.id)}</Link>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+      {checks.hasNextPage && (
+        <button type="button" className="button secondary" onClick={() => void checks.fetchNextPage()} disabled={checks.isFetchingNextPage}>
+          {t("batch.moreResults")}
+        </button>
+      )}
     </>
   );
 }
@@ -283,13 +445,7 @@ function Results({ checks }: { checks: NonNullable<Batch["checks"]> }) {
       }
     };
     await Promise.all([worker(), worker()]);
-    const blob = new Blob([toCsv(RESULT_HEADER, rows)], { type: "text/csv;charset=utf-8" });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = "batch-results.csv";
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    saveCsv(toCsv(RESULT_HEADER, rows), "batch-results.csv");
     setProgress(null);
   };
   return (

@@ -1,6 +1,6 @@
 // The companies a tenant follows: search (CNPJ or label), tag filter, cursor paging, skeletons, an empty
 // state that invites the first company, and the add form with the live CNPJ input.
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { toast } from "sonner";
@@ -65,7 +65,20 @@ export function TargetsPage() {
   });
 
   const loaded = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
-  const tags = useMemo(() => [...new Set(loaded.flatMap((x) => x.tags ?? []))].sort(), [loaded]);
+  // Every tag of the tenant when the API lists them (GET /targets/tags, API_NEEDS.md 3), else those of the pages loaded.
+  const tenantTags = useQuery({
+    queryKey: ["target-tags"],
+    queryFn: () => untypedCall<{ items: { tag: string; count: number }[] }>("GET", "/targets/tags"),
+    enabled: FEATURES.targetTags,
+    staleTime: 30_000,
+  });
+  const tags = useMemo(
+    () =>
+      tenantTags.data
+        ? tenantTags.data.items.map((item) => item.tag).sort()
+        : [...new Set(loaded.flatMap((x) => x.tags ?? []))].sort(),
+    [loaded, tenantTags.data],
+  );
   const shown = useMemo(
     () => loaded.filter((x) => matchesSearch(x, q) && (!tag || (x.tags ?? []).includes(tag))),
     [loaded, q, tag],

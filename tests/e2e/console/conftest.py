@@ -15,7 +15,6 @@ from typing import Any
 import httpx
 import pytest
 
-from scripts.console import ConsoleServer, start_console
 from tests.support.browser import chromium
 from tests.support.cloud import RunningCloud, Tenant
 
@@ -27,11 +26,11 @@ SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="session")
-def console(cloud: RunningCloud) -> Iterator[str]:
-    server: ConsoleServer
-    server, url = start_console(cloud.api_url)
-    yield url
-    server.stop()
+def console(cloud: RunningCloud) -> str:
+    """The console the e2e session's local cloud serves (services.py), as `make up` does: its URL from state.json."""
+    url = cloud.state.get("console_url")
+    assert url, "the local cloud serves no console: console_url is missing from its state.json"
+    return str(url)
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,10 @@ def rich_tenant(cloud: RunningCloud, sandbox_fixtures: Path) -> dict[str, Any]:
         invited = http.post("/users", json={"email": f"viewer-{tenant.tenant_id[:8]}@example.com", "role": "viewer",
                                             "password": "Another-Correct-Horse-1"})
         assert invited.status_code == 201, invited.text
-    return {"tenant": tenant, "target_id": target_id, "check_id": second.json()["id"]}
+        batch = http.post("/checks/batch", json={"cnpjs": random_cnpjs(2, seed=int(time.time()) % 100_000 + 22_000)})
+        assert batch.status_code in (200, 201, 202), batch.text
+    return {"tenant": tenant, "target_id": target_id, "check_id": second.json()["id"],
+            "batch_id": batch.json()["batch_id"]}
 
 
 def test_history_shows_the_diff(rich_tenant: dict[str, Any], open_page: Callable[..., ConsolePage]) -> None:
@@ -125,6 +128,7 @@ PAGES = [
     ("target", "/targets/{target_id}", "[data-testid=timeline]"),
     ("check", "/checks/{check_id}", "[data-testid=check-progress]"),
     ("batches", "/batches", "[data-testid=batch-form]"),
+    ("batch", "/batches/{batch_id}", "[data-testid=batch-progress]"),
     ("usage", "/usage", "[data-testid=usage-chart]"),
     ("api-keys", "/admin/keys", "[data-testid=keys-table]"),
     ("users", "/admin/users", "[data-testid=users-table]"),

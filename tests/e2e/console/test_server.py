@@ -3,6 +3,7 @@ app's routes, and /v1/* forwarded to the real local gateway unchanged (status, b
 
 from __future__ import annotations
 
+import json
 import socket
 
 import httpx
@@ -11,6 +12,23 @@ from scripts.console import build, source_hash
 from scripts.console.build import SOURCE_GLOBS
 from scripts.console.server import SECURITY_HEADERS
 from tests.support.cloud import RunningCloud
+
+
+def test_the_local_cloud_serves_the_console_from_its_state_file(cloud: RunningCloud) -> None:
+    """`make up` runs the console as one of its services: its URL in state.json and the banner, index.html there,
+    and /v1/* forwarded to this cloud's gateway."""
+    state = json.loads(cloud.state_file.read_text(encoding="utf-8"))
+    url = state["console_url"]
+    assert url and url != cloud.api_url
+    with httpx.Client(base_url=url, timeout=30) as http:
+        index = http.get("/")
+        assert index.status_code == 200 and '<div id="root">' in index.text
+        assert http.get("/admin/keys").text == index.text  # an app route
+        health = http.get("/v1/health")
+        assert health.status_code == 200 and health.json() == {"status": "ok"}
+    assert cloud.log_file is not None
+    banner = cloud.log_file.read_text(encoding="utf-8", errors="replace")
+    assert f"{'Console':<18} {url}" in banner
 
 
 def test_static_files_routes_and_headers(console: str) -> None:

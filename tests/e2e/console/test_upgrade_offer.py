@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import httpx
+
 from radar.tiers import load_tiers
 from tests.e2e.console.conftest import ConsolePage, api, check_page, signed_in, unexpected_errors, wait_for
 from tests.support.cloud import RunningCloud
@@ -40,7 +42,20 @@ def test_allowance_429_shows_the_upgrade_offer(cloud: RunningCloud, open_page: C
 
     page.click("[data-testid=upgrade-offer] >> text=Ver planos")
     page.wait_for_selector("[data-testid=plans] section.highlight[data-plan=pro]")
+    # Moving up is paid for: the console sends the admin to the billing provider's hosted checkout (the billing
+    # sandbox locally); the plan moves when the provider's signed webhook confirms the payment.
     page.click("[data-testid=choose-pro]")
+    page.wait_for_url(f"{cloud.billing_url}/pay/**")
+    page.wait_for_selector("#pay")
+    session_id = page.url.split("?")[0].rsplit("/", 1)[-1]
+    paid = httpx.post(f"{cloud.billing_url}/_sandbox/sessions/{session_id}/pay", params={"outcome": "succeeded"},
+                      timeout=30)
+    assert paid.status_code == 200 and paid.json()["paid"] is True, paid.text
+    with api(tenant) as http:
+        wait_for(lambda: http.get("/tenant").json()["plan"] == "pro", "the paid plan")
+    console = signed_in(open_page, tenant)  # the checkout left the console (its session lives in the page)
+    page = console.page
+    console.navigate("/admin/plan")
     page.wait_for_selector("[data-testid=current-plan][data-plan=pro]")
     check_page(console, "plan-desktop")
 

@@ -1,5 +1,6 @@
 // The tenant's plan and every plan's limits; change plan with PUT /tenant/plan today, or through billing
-// checkout when the API has it (console/API_NEEDS.md 5).
+// checkout when the API has it; the catalogue with prices from GET /billing/plans when it is there
+// (console/API_NEEDS.md 6), else the bundled tiers file.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "react-router";
 import { toast } from "sonner";
@@ -8,8 +9,19 @@ import { FEATURES } from "../../api/features";
 import { ErrorNotice } from "../../components/errors";
 import { Facts, PageTitle, Skeleton, useTitle } from "../../components/ui";
 import { useI18n } from "../../i18n";
-import { formatNumber } from "../../lib/format";
-import { PLANS, planInfo, type PlanInfo } from "../../lib/plans";
+import { formatBRL, formatNumber } from "../../lib/format";
+import { PLANS, plansFromApi, type PlanInfo } from "../../lib/plans";
+
+function usePlans(): { plans: PlanInfo[]; pending: boolean; error: unknown } {
+  const catalogue = useQuery({
+    queryKey: ["billing-plans"],
+    queryFn: async () => plansFromApi(await untypedCall<unknown>("GET", "/billing/plans")),
+    enabled: FEATURES.billingPlans,
+    staleTime: 5 * 60_000,
+  });
+  if (!FEATURES.billingPlans) return { plans: PLANS, pending: false, error: null };
+  return { plans: catalogue.data?.length ? catalogue.data : PLANS, pending: catalogue.isPending, error: catalogue.error };
+}
 
 export default function PlanPage() {
   const { t, locale } = useI18n();
@@ -18,7 +30,9 @@ export default function PlanPage() {
   const highlight = params.get("highlight");
   const queryClient = useQueryClient();
   const tenant = useQuery({ queryKey: ["tenant"], queryFn: () => call(api.GET("/tenant")) });
-  const current = tenant.data ? planInfo(tenant.data.plan) : null;
+  const catalogue = usePlans();
+  const byName = (name: string | null | undefined) => catalogue.plans.find((p) => p.name === name) ?? null;
+  const current = tenant.data ? byName(tenant.data.plan) : null;
   const change = useMutation({
     mutationFn: async (plan: PlanInfo) => {
       const upgrade = current && plan.monthlyChecks > current.monthlyChecks;
@@ -33,7 +47,7 @@ export default function PlanPage() {
       if (!updated) return;
       queryClient.setQueryData(["tenant"], updated);
       void queryClient.invalidateQueries({ queryKey: ["usage"] });
-      toast.success(t("plan.changed", { plan: planInfo(updated.plan)?.displayName ?? updated.plan }));
+      toast.success(t("plan.changed", { plan: byName(updated.plan)?.displayName ?? updated.plan }));
     },
   });
   const portal = useMutation({
@@ -42,7 +56,7 @@ export default function PlanPage() {
   });
   const n = (v: number) => formatNumber(v, locale);
 
-  if (tenant.isPending) return <Skeleton lines={6} />;
+  if (tenant.isPending || catalogue.pending) return <Skeleton lines={6} />;
   if (tenant.isError) return <ErrorNotice error={tenant.error} onRetry={() => void tenant.refetch()} />;
   return (
     <>
@@ -59,7 +73,7 @@ export default function PlanPage() {
       {change.isError && <ErrorNotice error={change.error} />}
       {portal.isError && <ErrorNotice error={portal.error} />}
       <div className="plans" data-testid="plans">
-        {PLANS.map((plan) => {
+        {catalogue.plans.map((plan) => {
           const isCurrent = plan.name === tenant.data.plan;
           const upgrade = current ? plan.monthlyChecks > current.monthlyChecks : true;
           return (
@@ -71,6 +85,13 @@ export default function PlanPage() {
             >
               <h2 id={`plan-${plan.name}`}>{plan.displayName}</h2>
               {isCurrent && <span className="badge badge-ok">{t("plan.currentBadge")}</span>}
+              {plan.price && (
+                <p className="plan-price" data-testid={`price-${plan.name}`}>
+                  {plan.price.currency === "BRL" ? formatBRL(plan.price.amount, locale) : `${plan.price.amount} ${plan.price.currency}`}
+                  {" "}
+                  {t("plan.perInterval", { interval: t(plan.price.interval === "year" ? "plan.year" : "plan.month") })}
+                </p>
+              )}
               <Facts
                 items={[
                   [t("plan.monthly"), n(plan.monthlyChecks)],

@@ -9,7 +9,10 @@ from radar.errors import InvalidCnpj
 
 __all__ = ["Cnpj", "check_digits", "format_cnpj", "is_valid", "parse_cnpj"]
 
-_MASK_CHARS = re.compile(r"[.\-/\s]")
+# The mask's ASCII separators (dots, slash, hyphen) and ASCII spaces; anything else (an en dash, a no-break or
+# zero-width space, full-width digits) is an invalid character, never a length problem.
+_MASK_CHARS = re.compile(r"[./\- \t]")
+_ALLOWED = re.compile(r"[0-9A-Za-z./\- \t]*")
 _BODY = re.compile(r"^[0-9A-Z]{12}$")
 _WEIGHTS_1 = (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
 _WEIGHTS_2 = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
@@ -62,7 +65,14 @@ def parse_cnpj(raw: object) -> Cnpj:
     """Normalize (strip the mask, uppercase) and validate; raise InvalidCnpj saying what is wrong."""
     if not isinstance(raw, str):
         raise InvalidCnpj("CNPJ must be a string", reason="not_a_string")
-    value = _MASK_CHARS.sub("", raw.strip()).upper()
+    trimmed = raw.strip()
+    if not _ALLOWED.fullmatch(trimmed):
+        bad = next(ch for ch in trimmed if not _ALLOWED.fullmatch(ch))
+        raise InvalidCnpj(
+            f"CNPJ may only contain digits, the letters A-Z and the mask characters . / -, found U+{ord(bad):04X}",
+            reason="invalid_characters",
+        )
+    value = _MASK_CHARS.sub("", trimmed).upper()
     if len(value) != 14:
         raise InvalidCnpj(
             f"CNPJ must have 14 characters after removing the mask, got {len(value)}", reason="wrong_length"

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "Address",
+    "CnaeDetail",
     "Contact",
     "LegalNature",
     "Partner",
@@ -29,7 +30,14 @@ ReportSource = str
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+class CnaeDetail(_Frozen):
+    """One CNAE subclass: its 7-digit code and the description the provider sent with it (None when it sent none)."""
+
+    code: str = Field(pattern=r"^\d{7}$")
+    description: str | None = None
 
 
 class LegalNature(_Frozen):
@@ -107,6 +115,8 @@ class Report(_Frozen):
     main_cnae: str | None = Field(default=None, pattern=r"^\d{7}$")
     main_cnae_description: str | None = None
     secondary_cnaes: list[str] = Field(default_factory=list)
+    # The same codes, in the same order, each with its description where the provider carries one.
+    secondary_cnae_details: list[CnaeDetail] = Field(default_factory=list)
     legal_nature: LegalNature | None = None
     size: Size | None = None
     share_capital: str | None = Field(default=None, pattern=r"^-?\d+\.\d{2,}$")

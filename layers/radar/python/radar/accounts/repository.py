@@ -36,12 +36,13 @@ class TenantRepository:
         if not written(create):
             raise EmailTaken()
 
-    def set_plan(self, tenant: TenantItem, plan: str, retention_days: int) -> None:
-        with storage_errors():
-            tenant.update(
-                actions=[TenantItem.plan.set(plan), TenantItem.retention_days.set(retention_days)],
-                condition=TenantItem.pk.exists(),
-            )
+    def set_plan(self, tenant: TenantItem, plan: str, retention_days: int, *, expected: str | None = None) -> bool:
+        """Set the plan (and its retention); with `expected`, only while the plan is still that one (False if not)."""
+        condition = TenantItem.pk.exists()
+        if expected is not None:
+            condition = condition & (TenantItem.plan == expected)
+        return written(lambda: tenant.update(
+            actions=[TenantItem.plan.set(plan), TenantItem.retention_days.set(retention_days)], condition=condition))
 
 
 class UserRepository:

@@ -43,7 +43,17 @@ class Identity:
             "principal_type": self.principal_type,
             "role": self.role,
             "plan": self.plan,
+            # The gateway's own 429 bodies name the next plan up from these (infra_cdk/api.py).
+            **_upsell_context(self.plan),
         }
+
+
+def _upsell_context(plan: str) -> dict[str, str]:
+    from radar.tiers import load_tiers
+
+    tiers = load_tiers()
+    return {"upgrade_plan": tiers.next_plan_above(plan) or "",
+            "upgrade_offer": tiers.offer(plan) or f"the {plan} plan is the largest; talk to us at {tiers.upgrade_url}"}
 
 
 class DecisionCache:

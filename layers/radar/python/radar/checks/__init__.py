@@ -3,8 +3,8 @@
 Also the environments of the checks and worker functions (radar.checks.settings) and the composition of the targets,
 checks and worker functions (radar.checks.wiring). The package root stays light (no pynamodb, no boto3): handlers
 import it at cold start.
-Imports: aws, cnpj, context, errors, lookup, metering, observability, pagination, schema, settings, store, tables,
-targets, tiers, timestamps.
+Imports: aws, cnpj, context, errors, lookup, metering, observability, pagination, report, schema, settings, store,
+tables, targets, tiers, timestamps.
 """
 
 from __future__ import annotations

@@ -94,6 +94,7 @@ class CheckRepository:
         lease_free_at: float | None = None,
         count_wait: bool = False,
         waiting_since: str | None = None,
+        known: CheckModel | None = None,
     ) -> CheckModel:
         """Move the check to `to` only from one of the `expected` states (a redelivery cannot rerun it).
 
@@ -103,6 +104,8 @@ class CheckRepository:
 
         `batch=(batch_id, from_status)` moves the batch's counter from `from_status` to `to` in the same transaction:
         a worker killed between the two writes would otherwise leave the batch counting a finished check as running.
+        A transaction returns no item: with `known` (the check as the caller read it) the moves are applied to it and
+        it is returned, instead of reading the check again.
         """
         check = CheckModel(tenant_pk(tenant_id), check_sk(check_id))
         actions: list[Any] = [CheckModel.status.set(to)]
@@ -128,7 +131,18 @@ class CheckRepository:
                     tx.update(batch_item, actions=counters, condition=BatchModel.pk.exists())
 
             if written(both):
-                return self.get(tenant_id, check_id)
+                if known is None:
+                    return self.get(tenant_id, check_id)
+                for name, value in (fields or {}).items():
+                    setattr(known, name, value)
+                known.status = to
+                if count_attempt:
+                    known.attempts = int(known.attempts or 0) + 1
+                if count_wait:
+                    known.capacity_waits = int(known.capacity_waits or 0) + 1
+                if waiting_since is not None and not known.waiting_since:
+                    known.waiting_since = waiting_since
+                return known
             # Either the check lost a race (the single write below fails too) or its batch is gone (expired): then
             # the check still moves, with no counters left to keep.
         if not written(lambda: check.update(actions=actions, condition=condition)):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
+from radar.report import Partner, Report
 from radar.schema import ApiModel, RequestBody
 
 __all__ = [
@@ -17,8 +18,12 @@ __all__ = [
     "CheckOut",
     "CheckPage",
     "CheckTimings",
+    "FieldChange",
+    "HealthOut",
+    "ProviderAttempt",
     "QueueMessage",
     "ReadinessOut",
+    "ReportDiff",
 ]
 
 MAX_BATCH = 500
@@ -30,6 +35,37 @@ class CheckTimings(ApiModel):
     finished_at: str | None = None
     retry_at: str | None = Field(default=None, description="when a check waiting on rate-limited providers runs again")
     duration_ms: int | None = None
+
+
+class FieldChange(ApiModel):
+    """One report field that changed: its dotted path, the previous value and the new one."""
+
+    model_config = ConfigDict(defer_build=True, populate_by_name=True, serialize_by_alias=True)
+
+    field: str = Field(description="dotted path in the report, e.g. address.city")
+    from_: Any = Field(default=None, alias="from", description="the previous value (null when it was absent)")
+    to: Any = Field(default=None, description="the new value (null when it is gone)")
+
+
+class ReportDiff(ApiModel):
+    """What changed since the target's previous successful report (radar.checks.diff)."""
+
+    baseline: bool = Field(description="true for a target's first report: nothing to compare with")
+    previous_check_id: str | None = None
+    changes: list[FieldChange] = Field(default_factory=list)
+    partners_in: list[Partner] = Field(default_factory=list)
+    partners_out: list[Partner] = Field(default_factory=list)
+    changed: bool
+
+
+class ProviderAttempt(ApiModel):
+    """What one provider answered while a check ran (no payload, no personal data)."""
+
+    provider: str | None = None
+    outcome: str = Field(description="ok, not_found, invalid, rate_limited, circuit_open, transient or error")
+    status: int | None = Field(default=None, description="the provider's HTTP status, when it answered")
+    message: str | None = None
+    duration_ms: float | None = None
 
 
 class CheckOut(ApiModel):
@@ -46,9 +82,9 @@ class CheckOut(ApiModel):
     capacity_waits: int = Field(default=0, description="times it waited for provider capacity (not faults)")
     source: str | None = Field(default=None, description="the provider (or cache) that produced the report")
     cached: bool | None = None
-    report: dict[str, Any] | None = None
-    diff: dict[str, Any] | None = Field(default=None, description="changes since the previous successful report")
-    errors: list[dict[str, Any]] | None = Field(default=None, description="per-provider errors of a failed check")
+    report: Report | None = None
+    diff: ReportDiff | None = Field(default=None, description="changes since the previous successful report")
+    errors: list[ProviderAttempt] | None = Field(default=None, description="per-provider errors of a failed check")
     failure_reason: str | None = None
     expires_at: str | None = Field(default=None, description="when retention removes this check and its report")
     eta_seconds: float | None = Field(
@@ -97,6 +133,10 @@ class BatchOut(ApiModel):
         default_factory=list, description="valid CNPJs left out because the monthly allowance ran out"
     )
     checks: list[BatchCheckRef] | None = Field(default=None, description="only in the creation response")
+
+
+class HealthOut(ApiModel):
+    status: str = Field(description="ok")
 
 
 class ReadinessOut(ApiModel):

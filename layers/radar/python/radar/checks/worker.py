@@ -88,6 +88,7 @@ class CheckWorker:
                 count_attempt=True,
                 batch=(str(check.batch_id), status) if check.batch_id else None,
                 lease_free_at=now,
+                known=check,
             )
         except StaleTransition:
             return self._not_claimed(record, message)
@@ -186,6 +187,7 @@ class CheckWorker:
                     "lease_until": None,
                 },
                 batch=(str(check.batch_id), CheckStatus.RUNNING) if check.batch_id else None,
+                known=check,
                 **wait,
             )
         except StaleTransition:

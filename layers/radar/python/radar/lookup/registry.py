@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from radar.providers.base import Provider
 
-__all__ = ["DEFAULT_PROVIDER_ORDER", "PROVIDERS", "ProviderEntry", "build_providers", "provider_entry"]
+__all__ = [
+    "DEFAULT_PROVIDER_ORDER",
+    "PROVIDERS",
+    "ProviderEntry",
+    "build_providers",
+    "outage_group",
+    "provider_entry",
+    "shares_outages",
+]
 
 
 class ProviderEntry(NamedTuple):
@@ -23,6 +31,9 @@ class ProviderEntry(NamedTuple):
     provider_class: str  # "module:Class", imported when the chain is built so that cold starts do not pay for it
     per_minute: float  # the provider's documented request limit: the default of RATE_LIMIT_<NAME>_PER_MIN
     uses_token: bool = False  # reads an API token from the provider tokens secret (a paid tier)
+    # The provider this one proxies (BrasilAPI serves minha-receita's answers): an outage of the upstream is an
+    # outage of both, which a breaker can read through outage_group().
+    upstream: str | None = None
 
     def build(self) -> Provider:
         """The provider, configured from the environment; its token (if any) is read at call time."""
@@ -37,8 +48,13 @@ class ProviderEntry(NamedTuple):
 
 PROVIDERS: tuple[ProviderEntry, ...] = (
     ProviderEntry("cnpjws", "radar.providers.cnpjws:CnpjWsProvider", per_minute=3, uses_token=True),
-    ProviderEntry("brasilapi", "radar.providers.brasilapi:BrasilApiProvider", per_minute=60),
+    ProviderEntry("brasilapi", "radar.providers.brasilapi:BrasilApiProvider", per_minute=60, upstream="minhareceita"),
     ProviderEntry("receitaws", "radar.providers.receitaws:ReceitaWsProvider", per_minute=3, uses_token=True),
+    # No documented limit ("Se cair, caiu"; one or two small fly.io machines): 30/min is our conservative choice.
+    ProviderEntry("minhareceita", "radar.providers.minhareceita:MinhaReceitaProvider", per_minute=30),
+    # No fixed quota, bursts accepted, sustained volume refused (429, then a challenge): 60/min sustained.
+    ProviderEntry("opencnpj", "radar.providers.opencnpj:OpenCnpjProvider", per_minute=60),
+    ProviderEntry("cnpja", "radar.providers.cnpja:CnpjaProvider", per_minute=5),  # documented: 5/min per IP
 )
 DEFAULT_PROVIDER_ORDER: tuple[str, ...] = tuple(entry.name for entry in PROVIDERS)
 _BY_NAME = {entry.name: entry for entry in PROVIDERS}
@@ -47,6 +63,17 @@ _BY_NAME = {entry.name: entry for entry in PROVIDERS}
 def provider_entry(name: str) -> ProviderEntry:
     """The registry entry of `name`; KeyError for a provider the registry does not know."""
     return _BY_NAME[name]
+
+
+def outage_group(name: str) -> str:
+    """The source whose outage takes `name` down: its upstream, or itself (brasilapi and minhareceita share one)."""
+    entry = _BY_NAME.get(name)
+    return entry.upstream if entry is not None and entry.upstream else name
+
+
+def shares_outages(first: str, second: str) -> bool:
+    """True when one provider's outage is likely the other's (one proxies the other, or both the same source)."""
+    return outage_group(first) == outage_group(second)
 
 
 def build_providers(order: Sequence[str]) -> list[Provider]:

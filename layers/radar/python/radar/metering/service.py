@@ -206,8 +206,9 @@ class UsageMeter:
             "resets_at": utc_iso(period_resets_at(now), timespec="seconds"),
             "upgrade_plan": upgrade,
             "upgrade_url": self._tiers.upgrade_url,
+            "upgrade": self._tiers.upsell(plan),  # the next plan up: what it gives, its price, the checkout route
         }
-        hint = f" Upgrade to {self._tiers.get(upgrade).display_name} for more." if upgrade else ""
+        hint = f" {self._tiers.offer(plan)}" if upgrade else ""
         return AllowanceExceeded(
             f"Your plan includes {allowance} checks a month and they are used up; the allowance resets on "
             f"{details['resets_at'][:10]}.{hint}",

@@ -1,4 +1,8 @@
-"""BrasilAPI (= minha-receita) payload, one flat object per establishment, to the normalized report."""
+"""BrasilAPI (= minha-receita) payload, one flat object per establishment, to the normalized report.
+
+minha-receita's own answers are the same bodies (BrasilAPI passes them through): its normalizer is this one with
+`source="minhareceita"`.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from radar.normalize.common import (
     build_report,
     clean_text,
     cnae_code,
+    cnae_details,
     head_office_from_text,
     make_address,
     make_contact,
@@ -21,12 +26,13 @@ from radar.normalize.common import (
     normalize_reason,
     parse_date,
     parse_decimal,
+    role_code,
     size_from_code,
     size_from_text,
     status_from_code,
     status_from_text,
 )
-from radar.report import Partner, PartnerKind, Report
+from radar.report import Partner, PartnerKind, Report, ReportSource
 
 __all__ = ["normalize_brasilapi"]
 
@@ -52,13 +58,12 @@ def _head_office(payload: dict[str, Any]) -> bool | None:
 
 def _partner(raw: dict[str, Any]) -> Partner:
     kind_code = _int(raw.get("identificador_de_socio"))
-    role_code = _int(raw.get("codigo_qualificacao_socio"))
     return Partner(
         name=clean_text(raw.get("nome_socio")),
         document=mask_document(raw.get("cnpj_cpf_do_socio")),
         kind=_PARTNER_KINDS.get(kind_code) if kind_code is not None else None,
         role=clean_text(raw.get("qualificacao_socio")),
-        role_code=str(role_code) if role_code else None,
+        role_code=role_code(raw.get("codigo_qualificacao_socio")),
         joined_on=parse_date(raw.get("data_entrada_sociedade")),
         age_range=normalize_age_range(raw.get("faixa_etaria")),
         country=clean_text(raw.get("pais")),
@@ -71,6 +76,7 @@ def normalize_brasilapi(
     expected_cnpj: str | None = None,
     fetched_at: datetime | None = None,
     source_updated_at: datetime | None = None,
+    source: ReportSource = "brasilapi",
 ) -> Report:
     """Map a BrasilAPI / minha-receita 200 body to a Report.
 
@@ -80,7 +86,13 @@ def normalize_brasilapi(
     if not isinstance(payload, dict) or not (payload.get("razao_social") or payload.get("cnpj")):
         raise MalformedPayload("BrasilAPI body is not a company record")
     main_cnae = cnae_code(payload.get("cnae_fiscal"))
-    secondary = [cnae_code(a.get("codigo")) for a in as_list(payload.get("cnaes_secundarios")) if isinstance(a, dict)]
+    secondary = cnae_details(
+        [
+            (a.get("codigo"), a.get("descricao"))
+            for a in as_list(payload.get("cnaes_secundarios"))
+            if isinstance(a, dict)
+        ]
+    )
     abroad = (clean_text(payload.get("uf")) or "").upper() == "EX"
     size_code = _int(payload.get("codigo_porte"))
     fields: dict[str, Any] = {
@@ -94,7 +106,8 @@ def normalize_brasilapi(
         "head_office": _head_office(payload),
         "main_cnae": main_cnae,
         "main_cnae_description": clean_text(payload.get("cnae_fiscal_descricao")) if main_cnae else None,
-        "secondary_cnaes": list(dict.fromkeys(code for code in secondary if code)),
+        "secondary_cnaes": [detail.code for detail in secondary],
+        "secondary_cnae_details": secondary,
         "legal_nature": make_legal_nature(payload.get("codigo_natureza_juridica"), payload.get("natureza_juridica")),
         "size": (size_from_code(size_code) if size_code else None) or size_from_text(payload.get("porte")),
         # A float32 inside minha-receita: large values arrive already rounded; we keep what was sent, exactly.
@@ -126,7 +139,7 @@ def normalize_brasilapi(
     }
     return build_report(
         fields,
-        source="brasilapi",
+        source=source,
         payload_cnpj=payload.get("cnpj"),
         expected_cnpj=expected_cnpj,
         fetched_at=fetched_at,

@@ -12,7 +12,7 @@ from radar.normalize.common import (
     build_report,
     clean_text,
     cnae_code,
-    fold,
+    cnae_details,
     head_office_from_text,
     make_address,
     make_contact,
@@ -24,26 +24,16 @@ from radar.normalize.common import (
     parse_date,
     parse_datetime,
     parse_decimal,
+    partner_kind_from_text,
+    role_code,
     size_from_code,
     size_from_text,
     status_from_text,
     yes_no,
 )
-from radar.report import Partner, PartnerKind, Report, StateRegistration
+from radar.report import Partner, Report, StateRegistration
 
 __all__ = ["normalize_cnpjws"]
-
-
-def _partner_kind(value: Any) -> PartnerKind | None:
-    # "Pessoa Física", "Pessoa Jurídica", "Estrangeiro" (accents and case vary between API versions).
-    folded = fold(clean_text(value) or "")
-    if "FISICA" in folded:
-        return "PF"
-    if "JURIDICA" in folded:
-        return "PJ"
-    if "ESTRANGEIR" in folded:
-        return "FOREIGN"
-    return None
 
 
 def _partner(raw: dict[str, Any]) -> Partner:
@@ -52,9 +42,9 @@ def _partner(raw: dict[str, Any]) -> Partner:
     return Partner(
         name=clean_text(raw.get("nome")),
         document=mask_document(raw.get("cpf_cnpj_socio")),
-        kind=_partner_kind(raw.get("tipo")),
+        kind=partner_kind_from_text(raw.get("tipo")),
         role=clean_text(role.get("descricao")),
-        role_code=clean_text(role.get("id")),
+        role_code=role_code(role.get("id")),
         joined_on=parse_date(raw.get("data_entrada")),
         age_range=normalize_age_range(raw.get("faixa_etaria")),
         country=clean_text(country.get("nome")),
@@ -88,11 +78,13 @@ def normalize_cnpjws(payload: Any, *, expected_cnpj: str | None = None, fetched_
     est = payload["estabelecimento"]
     main = as_dict(est.get("atividade_principal"))
     main_cnae = cnae_code(main.get("id") or main.get("subclasse"))
-    secondary = [
-        cnae_code(a.get("id") or a.get("subclasse"))
-        for a in as_list(est.get("atividades_secundarias"))
-        if isinstance(a, dict)
-    ]
+    secondary = cnae_details(
+        [
+            (a.get("id") or a.get("subclasse"), a.get("descricao"))
+            for a in as_list(est.get("atividades_secundarias"))
+            if isinstance(a, dict)
+        ]
+    )
     nature = as_dict(payload.get("natureza_juridica"))
     size = as_dict(payload.get("porte"))
     city = as_dict(est.get("cidade"))
@@ -108,7 +100,8 @@ def normalize_cnpjws(payload: Any, *, expected_cnpj: str | None = None, fetched_
         "head_office": head_office_from_text(est.get("tipo")),
         "main_cnae": main_cnae,
         "main_cnae_description": clean_text(main.get("descricao")) if main_cnae else None,
-        "secondary_cnaes": list(dict.fromkeys(code for code in secondary if code)),
+        "secondary_cnaes": [detail.code for detail in secondary],
+        "secondary_cnae_details": secondary,
         "legal_nature": make_legal_nature(nature.get("id"), nature.get("descricao")),
         "size": size_from_code(size.get("id")) or size_from_text(size.get("descricao")),
         "share_capital": parse_decimal(payload.get("capital_social")),

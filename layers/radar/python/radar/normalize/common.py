@@ -12,8 +12,10 @@ from radar.cnpj import format_cnpj, parse_cnpj
 from radar.errors import InvalidCnpj
 from radar.report import (
     Address,
+    CnaeDetail,
     Contact,
     LegalNature,
+    PartnerKind,
     RegistrationStatus,
     Report,
     ReportSource,
@@ -28,10 +30,13 @@ __all__ = [
     "build_report",
     "clean_text",
     "cnae_code",
+    "cnae_details",
     "digits_only",
     "fold",
     "head_office_from_text",
+    "is_natural_person_nature",
     "is_sole_proprietor",
+    "legal_nature_code_for",
     "make_address",
     "make_contact",
     "make_legal_nature",
@@ -42,8 +47,11 @@ __all__ = [
     "parse_date",
     "parse_datetime",
     "parse_decimal",
+    "partner_kind_from_text",
+    "role_code",
     "size_from_code",
     "size_from_text",
+    "split_street_type",
     "status_from_code",
     "status_from_text",
     "strip_cpf",
@@ -62,6 +70,7 @@ _CPF_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?![\dA-Z
 _MASKED_CPF = re.compile(r"^\*{3}\d{6}\*{2}$")
 _BR_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_RF_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # the RF dump's YYYYMMDD
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _STATUSES: tuple[RegistrationStatus, ...] = ("ATIVA", "BAIXADA", "INAPTA", "SUSPENSA", "NULA")
 # RFB situação cadastral codes as BrasilAPI / minha-receita publish them.
@@ -83,6 +92,82 @@ _SIZE_TEXTS: dict[str, Size] = {
 }
 # Reasons that mean "no reason": treated as null so every provider reads the same for an active company.
 _NO_REASON = frozenset({"SEM MOTIVO", "NAO INFORMADO", "NAO INFORMADA"})
+# RFB natureza jurídica codes by their official description (folded), for providers that send the text only
+# (OpenCNPJ). Only entries of the RFB table; a text not listed here keeps a null code.
+_NATURE_CODES: dict[str, str] = {
+    "EMPRESA PUBLICA": "2011",
+    "SOCIEDADE DE ECONOMIA MISTA": "2038",
+    "SOCIEDADE ANONIMA ABERTA": "2046",
+    "SOCIEDADE ANONIMA FECHADA": "2054",
+    "SOCIEDADE EMPRESARIA LIMITADA": "2062",
+    "SOCIEDADE EMPRESARIA EM NOME COLETIVO": "2070",
+    "SOCIEDADE EMPRESARIA EM COMANDITA SIMPLES": "2089",
+    "SOCIEDADE EMPRESARIA EM COMANDITA POR ACOES": "2097",
+    "SOCIEDADE EM CONTA DE PARTICIPACAO": "2127",
+    "EMPRESARIO (INDIVIDUAL)": "2135",
+    "EMPRESARIO INDIVIDUAL": "2135",
+    "COOPERATIVA": "2143",
+    "CONSORCIO DE SOCIEDADES": "2151",
+    "GRUPO DE SOCIEDADES": "2160",
+    "SOCIEDADE SIMPLES PURA": "2232",
+    "SOCIEDADE SIMPLES LIMITADA": "2240",
+    "SOCIEDADE SIMPLES EM NOME COLETIVO": "2259",
+    "SOCIEDADE SIMPLES EM COMANDITA SIMPLES": "2267",
+    "EMPRESA INDIVIDUAL DE RESPONSABILIDADE LIMITADA (DE NATUREZA EMPRESARIA)": "2305",
+    "EMPRESA INDIVIDUAL DE RESPONSABILIDADE LIMITADA (DE NATUREZA SIMPLES)": "2313",
+    "SOCIEDADE UNIPESSOAL DE ADVOCACIA": "2321",
+    "COOPERATIVAS DE CONSUMO": "2330",
+    "FUNDACAO PRIVADA": "3069",
+    "ORGANIZACAO RELIGIOSA": "3220",
+    "ASSOCIACAO PRIVADA": "3999",
+    "PRODUTOR RURAL (PESSOA FISICA)": "4120",
+}
+# Natures whose holder is a natural person (RFB table: Empresário Individual 213-5 and group 4, "Pessoas Físicas"):
+# their establishment is usually the owner's home. EIRELI (230-5, 231-3) is a legal entity despite "Individual".
+_NATURAL_PERSON_CODES = frozenset({"2135"})
+_NATURAL_PERSON_PREFIX = "4"
+# Street types as the RFB writes them (RF dump's "tipo de logradouro"), for providers that put the type inside the
+# street (CNPJá: "Avenida Constantino Nery"). Longer names first so "ESTRADA VICINAL" wins over "ESTRADA".
+_STREET_TYPES = tuple(
+    sorted(
+        {
+            "ACESSO",
+            "ALAMEDA",
+            "AVENIDA",
+            "BECO",
+            "BOULEVARD",
+            "CAMINHO",
+            "CONDOMINIO",
+            "CONJUNTO",
+            "ESTRADA",
+            "ESTRADA MUNICIPAL",
+            "ESTRADA VICINAL",
+            "FAZENDA",
+            "GALERIA",
+            "LADEIRA",
+            "LARGO",
+            "LOTEAMENTO",
+            "PARQUE",
+            "PASSAGEM",
+            "PRACA",
+            "QUADRA",
+            "RODOVIA",
+            "RUA",
+            "SETOR",
+            "SITIO",
+            "TRAVESSA",
+            "TREVO",
+            "VIA",
+            "VIADUTO",
+            "VIELA",
+            "VILA",
+        },
+        key=lambda t: (-len(t), t),
+    )
+)
+# 0800/0300/0500/0900 numbers are 11 digits with their zero, not a trunk prefix before a DDD.
+_NON_GEOGRAPHIC = ("0800", "0300", "0500", "0900")
+_COUNTRY_BRAZIL = frozenset({"BRASIL", "BRAZIL", "BR", "BRA"})
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -123,7 +208,7 @@ def digits_only(value: Any) -> str:
 
 
 def parse_date(value: Any) -> date | None:
-    """ISO (YYYY-MM-DD or a timestamp) or dd/mm/yyyy; placeholders and impossible dates become None."""
+    """ISO (YYYY-MM-DD or a timestamp), dd/mm/yyyy or the RF's YYYYMMDD; placeholders and impossible dates are None."""
     text = clean_text(value)
     if text is None:
         return None
@@ -131,7 +216,8 @@ def parse_date(value: Any) -> date | None:
         if match := _BR_DATE.match(text):
             day, month, year = (int(g) for g in match.groups())
             return date(year, month, day)
-        if match := _ISO_DATE.match(text):
+        # YYYYMMDD only as text: a bare number is no date.
+        if match := _ISO_DATE.match(text) or (_RF_DATE.match(text) if isinstance(value, str) else None):
             year, month, day = (int(g) for g in match.groups())
             return date(year, month, day)
     except ValueError:
@@ -186,6 +272,19 @@ def parse_decimal(value: Any) -> str | None:
     return format(number, "f")
 
 
+def cnae_details(pairs: list[tuple[Any, Any]]) -> list[CnaeDetail]:
+    """(code, description) pairs as CNAE details, one per valid code in first-seen order (placeholders dropped)."""
+    details: dict[str, CnaeDetail] = {}
+    for raw_code, raw_description in pairs:
+        code = cnae_code(raw_code)
+        if code and code not in details:
+            description = clean_text(raw_description)
+            if description is not None and fold(description) in ("NAO INFORMADA", "NAO INFORMADO"):
+                description = None
+            details[code] = CnaeDetail(code=code, description=description)
+    return list(details.values())
+
+
 def cnae_code(value: Any) -> str | None:
     """A 7-digit CNAE subclass from 6021700, "6021700", "60.21-7-00" or "6021-7/00"; 00.00-0-00 is None."""
     code = digits_only(value)
@@ -225,14 +324,18 @@ def size_from_code(value: Any) -> Size | None:
 
 
 def size_from_text(value: Any) -> Size | None:
+    """ "MICRO EMPRESA", "Microempresa (ME)", "Empresa de Pequeno Porte (EPP)", "Demais"; "Não informado" is None."""
     text = clean_text(value)
-    return _SIZE_TEXTS.get(fold(text)) if text else None
+    if not text:
+        return None
+    folded = fold(text)
+    return _SIZE_TEXTS.get(folded) or _SIZE_TEXTS.get(re.sub(r"\s*\(.*\)\s*$", "", folded))
 
 
 def head_office_from_text(value: Any) -> bool | None:
-    """ "MATRIZ" (head office) is True, "FILIAL" (branch) False, anything else unknown."""
+    """ "MATRIZ" (head office) or the RF's code 1 is True, "FILIAL" or 2 False, anything else unknown."""
     text = (clean_text(value) or "").upper()
-    return True if text == "MATRIZ" else False if text == "FILIAL" else None
+    return True if text in ("MATRIZ", "1") else False if text in ("FILIAL", "2") else None
 
 
 def yes_no(value: Any) -> bool | None:
@@ -251,11 +354,59 @@ def yes_no(value: Any) -> bool | None:
 
 
 def normalize_age_range(value: Any) -> str | None:
-    """CNPJ.ws says "51 a 60 anos", BrasilAPI "Entre 51 a 60 anos": keep one form; "Não se aplica" is None."""
+    """One form, "51 a 60 anos": CNPJ.ws and OpenCNPJ write it so, BrasilAPI "Entre 51 a 60 anos", CNPJá "51-60" and
+    "81+" (the RFB's "Mais de 80 anos"). "Não se aplica" is None."""
     text = clean_text(value)
     if text is None or fold(text) == "NAO SE APLICA":
         return None
-    return re.sub(r"^(?i:entre)\s+", "", text)
+    if match := re.fullmatch(r"(\d+)\s*-\s*(\d+)", text):
+        return f"{int(match.group(1))} a {int(match.group(2))} anos"
+    if match := re.fullmatch(r"(\d+)\s*\+", text):
+        return f"Mais de {int(match.group(1)) - 1} anos"
+    text = re.sub(r"^(?i:entre)\s+", "", text)
+    if match := re.fullmatch(r"(\d+) a (\d+)(?: (?i:anos))?", text):
+        return f"{int(match.group(1))} a {int(match.group(2))} anos"
+    return text
+
+
+def role_code(value: Any) -> str | None:
+    """A partner qualification code in its RFB form, two digits ("05", "49"), whether sent as 5, "5" or "05"."""
+    digits = digits_only(value)
+    if not digits or set(digits) == {"0"} or len(digits) > 2:
+        return None
+    return digits.zfill(2)
+
+
+def partner_kind_from_text(value: Any) -> PartnerKind | None:
+    """ "Pessoa Física"/"Pessoa Jurídica"/"Estrangeiro" (CNPJ.ws, OpenCNPJ) or NATURAL/LEGAL/FOREIGN (CNPJá)."""
+    folded = fold(clean_text(value) or "")
+    if "FISICA" in folded or folded == "NATURAL":
+        return "PF"
+    if "JURIDICA" in folded or folded == "LEGAL":
+        return "PJ"
+    if "ESTRANGEIR" in folded or folded == "FOREIGN":
+        return "FOREIGN"
+    return None
+
+
+def legal_nature_code_for(description: Any) -> str | None:
+    """The RFB code of a legal nature given by its description only, when the description is in the RFB table."""
+    text = clean_text(description)
+    return _NATURE_CODES.get(fold(text)) if text else None
+
+
+def split_street_type(street: Any) -> tuple[str | None, str | None]:
+    """("AVENIDA", "CONSTANTINO NERY")-style split of a street that starts with its type; (None, street) otherwise."""
+    text = clean_text(street)
+    if text is None:
+        return None, None
+    folded = fold(text)
+    for street_type in _STREET_TYPES:
+        if folded.startswith(street_type + " ") and len(folded) > len(street_type) + 1:
+            words = len(street_type.split())
+            parts = text.split()
+            return " ".join(parts[:words]), " ".join(parts[words:])
+    return None, text
 
 
 def normalize_reason(value: Any) -> str | None:
@@ -266,22 +417,36 @@ def normalize_reason(value: Any) -> str | None:
 
 
 def make_legal_nature(code: Any, description: Any) -> LegalNature | None:
+    """Code as 4 digits ("2054" from 2054, "205-4" or "2054"); a missing code is looked up by the description."""
     digits = digits_only(code)
     code_text = digits.zfill(4) if digits and len(digits) <= 4 and set(digits) != {"0"} else None
     desc = clean_text(description)
+    if code_text is None:
+        code_text = legal_nature_code_for(desc)
     if code_text is None and desc is None:
         return None
     return LegalNature(code=code_text, description=desc)
 
 
 def _zip(value: Any) -> str | None:
+    """The 8-digit CEP from "22.460-901", "22460901" or a number that lost its leading zero (1311902)."""
     code = digits_only(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < len(code) < 8:
+        code = code.zfill(8)
     return code if len(code) == 8 else None
 
 
 def _ibge(value: Any) -> str | None:
     code = digits_only(value)
     return code if len(code) == 7 else None
+
+
+def _country(value: Any, state: str | None) -> str | None:
+    """One spelling for Brazil ("Brasil"), which the RF dump leaves empty for domestic establishments."""
+    text = clean_text(value)
+    if text is None:
+        return "Brasil" if state is not None else None
+    return "Brasil" if fold(text) in _COUNTRY_BRAZIL else text
 
 
 def _uf(value: Any) -> str | None:
@@ -316,14 +481,18 @@ def make_address(
         city=clean_text(city),
         city_ibge_code=_ibge(city_ibge_code),
         state=_uf(state),
-        country=clean_text(country),
+        country=_country(country, _uf(state)),
     )
     return address if any(v is not None for v in address.model_dump().values()) else None
 
 
 def _phone(value: Any) -> str | None:
+    """DDD + 8 or 9 digits ("2121554551"), without a +55 country code or a 0 trunk prefix; fragments are None."""
     number = digits_only(value)
-    # DDD + 8 or 9 digits; shorter strings are fragments or placeholders.
+    if len(number) in (12, 13) and number.startswith("55"):
+        number = number[2:]
+    if number.startswith("0") and not number.startswith(_NON_GEOGRAPHIC):
+        number = number[1:]  # the trunk prefix of "(021) 2155-4551"
     return number if 10 <= len(number) <= 11 else None
 
 
@@ -334,7 +503,8 @@ def make_contact(phones: list[Any], email: Any) -> Contact | None:
         if number and number not in numbers:
             numbers.append(number)
     mail = clean_text(email)
-    mail = mail if mail and _EMAIL.match(mail) else None
+    # E-mail addresses are case-insensitive in practice; providers differ (OpenCNPJ UPPER, CNPJá lower).
+    mail = mail.lower() if mail and _EMAIL.match(mail) else None
     if not numbers and mail is None:
         return None
     return Contact(phones=numbers, email=mail)
@@ -381,15 +551,22 @@ def mask_document(value: Any) -> str | None:
     return text if "*" in text else None
 
 
-def is_sole_proprietor(legal_nature: LegalNature | None, mei: bool | None) -> bool:
-    """Empresário Individual (213-5), other "individual" natures, or a MEI: minha-receita's privacy test."""
-    if mei:
-        return True
+def is_natural_person_nature(legal_nature: LegalNature | None) -> bool:
+    """Empresário Individual (213-5) or an RFB group-4 nature ("Pessoas Físicas"); by its text when the code is missing.
+
+    EIRELI (230-5/231-3, "Empresa Individual de Responsabilidade Limitada") is a legal entity: not a natural person.
+    """
     if legal_nature is None:
         return False
-    if legal_nature.code == "2135":
-        return True
-    return bool(legal_nature.description and "INDIVIDUAL" in fold(legal_nature.description))
+    if legal_nature.code is not None:
+        return legal_nature.code in _NATURAL_PERSON_CODES or legal_nature.code.startswith(_NATURAL_PERSON_PREFIX)
+    text = fold(legal_nature.description or "")
+    return (text.startswith("EMPRESARIO") and "INDIVIDUAL" in text) or "PESSOA FISICA" in text
+
+
+def is_sole_proprietor(legal_nature: LegalNature | None, mei: bool | None) -> bool:
+    """A natural person's business (Empresário Individual 213-5, group 4) or a MEI: the privacy rule applies."""
+    return bool(mei) or is_natural_person_nature(legal_nature)
 
 
 def _parse_cnpj_text(value: Any) -> str | None:
@@ -438,18 +615,11 @@ def build_report(
         fields[key], changed = strip_cpf(fields.get(key))
         redacted = redacted or changed
     if is_sole_proprietor(fields.get("legal_nature"), fields.get("mei")):
-        # The establishment of a sole proprietor is usually the owner's home; contacts are personal.
+        # The establishment of a sole proprietor is usually the owner's home; contacts are personal. Municipality,
+        # state and CEP stay (due diligence needs them; minha-receita keeps them too).
         address: Address | None = fields.get("address")
         if address is not None:
-            kept = address.model_copy(
-                update={
-                    "street_type": None,
-                    "street": None,
-                    "number": None,
-                    "complement": None,
-                    "zip_code": None,
-                }
-            )
+            kept = address.model_copy(update={"street_type": None, "street": None, "number": None, "complement": None})
             fields["address"] = kept if any(v is not None for v in kept.model_dump().values()) else None
         fields["contact"] = None
         redacted = True

@@ -13,6 +13,7 @@ from radar.normalize.common import (
     build_report,
     clean_text,
     cnae_code,
+    cnae_details,
     head_office_from_text,
     make_address,
     make_contact,
@@ -22,6 +23,7 @@ from radar.normalize.common import (
     parse_date,
     parse_datetime,
     parse_decimal,
+    role_code,
     size_from_text,
     status_from_text,
 )
@@ -45,13 +47,13 @@ def _legal_nature(value: Any) -> LegalNature | None:
 
 def _partner(raw: dict[str, Any]) -> Partner:
     role_text = clean_text(raw.get("qual"))
-    role_code, role = None, role_text
+    code, role = None, role_text
     if role_text and (match := _ROLE.match(role_text)):
-        role_code, role = match.group(1), match.group(2)
+        code, role = role_code(match.group(1)), match.group(2)
     return Partner(
         name=clean_text(raw.get("nome")),
         role=role,
-        role_code=role_code,
+        role_code=code,
         country=clean_text(raw.get("pais_origem")),
     )
 
@@ -76,9 +78,9 @@ def normalize_receitaws(
     main_list = [a for a in as_list(payload.get("atividade_principal")) if isinstance(a, dict)]
     main = main_list[0] if main_list else {}
     main_cnae = cnae_code(main.get("code"))
-    secondary = [
-        cnae_code(a.get("code")) for a in as_list(payload.get("atividades_secundarias")) if isinstance(a, dict)
-    ]
+    secondary = cnae_details(
+        [(a.get("code"), a.get("text")) for a in as_list(payload.get("atividades_secundarias")) if isinstance(a, dict)]
+    )
     partners = [_partner(p) for p in as_list(payload.get("qsa")) if isinstance(p, dict)]
     simples, simei = payload.get("simples"), payload.get("simei")
     fields: dict[str, Any] = {
@@ -91,7 +93,8 @@ def normalize_receitaws(
         "head_office": head_office_from_text(payload.get("tipo")),
         "main_cnae": main_cnae,
         "main_cnae_description": clean_text(main.get("text")) if main_cnae else None,
-        "secondary_cnaes": list(dict.fromkeys(code for code in secondary if code)),
+        "secondary_cnaes": [detail.code for detail in secondary],
+        "secondary_cnae_details": secondary,
         "legal_nature": _legal_nature(payload.get("natureza_juridica")),
         "size": size_from_text(payload.get("porte")),
         "share_capital": parse_decimal(payload.get("capital_social")),

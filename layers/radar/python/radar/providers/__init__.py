@@ -1,4 +1,5 @@
-"""CNPJ data providers (CNPJ.ws, BrasilAPI, ReceitaWS, and the opt-in mock) behind one Provider protocol.
+"""CNPJ data providers (CNPJ.ws, BrasilAPI, ReceitaWS, minha-receita, OpenCNPJ, CNPJá, and the opt-in mock) behind
+one Provider protocol.
 
 Each provider module holds its client and its settings; which providers the lookup knows is radar.lookup.registry.
 Imports: cnpj, errors, normalize, observability, report, settings.
@@ -10,6 +11,7 @@ from radar.providers.base import HttpProvider, Provider, ProviderSettings
 from radar.providers.errors import (
     Outcome,
     ProviderBadResponse,
+    ProviderBlocked,
     ProviderError,
     ProviderInvalidCnpj,
     ProviderNotFound,
@@ -22,6 +24,7 @@ __all__ = [
     "Outcome",
     "Provider",
     "ProviderBadResponse",
+    "ProviderBlocked",
     "ProviderError",
     "ProviderInvalidCnpj",
     "ProviderNotFound",

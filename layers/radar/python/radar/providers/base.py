@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 
 from pydantic import Field
 
@@ -16,6 +16,7 @@ from radar.observability import logger, redact
 from radar.providers.errors import (
     BODY_EXCERPT_CHARS,
     ProviderBadResponse,
+    ProviderBlocked,
     ProviderError,
     ProviderInvalidCnpj,
     ProviderNotFound,
@@ -29,13 +30,16 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "BaseUrlSettings",
     "HttpProvider",
+    "KeylessProvider",
     "LazyClient",
     "Provider",
     "ProviderSettings",
     "RemainingMs",
     "TokenSource",
     "body_excerpt",
+    "is_challenge",
     "normalized",
     "parse_retry_after",
 ]
@@ -63,6 +67,17 @@ class ProviderSettings(EnvSettings):
     def timeouts(self) -> dict[str, float]:
         """The HttpProvider keyword arguments these settings fix."""
         return {"connect_timeout": self.connect_timeout, "read_timeout": self.read_timeout}
+
+
+class BaseUrlSettings(ProviderSettings):
+    """Settings of a provider with one endpoint: each subclass gives `base_url` its default and its variable."""
+
+    base_url: str
+
+
+def is_challenge(headers: Mapping[str, str]) -> bool:
+    """Cloudflare marks its bot challenges with `cf-mitigated: challenge`."""
+    return str(headers.get("cf-mitigated", "")).strip().lower() == "challenge"
 
 
 def body_excerpt(text: str) -> str:
@@ -176,9 +191,9 @@ class HttpProvider:
             return ProviderRateLimited("provider rate limit reached", **common)
         if status == 408 or status >= 500:
             return ProviderTransient(f"provider answered HTTP {status}", **common)
-        if status == 403 and payload is None:
+        if status == 403 and (payload is None or is_challenge(headers)):
             # A bot-protection page (Cloudflare/Vercel) instead of JSON: it will not clear in seconds.
-            return ProviderTransient("blocked by bot protection", retryable=False, **common)
+            return ProviderBlocked("blocked by bot protection", **common)
         return ProviderBadResponse(f"unexpected HTTP {status}", **common)
 
     # --- the call ---
@@ -261,6 +276,40 @@ class HttpProvider:
                 )
             return self.read_success(payload, cnpj, response.status_code)
         raise self.classify_error(response.status_code, payload, body_excerpt(response.text), response.headers)
+
+
+class KeylessProvider(HttpProvider):
+    """A free provider without a token: GET {base_url}{path}, answers read by `normalize`.
+
+    A subclass names its settings (a BaseUrlSettings subclass: which variable holds the base URL), its default base
+    URL, its module's LazyClient, its path template and its normalizer.
+    """
+
+    settings_class: ClassVar[type[BaseUrlSettings]]
+    default_base_url: ClassVar[str]
+    http: ClassVar[LazyClient]
+    path: ClassVar[str] = "/{cnpj}"
+
+    def __init__(self, *, base_url: str | None = None, **options: Any) -> None:
+        options.setdefault("client", self.http)
+        super().__init__(base_url=base_url or self.default_base_url, **options)
+
+    @classmethod
+    def from_environ(
+        cls, environ: Mapping[str, str] | None = None, *, token_source: TokenSource | None = None, **options: Any
+    ) -> Self:
+        settings = cls.settings_class.from_environ(environ)
+        return cls(base_url=settings.base_url, token_source=token_source, **settings.timeouts(), **options)
+
+    def build_request(self, cnpj: Cnpj, token: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+        return f"{self.base_url}{self.path.format(cnpj=cnpj.value)}", {}, {}
+
+    def normalize(self, payload: Any, expected_cnpj: str) -> Report:
+        """The provider's 200 body as a report (raises MalformedPayload for a body that is no record)."""
+        raise NotImplementedError
+
+    def read_success(self, payload: Any, cnpj: Cnpj, status: int) -> Report:
+        return normalized(self.name, lambda: self.normalize(payload, cnpj.value))
 
 
 def _json_or_none(response: httpx.Response) -> Any:

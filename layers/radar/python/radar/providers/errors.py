@@ -10,6 +10,7 @@ __all__ = [
     "BODY_EXCERPT_CHARS",
     "Outcome",
     "ProviderBadResponse",
+    "ProviderBlocked",
     "ProviderError",
     "ProviderInvalidCnpj",
     "ProviderNotFound",
@@ -78,6 +79,14 @@ class ProviderTransient(ProviderError):
     code = "provider_transient"
     outcome = "transient"
     retryable_by_default = True
+
+
+class ProviderBlocked(ProviderTransient):
+    """A bot-protection answer (Cloudflare's "Just a moment..." challenge, `cf-mitigated: challenge`) instead of data:
+    the provider is unavailable to us for minutes to hours, so it is not retried within the call."""
+
+    code = "provider_blocked"
+    retryable_by_default = False
 
 
 class ProviderBadResponse(ProviderError):

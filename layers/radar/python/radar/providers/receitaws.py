@@ -25,6 +25,10 @@ __all__ = ["DEFAULT_BASE_URL", "ReceitaWsProvider", "ReceitaWsSettings", "error_
 
 DEFAULT_BASE_URL = "https://www.receitaws.com.br/v1"
 _HTTP = LazyClient()
+# ReceitaWS's "wait a minute" refusal: HTTP 200, {"status": "ERROR", "message": "Espere um minuto para tentar fazer
+# uma nova requisição!", "errorCode": 101}. A rate limit that clears after about a minute.
+WAIT_A_MINUTE_CODE = 101
+WAIT_A_MINUTE_SECONDS = 60.0
 
 
 class ReceitaWsSettings(ProviderSettings):
@@ -38,11 +42,15 @@ def _fold(text: str) -> str:
     return " ".join(plain.upper().split())
 
 
-def error_for_message(message: Any, *, status: int = 200) -> ProviderError:
-    """The typed error for a `{"status": "ERROR", "message": ...}` body."""
+def error_for_message(message: Any, *, status: int = 200, error_code: Any = None) -> ProviderError:
+    """The typed error for a `{"status": "ERROR", "message": ..., "errorCode"?: ...}` body."""
     text = message if isinstance(message, str) else ""
     folded = _fold(text)
     common: dict[str, Any] = {"provider": "receitaws", "status": status, "body_excerpt": body_excerpt(text)}
+    if str(error_code).strip() == str(WAIT_A_MINUTE_CODE) or folded.startswith("ESPERE UM MINUTO"):
+        return ProviderRateLimited(
+            "ReceitaWS asks to wait a minute (rate limit)", retry_after=WAIT_A_MINUTE_SECONDS, **common
+        )
     if "CNPJ" in folded and "INVALIDO" in folded:
         return ProviderInvalidCnpj("ReceitaWS says the CNPJ is invalid", **common)
     if "REJEITADO" in folded or "NAO ENCONTRADO" in folded or "NAO EXISTE" in folded:
@@ -94,7 +102,7 @@ class ReceitaWsProvider(HttpProvider):
 
     def read_success(self, payload: Any, cnpj: Cnpj, status: int) -> Report:
         if isinstance(payload, dict) and str(payload.get("status", "")).upper() == "ERROR":
-            raise error_for_message(payload.get("message"), status=status)
+            raise error_for_message(payload.get("message"), status=status, error_code=payload.get("errorCode"))
         return normalized(self.name, lambda: normalize_receitaws(payload, expected_cnpj=cnpj.value))
 
     def classify_error(self, status: int, payload: Any, excerpt: str, headers: Any) -> ProviderError:
@@ -102,5 +110,5 @@ class ReceitaWsProvider(HttpProvider):
         # Auth failures (401/403), 429 and 5xx keep their usual meaning whatever the body says.
         is_error_body = isinstance(payload, dict) and str(payload.get("status", "")).upper() == "ERROR"
         if is_error_body and status < 500 and status not in (401, 403, 429):
-            return error_for_message(payload.get("message"), status=status)
+            return error_for_message(payload.get("message"), status=status, error_code=payload.get("errorCode"))
         return super().classify_error(status, payload, excerpt, headers)

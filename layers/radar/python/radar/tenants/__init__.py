@@ -2,8 +2,8 @@
 
 Also the auth function's environment (radar.tenants.settings) and composition (radar.tenants.wiring).
 The root stays light (no pynamodb): the auth function imports it at cold start.
-Imports: accounts, apikeys, audit, context, errors, gateway_keys, observability, schema, sessions, settings, store,
-tables, tiers, timestamps.
+Imports: accounts, apikeys, audit, billing, context, errors, gateway_keys, observability, schema, sessions, settings,
+store, tables, tiers, timestamps.
 """
 
 from __future__ import annotations

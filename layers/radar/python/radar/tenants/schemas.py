@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from radar.accounts.schemas import UserView, normalize_email
+from radar.billing.schemas import TierLimits
 from radar.schema import ApiModel, RequestBody
 from radar.sessions.schemas import TokenResponse
 
@@ -31,21 +32,14 @@ class PlanChangeRequest(RequestBody):
     plan: str = Field(min_length=1, max_length=32)
 
 
-class TierLimits(ApiModel):
-    rate: float
-    burst: int
-    quota: int
-    quota_period: str
-    monthly_checks: int
-    retention_days: int
-
-
 class TenantView(ApiModel):
     tenant_id: str
     name: str
     plan: str
     limits: TierLimits
     created_at: str
+    pending_plan: str | None = Field(default=None, description="a downgrade that takes effect at pending_at")
+    pending_at: str | None = Field(default=None, description="the end of the paid period")
 
 
 class SignupResponse(ApiModel):

@@ -13,6 +13,7 @@ from radar.accounts.service import user_view
 from radar.audit import record_event
 from radar.audit.models import audit_pk
 from radar.audit.service import finish_deletion_record, start_deletion_record
+from radar.billing.service import BillingService
 from radar.context import TenantContext
 from radar.gateway_keys import GatewayKeys
 from radar.observability import logger
@@ -21,7 +22,7 @@ from radar.store import delete_partition
 from radar.tables import tenant_pk
 from radar.tenants.errors import TenantNotFound
 from radar.tenants.schemas import SignupResponse, TenantView, TierLimits
-from radar.tiers import UnknownPlan, load_tiers
+from radar.tiers import load_tiers
 from radar.timestamps import utc_iso
 
 __all__ = ["TenantService", "tenant_view"]
@@ -33,7 +34,7 @@ def tenant_view(tenant: TenantItem) -> TenantView:
         tenant_id=tenant.tenant_id,
         name=tenant.name,
         plan=tenant.plan,
-        limits=TierLimits(**tier.model_dump(exclude={"display_name"})),
+        limits=TierLimits.model_validate(tier.limits()),
         created_at=tenant.created_at,
     )
 
@@ -44,11 +45,13 @@ class TenantService:
     def __init__(
         self,
         *,
+        billing: BillingService,
         gateway_keys: GatewayKeys,
         sessions: SessionService,
         tenants: TenantRepository,
         users: UserRepository,
     ) -> None:
+        self.billing = billing
         self.gateway_keys = gateway_keys
         self.sessions = sessions
         self.tenants = tenants
@@ -107,20 +110,10 @@ class TenantService:
         return tenant_view(self._tenant(ctx))
 
     def change_plan(self, ctx: TenantContext, plan: str, event: dict[str, Any]) -> TenantView:
-        ctx.require("admin")
-        tiers = load_tiers()
-        if plan not in tiers.tiers:
-            raise UnknownPlan(
-                f"unknown plan {plan!r}; choose one of: {', '.join(tiers.tiers)}",
-                details=[{"field": "plan", "reason": "unknown_plan", "message": f"one of {sorted(tiers.tiers)}"}],
-            )
-        tenant = self._tenant(ctx)
-        old_plan = tenant.plan
-        if plan != old_plan:
-            self.gateway_keys.move(tenant.usage_key_id, old_plan, plan)
-            self.tenants.set_plan(tenant, plan, tiers.get(plan).retention_days)
-            record_event(event, ctx, "tenant.plan_change", f"plan/{old_plan}->{plan}")
-        return tenant_view(tenant)
+        """Downgrades only (radar.billing.service.BillingService.downgrade): an upgrade is paid for at checkout."""
+        change = self.billing.downgrade(ctx, plan, event)
+        view = tenant_view(self._tenant(ctx))
+        return view.model_copy(update={"pending_plan": change.pending_plan, "pending_at": change.pending_at})
 
     def delete_tenant(self, ctx: TenantContext, event: dict[str, Any]) -> int:
         """Purge everything the tenant owns, keeping one deletion record outside it; returns items deleted."""

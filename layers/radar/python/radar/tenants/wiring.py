@@ -8,6 +8,7 @@ from radar.accounts.repository import TenantRepository, UserRepository
 from radar.accounts.service import UserService
 from radar.apikeys.repository import ApiKeyRepository
 from radar.apikeys.service import ApiKeyService
+from radar.billing.service import BillingService
 from radar.gateway_keys import GatewayKeys
 from radar.sessions.repository import RefreshTokenRepository
 from radar.sessions.service import SessionService
@@ -24,6 +25,7 @@ class AuthServices:
     sessions: SessionService
     users: UserService
     api_keys: ApiKeyService
+    billing: BillingService
 
 
 def build_auth_services(env: AuthEnv) -> AuthServices:
@@ -34,11 +36,14 @@ def build_auth_services(env: AuthEnv) -> AuthServices:
         tenants=tenants,
         refresh_tokens=RefreshTokenRepository(),
     )
+    gateway_keys = GatewayKeys(env.usage_plan_ids)
+    billing = BillingService(settings=env.billing, tenants=tenants, gateway_keys=gateway_keys)
     return AuthServices(
         tenants=TenantService(
-            gateway_keys=GatewayKeys(env.usage_plan_ids), sessions=sessions, tenants=tenants, users=users
+            billing=billing, gateway_keys=gateway_keys, sessions=sessions, tenants=tenants, users=users
         ),
         sessions=sessions,
         users=UserService(users),
         api_keys=ApiKeyService(ApiKeyRepository()),
+        billing=billing,
     )

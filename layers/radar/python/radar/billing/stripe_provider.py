@@ -1,0 +1,163 @@
+"""The Stripe adapter of the billing port, through the official `stripe` SDK (imported on first use).
+
+`api_base` is the SDK's own base-URL setting: empty for Stripe itself, the billing sandbox's URL locally."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from radar.billing.errors import BillingProviderError, InvalidWebhook
+from radar.billing.port import BillingEvent, SubscriptionState
+from radar.observability import logger
+
+__all__ = ["StripeProvider"]
+
+_T = TypeVar("_T")
+
+
+@contextmanager
+def _provider_errors(action: str) -> Iterator[None]:
+    import stripe
+
+    try:
+        yield
+    except stripe.StripeError as exc:
+        # Stripe's messages may echo parameters; log only the class and code.
+        logger.warning("billing provider error", extra={"action": action, "error_type": type(exc).__name__,
+                                                         "stripe_code": getattr(exc, "code", None)})
+        raise BillingProviderError(f"the billing provider could not {action}; try again") from exc
+
+
+def _get(obj: Any, *path: str) -> Any:
+    for name in path:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(name)
+    return obj
+
+
+def _id(value: Any) -> str | None:
+    """An id field that may be expanded into its object."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return str(value) if value else None
+
+
+class StripeProvider:
+    def __init__(self, secret_key: str, webhook_secret: str, *, api_base: str | None, tolerance_seconds: int,
+                 plan_of_lookup_key: dict[str, str]) -> None:
+        import stripe
+
+        base = {"api": api_base.rstrip("/")} if api_base else None
+        self._client = stripe.StripeClient(secret_key, base_addresses=base, max_network_retries=2)  # type: ignore[arg-type]
+        self._webhook_secret = webhook_secret
+        self._tolerance = tolerance_seconds
+        self._plans = plan_of_lookup_key
+        self._prices: dict[str, str] = {}
+
+    def _call(self, action: str, call: Callable[[], _T]) -> _T:
+        with _provider_errors(action):
+            return call()
+
+    def _price_id(self, lookup_key: str) -> str:
+        if lookup_key not in self._prices:
+            found = self._call("find the plan's price", lambda: self._client.v1.prices.list(
+                params={"lookup_keys": [lookup_key], "active": True, "limit": 1}))
+            if not found.data:
+                raise BillingProviderError(f"the billing provider has no active price {lookup_key!r}")
+            self._prices[lookup_key] = found.data[0].id
+        return self._prices[lookup_key]
+
+    def create_customer(self, tenant_id: str, name: str) -> str:
+        customer = self._call("create the customer", lambda: self._client.v1.customers.create(
+            params={"name": name, "metadata": {"tenant_id": tenant_id}},
+            # Two concurrent first checkouts of one tenant get the same customer.
+            options={"idempotency_key": f"radar-customer-{tenant_id}"},
+        ))
+        return str(customer.id)
+
+    def checkout_url(self, *, customer_id: str, tenant_id: str, plan: str, lookup_key: str, success_url: str,
+                     cancel_url: str) -> tuple[str, str]:
+        price = self._price_id(lookup_key)
+        metadata = {"tenant_id": tenant_id, "plan": plan}
+        session = self._call("start the checkout", lambda: self._client.v1.checkout.sessions.create(params={
+            "mode": "subscription",
+            "customer": customer_id,
+            "line_items": [{"price": price, "quantity": 1}],
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+            "client_reference_id": tenant_id,
+            "metadata": metadata,
+            "subscription_data": {"metadata": metadata},
+        }))
+        return str(session.id), str(session.url)
+
+    def portal_url(self, customer_id: str, return_url: str) -> str:
+        session = self._call("open the customer portal", lambda: self._client.v1.billing_portal.sessions.create(
+            params={"customer": customer_id, "return_url": return_url}))
+        return str(session.url)
+
+    def verify_event(self, payload: bytes, signature: str) -> BillingEvent:
+        import stripe
+
+        if not signature:
+            raise InvalidWebhook("the Stripe-Signature header is missing", reason="missing")
+        try:
+            self._client.construct_event(payload, signature, self._webhook_secret, tolerance=self._tolerance)
+        except stripe.SignatureVerificationError as exc:
+            reason = "timestamp_outside_tolerance" if "tolerance" in str(exc).lower() else "signature_mismatch"
+            raise InvalidWebhook("the Stripe-Signature header does not verify", reason=reason) from exc
+        except ValueError as exc:
+            raise InvalidWebhook("the body is not a Stripe event", reason="invalid_payload", field="body") from exc
+        raw = json.loads(payload)
+        obj = _get(raw, "data", "object") or {}
+        kind = obj.get("object")
+        if kind == "subscription":
+            subscription = _id(obj.get("id"))
+        elif kind == "invoice":
+            subscription = _id(_get(obj, "parent", "subscription_details", "subscription")) or _id(
+                obj.get("subscription"))
+        else:
+            subscription = _id(obj.get("subscription"))
+        claimed = _get(obj, "metadata", "tenant_id") or _get(obj, "parent", "subscription_details", "metadata",
+                                                             "tenant_id")
+        return BillingEvent(
+            id=str(raw.get("id") or ""),
+            type=str(raw.get("type") or ""),
+            created=int(raw.get("created") or 0),
+            customer_id=_id(obj.get("customer")) or (_id(obj.get("id")) if kind == "customer" else None),
+            subscription_id=subscription,
+            metadata_tenant_id=str(claimed) if claimed else None,
+        )
+
+    def subscription(self, subscription_id: str) -> SubscriptionState:
+        sub = self._call("read the subscription", lambda: self._client.v1.subscriptions.retrieve(subscription_id))
+        raw = sub.to_dict()
+        items = _get(raw, "items", "data") or []
+        first = items[0] if items else {}
+        price = first.get("price") or {}
+        plan = self._plans.get(str(price.get("lookup_key") or "")) or _get(price, "metadata", "plan")
+        end = first.get("current_period_end") or raw.get("current_period_end")
+        return SubscriptionState(
+            id=str(raw["id"]),
+            customer_id=_id(raw.get("customer")) or "",
+            status=str(raw.get("status") or ""),
+            plan=str(plan) if plan in set(self._plans.values()) else None,
+            period_end=int(end) if end else None,
+            cancel_at_period_end=bool(raw.get("cancel_at_period_end")),
+        )
+
+    def change_subscription(self, subscription_id: str, *, plan: str | None, lookup_key: str | None) -> None:
+        if plan is None or lookup_key is None:
+            self._call("schedule the cancellation", lambda: self._client.v1.subscriptions.update(
+                subscription_id, params={"cancel_at_period_end": True}))
+            return
+        sub = self._call("read the subscription", lambda: self._client.v1.subscriptions.retrieve(subscription_id))
+        item_id = sub.to_dict()["items"]["data"][0]["id"]
+        price = self._price_id(lookup_key)
+        # No proration: the paid period stays as paid; the next invoice bills the lower price.
+        self._call("change the subscription", lambda: self._client.v1.subscriptions.update(subscription_id, params={
+            "items": [{"id": item_id, "price": price}], "proration_behavior": "none", "cancel_at_period_end": False}))

@@ -1,0 +1,646 @@
+"""The API's shapes and operations, generated from docs/openapi.json by `make openapi`
+(scripts/sdk_models.py).
+
+Do not edit: the suite fails when this module is not what the spec makes. Models accept fields they do not know
+(a newer API may add some), so an older SDK keeps working against a newer API.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "OPERATIONS",
+    "Address",
+    "ApiKeyCreateRequest",
+    "ApiKeyCreated",
+    "ApiKeyList",
+    "ApiKeyView",
+    "ApiShape",
+    "AuditEvent",
+    "AuditPage",
+    "BatchCheckRef",
+    "BatchCounts",
+    "BatchCreate",
+    "BatchItemProblem",
+    "BatchOut",
+    "CheckOut",
+    "CheckPage",
+    "CheckTimings",
+    "CheckoutOut",
+    "CheckoutRequest",
+    "CnaeDetail",
+    "Contact",
+    "Error",
+    "ErrorInfo",
+    "FieldChange",
+    "FieldProblem",
+    "HealthOut",
+    "LegalNature",
+    "LoginRequest",
+    "LogoutRequest",
+    "Operation",
+    "Partner",
+    "PlanChangeRequest",
+    "PlanList",
+    "PlanOut",
+    "PortalOut",
+    "PriceOut",
+    "ProviderAttempt",
+    "ReadinessOut",
+    "RefreshRequest",
+    "Report",
+    "ReportDiff",
+    "SignupRequest",
+    "SignupResponse",
+    "StateRegistration",
+    "TargetCreate",
+    "TargetOut",
+    "TargetPage",
+    "TargetPatch",
+    "TaxOptionDates",
+    "TenantView",
+    "TierLimits",
+    "TokenResponse",
+    "UsageOut",
+    "UserInviteRequest",
+    "UserList",
+    "UserView",
+    "WebhookOut",
+]
+
+
+class ApiShape(BaseModel):
+    """Base of every generated shape: unknown fields kept, fields settable by name or by their JSON alias."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, serialize_by_alias=True)
+
+
+class Operation(NamedTuple):
+    """One operation of the contract: its method, path template and the model of its success body (or None)."""
+
+    method: str
+    path: str
+    status: int
+    response: str | None
+
+
+class Address(ApiShape):
+    """Establishment address. Street-level fields are dropped for sole proprietors (home addresses)."""
+
+    city: str | None = Field(default=None)
+    city_ibge_code: str | None = Field(default=None)
+    complement: str | None = Field(default=None)
+    country: str | None = Field(default=None)
+    district: str | None = Field(default=None)
+    number: str | None = Field(default=None)
+    state: str | None = Field(default=None)
+    street: str | None = Field(default=None)
+    street_type: str | None = Field(default=None)
+    zip_code: str | None = Field(default=None)
+
+
+class ApiKeyCreateRequest(ApiShape):
+    """ApiKeyCreateRequest"""
+
+    name: str
+    role: Literal["admin", "analyst", "viewer"] = Field(default="analyst")
+
+
+class ApiKeyCreated(ApiShape):
+    """ApiKeyCreated"""
+
+    created_at: str
+    key: str = Field(description="shown once: store it now")
+    key_id: str
+    last_used_at: str | None
+    name: str
+    prefix: str = Field(description="the first characters only; the full key is never shown again")
+    revoked: bool
+    role: str
+
+
+class ApiKeyList(ApiShape):
+    """ApiKeyList"""
+
+    items: list[ApiKeyView]
+
+
+class ApiKeyView(ApiShape):
+    """ApiKeyView"""
+
+    created_at: str
+    key_id: str
+    last_used_at: str | None
+    name: str
+    prefix: str = Field(description="the first characters only; the full key is never shown again")
+    revoked: bool
+    role: str
+
+
+class AuditEvent(ApiShape):
+    """One audited action: who (user or API key id), what, on what, and how it went (no personal data)."""
+
+    action: str = Field(description="e.g. target.created, apikey.revoked")
+    actor: str | None = Field(default=None, description="the user or API key id")
+    event_id: str
+    outcome: str | None = Field(default=None, description="success or failure")
+    principal_type: str | None = Field(default=None, description="user or api_key")
+    request_id: str | None = Field(default=None)
+    resource: str | None = Field(default=None, description="e.g. target/<id>")
+    source_ip: str | None = Field(default=None)
+    time: str = Field(description="ISO 8601, UTC")
+    user_agent: str | None = Field(default=None)
+
+
+class AuditPage(ApiShape):
+    """AuditPage"""
+
+    items: list[AuditEvent] = Field(description="newest first")
+    next_cursor: str | None = Field(default=None)
+
+
+class BatchCheckRef(ApiShape):
+    """BatchCheckRef"""
+
+    check_id: str
+    cnpj: str
+    target_id: str
+
+
+class BatchCounts(ApiShape):
+    """BatchCounts"""
+
+    failed: int = Field(default=0)
+    queued: int = Field(default=0)
+    running: int = Field(default=0)
+    succeeded: int = Field(default=0)
+
+
+class BatchCreate(ApiShape):
+    """BatchCreate"""
+
+    cnpjs: list[str]
+
+
+class BatchItemProblem(ApiShape):
+    """BatchItemProblem"""
+
+    index: int = Field(description="position in the request's cnpjs list")
+    input: str = Field(description="the entry as sent (first 32 characters)")
+    message: str
+    reason: str
+
+
+class BatchOut(ApiShape):
+    """BatchOut"""
+
+    accepted: int = Field(description="checks queued (counted against the allowance)")
+    batch_id: str
+    checks: list[BatchCheckRef] | None = Field(default=None, description="only in the creation response")
+    counts: BatchCounts
+    created_at: str
+    done: bool
+    invalid: list[BatchItemProblem] = Field(default_factory=list, description="not valid CNPJs, not counted")
+    rejected: list[BatchItemProblem] = Field(
+        default_factory=list,
+        description="valid CNPJs left out because the monthly allowance ran out",
+    )
+    submitted: int = Field(description="CNPJs received")
+
+
+class CheckOut(ApiShape):
+    """CheckOut"""
+
+    attempts: int = Field(default=0)
+    batch_id: str | None = Field(default=None)
+    cached: bool | None = Field(default=None)
+    capacity_waits: int = Field(default=0, description="times it waited for provider capacity (not faults)")
+    cnpj: str
+    cnpj_formatted: str
+    created_at: str
+    diff: ReportDiff | None = Field(default=None, description="changes since the previous successful report")
+    errors: list[ProviderAttempt] | None = Field(default=None, description="per-provider errors of a failed check")
+    eta_seconds: float | None = Field(
+        default=None,
+        description="a check queued because providers were busy: when it is expected to run",
+    )
+    expires_at: str | None = Field(default=None, description="when retention removes this check and its report")
+    failure_reason: str | None = Field(default=None)
+    id: str
+    mode: str = Field(description="sync or async")
+    report: Report | None = Field(default=None)
+    source: str | None = Field(default=None, description="the provider (or cache) that produced the report")
+    status: str = Field(description="queued, running, succeeded or failed")
+    target_id: str
+    timings: CheckTimings
+
+
+class CheckPage(ApiShape):
+    """CheckPage"""
+
+    items: list[CheckOut]
+    next_cursor: str | None = Field(default=None)
+
+
+class CheckTimings(ApiShape):
+    """CheckTimings"""
+
+    duration_ms: int | None = Field(default=None)
+    finished_at: str | None = Field(default=None)
+    queued_at: str | None = Field(default=None)
+    retry_at: str | None = Field(default=None, description="when a check waiting on rate-limited providers runs again")
+    started_at: str | None = Field(default=None)
+
+
+class CheckoutOut(ApiShape):
+    """CheckoutOut"""
+
+    plan: str
+    session_id: str
+    url: str = Field(description="the hosted payment page; the plan changes when the provider confirms the payment")
+
+
+class CheckoutRequest(ApiShape):
+    """CheckoutRequest"""
+
+    plan: str = Field(description="a paid plan above the tenant's current one")
+
+
+class CnaeDetail(ApiShape):
+    """One CNAE subclass: its 7-digit code and the description the provider sent with it (None when it sent none)."""
+
+    code: str
+    description: str | None = Field(default=None)
+
+
+class Contact(ApiShape):
+    """Business contacts as registered; absent (None on the report) for sole proprietors."""
+
+    email: str | None = Field(default=None)
+    phones: list[str] = Field(default_factory=list)
+
+
+class Error(ApiShape):
+    """Every error answer of the API, from the functions (radar.http) and from the gateway alike."""
+
+    error: ErrorInfo
+
+
+class ErrorInfo(ApiShape):
+    """ErrorInfo"""
+
+    code: str = Field(description="machine-readable; each operation's error responses list the codes they carry")
+    details: list[FieldProblem] | dict[str, Any] | None = Field(
+        default=None,
+        description="the fields at fault (validation), or what a limit was (throttling, quota, plan)",
+    )
+    message: str = Field(description="for people; never a stack trace")
+
+
+class FieldChange(ApiShape):
+    """One report field that changed: its dotted path, the previous value and the new one."""
+
+    field: str = Field(description="dotted path in the report, e.g. address.city")
+    from_: Any = Field(default=None, alias="from", description="the previous value (null when it was absent)")
+    to: Any = Field(default=None, description="the new value (null when it is gone)")
+
+
+class FieldProblem(ApiShape):
+    """One rejected part of a request: validation errors name each field this way."""
+
+    field: str = Field(description="dotted path of the field (body, a query parameter, a header, cnpjs.3, ...)")
+    message: str | None = Field(default=None)
+    reason: str | None = Field(default=None, description="machine-readable reason, e.g. missing, string_too_long")
+
+
+class HealthOut(ApiShape):
+    """HealthOut"""
+
+    status: str = Field(description="ok")
+
+
+class LegalNature(ApiShape):
+    """Natureza jurídica: the 4-digit RFB code (e.g. 2054) and its description."""
+
+    code: str | None = Field(default=None)
+    description: str | None = Field(default=None)
+
+
+class LoginRequest(ApiShape):
+    """LoginRequest"""
+
+    email: str
+    password: str
+
+
+class LogoutRequest(ApiShape):
+    """LogoutRequest"""
+
+    refresh_token: str
+
+
+class Partner(ApiShape):
+    """One QSA entry. `document` is the masked CPF (***123456**) as published, a partner CNPJ, or None."""
+
+    age_range: str | None = Field(default=None)
+    country: str | None = Field(default=None)
+    document: str | None = Field(default=None)
+    joined_on: date | None = Field(default=None)
+    kind: Literal["PF", "PJ", "FOREIGN"] | None = Field(default=None)
+    name: str | None = Field(default=None)
+    role: str | None = Field(default=None)
+    role_code: str | None = Field(default=None)
+
+
+class PlanChangeRequest(ApiShape):
+    """PlanChangeRequest"""
+
+    plan: str
+
+
+class PlanList(ApiShape):
+    """PlanList"""
+
+    default_plan: str
+    items: list[PlanOut]
+
+
+class PlanOut(ApiShape):
+    """PlanOut"""
+
+    checkout: str | None = Field(description="how to buy it (null: not sold)")
+    display_name: str
+    limits: TierLimits
+    plan: str
+    price: PriceOut | None = Field(description="null: free")
+
+
+class PortalOut(ApiShape):
+    """PortalOut"""
+
+    url: str = Field(description="the provider's customer portal: card, cancellation, invoices")
+
+
+class PriceOut(ApiShape):
+    """PriceOut"""
+
+    currency: str
+    display: str
+    interval: str
+    unit_amount: int = Field(description="in the currency's smallest unit (centavos)")
+
+
+class ProviderAttempt(ApiShape):
+    """What one provider answered while a check ran (no payload, no personal data)."""
+
+    duration_ms: float | None = Field(default=None)
+    message: str | None = Field(default=None)
+    outcome: str = Field(description="ok, not_found, invalid, rate_limited, circuit_open, transient or error")
+    provider: str | None = Field(default=None)
+    status: int | None = Field(default=None, description="the provider's HTTP status, when it answered")
+
+
+class ReadinessOut(ApiShape):
+    """ReadinessOut"""
+
+    checks: dict[str, str]
+    status: str
+
+
+class RefreshRequest(ApiShape):
+    """RefreshRequest"""
+
+    refresh_token: str
+
+
+class Report(ApiShape):
+    """A normalized CNPJ report; `model_dump(mode="json")` is the stored and returned form."""
+
+    address: Address | None = Field(default=None)
+    cnpj: str
+    cnpj_formatted: str
+    contact: Contact | None = Field(default=None)
+    fetched_at: datetime
+    head_office: bool | None = Field(default=None)
+    legal_name: str | None = Field(default=None)
+    legal_nature: LegalNature | None = Field(default=None)
+    main_cnae: str | None = Field(default=None)
+    main_cnae_description: str | None = Field(default=None)
+    mei: bool | None = Field(default=None)
+    opened_on: date | None = Field(default=None)
+    partial: bool = Field(default=False)
+    partial_reasons: list[str] = Field(default_factory=list)
+    partners: list[Partner] = Field(default_factory=list)
+    personal_data_redacted: bool = Field(default=False)
+    secondary_cnae_details: list[CnaeDetail] = Field(default_factory=list)
+    secondary_cnaes: list[str] = Field(default_factory=list)
+    share_capital: str | None = Field(default=None)
+    simples: bool | None = Field(default=None)
+    size: Literal["MICRO_EMPRESA", "EMPRESA_DE_PEQUENO_PORTE", "DEMAIS"] | None = Field(default=None)
+    source: str
+    source_updated_at: datetime | None = Field(default=None)
+    state_registrations: list[StateRegistration] = Field(default_factory=list)
+    status: Literal["ATIVA", "BAIXADA", "INAPTA", "SUSPENSA", "NULA"] | None = Field(default=None)
+    status_date: date | None = Field(default=None)
+    status_reason: str | None = Field(default=None)
+    tax_option_dates: TaxOptionDates | None = Field(default=None)
+    trade_name: str | None = Field(default=None)
+
+
+class ReportDiff(ApiShape):
+    """What changed since the target's previous successful report (radar.checks.diff)."""
+
+    baseline: bool = Field(description="true for a target's first report: nothing to compare with")
+    changed: bool
+    changes: list[FieldChange] = Field(default_factory=list)
+    partners_in: list[Partner] = Field(default_factory=list)
+    partners_out: list[Partner] = Field(default_factory=list)
+    previous_check_id: str | None = Field(default=None)
+
+
+class SignupRequest(ApiShape):
+    """SignupRequest"""
+
+    email: str
+    password: str = Field(description="at least 12 characters, mixing two kinds")
+    tenant_name: str = Field(description="the organization's display name")
+
+
+class SignupResponse(ApiShape):
+    """SignupResponse"""
+
+    tenant: TenantView
+    tokens: TokenResponse
+    user: UserView
+
+
+class StateRegistration(ApiShape):
+    """Inscrição estadual (only CNPJ.ws publishes these)."""
+
+    active: bool | None = Field(default=None)
+    number: str
+    state: str | None = Field(default=None)
+    updated_at: datetime | None = Field(default=None)
+
+
+class TargetCreate(ApiShape):
+    """TargetCreate"""
+
+    cnpj: str = Field(description="masked or bare, numeric or alphanumeric")
+    label: str | None = Field(default=None)
+    tags: list[str] = Field(default_factory=list)
+
+
+class TargetOut(ApiShape):
+    """TargetOut"""
+
+    cnpj: str = Field(description="14 characters, uppercase")
+    cnpj_formatted: str = Field(description="AA.AAA.AAA/AAAA-NN")
+    created_at: str
+    id: str
+    label: str | None = Field(default=None)
+    tags: list[str] = Field(default_factory=list)
+    updated_at: str
+
+
+class TargetPage(ApiShape):
+    """TargetPage"""
+
+    items: list[TargetOut]
+    next_cursor: str | None = Field(default=None)
+
+
+class TargetPatch(ApiShape):
+    """TargetPatch"""
+
+    label: str | None = Field(default=None)
+    tags: list[str] | None = Field(default=None)
+
+
+class TaxOptionDates(ApiShape):
+    """When the company opted into / was excluded from Simples Nacional and MEI (SIMEI), when known."""
+
+    mei_excluded_on: date | None = Field(default=None)
+    mei_opted_on: date | None = Field(default=None)
+    simples_excluded_on: date | None = Field(default=None)
+    simples_opted_on: date | None = Field(default=None)
+
+
+class TenantView(ApiShape):
+    """TenantView"""
+
+    created_at: str
+    limits: TierLimits
+    name: str
+    pending_at: str | None = Field(default=None, description="the end of the paid period")
+    pending_plan: str | None = Field(default=None, description="a downgrade that takes effect at pending_at")
+    plan: str
+    tenant_id: str
+
+
+class TierLimits(ApiShape):
+    """TierLimits"""
+
+    burst: int
+    monthly_checks: int
+    quota: int
+    quota_period: str
+    rate: float
+    retention_days: int
+
+
+class TokenResponse(ApiShape):
+    """TokenResponse"""
+
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    token_type: str = Field(default="Bearer")
+
+
+class UsageOut(ApiShape):
+    """UsageOut"""
+
+    allowance: int
+    by_day: dict[str, int]
+    period: str = Field(description="YYYY-MM (UTC)")
+    plan: str
+    remaining: int
+    resets_at: str
+    used: int
+
+
+class UserInviteRequest(ApiShape):
+    """UserInviteRequest"""
+
+    email: str
+    password: str = Field(description="initial password; at least 12 characters, two kinds")
+    role: Literal["admin", "analyst", "viewer"]
+
+
+class UserList(ApiShape):
+    """UserList"""
+
+    items: list[UserView]
+
+
+class UserView(ApiShape):
+    """UserView"""
+
+    created_at: str
+    email: str
+    role: str
+    user_id: str
+
+
+class WebhookOut(ApiShape):
+    """WebhookOut"""
+
+    event_id: str
+    outcome: Literal["processed", "duplicate", "ignored"]
+    received: bool = Field(default=True)
+    type: str
+
+
+# operationId -> the operation, for every operation of the contract.
+OPERATIONS: dict[str, Operation] = {
+    "changePlan": Operation("PUT", "/tenant/plan", 200, "TenantView"),
+    "createApiKey": Operation("POST", "/api-keys", 201, "ApiKeyCreated"),
+    "createBatch": Operation("POST", "/checks/batch", 202, "BatchOut"),
+    "createCheck": Operation("POST", "/targets/{target_id}/checks", 201, "CheckOut"),
+    "createCheckout": Operation("POST", "/billing/checkout", 201, "CheckoutOut"),
+    "createPortalSession": Operation("POST", "/billing/portal", 200, "PortalOut"),
+    "createTarget": Operation("POST", "/targets", 201, "TargetOut"),
+    "deleteTarget": Operation("DELETE", "/targets/{target_id}", 204, None),
+    "deleteTenant": Operation("DELETE", "/tenant", 204, None),
+    "getBatch": Operation("GET", "/checks/batch/{batch_id}", 200, "BatchOut"),
+    "getCheck": Operation("GET", "/checks/{check_id}", 200, "CheckOut"),
+    "getHealth": Operation("GET", "/health", 200, "HealthOut"),
+    "getReadiness": Operation("GET", "/health/ready", 200, "ReadinessOut"),
+    "getTarget": Operation("GET", "/targets/{target_id}", 200, "TargetOut"),
+    "getTenant": Operation("GET", "/tenant", 200, "TenantView"),
+    "getUsage": Operation("GET", "/usage", 200, "UsageOut"),
+    "inviteUser": Operation("POST", "/users", 201, "UserView"),
+    "listApiKeys": Operation("GET", "/api-keys", 200, "ApiKeyList"),
+    "listAuditEvents": Operation("GET", "/audit", 200, "AuditPage"),
+    "listChecks": Operation("GET", "/targets/{target_id}/checks", 200, "CheckPage"),
+    "listPlans": Operation("GET", "/billing/plans", 200, "PlanList"),
+    "listTargets": Operation("GET", "/targets", 200, "TargetPage"),
+    "listUsers": Operation("GET", "/users", 200, "UserList"),
+    "login": Operation("POST", "/auth/login", 200, "TokenResponse"),
+    "logout": Operation("POST", "/auth/logout", 204, None),
+    "patchTarget": Operation("PATCH", "/targets/{target_id}", 200, "TargetOut"),
+    "receiveWebhook": Operation("POST", "/billing/webhook", 200, "WebhookOut"),
+    "refresh": Operation("POST", "/auth/refresh", 200, "TokenResponse"),
+    "revokeApiKey": Operation("DELETE", "/api-keys/{key_id}", 204, None),
+    "signup": Operation("POST", "/auth/signup", 201, "SignupResponse"),
+}
+
+
+for _model in list(globals().values()):
+    if isinstance(_model, type) and issubclass(_model, ApiShape) and _model is not ApiShape:
+        _model.model_rebuild()
