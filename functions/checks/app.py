@@ -262,7 +262,7 @@ def get_health() -> HealthOut:
 
 @app.get(
     "/health/ready",
-    summary="Readiness: tables, queues and secrets reachable",
+    summary="Readiness: tables, queues and secrets reachable; each provider's capacity and breaker",
     tags=["health"],
     responses={
         200: {"description": "every dependency reachable"},
@@ -276,6 +276,15 @@ def get_readiness() -> Response[ReadinessOut]:
     is_ready, report = check_readiness(dependencies_from_env(ChecksEnv.from_environ().variables()))
     if not is_ready:
         logger.warning("not ready", extra={"checks": report["checks"]})
+    if report["checks"].get("cache_table") == "ok":
+        from radar.errors import DependencyUnavailable
+        from radar.lookup.service import provider_status
+        from radar.lookup.settings import LookupSettings
+
+        try:
+            report["providers"] = provider_status(LookupSettings.from_environ())
+        except DependencyUnavailable:
+            logger.warning("provider capacity unreadable")  # readiness still answers; the checks say what is up
     return Response(
         status_code=200 if is_ready else 503, content_type="application/json", body=ReadinessOut.model_validate(report)
     )

@@ -486,12 +486,28 @@ def test_health_and_readiness(checks_fn: ModuleType, lambda_context: Any, monkey
         "provider_tokens_secret",
     }
     assert set(body["checks"].values()) == {"ok"}
+    from radar.coordination import DynamoCircuitBreaker
+    from radar.lookup.settings import LookupSettings
+
+    settings = LookupSettings.from_environ()
+    providers = {p["name"]: p for p in body["providers"]}
+    assert list(providers) == settings.provider_order  # the chain's order of preference
+    assert {p["breaker"] for p in providers.values()} == {"closed"}
+    assert all(p["next_slot_seconds"] == 0 for p in providers.values())
+    # minha-receita's outage opens the breaker BrasilAPI shares with it: readiness shows both open.
+    breaker = DynamoCircuitBreaker(settings.cache_table)
+    for _ in range(breaker.failure_threshold):
+        breaker.record_failure("minhareceita")
+    _, body, _ = public("GET", "/health/ready")
+    states = {p["name"]: p["breaker"] for p in body["providers"]}
+    assert states["brasilapi"] == states["minhareceita"] == "open" and states["cnpjws"] == "closed"
 
     monkeypatch.setenv("CACHE_TABLE", "no-such-table")
     status, body, _ = public("GET", "/health/ready")
     assert status == 503
     assert body["status"] == "unavailable"
     assert body["checks"]["cache_table"] == "unavailable" and body["checks"]["main_table"] == "ok"
+    assert body.get("providers") is None  # their state lives in the cache table
 
 
 def test_sync_retry_with_the_same_key_reads_the_first_check_and_the_key_store_holds_no_report(

@@ -267,7 +267,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: tables, queues and secrets reachable */
+        /** Readiness: tables, queues and secrets reachable; each provider's capacity and breaker */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -969,12 +969,53 @@ export interface components {
              */
             status?: number | null;
         };
+        /**
+         * ProviderStatus
+         * @description One provider of the chain as the capacity model and its breaker see it now (readiness, ops).
+         */
+        ProviderStatus: {
+            /**
+             * Breaker
+             * @description closed, open or half_open (shared with the source it proxies)
+             */
+            breaker: string;
+            /**
+             * Name
+             * @description provider, in the chain's order of preference
+             */
+            name: string;
+            /**
+             * Next Slot Seconds
+             * @description seconds until its next free request slot (0: now)
+             */
+            next_slot_seconds: number;
+            /**
+             * Outage Group
+             * @description the source whose outage takes this provider down
+             */
+            outage_group: string;
+            /**
+             * Per Minute
+             * @description sustained requests a real minute its schedule allows (null: none)
+             */
+            per_minute: number | null;
+            /**
+             * Slots Now
+             * @description requests that could start at once (null: unlimited)
+             */
+            slots_now: number | null;
+        };
         /** ReadinessOut */
         ReadinessOut: {
             /** Checks */
             checks: {
                 [key: string]: string;
             };
+            /**
+             * Providers
+             * @description each provider's capacity now and its breaker (absent when the cache is unreachable)
+             */
+            providers?: components["schemas"]["ProviderStatus"][] | null;
             /** Status */
             status: string;
         };

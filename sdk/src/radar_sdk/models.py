@@ -50,6 +50,7 @@ __all__ = [
     "PortalOut",
     "PriceOut",
     "ProviderAttempt",
+    "ProviderStatus",
     "ReadinessOut",
     "RefreshRequest",
     "Report",
@@ -404,10 +405,25 @@ class ProviderAttempt(ApiShape):
     status: int | None = Field(default=None, description="the provider's HTTP status, when it answered")
 
 
+class ProviderStatus(ApiShape):
+    """One provider of the chain as the capacity model and its breaker see it now (readiness, ops)."""
+
+    breaker: str = Field(description="closed, open or half_open (shared with the source it proxies)")
+    name: str = Field(description="provider, in the chain's order of preference")
+    next_slot_seconds: float = Field(description="seconds until its next free request slot (0: now)")
+    outage_group: str = Field(description="the source whose outage takes this provider down")
+    per_minute: float | None = Field(description="sustained requests a real minute its schedule allows (null: none)")
+    slots_now: float | None = Field(description="requests that could start at once (null: unlimited)")
+
+
 class ReadinessOut(ApiShape):
     """ReadinessOut"""
 
     checks: dict[str, str]
+    providers: list[ProviderStatus] | None = Field(
+        default=None,
+        description="each provider's capacity now and its breaker (absent when the cache is unreachable)",
+    )
     status: str
 
 
