@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from radar.errors import Unauthorized
+from radar.errors import DependencyUnavailable, Unauthorized
 
-__all__ = ["InvalidCredentials", "InvalidToken"]
+__all__ = ["InvalidCredentials", "InvalidToken", "SigningKeyUnusable"]
 
 
 class InvalidToken(Unauthorized):
@@ -19,3 +19,10 @@ class InvalidCredentials(Unauthorized):
 
     def __init__(self) -> None:
         super().__init__("invalid e-mail or password")
+
+
+class SigningKeyUnusable(DependencyUnavailable):
+    """The signing secret holds something that is not an Ed25519 key: an operator must look (never replaced)."""
+
+    def __init__(self) -> None:
+        super().__init__("the token signing key is unusable", details={"dependency": "signing_key"})
