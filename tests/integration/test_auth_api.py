@@ -130,7 +130,7 @@ def use_cheap_argon2() -> Any:
     from radar.accounts import passwords
 
     saved = {k: os.environ.get(k) for k in ("ARGON2_TIME_COST", "ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM")}
-    os.environ.update(ARGON2_TIME_COST="1", ARGON2_MEMORY_KIB="1024", ARGON2_PARALLELISM="1")
+    os.environ.update(ARGON2_TIME_COST="2", ARGON2_MEMORY_KIB="19456", ARGON2_PARALLELISM="1")  # OWASP minimum
     passwords.reset_hasher()
     yield
     for key, value in saved.items():
