@@ -443,8 +443,15 @@ def test_authorizer_refreshes_public_keys_once_for_an_unknown_kid(auth_env: AwsR
     service = load_function("auth").services().sessions
     new_key = generate_signing_key()
     service.signing_keys._publish(new_key)
+    import jwt
+
+    session_id = jwt.decode(owner["tokens"]["access_token"], options={"verify_signature": False})["sid"]
     token, _ = issue_access_token(
-        new_key, tenant_id=owner["tenant"]["tenant_id"], user_id=owner["user"]["user_id"], role="admin"
+        new_key,
+        tenant_id=owner["tenant"]["tenant_id"],
+        user_id=owner["user"]["user_id"],
+        role="admin",
+        session_id=session_id,
     )
     load_function("authorizer").authorizer().public_key_for._last_forced = -1e9
     assert authorize(token, context=lambda_context)["context"]["tenant_id"] == owner["tenant"]["tenant_id"]

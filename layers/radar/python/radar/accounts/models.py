@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
 from radar.store import MainTableModel
 
@@ -37,12 +35,11 @@ class UserItem(MainTableModel):
     password_hash = UnicodeAttribute()
     failed_logins = NumberAttribute(default=0)
     locked_until = NumberAttribute(null=True)
-    # session (refresh family) id -> epoch revoked; kept as long as that session's access tokens can live.
-    revoked_sessions: MapAttribute[str, Any] = MapAttribute(null=True)
+    # Sessions carry the epoch they were started in; moving it ends them all at once ("sign out everywhere").
+    session_epoch = NumberAttribute(default=0)
+    disabled = BooleanAttribute(default=False)
+    disabled_at = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
-
-    def revoked_session_ids(self) -> set[str]:
-        return set(self.revoked_sessions.as_dict()) if self.revoked_sessions is not None else set()
 
 
 class EmailIndexItem(MainTableModel):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from pynamodb.attributes import MapAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from radar.accounts.errors import EmailTaken
@@ -99,17 +98,6 @@ class UserRepository:
                 lock = min(base_lock_seconds * 2 ** (failures - lock_after), max_lock_seconds)
                 user.update(actions=[UserItem.locked_until.set(current + lock)])
         return failures
-
-    def revoke_session(self, tenant_id: str, user_id: str, session_id: str, *, now: float, keep_seconds: int) -> None:
-        """Mark a session's access tokens as revoked (the authorizer checks this), pruning entries too old to matter."""
-        user = self.get(tenant_id, user_id)
-        if user is None:
-            return
-        current = user.revoked_sessions.as_dict() if user.revoked_sessions is not None else {}
-        kept = {sid: at for sid, at in current.items() if float(at) > now - keep_seconds}
-        kept[session_id] = int(now)
-        with storage_errors():
-            user.update(actions=[UserItem.revoked_sessions.set(MapAttribute(**kept))])
 
     def set_password_hash(self, user: UserItem, password_hash: str) -> None:
         with storage_errors():

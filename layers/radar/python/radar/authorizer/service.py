@@ -20,6 +20,8 @@ from radar.apikeys.repository import ApiKeyRepository
 from radar.errors import DependencyUnavailable, Unauthorized
 from radar.observability import logger
 from radar.sessions.errors import InvalidToken
+from radar.sessions.repository import SessionRepository
+from radar.sessions.service import session_is_valid
 from radar.sessions.tokens import decode_access_token
 
 __all__ = ["Authorizer", "DecisionCache", "Identity", "wildcard_resource"]
@@ -109,6 +111,7 @@ class Authorizer:
         tenants: TenantRepository,
         users: UserRepository,
         api_keys: ApiKeyRepository,
+        sessions: SessionRepository,
         last_used_interval: int = 60,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -117,6 +120,7 @@ class Authorizer:
         self.tenants = tenants
         self.users = users
         self.api_keys = api_keys
+        self.sessions = sessions
         self.last_used_interval = last_used_interval
         self.clock = clock
 
@@ -153,7 +157,10 @@ class Authorizer:
             return None, None
         user = self.users.get(claims.tenant_id, claims.user_id)
         tenant = self.tenants.get(claims.tenant_id)
-        if user is None or tenant is None or claims.session_id in user.revoked_session_ids():
+        # The token's session must be active: a logout, a detected reuse, "sign out everywhere" or a disabled user
+        # ends it (one consistent read of the session item; no list of revoked ids to prune or race on).
+        session = self.sessions.get(claims.tenant_id, claims.session_id) if claims.session_id else None
+        if tenant is None or not session_is_valid(session, user) or user is None:
             return None, None
         identity = Identity(claims.tenant_id, user.user_id, "user", user.role, tenant.plan, tenant.usage_key_value)
         # Never cache an allow past the token's own expiry.

@@ -15,11 +15,10 @@ from radar.audit import record_event
 from radar.context import TenantContext
 from radar.observability import logger
 from radar.sessions.errors import InvalidCredentials, InvalidToken
-from radar.sessions.models import RefreshTokenItem, refresh_sk
-from radar.sessions.repository import RefreshTokenRepository
+from radar.sessions.models import RefreshTokenItem, SessionItem, refresh_sk, session_sk
+from radar.sessions.repository import RefreshTokenRepository, SessionRepository
 from radar.sessions.schemas import TokenResponse
 from radar.sessions.tokens import (
-    ACCESS_TOKEN_TTL_SECONDS,
     REFRESH_TOKEN_TTL_SECONDS,
     SigningKeyStore,
     issue_access_token,
@@ -30,7 +29,7 @@ from radar.sessions.tokens import (
 from radar.tables import tenant_pk
 from radar.timestamps import utc_iso
 
-__all__ = ["LockoutPolicy", "SessionService"]
+__all__ = ["LockoutPolicy", "SessionService", "session_is_valid"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,7 @@ class SessionService:
         users: UserRepository,
         tenants: TenantRepository,
         refresh_tokens: RefreshTokenRepository,
+        sessions: SessionRepository,
         lockout: LockoutPolicy | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -57,13 +57,12 @@ class SessionService:
         self.users = users
         self.tenants = tenants
         self.refresh_tokens = refresh_tokens
+        self.sessions = sessions
         self.lockout = lockout or LockoutPolicy()
         self.clock = clock
 
-    def issue(self, user: UserItem, tenant_id: str, family_id: str | None = None) -> TokenResponse:
-        """A new token pair for `user`, in session `family_id` (a new session when None)."""
-        session_id = family_id or uuid.uuid4().hex
-        access, lifetime = issue_access_token(
+    def _access_token(self, user: UserItem, tenant_id: str, session_id: str) -> tuple[str, int]:
+        return issue_access_token(
             self.signing_keys.current(),
             tenant_id=tenant_id,
             user_id=user.user_id,
@@ -71,27 +70,44 @@ class SessionService:
             session_id=session_id,
             now=self.clock(),
         )
+
+    def _token_item(
+        self, tenant_id: str, user_id: str, session_id: str, generation: int
+    ) -> tuple[str, RefreshTokenItem]:
         refresh = new_refresh_token(tenant_id)
-        self.refresh_tokens.put(
-            RefreshTokenItem(
-                tenant_pk(tenant_id),
-                refresh_sk(refresh_token_hash(refresh)),
-                family_id=session_id,
-                user_id=user.user_id,
-                status="active",
-                expires_at=int(self.clock()) + REFRESH_TOKEN_TTL_SECONDS,
-                created_at=utc_iso(timespec="microseconds"),
-            )
+        item = RefreshTokenItem(
+            tenant_pk(tenant_id),
+            refresh_sk(refresh_token_hash(refresh)),
+            family_id=session_id,
+            user_id=user_id,
+            generation=generation,
+            expires_at=int(self.clock()) + REFRESH_TOKEN_TTL_SECONDS,
+            created_at=utc_iso(timespec="microseconds"),
         )
+        return refresh, item
+
+    def issue(self, user: UserItem, tenant_id: str) -> TokenResponse:
+        """A new session for `user` and its first token pair."""
+        session_id = uuid.uuid4().hex
+        refresh, token = self._token_item(tenant_id, user.user_id, session_id, 0)
+        session = SessionItem(
+            tenant_pk(tenant_id),
+            session_sk(session_id),
+            session_id=session_id,
+            user_id=user.user_id,
+            state="active",
+            generation=0,
+            user_epoch=int(user.session_epoch or 0),
+            created_at=utc_iso(timespec="microseconds"),
+            expires_at=token.expires_at,
+        )
+        self.sessions.start(session, token)
+        access, lifetime = self._access_token(user, tenant_id, session_id)
         return TokenResponse(access_token=access, refresh_token=refresh, expires_in=lifetime)
 
-    def _end_session(self, tenant_id: str, user_id: str, family_id: str) -> int:
-        """Revoke the refresh family and the access tokens issued in it; returns refresh tokens revoked."""
-        revoked = self.refresh_tokens.revoke_family(tenant_id, family_id)
-        self.users.revoke_session(
-            tenant_id, user_id, family_id, now=self.clock(), keep_seconds=ACCESS_TOKEN_TTL_SECONDS + 60
-        )
-        return revoked
+    def _end_session(self, tenant_id: str, session_id: str) -> bool:
+        """Revoke the session: its refresh tokens and the access tokens issued in it (the authorizer reads it)."""
+        return self.sessions.revoke(tenant_id, session_id, utc_iso(timespec="microseconds"))
 
     def login(self, email: str, password: str, event: dict[str, Any]) -> TokenResponse:
         found = self.users.find_by_email(email)
@@ -126,26 +142,33 @@ class SessionService:
         return tokens
 
     def refresh(self, refresh_token: str, event: dict[str, Any]) -> TokenResponse:
+        """Rotate: only the session's current token works, once; any other use of one of its tokens (a replay, a
+        concurrent second use) revokes the session. A revoked session never comes back, however old."""
         tenant_id = refresh_token_tenant(refresh_token)
-        item = self.refresh_tokens.get(tenant_id, refresh_token_hash(refresh_token), now=self.clock())
-        if item is None:
+        token = self.refresh_tokens.get(tenant_id, refresh_token_hash(refresh_token), now=self.clock())
+        if token is None:
             raise InvalidToken()
-        ctx = TenantContext(tenant_id, item.user_id, "user", "", "")
-        if item.status != "active" or not self.refresh_tokens.mark_rotated(item):
-            # A rotated (or revoked) token came back: it was stolen or replayed. Kill the whole family.
-            revoked = self._end_session(tenant_id, item.user_id, item.family_id)
-            record_event(event, ctx, "auth.refresh_reuse", f"token_family/{item.family_id}", outcome="denied")
-            logger.warning("refresh token reuse", extra={"tenant_id": tenant_id, "revoked_tokens": revoked})
+        ctx = TenantContext(tenant_id, token.user_id, "user", "", "")
+        session = self.sessions.get(tenant_id, token.family_id, now=self.clock())
+        if session is None or session.state != "active":
             raise InvalidToken()
-        user = self.users.get(tenant_id, item.user_id)
-        if user is None or self.tenants.get(tenant_id) is None:
+        user = self.users.get(tenant_id, token.user_id)
+        if user is None or not _session_holds(session, user) or self.tenants.get(tenant_id) is None:
             raise InvalidToken()
-        tokens = self.issue(user, tenant_id, family_id=item.family_id)
-        record_event(event, ctx, "auth.refresh", f"token_family/{item.family_id}")
-        return tokens
+        generation = int(token.generation)
+        refresh, new_token = self._token_item(tenant_id, user.user_id, session.session_id, generation + 1)
+        if generation != int(session.generation) or not self.sessions.rotate(session, generation, new_token):
+            # An older token of the session came back, or two uses of one token raced: it was stolen or replayed.
+            self._end_session(tenant_id, session.session_id)
+            record_event(event, ctx, "auth.refresh_reuse", f"token_family/{session.session_id}", outcome="denied")
+            logger.warning("refresh token reuse", extra={"tenant_id": tenant_id})
+            raise InvalidToken()
+        access, lifetime = self._access_token(user, tenant_id, session.session_id)
+        record_event(event, ctx, "auth.refresh", f"token_family/{session.session_id}")
+        return TokenResponse(access_token=access, refresh_token=refresh, expires_in=lifetime)
 
     def logout(self, ctx: TenantContext, refresh_token: str, event: dict[str, Any]) -> None:
-        """Revoke the token's family; idempotent; a token of another tenant or user is simply not found."""
+        """Revoke the token's session; idempotent; a token of another tenant or user is simply not found."""
         try:
             refresh_token_tenant(refresh_token)
         except InvalidToken:
@@ -154,5 +177,19 @@ class SessionService:
         item = self.refresh_tokens.get(ctx.tenant_id, refresh_token_hash(refresh_token))
         if item is None or (item.user_id != ctx.principal_id and ctx.role != "admin"):
             return
-        self._end_session(ctx.tenant_id, item.user_id, item.family_id)
+        self._end_session(ctx.tenant_id, item.family_id)
         record_event(event, ctx, "auth.logout", f"token_family/{item.family_id}")
+
+
+def _session_holds(session: SessionItem, user: UserItem) -> bool:
+    """A session works for an enabled user whose "sign out everywhere" epoch has not moved past it."""
+    return (
+        session.user_id == user.user_id
+        and not user.disabled
+        and int(session.user_epoch or 0) == int(user.session_epoch or 0)
+    )
+
+
+def session_is_valid(session: SessionItem | None, user: UserItem | None) -> bool:
+    """What the authorizer asks of an access token's session (`sid`): it exists, is active and still holds."""
+    return session is not None and user is not None and session.state == "active" and _session_holds(session, user)

@@ -9,7 +9,7 @@ from radar.accounts.service import UserService
 from radar.apikeys.repository import ApiKeyRepository
 from radar.apikeys.service import ApiKeyService
 from radar.gateway_keys import GatewayKeys
-from radar.sessions.repository import RefreshTokenRepository
+from radar.sessions.repository import RefreshTokenRepository, SessionRepository
 from radar.sessions.service import SessionService
 from radar.sessions.tokens import SigningKeyStore
 from radar.tenants.service import TenantService
@@ -33,6 +33,7 @@ def build_auth_services(env: AuthEnv) -> AuthServices:
         users=users,
         tenants=tenants,
         refresh_tokens=RefreshTokenRepository(),
+        sessions=SessionRepository(),
     )
     return AuthServices(
         tenants=TenantService(
