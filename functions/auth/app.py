@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from radar.accounts.schemas import UserInviteRequest, UserList, UserView
+from radar.accounts.schemas import MeView, RoleChangeRequest, UserInviteRequest, UserList, UserView
 from radar.apikeys.schemas import ApiKeyCreated, ApiKeyCreateRequest, ApiKeyList
 from radar.http import ID_PATTERN, build_resolver, error_responses, tenant
 from radar.observability import logger, metrics, tracer
@@ -159,6 +159,52 @@ def list_users() -> UserList:
 )
 def invite_user(body: Annotated[UserInviteRequest, Body()]) -> tuple[UserView, int]:
     return services().users.invite(tenant(app), body.email, body.role, body.password, _event()), 201
+
+
+_UserId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+_USER_ERRORS = error_responses({404: "no such user", 409: "the last admin cannot be removed or demoted"})
+
+
+@app.patch(
+    "/users/<user_id>",
+    summary="Change a user's role (the last admin cannot be demoted; nobody raises their own role)",
+    tags=["users"],
+    responses={200: {"description": "the user"}, **_USER_ERRORS, **_AUTHED, **_ERRORS},
+)
+def change_user_role(user_id: _UserId, body: Annotated[RoleChangeRequest, Body()]) -> UserView:
+    return services().users.change_role(tenant(app), user_id, body.role, _event())
+
+
+@app.delete(
+    "/users/<user_id>",
+    summary="Disable a user: sign-in refused, every session ended, the API keys they created revoked",
+    tags=["users"],
+    responses={204: {"description": "disabled", "content": {}}, **_USER_ERRORS, **_AUTHED},
+)
+def disable_user(user_id: _UserId) -> Response[None]:
+    services().users.disable(tenant(app), user_id, _event())
+    return Response(status_code=204)
+
+
+@app.post(
+    "/users/<user_id>/sessions/revoke",
+    summary="Sign a user out everywhere (an admin for anyone, a user for themselves)",
+    tags=["users"],
+    responses={204: {"description": "every session ended", "content": {}}, **_USER_ERRORS, **_AUTHED},
+)
+def revoke_user_sessions(user_id: _UserId) -> Response[None]:
+    services().users.end_sessions(tenant(app), user_id, _event())
+    return Response(status_code=204)
+
+
+@app.get(
+    "/me",
+    summary="Who the caller is: user, role, tenant and plan (any role)",
+    tags=["users"],
+    responses={200: {"description": "the caller"}, **_AUTHED},
+)
+def get_me() -> MeView:
+    return services().users.me(tenant(app))
 
 
 @app.get(

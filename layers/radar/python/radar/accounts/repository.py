@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -53,7 +55,35 @@ class UserRepository:
 
     def list(self, tenant_id: str) -> list[UserItem]:
         with storage_errors():
-            return list(UserItem.query(tenant_pk(tenant_id), UserItem.sk.startswith("USER#")))
+            return list(
+                UserItem.query(tenant_pk(tenant_id), UserItem.sk.startswith("USER#"), consistent_read=True)
+            )
+
+    def change(self, user: UserItem, actions: Sequence[Any], *, keeping_admin: UserItem | None) -> bool:
+        """Apply `actions` to an enabled user still holding the role it was read with; with `keeping_admin`, only
+        while that other user is still an enabled admin, in the same transaction: two concurrent demotions (or
+        removals) of a tenant's last two admins cannot both pass, DynamoDB serializes them. False when a condition
+        did not hold (the caller re-reads and decides)."""
+        enabled = UserItem.disabled.does_not_exist() | (UserItem.disabled == False)  # noqa: E712 - a condition
+        condition = enabled & (UserItem.role == user.role)
+
+        def write() -> None:
+            with transaction() as tx:
+                tx.update(user, actions=list(actions), condition=condition)
+                if keeping_admin is not None:
+                    still_admin = (UserItem.role == "admin") & (
+                        UserItem.disabled.does_not_exist() | (UserItem.disabled == False)  # noqa: E712
+                    )
+                    tx.condition_check(UserItem, keeping_admin.pk, keeping_admin.sk, condition=still_admin)
+
+        return written(write)
+
+    def end_all_sessions(self, tenant_id: str, user_id: str) -> bool:
+        """Move the user's session epoch: every session started before is over (refresh and authorizer check it)."""
+        probe = UserItem(tenant_pk(tenant_id), user_sk(user_id))
+        return written(
+            lambda: probe.update(actions=[UserItem.session_epoch.add(1)], condition=UserItem.pk.exists())
+        )
 
     def find_by_email(self, email: str) -> tuple[str, str] | None:
         """(tenant_id, user_id) for an e-mail, or None."""

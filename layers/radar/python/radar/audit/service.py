@@ -38,6 +38,9 @@ ACTIONS = frozenset(
         "apikey.create",
         "apikey.revoke",
         "user.create",
+        "user.role_change",
+        "user.disable",
+        "user.sessions_revoke",
         "tenant.plan_change",
         "tenant.delete",
     }

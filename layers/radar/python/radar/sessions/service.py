@@ -119,6 +119,11 @@ class SessionService:
             raise InvalidCredentials()
         tenant_id = found[0]
         ctx = TenantContext(tenant_id, user.user_id, "user", user.role, "")
+        if user.disabled:
+            passwords.verify_password(None, password)  # the same cost as any other refusal
+            record_event(event, ctx, "auth.login", f"user/{user.user_id}", outcome="denied")
+            logger.info("login failed", extra={"reason": "disabled"})
+            raise InvalidCredentials()
         locked = bool(user.locked_until and user.locked_until > self.clock())
         matches = passwords.verify_password(user.password_hash, password)
         if locked or not matches:

@@ -35,11 +35,12 @@ def build_auth_services(env: AuthEnv) -> AuthServices:
         refresh_tokens=RefreshTokenRepository(),
         sessions=SessionRepository(),
     )
+    api_keys = ApiKeyService(ApiKeyRepository())
     return AuthServices(
         tenants=TenantService(
             gateway_keys=GatewayKeys(env.usage_plan_ids), sessions=sessions, tenants=tenants, users=users
         ),
         sessions=sessions,
-        users=UserService(users),
-        api_keys=ApiKeyService(ApiKeyRepository()),
+        users=UserService(users, tenants, revoke_keys_created_by=api_keys.revoke_created_by),
+        api_keys=api_keys,
     )
