@@ -24,9 +24,12 @@ from radar.sessions.repository import SessionRepository
 from radar.sessions.service import session_is_valid
 from radar.sessions.tokens import decode_access_token
 
-__all__ = ["Authorizer", "DecisionCache", "Identity", "wildcard_resource"]
+__all__ = ["DENIAL_TTL_SECONDS", "Authorizer", "DecisionCache", "Identity", "wildcard_resource"]
 
 _MAX_CREDENTIAL_LENGTH = 4096
+# A denial is cached only briefly: a key created a moment ago, or a just-issued token, must work at once, while a
+# flood of one bad credential still costs one lookup per few seconds.
+DENIAL_TTL_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +137,7 @@ class Authorizer:
         hit, identity = self.cache.get(cache_key)
         if not hit:
             identity, ttl = self._resolve(kind, credential)
-            self.cache.put(cache_key, identity, ttl)
+            self.cache.put(cache_key, identity, DENIAL_TTL_SECONDS if identity is None else ttl)
         if identity is None:
             raise Unauthorized("invalid credentials")
         return {

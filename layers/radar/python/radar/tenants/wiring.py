@@ -35,10 +35,15 @@ def build_auth_services(env: AuthEnv) -> AuthServices:
         refresh_tokens=RefreshTokenRepository(),
         sessions=SessionRepository(),
     )
-    api_keys = ApiKeyService(ApiKeyRepository())
+    key_store = ApiKeyRepository()
+    api_keys = ApiKeyService(key_store)
     return AuthServices(
         tenants=TenantService(
-            gateway_keys=GatewayKeys(env.usage_plan_ids), sessions=sessions, tenants=tenants, users=users
+            gateway_keys=GatewayKeys(env.usage_plan_ids),
+            sessions=sessions,
+            tenants=tenants,
+            users=users,
+            api_keys=key_store,
         ),
         sessions=sessions,
         users=UserService(users, tenants, revoke_keys_created_by=api_keys.revoke_created_by),
