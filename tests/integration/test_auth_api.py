@@ -272,7 +272,7 @@ def test_repeated_failures_lock_the_account(auth_env: AwsResources, lambda_conte
     assert status == 401  # locked: even the right password is refused until the backoff ends
     user = main_items(f"TENANT#{owner['tenant']['tenant_id']}")
     locked = next(i for i in user if i["sk"].startswith("USER#"))
-    assert locked["failed_logins"] == 5 and locked["locked_until"] > 0
+    assert 4.5 < locked["failed_logins"] <= 5 and locked["locked_until"] > 0  # a decaying score
     audit = [(a["action"], a["outcome"]) for a in main_items(f"TENANT#{owner['tenant']['tenant_id']}#AUDIT")]
     assert ("auth.login", "denied") in audit
 

@@ -6,7 +6,7 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 
 from radar.store import MainTableModel
 
-__all__ = ["EmailIndexItem", "TenantItem", "UserItem", "email_pk", "user_sk"]
+__all__ = ["EmailIndexItem", "LoginSourceItem", "TenantItem", "UserItem", "email_pk", "login_source_pk", "user_sk"]
 
 
 def email_pk(email: str) -> str:
@@ -33,7 +33,8 @@ class UserItem(MainTableModel):
     email = UnicodeAttribute()
     role = UnicodeAttribute()
     password_hash = UnicodeAttribute()
-    failed_logins = NumberAttribute(default=0)
+    failed_logins = NumberAttribute(default=0)  # a decaying score (radar.accounts.lockout), as of failed_at
+    failed_at = NumberAttribute(null=True)
     locked_until = NumberAttribute(null=True)
     # Sessions carry the epoch they were started in; moving it ends them all at once ("sign out everywhere").
     session_epoch = NumberAttribute(default=0)
@@ -46,3 +47,18 @@ class EmailIndexItem(MainTableModel):
     sk = UnicodeAttribute(range_key=True, default="EMAIL")
     tenant_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
+
+
+def login_source_pk(source_ip: str) -> str:
+    return f"LOGINSOURCE#{source_ip}"
+
+
+class LoginSourceItem(MainTableModel):
+    """Failed logins from one source IP (any account): the same decaying score as a user's; expires a day after the
+    last failure (TTL), so an address is kept no longer than the backoff needs it."""
+
+    sk = UnicodeAttribute(range_key=True, default="LOGIN")
+    failed_logins = NumberAttribute(default=0)
+    failed_at = NumberAttribute(null=True)
+    locked_until = NumberAttribute(null=True)
+    expires_at = NumberAttribute(null=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from radar.accounts import passwords
+from radar.accounts.lockout import LockoutPolicy
 from radar.accounts.models import UserItem
-from radar.accounts.repository import TenantRepository, UserRepository
-from radar.audit import record_event
+from radar.accounts.repository import LoginSourceRepository, TenantRepository, UserRepository
+from radar.audit import record_event, request_metadata
 from radar.context import TenantContext
 from radar.observability import logger
 from radar.sessions.errors import InvalidCredentials, InvalidToken
@@ -29,14 +29,7 @@ from radar.sessions.tokens import (
 from radar.tables import tenant_pk
 from radar.timestamps import utc_iso
 
-__all__ = ["LockoutPolicy", "SessionService", "session_is_valid"]
-
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    lock_after: int = 5
-    base_lock_seconds: int = 30
-    max_lock_seconds: int = 900
+__all__ = ["SessionService", "session_is_valid"]
 
 
 class SessionService:
@@ -50,6 +43,7 @@ class SessionService:
         tenants: TenantRepository,
         refresh_tokens: RefreshTokenRepository,
         sessions: SessionRepository,
+        login_sources: LoginSourceRepository,
         lockout: LockoutPolicy | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -58,6 +52,7 @@ class SessionService:
         self.tenants = tenants
         self.refresh_tokens = refresh_tokens
         self.sessions = sessions
+        self.login_sources = login_sources
         self.lockout = lockout or LockoutPolicy()
         self.clock = clock
 
@@ -110,11 +105,21 @@ class SessionService:
         return self.sessions.revoke(tenant_id, session_id, utc_iso(timespec="microseconds"))
 
     def login(self, email: str, password: str, event: dict[str, Any]) -> TokenResponse:
+        """Backoff per account and per source IP, both decaying (radar.accounts.lockout); every refusal looks the
+        same and costs the same argon2 time, locked or not, known account or not."""
+        now = self.clock()
+        source_ip = request_metadata(event)["source_ip"]
+        source = self.login_sources.get(source_ip, now=now) if source_ip else None
+        if source is not None and source.locked_until and source.locked_until > now:
+            passwords.verify_password(None, password)
+            logger.info("login failed", extra={"reason": "source_locked"})
+            raise InvalidCredentials()
         found = self.users.find_by_email(email)
         user = self.users.get(*found) if found else None
         if found is None or user is None:
             # No tenant to audit this against; the same argon2 cost keeps the timing identical.
             passwords.verify_password(None, password)
+            self._count_source_failure(source, now)
             logger.info("login failed", extra={"reason": "unknown_account"})
             raise InvalidCredentials()
         tenant_id = found[0]
@@ -124,17 +129,12 @@ class SessionService:
             record_event(event, ctx, "auth.login", f"user/{user.user_id}", outcome="denied")
             logger.info("login failed", extra={"reason": "disabled"})
             raise InvalidCredentials()
-        locked = bool(user.locked_until and user.locked_until > self.clock())
+        locked = bool(user.locked_until and user.locked_until > now)
         matches = passwords.verify_password(user.password_hash, password)
         if locked or not matches:
-            if not locked:
-                self.users.record_failed_login(
-                    user,
-                    lock_after=self.lockout.lock_after,
-                    base_lock_seconds=self.lockout.base_lock_seconds,
-                    max_lock_seconds=self.lockout.max_lock_seconds,
-                    now=self.clock(),
-                )
+            if not locked:  # refusals while locked do not count: the lock ends when its time is up
+                self.users.record_failed_login(user, policy=self.lockout, now=now)
+                self._count_source_failure(source, now)
             outcome = "denied" if locked else "failure"
             record_event(event, ctx, "auth.login", f"user/{user.user_id}", outcome=outcome)
             logger.info("login failed", extra={"reason": "locked" if locked else "bad_password"})
@@ -145,6 +145,10 @@ class SessionService:
         tokens = self.issue(user, tenant_id)
         record_event(event, ctx, "auth.login", f"user/{user.user_id}")
         return tokens
+
+    def _count_source_failure(self, source: Any, now: float) -> None:
+        if source is not None:
+            self.login_sources.record_failure(source, policy=self.lockout, now=now)
 
     def refresh(self, refresh_token: str, event: dict[str, Any]) -> TokenResponse:
         """Rotate: only the session's current token works, once; any other use of one of its tokens (a replay, a

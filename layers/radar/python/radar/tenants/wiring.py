@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from radar.accounts.repository import TenantRepository, UserRepository
+from radar.accounts.repository import LoginSourceRepository, TenantRepository, UserRepository
 from radar.accounts.service import UserService
 from radar.apikeys.repository import ApiKeyRepository
 from radar.apikeys.service import ApiKeyService
@@ -34,6 +34,7 @@ def build_auth_services(env: AuthEnv) -> AuthServices:
         tenants=tenants,
         refresh_tokens=RefreshTokenRepository(),
         sessions=SessionRepository(),
+        login_sources=LoginSourceRepository(),
     )
     key_store = ApiKeyRepository()
     api_keys = ApiKeyService(key_store)
