@@ -200,3 +200,15 @@ def test_me_says_who_the_caller_is_for_any_role(lambda_context: Any) -> None:
         "tenant_name": "Me Corp",
         "plan": "free",
     }
+
+
+def test_a_shortened_access_token_lifetime_reaches_login(lambda_context: Any, monkeypatch: pytest.MonkeyPatch):
+    """ACCESS_TOKEN_TTL_SECONDS from the auth function's environment (what RADAR_FUNCTION_ENV sets in a test cloud)."""
+    from radar.tenants.settings import AuthEnv
+    from radar.tenants.wiring import build_auth_services
+
+    monkeypatch.setenv("ACCESS_TOKEN_TTL_SECONDS", "60")
+    services = build_auth_services(AuthEnv.from_environ())
+    owner = signup(lambda_context)
+    pair = services.sessions.login(owner["email"], PASSWORD, {})
+    assert pair.expires_in == 60

@@ -185,3 +185,22 @@ def test_refresh_tokens_carry_their_tenant_and_are_stored_hashed():
     for bad in ("", "rt..x", "xx.t." + "a" * 43, "rt.t.short", "rt.a.b.c", "rt.t#AUDIT." + "a" * 43):
         with pytest.raises(InvalidToken):
             tokens.refresh_token_tenant(bad)
+
+
+def test_access_token_lifetime_is_a_setting_with_a_floor_and_a_ceiling():
+    """Caught: the 15-minute lifetime was a constant, so a test cloud could not shorten it (console API_NEEDS 2)."""
+    from pydantic import ValidationError
+
+    from radar.sessions.settings import SessionSettings
+
+    assert SessionSettings.from_environ({}).access_token_ttl_seconds == 900
+    assert SessionSettings.from_environ({"ACCESS_TOKEN_TTL_SECONDS": "60"}).access_token_ttl_seconds == 60
+    for bad in ("59", "901", "soon"):
+        with pytest.raises(ValidationError):
+            SessionSettings.from_environ({"ACCESS_TOKEN_TTL_SECONDS": bad})
+    key = tokens.generate_signing_key()
+    token, lifetime = tokens.issue_access_token(key, tenant_id="t", user_id="u", role="viewer", now=NOW, lifetime=60)
+    claims = tokens.decode_access_token(token, {key.kid: key.public_pem()}.get, now=NOW)
+    assert lifetime == 60 and claims.expires_at == int(NOW) + 60
+    with pytest.raises(InvalidToken):
+        tokens.decode_access_token(token, {key.kid: key.public_pem()}.get, now=NOW + 71)

@@ -19,6 +19,7 @@ from radar.sessions.models import RefreshTokenItem, SessionItem, refresh_sk, ses
 from radar.sessions.repository import RefreshTokenRepository, SessionRepository
 from radar.sessions.schemas import TokenResponse
 from radar.sessions.tokens import (
+    ACCESS_TOKEN_TTL_SECONDS,
     REFRESH_TOKEN_TTL_SECONDS,
     SigningKeyStore,
     issue_access_token,
@@ -45,6 +46,7 @@ class SessionService:
         sessions: SessionRepository,
         login_sources: LoginSourceRepository,
         lockout: LockoutPolicy | None = None,
+        access_token_ttl_seconds: int = ACCESS_TOKEN_TTL_SECONDS,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.signing_keys = signing_keys
@@ -54,6 +56,7 @@ class SessionService:
         self.sessions = sessions
         self.login_sources = login_sources
         self.lockout = lockout or LockoutPolicy()
+        self.access_token_ttl_seconds = access_token_ttl_seconds
         self.clock = clock
 
     def _access_token(self, user: UserItem, tenant_id: str, session_id: str) -> tuple[str, int]:
@@ -64,6 +67,7 @@ class SessionService:
             role=user.role,
             session_id=session_id,
             now=self.clock(),
+            lifetime=self.access_token_ttl_seconds,
         )
 
     def _token_item(

@@ -21,6 +21,7 @@ __all__ = [
     "ACCESS_TOKEN_TTL_SECONDS",
     "AUDIENCE",
     "ISSUER",
+    "MIN_ACCESS_TOKEN_TTL_SECONDS",
     "REFRESH_TOKEN_TTL_SECONDS",
     "ROTATION_WINDOW_SECONDS",
     "AccessClaims",
@@ -36,7 +37,8 @@ __all__ = [
     "token_kid",
 ]
 
-ACCESS_TOKEN_TTL_SECONDS = 15 * 60
+ACCESS_TOKEN_TTL_SECONDS = 15 * 60  # the longest an access token lives (the default; a setting may shorten it)
+MIN_ACCESS_TOKEN_TTL_SECONDS = 60
 REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600
 ISSUER = "cnpj-radar"
 AUDIENCE = "cnpj-radar-api"
@@ -112,6 +114,7 @@ def issue_access_token(
     role: str,
     session_id: str = "",
     now: float | None = None,
+    lifetime: int = ACCESS_TOKEN_TTL_SECONDS,
 ) -> tuple[str, int]:
     """A signed access token and its lifetime in seconds; `session_id` is the refresh family it belongs to."""
     import jwt
@@ -125,12 +128,12 @@ def issue_access_token(
         "role": role,
         "iat": issued,
         "nbf": issued,
-        "exp": issued + ACCESS_TOKEN_TTL_SECONDS,
+        "exp": issued + lifetime,
         "jti": secrets.token_hex(8),
         "sid": session_id,
     }
     token = jwt.encode(claims, key.private_pem, algorithm=ALGORITHM, headers={"kid": key.kid})
-    return token, ACCESS_TOKEN_TTL_SECONDS
+    return token, lifetime
 
 
 def token_kid(token: str) -> str:

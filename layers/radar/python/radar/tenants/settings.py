@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from radar.sessions.settings import SessionSettings
 from radar.settings import HttpSettings
 
 __all__ = ["AuthEnv"]
@@ -21,6 +22,7 @@ class AuthEnv(HttpSettings):
     public_keys_secret_arn: str = Field(alias="PUBLIC_KEYS_SECRET_ARN", min_length=1)
     # {"free": "<usage plan id>", ...}: where each plan's tenants keep their gateway key (radar.gateway_keys).
     usage_plan_ids: dict[str, str] = Field(alias="USAGE_PLAN_IDS")
+    sessions: SessionSettings  # ACCESS_TOKEN_TTL_SECONDS
 
     @field_validator("usage_plan_ids", mode="before")
     @classmethod

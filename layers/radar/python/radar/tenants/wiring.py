@@ -35,6 +35,7 @@ def build_auth_services(env: AuthEnv) -> AuthServices:
         refresh_tokens=RefreshTokenRepository(),
         sessions=SessionRepository(),
         login_sources=LoginSourceRepository(),
+        access_token_ttl_seconds=env.sessions.access_token_ttl_seconds,
     )
     key_store = ApiKeyRepository()
     api_keys = ApiKeyService(key_store)
