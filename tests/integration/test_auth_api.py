@@ -601,3 +601,39 @@ def test_delete_tenant_purges_everything_and_keeps_one_record(auth_env: AwsResou
         == 401
     )
     signup(lambda_context, email=owner["email"])  # the e-mail is free again
+
+
+def test_authorizer_rejects_a_not_yet_valid_token_and_a_retired_kid(auth_env: AwsResources, lambda_context):
+    """Token attacks through the real authorizer: a token signed with our key but valid only from tomorrow (nbf),
+    and a token signed with a key whose public half was retired. Caught: the authorizer's now= path skipped nbf, and
+    public keys were never retired."""
+    import time
+
+    import jwt
+
+    from radar.sessions.tokens import AUDIENCE, ISSUER, generate_signing_key
+
+    owner = signup(lambda_context)
+    claims_of = jwt.decode(owner["tokens"]["access_token"], options={"verify_signature": False})
+    key = load_function("auth").services().sessions.signing_keys.current()
+    now = int(time.time())
+    future = jwt.encode(
+        {**claims_of, "nbf": now + 86400, "iat": now, "exp": now + 900}, key.private_pem, algorithm="EdDSA",
+        headers={"kid": key.kid},
+    )
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(future, context=lambda_context)
+
+    retired = generate_signing_key()
+    sm = boto3.client("secretsmanager")
+    arn = auth_env.env["PUBLIC_KEYS_SECRET_ARN"]
+    published = json.loads(sm.get_secret_value(SecretId=arn)["SecretString"])
+    published["keys"].append({"kid": retired.kid, "public_pem": retired.public_pem(), "retire_after": now - 1})
+    sm.put_secret_value(SecretId=arn, SecretString=json.dumps(published))
+    load_function("authorizer").authorizer().public_key_for._last_forced = -1e9  # its next unknown kid refetches
+    token = jwt.encode(
+        {**claims_of, "iss": ISSUER, "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + 900},
+        retired.private_pem, algorithm="EdDSA", headers={"kid": retired.kid},
+    )
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(token, context=lambda_context)

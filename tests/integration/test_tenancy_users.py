@@ -195,6 +195,7 @@ def test_me_says_who_the_caller_is_for_any_role(lambda_context: Any) -> None:
     assert body == {
         "user_id": viewer_id,
         "email": email,
+        "principal_type": "user",
         "role": "viewer",
         "tenant_id": owner["tenant"]["tenant_id"],
         "tenant_name": "Me Corp",

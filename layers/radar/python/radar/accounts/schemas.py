@@ -44,10 +44,11 @@ class UserView(ApiModel):
 
 
 class MeView(ApiModel):
-    """Who the caller is: any role may read it."""
+    """Who the caller is: any role may read it. For an API key, `user_id` is the key's id and `email` is null."""
 
     user_id: str
-    email: str
+    email: str | None
+    principal_type: Literal["user", "api_key"]
     role: str
     tenant_id: str
     tenant_name: str

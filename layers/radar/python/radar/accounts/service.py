@@ -51,15 +51,22 @@ class UserService:
         return user
 
     def me(self, ctx: TenantContext) -> MeView:
-        """Any role; for a user principal only (an API key is nobody's "me")."""
-        user = self.users.get(ctx.tenant_id, ctx.principal_id) if ctx.principal_type == "user" else None
+        """Any role, any principal: a user (from its item), or an API key (from the authorizer's context)."""
         tenant = self.tenants.get(ctx.tenant_id)
-        if user is None or tenant is None or user.disabled:
-            raise Unauthorized("no user behind these credentials")
+        if tenant is None:
+            raise Unauthorized("no tenant behind these credentials")
+        if ctx.principal_type == "api_key":
+            user_id, email, role = ctx.principal_id, None, ctx.role
+        else:
+            user = self.users.get(ctx.tenant_id, ctx.principal_id)
+            if user is None or user.disabled:
+                raise Unauthorized("no user behind these credentials")
+            user_id, email, role = user.user_id, user.email, user.role
         return MeView(
-            user_id=user.user_id,
-            email=user.email,
-            role=user.role,
+            user_id=user_id,
+            email=email,
+            principal_type="api_key" if ctx.principal_type == "api_key" else "user",
+            role=role,
             tenant_id=ctx.tenant_id,
             tenant_name=tenant.name,
             plan=tenant.plan,
