@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from radar.accounts.schemas import MeView, RoleChangeRequest, UserInviteRequest, UserList, UserView
 from radar.apikeys.schemas import ApiKeyCreated, ApiKeyCreateRequest, ApiKeyList
+from radar.errors import ValidationFailed
 from radar.http import ID_PATTERN, build_resolver, error_responses, tenant
 from radar.observability import logger, metrics, tracer
 from radar.sessions.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
@@ -44,6 +45,38 @@ def _event() -> dict[str, Any]:
     return app.current_event.raw_event
 
 
+# Browsers send `X-Radar-Session: cookie`: the refresh token then travels in an httpOnly cookie, never in the body.
+SessionMode = Annotated[
+    Literal["cookie"] | None,
+    Header(alias="X-Radar-Session", description="`cookie`: keep the refresh token in an httpOnly cookie (browsers)"),
+]
+
+
+def _tokens(tokens: TokenResponse, mode: str | None, status: int = 200) -> Response[TokenResponse]:
+    if mode != "cookie" or tokens.refresh_token is None:
+        return Response(status, "application/json", tokens)
+    from radar.sessions.cookies import for_cookie_mode, refresh_cookie
+
+    body = for_cookie_mode(tokens)
+    return Response(status, "application/json", body, cookies=[refresh_cookie(tokens.refresh_token)])
+
+
+def _refresh_token(given: str | None, mode: str | None) -> str | None:
+    """The body's token, or in cookie mode the cookie's (read only then: the header is the CSRF guard)."""
+    if given or mode != "cookie":
+        return given
+    from radar.sessions.cookies import cookie_token
+
+    return cookie_token(_event())
+
+
+def _missing_refresh_token() -> ValidationFailed:
+    return ValidationFailed(
+        "refresh_token is required (or send X-Radar-Session: cookie with the radar_refresh cookie)",
+        details=[{"field": "refresh_token", "reason": "missing", "message": "required in JSON mode"}],
+    )
+
+
 @app.post(
     "/auth/signup",
     summary="Create a tenant on the free plan, its admin user and its usage key",
@@ -54,10 +87,16 @@ def _event() -> dict[str, Any]:
         **_ERRORS,
     },
 )
-def signup(body: Annotated[SignupRequest, Body()]) -> tuple[SignupResponse, int]:
+def signup(body: Annotated[SignupRequest, Body()], mode: SessionMode = None) -> Response[SignupResponse]:
     result = services().tenants.signup(body.tenant_name, body.email, body.password, _event())
     metrics.add_metric(name="Signups", unit=MetricUnit.Count, value=1)
-    return result, 201
+    if mode != "cookie" or result.tokens.refresh_token is None:
+        return Response(201, "application/json", result)
+    from radar.sessions.cookies import for_cookie_mode, refresh_cookie
+
+    browser = result.model_copy(update={"tokens": for_cookie_mode(result.tokens)})
+    cookie = refresh_cookie(result.tokens.refresh_token)
+    return Response(201, "application/json", browser, cookies=[cookie])
 
 
 @app.post(
@@ -70,8 +109,8 @@ def signup(body: Annotated[SignupRequest, Body()]) -> tuple[SignupResponse, int]
         **_ERRORS,
     },
 )
-def login(body: Annotated[LoginRequest, Body()]) -> TokenResponse:
-    return services().sessions.login(body.email, body.password, _event())
+def login(body: Annotated[LoginRequest, Body()], mode: SessionMode = None) -> Response[TokenResponse]:
+    return _tokens(services().sessions.login(body.email, body.password, _event()), mode)
 
 
 @app.post(
@@ -84,8 +123,22 @@ def login(body: Annotated[LoginRequest, Body()]) -> TokenResponse:
         **_ERRORS,
     },
 )
-def refresh(body: Annotated[RefreshRequest, Body()]) -> TokenResponse:
-    return services().sessions.refresh(body.refresh_token, _event())
+def refresh(body: Annotated[RefreshRequest, Body()], mode: SessionMode = None) -> Response[TokenResponse]:
+    from radar.sessions.errors import InvalidToken
+
+    token = _refresh_token(body.refresh_token, mode)
+    try:
+        if token is None:
+            if mode != "cookie":
+                raise _missing_refresh_token()
+            raise InvalidToken()
+        return _tokens(services().sessions.refresh(token, _event()), mode)
+    except InvalidToken as exc:
+        if mode == "cookie":
+            from radar.sessions.cookies import cleared_cookie
+
+            exc.cookies = (cleared_cookie(),)  # radar.http sets them: the browser drops a dead cookie
+        raise
 
 
 @app.post(
@@ -94,9 +147,18 @@ def refresh(body: Annotated[RefreshRequest, Body()]) -> TokenResponse:
     tags=["auth"],
     responses={204: {"description": "revoked (or already unknown)", "content": {}}, **_AUTHED, **_ERRORS},
 )
-def logout(body: Annotated[LogoutRequest, Body()]) -> Response[None]:
-    services().sessions.logout(tenant(app), body.refresh_token, _event())
-    return Response(status_code=204)
+def logout(body: Annotated[LogoutRequest, Body()], mode: SessionMode = None) -> Response[None]:
+    ctx = tenant(app)
+    token = _refresh_token(body.refresh_token, mode)
+    if token is None and mode != "cookie":
+        raise _missing_refresh_token()
+    if token is not None:
+        services().sessions.logout(ctx, token, _event())
+    if mode != "cookie":
+        return Response(status_code=204)
+    from radar.sessions.cookies import cleared_cookie
+
+    return Response(status_code=204, cookies=[cleared_cookie()])
 
 
 @app.get(

@@ -671,8 +671,11 @@ export interface components {
         };
         /** LogoutRequest */
         LogoutRequest: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description required unless the request sends X-Radar-Session: cookie (then the radar_refresh cookie is read)
+             */
+            refresh_token?: string | null;
         };
         /**
          * MeView
@@ -713,8 +716,11 @@ export interface components {
         };
         /** RefreshRequest */
         RefreshRequest: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description required unless the request sends X-Radar-Session: cookie (then the radar_refresh cookie is read)
+             */
+            refresh_token?: string | null;
         };
         /** ResponseValidationError */
         ResponseValidationError: {
@@ -832,8 +838,16 @@ export interface components {
             access_token: string;
             /** Expires In */
             expires_in: number;
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Expires In
+             * @description cookie mode only: seconds the refresh token lasts
+             */
+            refresh_expires_in?: number | null;
+            /**
+             * Refresh Token
+             * @description null in cookie mode: the token is in the radar_refresh cookie
+             */
+            refresh_token: string | null;
             /**
              * Token Type
              * @default Bearer
@@ -1369,7 +1383,10 @@ export interface operations {
     login_auth_login_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: keep the refresh token in an httpOnly cookie (browsers) */
+                "x-radar-session"?: "cookie" | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1465,7 +1482,10 @@ export interface operations {
     logout_auth_logout_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: keep the refresh token in an httpOnly cookie (browsers) */
+                "x-radar-session"?: "cookie" | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1577,7 +1597,10 @@ export interface operations {
     refresh_auth_refresh_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: keep the refresh token in an httpOnly cookie (browsers) */
+                "x-radar-session"?: "cookie" | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1673,7 +1696,10 @@ export interface operations {
     signup_auth_signup_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: keep the refresh token in an httpOnly cookie (browsers) */
+                "x-radar-session"?: "cookie" | null;
+            };
             path?: never;
             cookie?: never;
         };

@@ -53,6 +53,9 @@ def error_responses(descriptions: Mapping[int, str]) -> dict[int, OpenAPIRespons
     return {status: {"description": description, "content": ERROR_BODY} for status, description in descriptions.items()}
 
 
+# Request headers a browser may send cross-origin: the API key, idempotency keys, the auth routes' cookie mode.
+_ALLOWED_HEADERS = ["x-api-key", "Idempotency-Key", "X-Radar-Session"]
+
 # A dependency that failed (a table, a secret, a queue) is a 503 the client may retry after this many seconds.
 RETRY_AFTER_SECONDS = 2
 
@@ -157,7 +160,7 @@ def build_resolver(settings: HttpSettings) -> APIGatewayRestResolver:
     `settings` is the function's own model (it subclasses HttpSettings), validated at its cold start."""
     origins = settings.origins()
     cors = (
-        CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], allow_headers=["x-api-key", "Idempotency-Key"])
+        CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], allow_headers=_ALLOWED_HEADERS)
         if origins
         else None
     )
@@ -172,7 +175,9 @@ def build_resolver(settings: HttpSettings) -> APIGatewayRestResolver:
             from aws_lambda_powertools.metrics import MetricUnit
 
             metrics.add_metric(name="ThrottledRequests", unit=MetricUnit.Count, value=1)
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        answer = error_response(exc.status, exc.code, exc.message, exc.details)
+        answer.cookies.extend(getattr(exc, "cookies", ()))  # e.g. the auth routes clearing a dead session cookie
+        return answer
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(exc: RequestValidationError) -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from radar.errors import DependencyUnavailable, Unauthorized
 
 __all__ = ["InvalidCredentials", "InvalidToken", "SigningKeyUnusable"]
@@ -9,6 +11,8 @@ __all__ = ["InvalidCredentials", "InvalidToken", "SigningKeyUnusable"]
 
 class InvalidToken(Unauthorized):
     """Any token problem; the message never says which part was wrong."""
+
+    cookies: tuple[Any, ...] = ()  # cookie mode: the cleared session cookie radar.http sends with the 401
 
     def __init__(self, message: str = "invalid or expired credentials") -> None:
         super().__init__(message)
