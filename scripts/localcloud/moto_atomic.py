@@ -75,5 +75,6 @@ def make_dynamodb_writes_atomic() -> None:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, "_radar_atomic", False):
             setattr(DynamoDBBackend, name, _atomic(method))
-    if not getattr(DynamoHandler.transact_write_items, "_radar_atomic", False):
-        DynamoHandler.transact_write_items = _idempotent_transactions(DynamoHandler.transact_write_items)
+    handler = DynamoHandler.transact_write_items
+    if not getattr(handler, "_radar_atomic", False):
+        setattr(DynamoHandler, "transact_write_items", _idempotent_transactions(handler))  # noqa: B010 - a patch
