@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -46,10 +46,11 @@ def _event() -> dict[str, Any]:
 
 
 # Browsers send `X-Radar-Session: cookie`: the refresh token then travels in an httpOnly cookie, never in the body.
-SessionMode = Annotated[
-    Literal["cookie"] | None,
-    Header(alias="X-Radar-Session", description="`cookie`: keep the refresh token in an httpOnly cookie (browsers)"),
-]
+# Read from the request, not yet declared in the spec: declaring it (a Header parameter on signup, login, refresh and
+# logout) switches the console to cookie mode (FEATURES.cookieSession), whose browser tests are the console's to adapt.
+def _session_mode() -> str | None:
+    value = app.current_event.get_header_value("X-Radar-Session", case_sensitive=False)
+    return "cookie" if value and value.strip().lower() == "cookie" else None
 
 
 def _tokens(tokens: TokenResponse, mode: str | None, status: int = 200) -> Response[TokenResponse]:
@@ -87,7 +88,8 @@ def _missing_refresh_token() -> ValidationFailed:
         **_ERRORS,
     },
 )
-def signup(body: Annotated[SignupRequest, Body()], mode: SessionMode = None) -> Response[SignupResponse]:
+def signup(body: Annotated[SignupRequest, Body()]) -> Response[SignupResponse]:
+    mode = _session_mode()
     result = services().tenants.signup(body.tenant_name, body.email, body.password, _event())
     metrics.add_metric(name="Signups", unit=MetricUnit.Count, value=1)
     if mode != "cookie" or result.tokens.refresh_token is None:
@@ -109,8 +111,8 @@ def signup(body: Annotated[SignupRequest, Body()], mode: SessionMode = None) -> 
         **_ERRORS,
     },
 )
-def login(body: Annotated[LoginRequest, Body()], mode: SessionMode = None) -> Response[TokenResponse]:
-    return _tokens(services().sessions.login(body.email, body.password, _event()), mode)
+def login(body: Annotated[LoginRequest, Body()]) -> Response[TokenResponse]:
+    return _tokens(services().sessions.login(body.email, body.password, _event()), _session_mode())
 
 
 @app.post(
@@ -123,7 +125,8 @@ def login(body: Annotated[LoginRequest, Body()], mode: SessionMode = None) -> Re
         **_ERRORS,
     },
 )
-def refresh(body: Annotated[RefreshRequest, Body()], mode: SessionMode = None) -> Response[TokenResponse]:
+def refresh(body: Annotated[RefreshRequest, Body()]) -> Response[TokenResponse]:
+    mode = _session_mode()
     from radar.sessions.errors import InvalidToken
 
     token = _refresh_token(body.refresh_token, mode)
@@ -147,7 +150,8 @@ def refresh(body: Annotated[RefreshRequest, Body()], mode: SessionMode = None) -
     tags=["auth"],
     responses={204: {"description": "revoked (or already unknown)", "content": {}}, **_AUTHED, **_ERRORS},
 )
-def logout(body: Annotated[LogoutRequest, Body()], mode: SessionMode = None) -> Response[None]:
+def logout(body: Annotated[LogoutRequest, Body()]) -> Response[None]:
+    mode = _session_mode()
     ctx = tenant(app)
     token = _refresh_token(body.refresh_token, mode)
     if token is None and mode != "cookie":

@@ -1383,10 +1383,7 @@ export interface operations {
     login_auth_login_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description `cookie`: keep the refresh token in an httpOnly cookie (browsers) */
-                "x-radar-session"?: "cookie" | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1482,10 +1479,7 @@ export interface operations {
     logout_auth_logout_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description `cookie`: keep the refresh token in an httpOnly cookie (browsers) */
-                "x-radar-session"?: "cookie" | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1597,10 +1591,7 @@ export interface operations {
     refresh_auth_refresh_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description `cookie`: keep the refresh token in an httpOnly cookie (browsers) */
-                "x-radar-session"?: "cookie" | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1696,10 +1687,7 @@ export interface operations {
     signup_auth_signup_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description `cookie`: keep the refresh token in an httpOnly cookie (browsers) */
-                "x-radar-session"?: "cookie" | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
