@@ -121,7 +121,7 @@ def provision_resources(prefix: str = "test") -> AwsResources:
         "signing": "placeholder",
         "public": "placeholder",
         "providers": json.dumps({"cnpjws": "", "receitaws": ""}),
-        "cursor": "cursor-key-for-tests-0123456789",
+        "cursor": "cursor-key-for-tests-0123456789abcdef",
     }.items():
         secrets[name] = sm.create_secret(Name=f"{prefix}-{name}", SecretString=value)["ARN"]
     apigw: Any = boto3.client("apigateway")
