@@ -77,7 +77,19 @@ ACCEPTED_REJECTIONS: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
     ("POST", "/auth/signup"): ((422,), "password strength and e-mail syntax are checked beyond the schema (422)"),
     ("POST", "/users"): ((422,), "password strength and e-mail syntax are checked beyond the schema (422)"),
     ("POST", "/auth/login"): ((422,), "e-mail syntax is checked beyond the schema (422)"),
-    ("PUT", "/tenant/plan"): ((422,), "the plan names come from tiers.json at runtime, not from the schema (422)"),
+    ("PUT", "/tenant/plan"): (
+        (402, 422),
+        "the plan names come from tiers.json at runtime, not from the schema (422); an upgrade is paid for through "
+        "POST /billing/checkout (402 upgrade_requires_payment)",
+    ),
+    ("POST", "/billing/checkout"): (
+        (422,),
+        "the plan must be a paid plan above the tenant's own; plan names come from tiers.json at runtime (422)",
+    ),
+    ("POST", "/billing/webhook"): (
+        (400,),
+        "only a body signed with the webhook secret is accepted, and a fuzzer cannot sign one (400)",
+    ),
 }
 _DEFAULT_ACCEPTED = ("2xx", "3xx", 401, 403, 404, 409, 429)
 

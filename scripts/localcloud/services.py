@@ -105,9 +105,10 @@ def _start_billing_sandbox(cloud: Any, port: int) -> RunningService:
     # Stripe retries a failed delivery for three days; here for about a minute, so a busy laptop loses no event.
     server, url = start_billing_sandbox(port=port, prices=json.loads(TIERS_FILE.read_text(encoding="utf-8")),
                                         retry_delays=(0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0))
-    secret_arn = cloud.template.refs["BillingSecret"]
-    client("secretsmanager").put_secret_value(SecretId=secret_arn, SecretString=json.dumps(
-        {"secret_key": server.config.api_key, "webhook_secret": server.config.webhook_secret}))
+    secret_arn = cloud.template.refs.get("BillingSecret")  # a template without billing has no function to tell
+    if secret_arn:
+        client("secretsmanager").put_secret_value(SecretId=secret_arn, SecretString=json.dumps(
+            {"secret_key": server.config.api_key, "webhook_secret": server.config.webhook_secret}))
     return RunningService(url=url, stop=server.stop, handle=server)
 
 

@@ -89,6 +89,7 @@ def _redrive_one(
                 to=CheckStatus.QUEUED,
                 fields={"finished_at": None, "failure_reason": None, "retry_at": None},
                 batch=(str(check.batch_id), CheckStatus.FAILED) if check.batch_id else None,
+                known=check,
             )
         except StaleTransition:
             return "dropped"

@@ -91,11 +91,14 @@ class CheckRepository:
         fields: dict[str, Any] | None = None,
         count_attempt: bool = False,
         batch: tuple[str, str] | None = None,
+        known: CheckModel | None = None,
     ) -> CheckModel:
         """Move the check to `to` only from one of the `expected` states (a redelivery cannot rerun it).
 
         `batch=(batch_id, from_status)` moves the batch's counter from `from_status` to `to` in the same transaction:
         a worker killed between the two writes would otherwise leave the batch counting a finished check as running.
+        A transaction returns no item: with `known` (the check as the caller read it) the moves are applied to it and
+        it is returned, instead of reading the check again.
         """
         check = CheckModel(tenant_pk(tenant_id), check_sk(check_id))
         actions: list[Any] = [CheckModel.status.set(to)]
@@ -115,7 +118,14 @@ class CheckRepository:
                     tx.update(batch_item, actions=counters, condition=BatchModel.pk.exists())
 
             if written(both):
-                return self.get(tenant_id, check_id)
+                if known is None:
+                    return self.get(tenant_id, check_id)
+                for name, value in (fields or {}).items():
+                    setattr(known, name, value)
+                known.status = to
+                if count_attempt:
+                    known.attempts = int(known.attempts or 0) + 1
+                return known
             # Either the check lost a race (the single write below fails too) or its batch is gone (expired): then
             # the check still moves, with no counters left to keep.
         if not written(lambda: check.update(actions=actions, condition=condition)):

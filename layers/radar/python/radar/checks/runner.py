@@ -141,6 +141,7 @@ class CheckRunner:
                 to=status,
                 fields=fields,
                 batch=(str(check.batch_id), CheckStatus.RUNNING) if check.batch_id else None,
+                known=check,
             )
         except StaleTransition:
             logger.warning("check already finished elsewhere", extra={"check_id": check.check_id})

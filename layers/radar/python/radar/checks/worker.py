@@ -65,6 +65,7 @@ class CheckWorker:
                 fields={"started_at": utc_iso(), "retry_at": None},
                 count_attempt=True,
                 batch=(str(check.batch_id), status) if check.batch_id else None,
+                known=check,
             )
         except StaleTransition:
             return "already_finished"
@@ -104,6 +105,7 @@ class CheckWorker:
                 to=CheckStatus.QUEUED,
                 fields={"retry_at": retry_at, "errors": errors},
                 batch=(str(check.batch_id), CheckStatus.RUNNING) if check.batch_id else None,
+                known=check,
             )
         except StaleTransition:
             return
