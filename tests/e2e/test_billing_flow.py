@@ -67,8 +67,8 @@ def wait_for_plan(cloud: RunningCloud, tenant: Tenant, plan: str, timeout: float
 
 
 def checkout(tenant: Tenant, plan: str) -> dict[str, Any]:
-    response = httpx.post(f"{tenant.api_url}/billing/checkout", json={"plan": plan}, headers=tenant.bearer(),
-                          timeout=30)
+    response = paced("POST", f"{tenant.api_url}/billing/checkout", json={"plan": plan}, headers=tenant.bearer(),
+                     timeout=30)
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -281,11 +281,11 @@ def test_unverified_webhooks_are_refused_and_change_nothing(
     assert plan_of(other_tenant) == "enterprise"
 
 
-def post_paced(url: str, **kwargs: Any) -> httpx.Response:
-    """POST, waiting out the gateway's throttle: a free tenant's key allows 2 requests a second (burst 5), and the
-    throttle is not what the test that calls this asserts."""
+def paced(method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """A request that waits out the gateway's throttle: a free tenant allows 2 requests a second (burst 5), the plan
+    polls spend it, and a usage plan moves a second after the webhook; the throttle is not what the caller asserts."""
     for _ in range(10):
-        response = httpx.post(url, **kwargs)
+        response = httpx.request(method, url, **kwargs)
         if response.status_code != 429:
             return response
         time.sleep(float(response.headers.get("retry-after") or 1))
@@ -298,15 +298,15 @@ def test_b_billing_routes_never_reach_a(cloud: RunningCloud, tenant: Tenant, oth
     b = other_tenant
     for role in ("analyst", "viewer"):
         for path, body in (("/billing/checkout", {"plan": "pro"}), ("/billing/portal", None)):
-            response = post_paced(f"{cloud.api_url}{path}", json=body, headers=b.key(role), timeout=30)
+            response = paced("POST", f"{cloud.api_url}{path}", json=body, headers=b.key(role), timeout=30)
             assert response.status_code == 403, (role, path, response.text)
-    smuggled = post_paced(f"{cloud.api_url}/billing/checkout", json={"plan": "pro", "tenant_id": tenant.tenant_id},
+    smuggled = paced("POST", f"{cloud.api_url}/billing/checkout", json={"plan": "pro", "tenant_id": tenant.tenant_id},
                           headers=b.key("admin"), timeout=30)
     assert smuggled.status_code == 422, smuggled.text
-    no_account = post_paced(f"{cloud.api_url}/billing/portal", params={"tenant_id": tenant.tenant_id},
+    no_account = paced("POST", f"{cloud.api_url}/billing/portal", params={"tenant_id": tenant.tenant_id},
                             headers={**b.key("admin"), "x-tenant-id": tenant.tenant_id}, timeout=30)
     assert no_account.status_code == 409 and no_account.json()["error"]["code"] == "no_billing_account"
-    own = post_paced(f"{cloud.api_url}/billing/checkout", params={"tenant_id": tenant.tenant_id},
+    own = paced("POST", f"{cloud.api_url}/billing/checkout", params={"tenant_id": tenant.tenant_id},
                      json={"plan": "pro"}, headers={**b.key("admin"), "x-tenant-id": tenant.tenant_id}, timeout=30)
     assert own.status_code == 201, own.text
     assert stripe_api.v1.checkout.sessions.retrieve(own.json()["session_id"]).client_reference_id == b.tenant_id
@@ -319,7 +319,7 @@ def test_b_billing_routes_never_reach_a(cloud: RunningCloud, tenant: Tenant, oth
 
 def test_a_paid_downgrade_waits_for_the_end_of_the_paid_period(cloud: RunningCloud, tenant: Tenant) -> None:
     subscribe(cloud, tenant, "business")
-    response = httpx.put(f"{cloud.api_url}/tenant/plan", json={"plan": "pro"}, headers=tenant.bearer(), timeout=30)
+    response = paced("PUT", f"{cloud.api_url}/tenant/plan", json={"plan": "pro"}, headers=tenant.bearer(), timeout=30)
     assert response.status_code == 200, response.text
     view = response.json()
     assert view["plan"] == "business" and view["pending_plan"] == "pro" and view["pending_at"]
@@ -380,7 +380,7 @@ def test_an_operator_grants_a_plan_with_aws_credentials_and_is_named_in_the_audi
     from tests.support.cloud import REPO
 
     def operator(*args: str) -> dict[str, Any]:
-        done = subprocess.run([sys.executable, "-m", "scripts.operator", "grant", "--tenant", tenant.tenant_id,
+        done = subprocess.run([sys.executable, "-m", "scripts.grant_plan", "grant", "--tenant", tenant.tenant_id,
                                "--state", str(cloud.state_file), *args], cwd=REPO, capture_output=True, text=True,
                               timeout=120, check=False)
         assert done.returncode == 0, done.stderr
@@ -396,7 +396,7 @@ def test_an_operator_grants_a_plan_with_aws_credentials_and_is_named_in_the_audi
     assert operator("--plan", "free", "--reason", "pilot over")["plan"] == "free"
     again = httpx.put(f"{cloud.api_url}/tenant/plan", json={"plan": "business"}, headers=tenant.bearer(), timeout=30)
     assert again.status_code == 402 and plan_of(tenant) == "free"
-    bad = subprocess.run([sys.executable, "-m", "scripts.operator", "grant", "--tenant", tenant.tenant_id, "--plan",
+    bad = subprocess.run([sys.executable, "-m", "scripts.grant_plan", "grant", "--tenant", tenant.tenant_id, "--plan",
                           "platinum", "--reason", "x", "--state", str(cloud.state_file)], cwd=REPO,
                          capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 2 and "unknown plan" in bad.stderr

@@ -32,8 +32,11 @@ def _signup(cloud: RunningCloud, plan: str | None = None) -> tuple[Client, str, 
     email, password = f"sdk-{suffix}@example.com", f"Correct-Horse-{suffix}!"
     client, body = Client.signup(cloud.api_url, f"SDK {suffix}", email, password)
     assert body.tenant.plan == "free" and client.tokens is not None
-    if plan:
-        client.change_plan(plan)
+    if plan:  # a tenant cannot upgrade itself without paying: the operator's grant, as tests/support/cloud.py does
+        from scripts.grant_plan import grant_plan
+
+        assert grant_plan(body.tenant.tenant_id, plan, "test setup", state_file=cloud.state_file)["plan"] == plan
+        time.sleep(1.5)  # the local gateway re-reads usage plans every second
     return client, email, password
 
 

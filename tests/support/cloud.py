@@ -50,10 +50,10 @@ class Tenant:
         return httpx.Client(base_url=self.api_url, headers=headers | JSON, timeout=timeout)
 
     def upgrade(self, plan: str, *, settle_s: float = 1.5) -> None:
-        """Put the tenant on `plan` the way an operator does (scripts/operator.py, AWS credentials on the local cloud's
+        """Put the tenant on `plan` as an operator does (scripts/grant_plan.py, AWS credentials on the local cloud's
         emulator: a tenant cannot upgrade itself without paying), then wait `settle_s` for the gateway to apply the
         new usage plan (the local gateway re-reads usage plans every second)."""
-        from scripts.operator import grant_plan
+        from scripts.grant_plan import grant_plan
 
         result = grant_plan(self.tenant_id, plan, "test setup", state_file=self.state_file)
         assert result["plan"] == plan, result

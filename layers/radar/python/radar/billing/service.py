@@ -204,7 +204,7 @@ class BillingService:
             return pending
         return PlanChange(plan=self._apply(ctx.tenant_id, item, now, event, (ctx.principal_id, ctx.principal_type)))
 
-    # -- operators (scripts/operator.py, with AWS credentials) --------------------------------------------
+    # -- operators (scripts/grant_plan.py, with AWS credentials) --------------------------------------------
     def grant(self, tenant_id: str, plan: str, operator: str, reason: str) -> str:
         """Grant `plan` out of band (the default plan revokes a grant); returns the tenant's plan now."""
         self._tier(plan)

@@ -1,8 +1,8 @@
 """Operator actions on a tenant's plan, out of band, with AWS credentials (never reachable with a tenant credential).
 
-    python -m scripts.operator grant --tenant <tenant id> --plan pro --reason "pilot until March" [--stack CnpjRadar]
-    python -m scripts.operator grant --tenant <tenant id> --plan free --reason "pilot over"     # revokes a grant
-    python -m scripts.operator grant ... --state .local/state.json                              # the local cloud
+    python -m scripts.grant_plan grant --tenant <tenant id> --plan pro --reason "pilot until March" [--stack CnpjRadar]
+    python -m scripts.grant_plan grant --tenant <tenant id> --plan free --reason "pilot over"     # revokes a grant
+    python -m scripts.grant_plan grant ... --state .local/state.json                              # the local cloud
 
 No HTTP route serves this: it runs as the operator, with the operator's own AWS credentials (IAM decides who may
 write the main table and move usage keys), and the audit event names the operator by the STS caller ARN. It finds
@@ -95,7 +95,7 @@ def grant_plan(tenant_id: str, plan: str, reason: str, *, state_file: Path | Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.operator", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m scripts.grant_plan", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     grant = commands.add_parser("grant", help="grant a plan (or revoke a grant with the default plan)")
     grant.add_argument("--tenant", required=True)
