@@ -21,17 +21,10 @@ from radar.providers import (
     ProviderRateLimited,
     ProviderTransient,
 )
+from scripts.localcloud.services import SANDBOX_ENV
 from tests.support.sandbox import configure, fixture_payload, numbered_cnpj, reset, serve_sandbox
 
-_BASE_PATHS = {
-    "CNPJWS_BASE_URL": "/cnpjws",
-    "CNPJWS_COMMERCIAL_BASE_URL": "/cnpjws",
-    "BRASILAPI_BASE_URL": "/brasilapi/api/cnpj/v1",
-    "RECEITAWS_BASE_URL": "/receitaws/v1",
-    "MINHARECEITA_BASE_URL": "/minhareceita",
-    "OPENCNPJ_BASE_URL": "/opencnpj",
-    "CNPJA_BASE_URL": "/cnpja",
-}
+_BASE_PATHS = SANDBOX_ENV  # the same paths the local cloud points the functions at
 
 
 @pytest.fixture(scope="module")
