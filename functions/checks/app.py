@@ -129,12 +129,17 @@ def create_check(
             check = check_service().run_now(
                 ctx, target_id, correlation_id=correlation_id, remaining_ms=remaining, refresh=refresh, on_busy=on_busy
             )
+        return check
+
+    def audited(check: CheckOut) -> CheckOut:
+        # Outside the idempotent operation: a failed audit write inside it deleted the idempotency record, and the
+        # client's retry ran (and billed) a second check.
         record_event(app.current_event.raw_event, ctx, "check.requested", f"check/{check.id}")
         return check
 
     status = 202 if run_async else 201
     if not idempotency_key:
-        return _check_response(status, run().model_dump(mode="json"))
+        return _check_response(status, audited(run()).model_dump(mode="json"))
     from radar.checks.idempotency import run_idempotently
 
     produced: list[CheckOut] = []
@@ -153,7 +158,8 @@ def create_check(
         operation=first_run,
         lambda_context=app.lambda_context,
     )
-    check = produced[0] if produced else check_service().get(ctx, outcome["check_id"])
+    # Audited once, by the request that ran it; a replay is not a new check.
+    check = audited(produced[0]) if produced else check_service().get(ctx, outcome["check_id"])
     return _check_response(status, check.model_dump(mode="json"))
 
 

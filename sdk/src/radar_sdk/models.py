@@ -42,6 +42,7 @@ __all__ = [
     "LegalNature",
     "LoginRequest",
     "LogoutRequest",
+    "MeView",
     "Operation",
     "Partner",
     "PlanChangeRequest",
@@ -55,6 +56,7 @@ __all__ = [
     "RefreshRequest",
     "Report",
     "ReportDiff",
+    "RoleChangeRequest",
     "SignupRequest",
     "SignupResponse",
     "StateRegistration",
@@ -341,7 +343,22 @@ class LoginRequest(ApiShape):
 class LogoutRequest(ApiShape):
     """LogoutRequest"""
 
-    refresh_token: str
+    refresh_token: str | None = Field(
+        default=None,
+        description="required unless the request sends X-Radar-Session: cookie (then the radar_refresh cookie is read)",
+    )
+
+
+class MeView(ApiShape):
+    """Who the caller is: any role may read it. For an API key, `user_id` is the key's id and `email` is null."""
+
+    email: str | None
+    plan: str
+    principal_type: Literal["user", "api_key"]
+    role: str
+    tenant_id: str
+    tenant_name: str
+    user_id: str
 
 
 class Partner(ApiShape):
@@ -430,7 +447,10 @@ class ReadinessOut(ApiShape):
 class RefreshRequest(ApiShape):
     """RefreshRequest"""
 
-    refresh_token: str
+    refresh_token: str | None = Field(
+        default=None,
+        description="required unless the request sends X-Radar-Session: cookie (then the radar_refresh cookie is read)",
+    )
 
 
 class Report(ApiShape):
@@ -476,6 +496,12 @@ class ReportDiff(ApiShape):
     partners_in: list[Partner] = Field(default_factory=list)
     partners_out: list[Partner] = Field(default_factory=list)
     previous_check_id: str | None = Field(default=None)
+
+
+class RoleChangeRequest(ApiShape):
+    """RoleChangeRequest"""
+
+    role: Literal["admin", "analyst", "viewer"]
 
 
 class SignupRequest(ApiShape):
@@ -574,7 +600,11 @@ class TokenResponse(ApiShape):
 
     access_token: str
     expires_in: int
-    refresh_token: str
+    refresh_expires_in: int | None = Field(
+        default=None,
+        description="cookie mode only: seconds the refresh token lasts",
+    )
+    refresh_token: str | None = Field(description="null in cookie mode: the token is in the radar_refresh cookie")
     token_type: str = Field(default="Bearer")
 
 
@@ -608,6 +638,7 @@ class UserView(ApiShape):
     """UserView"""
 
     created_at: str
+    disabled: bool = Field(default=False)
     email: str
     role: str
     user_id: str
@@ -625,6 +656,7 @@ class WebhookOut(ApiShape):
 # operationId -> the operation, for every operation of the contract.
 OPERATIONS: dict[str, Operation] = {
     "changePlan": Operation("PUT", "/tenant/plan", 200, "TenantView"),
+    "changeUserRole": Operation("PATCH", "/users/{user_id}", 200, "UserView"),
     "createApiKey": Operation("POST", "/api-keys", 201, "ApiKeyCreated"),
     "createBatch": Operation("POST", "/checks/batch", 202, "BatchOut"),
     "createCheck": Operation("POST", "/targets/{target_id}/checks", 201, "CheckOut"),
@@ -633,9 +665,11 @@ OPERATIONS: dict[str, Operation] = {
     "createTarget": Operation("POST", "/targets", 201, "TargetOut"),
     "deleteTarget": Operation("DELETE", "/targets/{target_id}", 204, None),
     "deleteTenant": Operation("DELETE", "/tenant", 204, None),
+    "disableUser": Operation("DELETE", "/users/{user_id}", 204, None),
     "getBatch": Operation("GET", "/checks/batch/{batch_id}", 200, "BatchOut"),
     "getCheck": Operation("GET", "/checks/{check_id}", 200, "CheckOut"),
     "getHealth": Operation("GET", "/health", 200, "HealthOut"),
+    "getMe": Operation("GET", "/me", 200, "MeView"),
     "getReadiness": Operation("GET", "/health/ready", 200, "ReadinessOut"),
     "getTarget": Operation("GET", "/targets/{target_id}", 200, "TargetOut"),
     "getTenant": Operation("GET", "/tenant", 200, "TenantView"),
@@ -653,6 +687,7 @@ OPERATIONS: dict[str, Operation] = {
     "receiveWebhook": Operation("POST", "/billing/webhook", 200, "WebhookOut"),
     "refresh": Operation("POST", "/auth/refresh", 200, "TokenResponse"),
     "revokeApiKey": Operation("DELETE", "/api-keys/{key_id}", 204, None),
+    "revokeUserSessions": Operation("POST", "/users/{user_id}/sessions/revoke", 204, None),
     "signup": Operation("POST", "/auth/signup", 201, "SignupResponse"),
 }
 
