@@ -26,7 +26,7 @@ export const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   "DELETE /targets/{target_id}": ["path:target_id"],
   "PATCH /targets/{target_id}": ["path:target_id"],
   "GET /targets/{target_id}/checks": ["path:target_id","query:cursor","query:limit"],
-  "POST /targets/{target_id}/checks": ["header:idempotency-key","path:target_id","query:async","query:on_busy","query:refresh"],
+  "POST /targets/{target_id}/checks": ["header:idempotency-key","path:target_id","query:async","query:max_age","query:max_stale","query:on_busy","query:refresh"],
   "GET /tenant": [],
   "DELETE /tenant": [],
   "PUT /tenant/plan": [],

@@ -703,6 +703,11 @@ export interface components {
         /** CheckOut */
         CheckOut: {
             /**
+             * Age Seconds
+             * @description how old the report's data is now: seconds since its provider was asked
+             */
+            age_seconds?: number | null;
+            /**
              * Attempts
              * @default 0
              */
@@ -755,6 +760,11 @@ export interface components {
              * @description the provider (or cache) that produced the report
              */
             source?: string | null;
+            /**
+             * Stale
+             * @description true: no provider could answer, so this is the last good report (see age_seconds)
+             */
+            stale?: boolean | null;
             /**
              * Status
              * @description queued, running, succeeded or failed
@@ -4020,6 +4030,10 @@ export interface operations {
             query?: {
                 /** @description queue the check instead of running it */
                 async?: boolean;
+                /** @description a cached report older than this is not used: seconds or a duration (90, 30m, 12h, 7d); 0 = refresh=true */
+                max_age?: string | null;
+                /** @description when no provider can answer, the last good report is served (stale: true) if at most this old (default 30d; 0 = never) */
+                max_stale?: string | null;
                 /** @description sync checks with every provider busy: queue (202, default) or fail (503, not charged) */
                 on_busy?: "queue" | "fail";
                 /** @description bypass the CNPJ cache and ask the providers again */

@@ -218,6 +218,10 @@ class BatchOut(ApiShape):
 class CheckOut(ApiShape):
     """CheckOut"""
 
+    age_seconds: float | None = Field(
+        default=None,
+        description="how old the report's data is now: seconds since its provider was asked",
+    )
     attempts: int = Field(default=0)
     batch_id: str | None = Field(default=None)
     cached: bool | None = Field(default=None)
@@ -237,6 +241,10 @@ class CheckOut(ApiShape):
     mode: str = Field(description="sync or async")
     report: Report | None = Field(default=None)
     source: str | None = Field(default=None, description="the provider (or cache) that produced the report")
+    stale: bool | None = Field(
+        default=None,
+        description="true: no provider could answer, so this is the last good report (see age_seconds)",
+    )
     status: str = Field(description="queued, running, succeeded or failed")
     target_id: str
     timings: CheckTimings

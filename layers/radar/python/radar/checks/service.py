@@ -29,11 +29,21 @@ __all__ = [
     "CheckParts",
     "CheckService",
     "CheckUseCases",
+    "Freshness",
     "count_check_by_plan",
     "new_check",
     "queue_message",
     "release_allowance",
 ]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """A check's freshness terms: `max_age` (seconds; an older cached report is not used, 0 = ask the providers)
+    and `max_stale` (seconds; how old a stale-if-error answer may be, 0 = none). None: the deployment's defaults."""
+
+    max_age: int | None = None
+    max_stale: int | None = None
 
 
 def new_check(
@@ -48,6 +58,7 @@ def new_check(
     batch_id: str | None = None,
     refresh: bool = False,
     counted_at: datetime | None = None,
+    freshness: Freshness | None = None,
 ) -> CheckModel:
     """A new check item; `counted_at` is when its allowance unit was reserved (a release goes back to that month)."""
     now = utc_iso()
@@ -71,6 +82,8 @@ def new_check(
         correlation_id=correlation_id,
         expires_at=expires_at,
         bypass_cache=refresh,
+        max_age=(freshness or Freshness()).max_age,
+        max_stale=(freshness or Freshness()).max_stale,
         usage_period=(counted_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
     )
 
@@ -131,7 +144,14 @@ class CheckService(CheckUseCases):
         self._lookup_factory = lookup_factory
 
     def _counted_check(
-        self, ctx: TenantContext, target_id: str, mode: str, status: str, correlation_id: str | None, refresh: bool
+        self,
+        ctx: TenantContext,
+        target_id: str,
+        mode: str,
+        status: str,
+        correlation_id: str | None,
+        refresh: bool,
+        freshness: Freshness | None = None,
     ) -> CheckModel:
         """The tenant's target (404 if not theirs), one check counted against the allowance, the check stored."""
         target = self._targets.get(ctx.tenant_id, target_id)
@@ -148,6 +168,7 @@ class CheckService(CheckUseCases):
             correlation_id=correlation_id,
             refresh=refresh,
             counted_at=counted_at,
+            freshness=freshness,
         )
         try:
             return self._checks.create(check)
@@ -165,6 +186,7 @@ class CheckService(CheckUseCases):
         remaining_ms: int | None = None,
         refresh: bool = False,
         on_busy: str = "queue",
+        freshness: Freshness | None = None,
     ) -> CheckOut:
         """Synchronous check: counted, run inline, stored with its report.
 
@@ -172,7 +194,7 @@ class CheckService(CheckUseCases):
         the caller answers 202 with its ETA), or with `on_busy="fail"` it fails uncharged (CheckProvidersBusy, a
         503). When providers fail: the check is recorded failed, its allowance unit given back, and the answer is a
         503."""
-        check = self._counted_check(ctx, target_id, "sync", CheckStatus.RUNNING, correlation_id, refresh)
+        check = self._counted_check(ctx, target_id, "sync", CheckStatus.RUNNING, correlation_id, refresh, freshness)
         metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
         runner = CheckRunner(self._checks, self._targets, self._lookup_factory())
         try:
@@ -229,10 +251,16 @@ class CheckService(CheckUseCases):
         return out
 
     def enqueue(
-        self, ctx: TenantContext, target_id: str, *, correlation_id: str | None, refresh: bool = False
+        self,
+        ctx: TenantContext,
+        target_id: str,
+        *,
+        correlation_id: str | None,
+        refresh: bool = False,
+        freshness: Freshness | None = None,
     ) -> CheckOut:
         """Asynchronous check: counted, recorded `queued`, sent to the checks queue for the worker."""
-        check = self._counted_check(ctx, target_id, "async", CheckStatus.QUEUED, correlation_id, refresh)
+        check = self._counted_check(ctx, target_id, "async", CheckStatus.QUEUED, correlation_id, refresh, freshness)
         try:
             self._queue.send(queue_message(check))
         except DependencyUnavailable:
