@@ -372,8 +372,28 @@ export interface paths {
         get: operations["getTenant"];
         put?: never;
         post?: never;
-        /** Delete the tenant and purge everything it owns */
+        /**
+         * Delete the tenant: every credential stops at once, and a job purges everything it owns
+         * @description Answers 202 with the deletion job (Location: /tenant/deletion); a repeated DELETE answers the same job. From now on only the deleting admin's GET /tenant/deletion (and DELETE /tenant) are answered; everything else is 403 tenant_deleted.
+         */
         delete: operations["deleteTenant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tenant/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's deletion job: status, items removed per kind, start and finish times */
+        get: operations["getTenantDeletion"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -815,6 +835,41 @@ export interface components {
             email?: string | null;
             /** Phones */
             phones?: string[];
+        };
+        /** DeletionJobView */
+        DeletionJobView: {
+            /**
+             * Finished At
+             * @description set when nothing of the tenant is left
+             */
+            finished_at?: string | null;
+            /**
+             * Items Removed
+             * @description items removed so far, per kind
+             */
+            items_removed: {
+                [key: string]: number;
+            };
+            /** Items Removed Total */
+            items_removed_total: number;
+            /** Job Id */
+            job_id: string;
+            /** Requested At */
+            requested_at: string;
+            /** Started At */
+            started_at?: string | null;
+            /**
+             * Status
+             * @description queued, running or succeeded
+             */
+            status: string;
+            /**
+             * Sweeps
+             * @description extra passes over every kind (writes that raced the purge)
+             */
+            sweeps: number;
+            /** Tenant Id */
+            tenant_id: string;
         };
         /**
          * Error
@@ -1428,7 +1483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1542,7 +1597,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1652,7 +1707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1770,7 +1825,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1978,7 +2033,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2284,7 +2339,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2486,7 +2541,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2691,7 +2746,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2805,7 +2860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2918,7 +2973,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3194,7 +3249,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3308,7 +3363,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3422,7 +3477,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3544,7 +3599,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3655,7 +3710,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3772,7 +3827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3889,7 +3944,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4018,7 +4073,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4137,7 +4192,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4220,12 +4275,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description purged */
-            204: {
+            /** @description the deletion job */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeletionJobView"];
+                };
             };
             /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
@@ -4245,7 +4302,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4255,6 +4312,116 @@ export interface operations {
                 };
             };
             /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTenantDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the deletion job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionJobView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no deletion job. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4368,7 +4535,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4478,7 +4645,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4588,7 +4755,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4702,7 +4869,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4821,7 +4988,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4946,7 +5113,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5065,7 +5232,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
