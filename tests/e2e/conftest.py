@@ -17,6 +17,9 @@ from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
 BRASILAPI_PER_MIN = 6000
 # The template's authorizer decision cache is 60 s (README); the e2e cloud shortens it so revocation tests are quick.
 AUTH_CACHE_TTL_SECONDS = 5
+# The tenant purge in small steps (3 items a page, one page per message, a 3 s lease), so a deletion takes many
+# messages and tests/e2e/test_tenant_deletion.py can kill the purge while it runs.
+PURGE_ENV = {"PURGE_PAGE_SIZE": "3", "PURGE_PAGES_PER_INVOCATION": "1", "PURGE_LEASE_SECONDS": "3"}
 
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "providers"
@@ -42,6 +45,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Path) -> I
                 {
                     "RATE_LIMIT_BRASILAPI_PER_MIN": str(BRASILAPI_PER_MIN),
                     "AUTH_CACHE_TTL_SECONDS": str(AUTH_CACHE_TTL_SECONDS),
+                    **PURGE_ENV,
                 }
             )
         },
