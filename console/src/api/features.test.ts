@@ -5,7 +5,8 @@ describe("feature gating from the contract", () => {
   it("reads today's contract: what exists is on, what is coming is off", () => {
     const today = featuresOf();
     expect(hasOperation("GET /targets")).toBe(true);
-    expect(today.userRemove && today.tenantDeletionJob).toBe(true);
+    expect(today.userRemove && today.userRoleChange && today.userSessionsRevoke).toBe(true);
+    expect(today.tenantDeletionJob).toBe(true);
     expect(today.cookieSession).toBe(false);
     expect(today.billingCheckout && today.billingPortal).toBe(true);
   });
