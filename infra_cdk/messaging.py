@@ -50,7 +50,7 @@ class ChecksQueue(Construct):
 
 
 # A purge message that failed this often (a dependency down for long) waits in the DLQ, which alarms; the job's
-# checkpoint is intact, so a redrive (scripts/redrive_dlq.py) resumes it.
+# checkpoint is intact, so a redrive (aws sqs start-message-move-task) resumes it.
 PURGE_MAX_RECEIVE_COUNT = 10
 
 

@@ -247,3 +247,21 @@ def test_writes_that_race_the_purge_are_swept_and_the_usage_key_goes_last(tables
     assert job.sweeps == 1 and job.counts["checks"] == expected["checks"] + 1
     assert job.counts["sessions"] == expected["sessions"] + 1
     assert remains_of(tables, tid) == [] and key_id not in api_key_ids()
+
+
+def test_the_checks_idempotency_records_carry_the_prefix_the_purge_scans_for(tables: AwsResources):
+    from radar.checks.idempotency import run_idempotently
+
+    tid = uuid.uuid4().hex
+    for key in ("first", "second"):
+        run_idempotently(table_name=tables.idempotency_table, tenant_id=tid, key=key, request={"target_id": "t"},
+                         operation=lambda: {"check_id": "c"})
+    found: list[Any] = []
+    cursor: dict[str, Any] | None = None
+    repository = DeletionRepository(idempotency_table=tables.idempotency_table)
+    while True:
+        page, cursor = repository.scan_idempotency(idempotency_prefix(tid), cursor, 100)
+        found += page
+        if cursor is None:
+            break
+    assert len(found) == 2
