@@ -12,7 +12,7 @@ from radar.http import SECURITY_HEADERS
 from radar.tiers import load_tiers
 from tests.infra.helpers import Synthesized, render, role_statements
 
-FUNCTIONS = ("Authorizer", "Auth", "Targets", "Checks", "Worker")
+FUNCTIONS = ("Authorizer", "Auth", "Targets", "Checks", "Worker", "Purge")
 
 # docs/architecture.md, "Function environment": which variables each function gets.
 POWERTOOLS = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "LOG_LEVEL"}
@@ -28,12 +28,14 @@ EXPECTED_ENV = {
     "Authorizer": POWERTOOLS | {"MAIN_TABLE", "PUBLIC_KEYS_SECRET_ARN", "AUTH_CACHE_TTL_SECONDS"},
     "Auth": POWERTOOLS | {"MAIN_TABLE", "SIGNING_KEY_SECRET_ARN", "PUBLIC_KEYS_SECRET_ARN", "USAGE_PLAN_IDS",
                           "CURSOR_KEY_SECRET_ARN", "CORS_ALLOWED_ORIGINS", "BILLING_SECRET_ARN", "BILLING_API_BASE_URL",
-                          "BILLING_GRACE_DAYS"},
+                          "BILLING_GRACE_DAYS", "PURGE_QUEUE_URL"},
     "Targets": POWERTOOLS | {"MAIN_TABLE", "CURSOR_KEY_SECRET_ARN", "CORS_ALLOWED_ORIGINS"},
     "Checks": POWERTOOLS | PROVIDERS | {"MAIN_TABLE", "CACHE_TABLE", "IDEMPOTENCY_TABLE", "CHECKS_QUEUE_URL",
                                         "CHECKS_DLQ_URL", "BATCH_QUEUE_URL", "CURSOR_KEY_SECRET_ARN",
                                         "CORS_ALLOWED_ORIGINS"},
     "Worker": POWERTOOLS | PROVIDERS | {"MAIN_TABLE", "CACHE_TABLE", "CHECKS_DLQ_URL", "MAX_RECEIVE_COUNT"},
+    "Purge": POWERTOOLS | {"MAIN_TABLE", "IDEMPOTENCY_TABLE", "PURGE_QUEUE_URL", "USAGE_PLAN_IDS", "BILLING_SECRET_ARN",
+                           "BILLING_API_BASE_URL"},
 }
 
 

@@ -29,6 +29,7 @@ export const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   "POST /targets/{target_id}/checks": ["header:idempotency-key","path:target_id","query:async","query:max_age","query:max_stale","query:on_busy","query:refresh"],
   "GET /tenant": [],
   "DELETE /tenant": [],
+  "GET /tenant/deletion": [],
   "PUT /tenant/plan": [],
   "GET /usage": [],
   "GET /users": [],

@@ -367,6 +367,10 @@ export const en: Record<keyof typeof pt, string> = {
   "tenant.delete": "Delete for good",
   "tenant.deleting": "Deleting…",
   "tenant.deletionProgress": "Deletion in progress: {state}",
+  "tenant.deletionRemoved": "Items removed so far: {count}",
+  "tenant.deletionStatus.queued": "queued",
+  "tenant.deletionStatus.running": "running",
+  "tenant.deletionStatus.succeeded": "done: nothing of the organization is left",
 
   "error.generic": "Something went wrong: {message}",
   "error.network": "No connection to the API. Check the network and try again.",

@@ -365,6 +365,10 @@ export const pt = {
   "tenant.delete": "Excluir definitivamente",
   "tenant.deleting": "Excluindo…",
   "tenant.deletionProgress": "Exclusão em andamento: {state}",
+  "tenant.deletionRemoved": "Itens apagados até agora: {count}",
+  "tenant.deletionStatus.queued": "na fila",
+  "tenant.deletionStatus.running": "em andamento",
+  "tenant.deletionStatus.succeeded": "concluída: nada da organização restou",
 
   "error.generic": "Algo deu errado: {message}",
   "error.network": "Sem conexão com a API. Verifique a rede e tente de novo.",

@@ -319,8 +319,14 @@ class Client:
     def change_plan(self, plan: str) -> models.TenantView:
         return self._call("changePlan", json={"plan": plan})  # type: ignore[no-any-return]
 
-    def delete_tenant(self) -> None:
-        self._call("deleteTenant")
+    def delete_tenant(self) -> models.DeletionJobView:
+        """Start the tenant's deletion (admin): every credential stops at once; the job purges the data. Repeating
+        it answers the same job."""
+        return self._call("deleteTenant")  # type: ignore[no-any-return]
+
+    def get_tenant_deletion(self) -> models.DeletionJobView:
+        """The deletion job's progress (the deleting admin only, while their credential lasts)."""
+        return self._call("getTenantDeletion")  # type: ignore[no-any-return]
 
     def list_plans(self) -> models.PlanList:
         """Every plan with its price and limits (public: no credentials needed)."""
