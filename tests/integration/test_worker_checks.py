@@ -357,3 +357,16 @@ def test_a_delivery_of_a_check_another_delivery_holds_runs_nothing_and_takes_ove
     assert len(messages) == 1 and failed == [] and connector.calls == [ACME]
     _, check, _ = api("GET", f"/checks/{queued['id']}")
     assert check["status"] == "succeeded"
+
+
+def test_a_poison_message_fails_its_record_and_logs_no_word_of_its_content(
+    sqs: Sqs, queues: dict[str, str], log_output: io.StringIO
+) -> None:
+    """Issue 13 point 7: the worker used to logger.exception the pydantic error, whose text quotes the message."""
+    body = json.dumps({"tenant_id": 7, "check_id": "joana.poison@example.com", "partners": ["JOANA DARC DA SILVA"]})
+    boto3.client("sqs").send_message(QueueUrl=queues["CHECKS_QUEUE_URL"], MessageBody=body)
+    messages, failed = sqs.poll()
+    assert [m["MessageId"] for m in messages] == failed  # it comes back, and reaches the DLQ after maxReceiveCount
+    text = log_output.getvalue()
+    assert "unreadable queue message" in text and '"tenant_id"' in text  # the field names it had wrong
+    assert "JOANA" not in text and "joana.poison" not in text and "[email]" not in text
