@@ -269,19 +269,20 @@ def list_batch_checks(
 @app.get(
     "/checks/batch/<batch_id>/results",
     summary="Download a batch's results (CSV or JSON)",
-    description="One row per valid CNPJ: cnpj, status, legal_name, situation, failure_reason, check_id (CSV with a "
-    "header, or a JSON array of objects with those keys).",
+    description="One row per valid CNPJ, in submission order: cnpj, status, legal_name, situation, failure_reason, "
+    "check_id (CSV with a header line, or JSON: BatchResults).",
     tags=["checks"],
     responses={
         200: {
             "description": "the results",
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
-                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/BatchResults"}},
             },
         },
         **_ERRORS,
     },
+    openapi_extensions={"x-response-schemas": ["BatchResults"]},
 )
 def download_batch_results(
     batch_id: BatchId,

@@ -179,7 +179,7 @@ def test_cached_cnpjs_are_answered_at_once_and_the_rest_queued(
     assert set(rows[0]) == {"cnpj", "status", "legal_name", "situation", "failure_reason", "check_id"}
     assert {r["status"] for r in rows} == {"succeeded"} and rows[0]["legal_name"] == "ACME COMERCIO LTDA"
     status, text, _ = get_raw(api, f"/checks/batch/{batch['batch_id']}/results", {"format": "json"})
-    assert status == 200 and [r["check_id"] for r in json.loads(text)] == [r["check_id"] for r in rows]
+    assert status == 200 and [r["check_id"] for r in json.loads(text)["items"]] == [r["check_id"] for r in rows]
 
 
 def test_a_page_delivered_twice_or_after_a_crash_runs_nothing_twice(

@@ -200,7 +200,7 @@ class BatchService(CheckUseCases):
         a CNPJ whose check is not written yet (its page not dispatched) shows as queued."""
         rows = list(self._result_rows(ctx.tenant_id, self._batches.get(ctx.tenant_id, batch_id)))
         if fmt == "json":
-            return json.dumps(rows, ensure_ascii=False)
+            return json.dumps({"batch_id": batch_id, "items": rows}, ensure_ascii=False)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=RESULT_COLUMNS, lineterminator="\n")
         writer.writeheader()

@@ -19,6 +19,8 @@ __all__ = [
     "BatchItemProblem",
     "BatchOut",
     "BatchPageMessage",
+    "BatchResultRow",
+    "BatchResults",
     "CheckOut",
     "CheckPage",
     "CheckTimings",
@@ -105,7 +107,7 @@ class CheckPage(ApiModel):
 
 
 class BatchCreate(RequestBody):
-    """A batch as JSON (`{"cnpjs": [...]}` or the bare array); CSV bodies are read by radar.checks.batchinput."""
+    """A batch as JSON: `{"cnpjs": [...]}` (or the bare array); POST /checks/batch takes a text/csv body too."""
 
     cnpjs: list[str] = Field(min_length=1, max_length=MAX_BATCH)
 
@@ -158,6 +160,24 @@ class BatchCheckPage(ApiModel):
 
     items: list[CheckOut]
     next_cursor: str | None = None
+
+
+class BatchResultRow(ApiModel):
+    """One valid CNPJ of a batch and its outcome (a row of the results download)."""
+
+    cnpj: str
+    status: str = Field(description="queued, running, succeeded or failed")
+    legal_name: str = Field(description="the report's legal name (empty until it succeeded)")
+    situation: str = Field(description="the registration status (ATIVA, BAIXADA...; empty until it succeeded)")
+    failure_reason: str = Field(description="why it failed (empty unless failed)")
+    check_id: str
+
+
+class BatchResults(ApiModel):
+    """A batch's results as JSON (format=json): one row per valid CNPJ, in submission order."""
+
+    batch_id: str
+    items: list[BatchResultRow]
 
 
 class HealthOut(ApiModel):
