@@ -232,3 +232,25 @@ def test_the_next_page_waits_for_the_capacity_its_predecessor_needs() -> None:
     assert pacing_seconds(PAGE_SIZE, 66) == int(PAGE_SIZE * 60 / 66 * 0.8)
     assert pacing_seconds(PAGE_SIZE, 6) == 800
     assert pacing_seconds(PAGE_SIZE, 1) == 900  # SQS's longest delay
+
+
+def test_a_later_tenants_small_batch_waits_behind_one_page_of_a_big_one_not_all_of_it(
+    api: Any,  # noqa: F811
+    sqs: Sqs,  # noqa: F811
+    cache: CachingConnector,
+) -> None:
+    from tests.integration.test_checks_api import Api
+
+    big, small = api, Api(api.module, api.context, tenant_id=f"t-{uuid.uuid4().hex}")
+    grant(big.tenant_id)
+    big.plan = "business"
+    _, a = post_csv(big, "\n".join(valid_cnpjs(300, seed=2_000)))
+    _, b = post_csv(small, "\n".join(valid_cnpjs(5, seed=3_000)))
+    sqs.dispatch()  # both batches' first pages
+    lane = [json.loads(m["Body"]) for m in receive_all(sqs.queues["CHECKS_QUEUE_URL"])]
+    items = [m for m in lane if "kind" not in m]
+    assert sum(m["batch_id"] == b["batch_id"] for m in items) == 5
+    # Tenant A's next pages wait for the capacity its first page needs: B's checks queue behind 100 of A's, not 300.
+    assert sum(m["batch_id"] == a["batch_id"] for m in items) == 100
+    assert not [m for m in lane if "kind" in m]
+    boto3.client("sqs").purge_queue(QueueUrl=sqs.queues["CHECKS_QUEUE_URL"])  # A's delayed page stays out of others
