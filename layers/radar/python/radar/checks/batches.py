@@ -119,15 +119,9 @@ class BatchService(CheckUseCases):
             first = BatchPageMessage(tenant_id=ctx.tenant_id, batch_id=batch_id, page=0, correlation_id=correlation_id)
             self._batch_queue.send(first)
         except DependencyUnavailable:
-            # Nothing will run it: the units go back, the batch (if stored) counts its checks failed.
+            # Nothing will run it: the units go back and the batch is forgotten (the answer is a 503 to retry).
             self._meter.release(ctx.tenant_id, len(accepted), now=counted_at)
-            self._batches.move(
-                ctx.tenant_id,
-                batch_id,
-                from_status=CheckStatus.QUEUED,
-                to_status=CheckStatus.FAILED,
-                count=len(accepted),
-            )
+            self._batches.forget(batch, pages, chunks)
             raise
         count_check_by_plan(ctx.plan, len(accepted))
         metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)

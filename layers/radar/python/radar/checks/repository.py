@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -218,6 +219,15 @@ class BatchRepository:
             for item in (*pages, *problems, batch):
                 writer.save(item)
         return batch
+
+    def forget(
+        self, batch: BatchModel, pages: Iterable[BatchPageModel], problems: Iterable[BatchProblemsModel]
+    ) -> None:
+        """Delete what create_paged wrote (a batch whose first message could not be sent); best effort: what stays
+        behind expires with the batch."""
+        with contextlib.suppress(Exception), BatchModel.batch_write() as writer:
+            for item in (batch, *pages, *problems):
+                writer.delete(item)
 
     def problems(self, tenant_id: str, batch_id: str) -> list[dict[str, Any]]:
         """Every invalid or rejected entry of the batch, in submission order."""
