@@ -17,7 +17,6 @@ from radar_sdk.errors import (
     AuthenticationError,
     ConflictError,
     QuotaExceededError,
-    RadarSdkError,
     RateLimitedError,
     ServiceUnavailableError,
     TransportError,
