@@ -105,6 +105,7 @@ def test_a_sync_check_with_no_slot_in_its_budget_is_queued_and_with_on_busy_fail
     cloud: RunningCloud,
 ) -> None:
     tenant = cloud.signup()
+    tenant.upgrade("pro")  # the test's own calls stay under the plan's request rate (free: 2 a second)
     cnpjs = random_cnpjs(3, seed=777, alphanumeric_share=0.0)
     with tenant.client(timeout=60) as client:
         targets = [client.post("/targets", json={"cnpj": c}).json()["id"] for c in cnpjs]

@@ -90,6 +90,9 @@ class RunningCloud:
         return self.state
 
     def resource(self, logical_prefix: str) -> dict[str, Any]:
+        """The resource with this logical id, or the one whose id starts with it (CDK adds a hash to nested ids)."""
+        if logical_prefix in self.state["resources"]:
+            return dict(self.state["resources"][logical_prefix])
         matches = [v for k, v in self.state["resources"].items() if k.startswith(logical_prefix)]
         assert len(matches) == 1, f"{logical_prefix}: {len(matches)} matches"
         return dict(matches[0])

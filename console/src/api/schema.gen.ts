@@ -307,8 +307,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: tables, queues and secrets reachable */
+        /** Readiness: tables, queues and secrets reachable; each provider's capacity and breaker */
         get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the caller is: user, role, tenant and plan (any role) */
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -448,6 +465,41 @@ export interface paths {
         put?: never;
         /** Invite a user with a role and an initial password */
         post: operations["inviteUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disable a user: sign-in refused, every session ended, the API keys they created revoked */
+        delete: operations["disableUser"];
+        options?: never;
+        head?: never;
+        /** Change a user's role (the last admin cannot be demoted; nobody raises their own role) */
+        patch: operations["changeUserRole"];
+        trace?: never;
+    };
+    "/users/{user_id}/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign a user out everywhere (an admin for anyone, a user for themselves) */
+        post: operations["revokeUserSessions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -981,8 +1033,34 @@ export interface components {
         };
         /** LogoutRequest */
         LogoutRequest: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description required unless the request sends X-Radar-Session: cookie (then the radar_refresh cookie is read)
+             */
+            refresh_token?: string | null;
+        };
+        /**
+         * MeView
+         * @description Who the caller is: any role may read it. For an API key, `user_id` is the key's id and `email` is null.
+         */
+        MeView: {
+            /** Email */
+            email: string | null;
+            /** Plan */
+            plan: string;
+            /**
+             * Principal Type
+             * @enum {string}
+             */
+            principal_type: "user" | "api_key";
+            /** Role */
+            role: string;
+            /** Tenant Id */
+            tenant_id: string;
+            /** Tenant Name */
+            tenant_name: string;
+            /** User Id */
+            user_id: string;
         };
         /**
          * Partner
@@ -1077,19 +1155,63 @@ export interface components {
              */
             status?: number | null;
         };
+        /**
+         * ProviderStatus
+         * @description One provider of the chain as the capacity model and its breaker see it now (readiness, ops).
+         */
+        ProviderStatus: {
+            /**
+             * Breaker
+             * @description closed, open or half_open (shared with the source it proxies)
+             */
+            breaker: string;
+            /**
+             * Name
+             * @description provider, in the chain's order of preference
+             */
+            name: string;
+            /**
+             * Next Slot Seconds
+             * @description seconds until its next free request slot (0: now)
+             */
+            next_slot_seconds: number;
+            /**
+             * Outage Group
+             * @description the source whose outage takes this provider down
+             */
+            outage_group: string;
+            /**
+             * Per Minute
+             * @description sustained requests a real minute its schedule allows (null: none)
+             */
+            per_minute: number | null;
+            /**
+             * Slots Now
+             * @description requests that could start at once (null: unlimited)
+             */
+            slots_now: number | null;
+        };
         /** ReadinessOut */
         ReadinessOut: {
             /** Checks */
             checks: {
                 [key: string]: string;
             };
+            /**
+             * Providers
+             * @description each provider's capacity now and its breaker (absent when the cache is unreachable)
+             */
+            providers?: components["schemas"]["ProviderStatus"][] | null;
             /** Status */
             status: string;
         };
         /** RefreshRequest */
         RefreshRequest: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description required unless the request sends X-Radar-Session: cookie (then the radar_refresh cookie is read)
+             */
+            refresh_token?: string | null;
         };
         /**
          * Report
@@ -1180,6 +1302,14 @@ export interface components {
             partners_out?: components["schemas"]["Partner"][];
             /** Previous Check Id */
             previous_check_id?: string | null;
+        };
+        /** RoleChangeRequest */
+        RoleChangeRequest: {
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "admin" | "analyst" | "viewer";
         };
         /** SignupRequest */
         SignupRequest: {
@@ -1322,8 +1452,16 @@ export interface components {
             access_token: string;
             /** Expires In */
             expires_in: number;
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Expires In
+             * @description cookie mode only: seconds the refresh token lasts
+             */
+            refresh_expires_in?: number | null;
+            /**
+             * Refresh Token
+             * @description null in cookie mode: the token is in the radar_refresh cookie
+             */
+            refresh_token: string | null;
             /**
              * Token Type
              * @default Bearer
@@ -1376,6 +1514,11 @@ export interface components {
         UserView: {
             /** Created At */
             created_at: string;
+            /**
+             * Disabled
+             * @default false
+             */
+            disabled: boolean;
             /** Email */
             email: string;
             /** Role */
@@ -1445,7 +1588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1454,7 +1597,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1559,7 +1702,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1568,7 +1711,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1669,7 +1812,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1678,7 +1821,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such key. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such key. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1787,7 +1930,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1796,7 +1939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1995,7 +2138,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2004,7 +2147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2196,7 +2339,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2301,7 +2444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2310,7 +2453,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2319,7 +2462,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not an upgrade, or a subscription exists (use the portal). Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description not an upgrade, or a subscription exists (use the portal). Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2503,7 +2646,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2512,7 +2655,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2521,7 +2664,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no billing account yet. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description no billing account yet. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2708,7 +2851,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2717,7 +2860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2823,7 +2966,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2832,7 +2975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2936,7 +3079,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2945,7 +3088,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3055,7 +3198,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3064,7 +3207,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3172,7 +3315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3181,7 +3324,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3412,6 +3555,116 @@ export interface operations {
             };
         };
     };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listTargets: {
         parameters: {
             query?: {
@@ -3452,7 +3705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3461,7 +3714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3566,7 +3819,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3575,7 +3828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3584,7 +3837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a target with this CNPJ exists. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description a target with this CNPJ exists. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3688,7 +3941,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3697,7 +3950,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3799,7 +4052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3808,7 +4061,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3916,7 +4169,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3925,7 +4178,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4033,7 +4286,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4042,7 +4295,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4164,7 +4417,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4173,7 +4426,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4182,7 +4435,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Idempotency-Key reused for another request, or still in progress. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description Idempotency-Key reused for another request, or still in progress. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4283,7 +4536,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4292,7 +4545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4391,7 +4644,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4400,7 +4653,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4514,7 +4767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4523,7 +4776,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4624,7 +4877,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4633,7 +4886,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4734,7 +4987,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4743,7 +4996,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4848,7 +5101,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4857,7 +5110,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4866,7 +5119,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4894,6 +5147,369 @@ export interface operations {
                 };
             };
             /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    disableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description disabled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such user. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the last admin cannot be removed or demoted. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeUserRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description the user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such user. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the last admin cannot be removed or demoted. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeUserSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every session ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such user. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the last admin cannot be removed or demoted. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;

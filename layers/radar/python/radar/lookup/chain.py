@@ -16,6 +16,7 @@ from radar.cnpj import Cnpj
 from radar.coordination.models import CacheEntry
 from radar.lookup.errors import CnpjNotFound, ProvidersUnavailable
 from radar.lookup.ports import CircuitBreaker, RateLimiter, ReportCache, SingleFlight
+from radar.lookup.registry import outage_group
 from radar.lookup.schemas import LookupResult, ProviderAttempt
 from radar.observability import logger, tracer
 from radar.providers.base import Provider
@@ -77,6 +78,10 @@ class ProviderChain:
       well-formed by RFB rules, so that provider simply has no such record (e.g. no alphanumeric support yet).
     - The mock runs only when every real provider failed to answer and `allow_mock` is on; its report says
       source "mock" and is never written to the cache.
+    - Breakers are per outage group (registry.outage_group): BrasilAPI proxies minha-receita, so their failures
+      feed one breaker and an outage of either skips both instead of spending a failed call on the second.
+    - The first pass takes, in the order of preference, the first provider whose breaker allows it and that has a
+      request slot now: an empty schedule is never waited on while another provider could answer at once.
     """
 
     def __init__(
@@ -221,7 +226,7 @@ class ProviderChain:
         if remaining is not None and remaining() < _MIN_REMAINING_MS_FOR_CALL:
             self._record(walk, name, "transient", None, "skipped: not enough time left in this invocation", 0.0)
             return None
-        if not breaker_passed and not self._breaker.allow(name):
+        if not breaker_passed and not self._breaker.allow(outage_group(name)):
             self._record(walk, name, "circuit_open", None, "skipped: circuit open after repeated failures", 0.0)
             return None
         if not self._limiter.acquire(name, max_wait):
@@ -243,12 +248,12 @@ class ProviderChain:
             duration = (time.perf_counter() - started) * 1000
             if error.outcome in _ABSENCE_EVIDENCE:
                 # The provider answered: it is healthy even though it has no record.
-                self._breaker.record_success(name)
+                self._breaker.record_success(outage_group(name))
             elif error.outcome == "rate_limited":
                 # The provider's own limit spoke (429, "wait a minute"): pause its schedule, not its circuit.
                 self._limiter.pause(name, error.retry_after)
             else:
-                self._breaker.record_failure(name)
+                self._breaker.record_failure(outage_group(name))
             if error.retry_after is not None:
                 walk.retry_after = max(walk.retry_after or 0.0, error.retry_after)
             self._record(walk, name, error.outcome, error.http_status, error.message, duration, called=True)
@@ -256,12 +261,12 @@ class ProviderChain:
         except Exception as error:
             # A bug in one provider's mapping must not take the whole chain down; the next provider may answer.
             duration = (time.perf_counter() - started) * 1000
-            self._breaker.record_failure(name)
+            self._breaker.record_failure(outage_group(name))
             logger.error("provider raised unexpectedly", extra={"provider": name, "error_type": type(error).__name__})
             self._record(walk, name, "error", None, f"unexpected {type(error).__name__}", duration, called=True)
             return None
         duration = (time.perf_counter() - started) * 1000
-        self._breaker.record_success(name)
+        self._breaker.record_success(outage_group(name))
         self._record(walk, name, "ok", 200, "", duration, called=True)
         return report
 
