@@ -56,7 +56,7 @@ class CheckWorker:
             message = QueueMessage.model_validate_json(record.body)
         except ValueError as exc:  # pydantic's ValidationError: its text quotes the input, so only our field names
             known = set(QueueMessage.model_fields)
-            errors = getattr(exc, "errors", list)()
+            errors: list[Any] = getattr(exc, "errors", list)()
             fields = sorted({str(e["loc"][0]) if e["loc"] and e["loc"][0] in known else "<other>" for e in errors})
             logger.error("unreadable queue message; it goes to the DLQ", extra={"invalid_fields": fields})
             raise UnreadableMessage(str(getattr(record, "message_id", ""))) from None
