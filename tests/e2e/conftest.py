@@ -60,8 +60,22 @@ def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Path) -> I
 
 @pytest.fixture(autouse=True)
 def _calm_sandbox(cloud: RunningCloud) -> None:
-    """Each test starts from a sandbox with no injected faults or latency."""
+    """Each test starts from a sandbox with no injected faults or latency, and with the providers' breakers closed:
+    a test that made every provider fail opens them (for 30 s, as it should), and the next test must not inherit
+    that (BrasilAPI and minha-receita share one breaker, so it opens twice as fast)."""
     cloud.sandbox(fault_rate=0.0, latency_ms=0, rate_limits=True, limits_per_min={"brasilapi": BRASILAPI_PER_MIN})
+    close_breakers(cloud)
+
+
+def close_breakers(cloud: RunningCloud) -> None:
+    import boto3
+
+    from radar.lookup.registry import PROVIDERS, outage_group
+
+    dynamodb = boto3.client("dynamodb", endpoint_url=cloud.endpoint, region_name="us-east-1")
+    table = cloud.resource("CacheTable")["ref"]
+    for group in sorted({outage_group(entry.name) for entry in PROVIDERS}):
+        dynamodb.delete_item(TableName=table, Key={"pk": {"S": f"BREAKER#{group}"}})
 
 
 @pytest.fixture
