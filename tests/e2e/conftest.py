@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
+from tests.support.cloud import RunningCloud, Tenant, running_cloud
 
 # BrasilAPI documents no rate limit, so its token bucket is configurable: the e2e cloud gives it room for batches.
 # cnpj.ws and ReceitaWS keep their real 3/min limits, enforced by the sandbox with their real 429s.
@@ -39,7 +39,7 @@ def sandbox_fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Path) -> Iterator[RunningCloud]:
-    running = start_cloud(
+    with running_cloud(
         tmp_path_factory.mktemp("localcloud"),
         extra_env={
             "RADAR_SANDBOX_FIXTURES": str(sandbox_fixtures),
@@ -53,9 +53,8 @@ def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Path) -> I
                 }
             )
         },
-    )
-    yield running
-    stop_cloud(running)
+    ) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
