@@ -163,7 +163,7 @@ class SessionService:
 
             self._deletions = AuditRepository()
         tombstone = self._deletions.deletion_record(tenant_id, tombstone_only=True)
-        if tombstone is None or (tombstone.actor, tombstone.principal_type) == (user_id, "user"):
+        if tombstone is None or tombstone.deleted_by(user_id, "user"):
             return
         record_event(event, ctx, action, f"user/{user_id}", outcome="denied")
         logger.info("session refused", extra={"reason": "tenant_deleted"})
