@@ -1231,6 +1231,11 @@ export interface components {
              */
             breaker: string;
             /**
+             * Data Lag Seconds
+             * @description how old its answers can be, in seconds (dump cycle; 0: live lookup)
+             */
+            data_lag_seconds: number;
+            /**
              * Name
              * @description provider, in the chain's order of preference
              */

@@ -489,6 +489,7 @@ class ProviderStatus(ApiShape):
     """One provider of the chain as the capacity model and its breaker see it now (readiness, ops)."""
 
     breaker: str = Field(description="closed, open or half_open (shared with the source it proxies)")
+    data_lag_seconds: float = Field(description="how old its answers can be, in seconds (dump cycle; 0: live lookup)")
     name: str = Field(description="provider, in the chain's order of preference")
     next_slot_seconds: float = Field(description="seconds until its next free request slot (0: now)")
     outage_group: str = Field(description="the source whose outage takes this provider down")
