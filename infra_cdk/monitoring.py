@@ -103,7 +103,8 @@ def _each(metric_name: str, statistic: str, period: Duration, label: str) -> clo
 
 def provider_widgets(limits: Mapping[str, int]) -> list[list[cloudwatch.IWidget]]:
     """Per provider of the order: its calls a minute against its deployed capacity (`limits`, the stage's
-    providerLimits, drawn as a constant annotation) with its 429s, and its schedule's slots free and its breaker as
+    providerLimits, drawn as a constant annotation) with its 429s and its answers older than their lookup's max_age
+    (FreshnessUnmet), and its schedule's slots free and its breaker as
     the chain saw them (ProviderSlotsFree, ProviderBreakerOpen: radar.lookup.chain). Two providers a row."""
     widgets: list[cloudwatch.IWidget] = []
     for name in PROVIDER_NAMES:
@@ -113,6 +114,7 @@ def provider_widgets(limits: Mapping[str, int]) -> list[list[cloudwatch.IWidget]
             left=[
                 _provider("SUM", "ProviderLatency", "SampleCount", name, "calls"),
                 _provider("SUM", "ProviderErrors", "Sum", name, "429s", outcome="rate_limited"),
+                _provider("SUM", "FreshnessUnmet", "Sum", name, "answers older than max_age"),
             ],
             left_annotations=[cloudwatch.HorizontalAnnotation(
                 value=capacity, label=f"capacity {capacity}/min", color=cloudwatch.Color.RED,

@@ -194,6 +194,7 @@ def test_the_ops_dashboard_shows_each_providers_capacity_slots_breaker_and_429s(
             "'SampleCount', 60))",
             f"SUM(SEARCH('Namespace=\"CnpjRadar\" MetricName=\"ProviderErrors\" provider=\"{name}\" "
             "outcome=\"rate_limited\"', 'Sum', 60))",
+            f"SUM(SEARCH('Namespace=\"CnpjRadar\" MetricName=\"FreshnessUnmet\" provider=\"{name}\"', 'Sum', 60))",
         ]
         [capacity] = calls["annotations"]["horizontal"]
         assert capacity["value"] == limits[name] and capacity["label"] == f"capacity {limits[name]}/min"

@@ -63,6 +63,8 @@ def test_provider_panels_show_each_providers_gauges_reduced_over_the_functions_t
         }])
     put("ProviderErrors", 1, provider=provider, outcome="rate_limited", service="worker")
     put("ProviderErrors", 1, provider=provider, outcome="transient", service="worker")  # not a 429
+    put("FreshnessUnmet", 1, provider=provider, service="checks")
+    put("FreshnessUnmet", 1, provider=provider, service="worker")
     put("ProviderSlotsFree", 9.0, provider="cnpja", service="worker")  # another provider's panel
 
     deadline = time.monotonic() + 10
@@ -77,6 +79,7 @@ def test_provider_panels_show_each_providers_gauges_reduced_over_the_functions_t
     assert state["breaker open (1)"][-1] == 1.0  # and its breaker refusing
     calls = values(rendered, f"{provider}: calls a minute and 429s")
     assert calls["calls"][-1] == 3.0 and calls["429s"][-1] == 1.0
+    assert calls["answers older than max_age"][-1] == 2.0  # summed over both functions
     assert values(rendered, "cnpja: slots free and breaker")["slots free (min)"][-1] == 9.0
     [capacity] = next(w for w in body["widgets"] if w["properties"]["title"].startswith(f"{provider}: calls"))[
         "properties"]["annotations"]["horizontal"]

@@ -155,3 +155,15 @@ def test_each_provider_state_read_is_a_gauge_with_only_the_provider_as_dimension
             [directive] = line["_aws"]["CloudWatchMetrics"]
             assert set(directive["Dimensions"][0]) <= {"provider", "service"}
             assert GLOBO.value not in str(line) and "tenant_id" not in line
+
+
+def test_an_answer_older_than_max_age_allows_is_counted_as_freshness_unmet(capsys: pytest.CaptureFixture[str]) -> None:
+    limiter = InMemoryLimiter({"cnpjws": 0, "receitaws": 0})  # both live providers busy
+    capsys.readouterr()
+    chain(*providers().values(), limiter=limiter).lookup(GLOBO, max_age=DAY)
+    assert gauges(emf_lines(capsys.readouterr().out), "FreshnessUnmet") == [("brasilapi", 1.0)]
+    # A live provider's answer, or one without a demand, is not counted.
+    chain(*providers().values()).lookup(GLOBO, max_age=DAY)
+    limiter = InMemoryLimiter({"cnpjws": 0, "receitaws": 0})
+    chain(*providers().values(), limiter=limiter).lookup(GLOBO)
+    assert gauges(emf_lines(capsys.readouterr().out), "FreshnessUnmet") == []

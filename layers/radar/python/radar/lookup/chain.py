@@ -89,6 +89,7 @@ class ProviderChain:
       stands. The second pass likewise waits for a slot of a provider that meets max_age before one that does not,
       within the wait budget. A provider that cannot meet it still answers when none that can does (its report's
       source_updated_at says how old it is): an older answer beats none.
+    - An answer from a provider whose lag is over max_age counts FreshnessUnmet (dimension `provider`).
     - Each provider's state read on the way is a metric (ProviderBreakerOpen 0/1, ProviderSlotsFree after the
       reservation, dimension `provider`): the ops dashboard's capacity panels, at no extra read.
     """
@@ -228,7 +229,7 @@ class ProviderChain:
         for provider in self.preference(walk.max_age):
             report = self._try_provider(provider, cnpj, remaining, walk, waits=waits)
             if report is not None:
-                return self._cache.put_report(cnpj.value, report.model_dump(mode="json"), report.source)
+                return self._answered(cnpj, provider.name, report, walk)
         # Second pass: none had a slot now; wait for the earliest predicted slot if it comes within the budget.
         by_name = {provider.name: provider for provider in self.providers}
         while waits:
@@ -241,7 +242,7 @@ class ProviderChain:
             del waits[name]
             report = self._try_provider(by_name[name], cnpj, remaining, walk, max_wait=budget, breaker_passed=True)
             if report is not None:
-                return self._cache.put_report(cnpj.value, report.model_dump(mode="json"), report.source)
+                return self._answered(cnpj, name, report, walk)
         outcomes = {a.outcome for a in walk.attempts}
         if outcomes & _ABSENCE_EVIDENCE and not outcomes & _UNHEARD:
             return self._cache.put_negative(cnpj.value)
@@ -261,6 +262,13 @@ class ProviderChain:
             extra={"outcomes": {a.provider: a.outcome for a in walk.attempts}, "retry_after_s": retry_after},
         )
         raise ProvidersUnavailable(walk.attempts, retry_after, waiting_for_capacity=not called, eta_seconds=eta)
+
+    def _answered(self, cnpj: Cnpj, name: str, report: Report, walk: _Walk) -> CacheEntry:
+        """Cache a provider's report; count it as FreshnessUnmet when its declared lag is over the lookup's max_age
+        (no provider that meets it could answer: the older answer is served)."""
+        if not self.meets(name, walk.max_age):
+            self._emit("FreshnessUnmet", "Count", 1, {"provider": name})
+        return self._cache.put_report(cnpj.value, report.model_dump(mode="json"), report.source)
 
     def meets(self, name: str, max_age: float | None) -> bool:
         """Whether provider `name`'s declared data lag fits a request's `max_age` (None: no demand, every one fits)."""
