@@ -8,8 +8,8 @@ from pydantic import Field
 
 from radar.schema import ApiModel, RequestBody
 
-__all__ = ["CheckoutOut", "CheckoutRequest", "PlanList", "PlanOut", "PortalOut", "PriceOut", "TierLimits",
-           "WebhookOut"]
+__all__ = ["CheckoutOut", "CheckoutRequest", "PlanList", "PlanOut", "PortalOut", "PriceOut", "SweepOut",
+           "TierLimits", "WebhookOut"]
 
 
 class TierLimits(ApiModel):
@@ -40,6 +40,15 @@ class WebhookOut(ApiModel):
     event_id: str
     type: str
     outcome: Literal["processed", "duplicate", "ignored"]
+
+
+class SweepOut(ApiModel):
+    """One run of the billing sweep: records found due, settled (a downgrade or a held plan ended), failed."""
+
+    due: int
+    settled: int
+    failed: int
+    more: bool = Field(description="the run stopped at its limit: the next one carries on")
 
 
 class PriceOut(ApiModel):

@@ -19,7 +19,16 @@ from radar.billing.errors import BillingNotConfigured, InvalidWebhook, NoBilling
 from radar.billing.models import BillingItem
 from radar.billing.port import ACTIVE_STATUSES, BillingEvent, BillingProvider, SubscriptionState
 from radar.billing.repository import BillingRepository
-from radar.billing.schemas import CheckoutOut, PlanList, PlanOut, PortalOut, PriceOut, TierLimits, WebhookOut
+from radar.billing.schemas import (
+    CheckoutOut,
+    PlanList,
+    PlanOut,
+    PortalOut,
+    PriceOut,
+    SweepOut,
+    TierLimits,
+    WebhookOut,
+)
 from radar.billing.settings import BillingSettings
 from radar.context import TenantContext
 from radar.errors import Conflict
@@ -28,7 +37,7 @@ from radar.observability import logger
 from radar.tiers import CHECKOUT_ROUTE, TiersConfig, UnknownPlan, load_tiers
 from radar.timestamps import epoch_iso
 
-__all__ = ["HANDLED_EVENTS", "BillingService", "PlanChange", "effective_plan", "provider_from_secret"]
+__all__ = ["HANDLED_EVENTS", "SWEEP_ACTOR", "BillingService", "PlanChange", "effective_plan", "provider_from_secret"]
 
 HANDLED_EVENTS = frozenset({
     "checkout.session.completed",
@@ -39,6 +48,8 @@ HANDLED_EVENTS = frozenset({
     "invoice.payment_failed",
 })
 PROVIDER_ACTOR = ("billing:stripe", "billing_provider")
+SWEEP_ACTOR = ("billing:sweep", "scheduler")  # the hourly schedule, in the audit trail
+SWEEP_LIMIT = 500  # records settled per run; `more` says the next run has more (deadlines are rare)
 _SAVE_ATTEMPTS = 8
 _SECRET_MAX_AGE_SECONDS = 300
 
@@ -255,21 +266,49 @@ class BillingService:
         state = provider.subscription(verified.subscription_id)
         if state.customer_id != verified.customer_id:
             return "ignored"
+        self._settle(tenant_id, state=state, at=float(verified.created), event=event, actor=PROVIDER_ACTOR)
+        return "processed"
+
+    # -- the hourly schedule (the purge function's scheduled entry, infra_cdk/functions.py) --------------------
+    def sweep(self, *, limit: int = SWEEP_LIMIT) -> SweepOut:
+        """Apply what fell due with no event to bring it: a grace period that ended unpaid, a held plan whose paid
+        period is over. The records come from the sparse deadline partition (no scan); each one is settled exactly
+        as a billing event settles it (`_settle`), so running it twice changes and audits nothing the second time."""
+        due = self.repository.due(self._clock(), limit)
+        settled = failed = 0
+        for tenant_id in due:
+            try:
+                if self._settle(tenant_id, event=None, actor=SWEEP_ACTOR):
+                    settled += 1
+            except Exception as exc:  # one tenant's failure must not hold the others back; the next run retries
+                failed += 1
+                logger.warning("billing sweep: a tenant was not settled",
+                               extra={"tenant_id": tenant_id, "error_type": type(exc).__name__})
+        return SweepOut(due=len(due), settled=settled, failed=failed, more=len(due) >= limit)
+
+    def _settle(self, tenant_id: str, *, state: SubscriptionState | None = None, at: float = 0.0,
+                event: dict[str, Any] | None, actor: tuple[str, str]) -> bool:
+        """The one place a billing record moves: take the subscription's state (when a verified event brought
+        it), let fall due what is due, save (versioned), audit what changed, and put the tenant on its plan.
+        True when the record changed."""
         notes: list[tuple[str, str]] = []
         for _ in range(_SAVE_ATTEMPTS):
             item = self.repository.get(tenant_id)
-            now = max(self._clock(), float(item.clock or 0), float(verified.created))
+            now = max(self._clock(), float(item.clock or 0), at)
+            before = (item.lapsed, item.held_plan, item.held_until, item.due_at())
+            notes = (self._reconcile(item, state, now) if state is not None else []) + self._advance(item, now)
+            if state is None and not notes and before == (item.lapsed, item.held_plan, item.held_until,
+                                                           item.due_at()):
+                break  # nothing fell due (a deadline read from the index before it moved): nothing to save
             item.clock = now
-            notes = self._reconcile(item, state, now) + self._advance(item, now)
             if self.repository.save(item):
                 break
         else:
             raise Conflict("the billing record kept changing; the provider will retry")
         for action, resource in notes:
-            record_event(event, None, action, resource, tenant_id=tenant_id, actor=PROVIDER_ACTOR[0],
-                         principal_type=PROVIDER_ACTOR[1])
-        self._apply(tenant_id, item, now, event, PROVIDER_ACTOR)
-        return "processed"
+            record_event(event, None, action, resource, tenant_id=tenant_id, actor=actor[0], principal_type=actor[1])
+        self._apply(tenant_id, item, now, event, actor)
+        return bool(notes) or state is not None
 
     def _reconcile(self, item: BillingItem, state: SubscriptionState, now: float) -> list[tuple[str, str]]:
         """Take the subscription's own state (not the event's arrival order) as the truth."""
