@@ -26,9 +26,13 @@ class CheckoutRequest(RequestBody):
 
 
 class CheckoutOut(ApiModel):
-    session_id: str
-    url: str = Field(description="the hosted payment page; the plan changes when the provider confirms the payment")
-    plan: str
+    """A first subscription's checkout page (201), or the one subscription moved up, prorated (200)."""
+
+    kind: Literal["checkout", "subscription_update"] = Field(default="checkout", description="which of the two")
+    session_id: str | None = Field(default=None, description="the checkout session (checkout)")
+    subscription_id: str | None = Field(default=None, description="the subscription (subscription_update)")
+    url: str = Field(description="the payment page (checkout), or the page to go back to")
+    plan: str = Field(description="moves when the provider confirms it (the webhook)")
 
 
 class PortalOut(ApiModel):

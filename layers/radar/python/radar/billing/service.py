@@ -144,11 +144,12 @@ class BillingService:
             raise Conflict(f"the tenant is already on {tenant.plan}; PUT /tenant/plan moves down", details=[
                 {"field": "plan", "reason": "not_an_upgrade", "message": f"current plan: {tenant.plan}"}])
         item = self.repository.get(ctx.tenant_id)
-        if item.subscription_id and (item.subscription_status in ACTIVE_STATUSES
-                                     or item.subscription_status == "past_due"):
-            raise Conflict("the tenant already has a subscription; change it in the portal (POST /billing/portal)",
-                           details=[{"field": "plan", "reason": "subscription_active",
-                                     "message": "POST /billing/portal"}])
+        if item.subscription_id and item.subscription_status == "past_due":
+            raise Conflict("the subscription has an unpaid invoice; pay it in the portal (POST /billing/portal) "
+                           "before moving up", details=[{"field": "plan", "reason": "subscription_past_due",
+                                                         "message": "POST /billing/portal"}])
+        if item.subscription_id and item.subscription_status in ACTIVE_STATUSES:
+            return self._upgrade(ctx, item, plan, tier, event)
         provider = self._provider()
         customer = item.customer_id or self._create_customer(provider, tenant)
         assert tier.price is not None
@@ -161,6 +162,18 @@ class BillingService:
         )
         record_event(event, ctx, "billing.checkout", f"plan/{plan}")
         return CheckoutOut(session_id=session_id, url=url, plan=plan)
+
+    def _upgrade(self, ctx: TenantContext, item: BillingItem, plan: str, tier: Any,
+                 event: dict[str, Any]) -> CheckoutOut:
+        """A paying tenant moves up: its one subscription gets the higher price (the prorated difference invoiced
+        now), never a second subscription. The plan moves when the verified subscription.updated event says so."""
+        subscription = str(item.subscription_id)
+        self._provider().upgrade_subscription(subscription, lookup_key=tier.price.lookup_key)
+        record_event(event, ctx, "billing.subscription_change", f"subscription/{subscription}: plan/{plan}")
+        back = self.settings.return_url
+        join = "&" if "?" in back else "?"
+        return CheckoutOut(kind="subscription_update", subscription_id=subscription, plan=plan,
+                           url=f"{back}{join}checkout=updated&plan={plan}")
 
     def portal(self, ctx: TenantContext, event: dict[str, Any]) -> PortalOut:
         ctx.require("admin")
