@@ -244,3 +244,37 @@ def test_the_purge_functions_scheduled_entry_runs_the_sweep(tables: AwsResources
     assert result["settled"] >= 1 and result["failed"] == 0
     assert plan_of(tenant.tenant_id) == "free" and usage_plans_holding(tables, tenant.usage_key_id) == ["free"]
     assert module.lambda_handler(dict(SWEEP_EVENT), lambda_context)["settled"] == 0  # and once only
+
+
+class FailingOnce(GatewayKeys):
+    """API Gateway refuses the first usage-plan move (a throttle, a crash of the function mid-move)."""
+
+    def __init__(self, plan_ids: dict[str, str]) -> None:
+        super().__init__(plan_ids)
+        self.failures = 1
+
+    def move(self, key_id: str, old_plan: str, new_plan: str) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("usage plan move failed")
+        super().move(key_id, old_plan, new_plan)
+
+
+def test_a_downgrade_whose_usage_plan_move_failed_is_finished_by_the_next_run(tables: AwsResources) -> None:
+    clock = Clock()
+    tenant, _ = in_grace(tables, clock)
+    tid = tenant.tenant_id
+    flaky = BillingService(settings=BillingSettings(BILLING_GRACE_DAYS=7), tenants=TenantRepository(),
+                           gateway_keys=FailingOnce(tables.usage_plan_ids), clock=clock)
+    clock.now += 7 * DAY + 60
+    first = flaky.sweep()
+    assert first.failed >= 1
+    # The record lapsed (and its audit events are written), but the tenant is still on pro: it stays due.
+    assert plan_of(tid) == "pro" and usage_plans_holding(tables, tenant.usage_key_id) == ["pro"]
+    assert len(deadline_index(tid)) == 1
+    clock.now += 3600
+    flaky.sweep()
+    assert plan_of(tid) == "free" and usage_plans_holding(tables, tenant.usage_key_id) == ["free"]
+    assert deadline_index(tid) == []
+    actions = [a for a, _, _ in audit(tid)]
+    assert actions.count("billing.grace_expired") == 1 and actions.count("tenant.plan_change") == 1

@@ -49,6 +49,9 @@ class BillingItem(MainTableModel):
     granted_plan = UnicodeAttribute(null=True)  # an operator's grant (out of band, no payment)
     granted_by = UnicodeAttribute(null=True)
     clock = NumberAttribute(default=0)
+    # Saved with every change a billing event or the sweep makes, cleared once the tenant is on the plan it implies:
+    # a crash in between (or a failed usage-plan move) leaves the record due now, so the next sweep finishes it.
+    settle_pending = BooleanAttribute(default=False)
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute()
     gsi2pk = UnicodeAttribute(null=True)  # DUE_PK while something is due (BillingRepository.save sets both)
@@ -56,8 +59,11 @@ class BillingItem(MainTableModel):
     due: Gsi2[BillingItem] = Gsi2()
 
     def due_at(self) -> float | None:
-        """When something falls due without an event: a running grace period's end, a held plan's end."""
+        """When something falls due without an event: a running grace period's end, a held plan's end, or now for a
+        change whose plan move is not confirmed yet."""
         pending = [t for t in (None if self.lapsed else self.grace_until, self.held_until) if t]
+        if self.settle_pending:
+            pending.append(float(self.clock or 0))  # due at once: the plan move it implies may not have happened
         return float(min(pending)) if pending else None
 
 

@@ -314,6 +314,7 @@ class BillingService:
                                                            item.due_at()):
                 break  # nothing fell due (a deadline read from the index before it moved): nothing to save
             item.clock = now
+            item.settle_pending = True  # until the plan move below is done (a crash leaves the record due)
             if self.repository.save(item):
                 break
         else:
@@ -321,6 +322,10 @@ class BillingService:
         for action, resource in notes:
             record_event(event, None, action, resource, tenant_id=tenant_id, actor=actor[0], principal_type=actor[1])
         self._apply(tenant_id, item, now, event, actor)
+        if item.settle_pending:
+            # Versioned: if someone saved the record since, their own settle clears it (or the next sweep does).
+            item.settle_pending = False
+            self.repository.save(item)
         return bool(notes) or state is not None
 
     def _reconcile(self, item: BillingItem, state: SubscriptionState, now: float) -> list[tuple[str, str]]:
