@@ -121,3 +121,45 @@ def test_an_enabled_rate_rule_fires_by_itself_every_period(template: Template) -
     assert scheduler.thread is not None and not scheduler.thread.is_alive()
     runs = scheduler.specs["BillingSweepSchedule"].runs
     assert {r["trigger"] for r in runs} == {"schedule"}
+
+
+def test_make_schedule_fires_a_rule_of_the_running_cloud_named_by_its_state_file(
+    template: Template, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m scripts.localcloud schedule <rule>` (make schedule RULE=...) posts to the gateway's control."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from scripts.localcloud.__main__ import main
+
+    recorder = Recorder()
+    scheduler = Scheduler(schedule_specs(template), {"PurgeFunction": recorder})  # type: ignore[dict-item]
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            response = scheduler.route(_request(self.command, self.path))
+            self.send_response(response.status)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        state = tmp_path / "state.json"
+        state.write_text(json.dumps({"api_url": f"http://127.0.0.1:{server.server_address[1]}"}), encoding="utf-8")
+        assert main(["schedule", "BillingSweepSchedule", "--state", str(state)]) == 0
+        assert json.loads(capsys.readouterr().out)["rule"] == "BillingSweepSchedule"
+        assert recorder.events == [{"action": "billing.sweep"}]
+        assert main(["schedule", "--state", str(state)]) == 0  # no rule: the list
+        assert {s["rule"] for s in json.loads(capsys.readouterr().out)["schedules"]} >= {"BillingSweepSchedule"}
+        assert main(["schedule", "Nope", "--state", str(state)]) == 1
+        assert main(["schedule", "BillingSweepSchedule", "--state", str(tmp_path / "none.json")]) == 1
+        assert len(recorder.events) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
