@@ -7,6 +7,7 @@ import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from radar.billing import SWEEP_EVENT
@@ -62,7 +63,9 @@ def record_handler(record: SQSRecord) -> str:
 def lambda_handler(event: dict[str, Any], context: Any) -> Any:
     _context["lambda"] = context
     if isinstance(event, dict) and event.get("action") == SWEEP_EVENT["action"]:
-        swept = billing().sweep()
+        swept = billing().sweep(time_left_ms=context.get_remaining_time_in_millis if context else None)
         logger.info("billing sweep", extra=swept.model_dump())
+        metrics.add_metric(name="BillingSweepSettled", unit=MetricUnit.Count, value=swept.settled)
+        metrics.add_metric(name="BillingSweepFailed", unit=MetricUnit.Count, value=swept.failed)
         return swept.model_dump()
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -278,3 +278,14 @@ def test_a_downgrade_whose_usage_plan_move_failed_is_finished_by_the_next_run(ta
     assert deadline_index(tid) == []
     actions = [a for a, _, _ in audit(tid)]
     assert actions.count("billing.grace_expired") == 1 and actions.count("tenant.plan_change") == 1
+
+
+def test_a_run_short_of_time_leaves_the_rest_due_for_the_next_one(tables: AwsResources) -> None:
+    clock = Clock()
+    tenant, billing = in_grace(tables, clock)
+    clock.now += 8 * DAY
+    short = billing.sweep(time_left_ms=lambda: 5_000)  # less than the reserve a record needs
+    assert short.due >= 1 and short.settled == 0 and short.more
+    assert plan_of(tenant.tenant_id) == "pro" and len(deadline_index(tenant.tenant_id)) == 1
+    assert billing.sweep(time_left_ms=lambda: 60_000).settled >= 1
+    assert plan_of(tenant.tenant_id) == "free"

@@ -50,6 +50,7 @@ HANDLED_EVENTS = frozenset({
 PROVIDER_ACTOR = ("billing:stripe", "billing_provider")
 SWEEP_ACTOR = ("billing:sweep", "scheduler")  # the hourly schedule, in the audit trail
 SWEEP_LIMIT = 500  # records settled per run; `more` says the next run has more (deadlines are rare)
+SWEEP_RESERVE_MS = 10_000  # a run stops settling with this much of its invocation left (~10 calls per record)
 _SAVE_ATTEMPTS = 8
 _SECRET_MAX_AGE_SECONDS = 300
 
@@ -283,13 +284,16 @@ class BillingService:
         return "processed"
 
     # -- the hourly schedule (the purge function's scheduled entry, infra_cdk/functions.py) --------------------
-    def sweep(self, *, limit: int = SWEEP_LIMIT) -> SweepOut:
+    def sweep(self, *, limit: int = SWEEP_LIMIT, time_left_ms: Callable[[], int] | None = None) -> SweepOut:
         """Apply what fell due with no event to bring it: a grace period that ended unpaid, a held plan whose paid
         period is over. The records come from the sparse deadline partition (no scan); each one is settled exactly
         as a billing event settles it (`_settle`), so running it twice changes and audits nothing the second time."""
         due = self.repository.due(self._clock(), limit)
-        settled = failed = 0
+        settled = failed = done = 0
         for tenant_id in due:
+            if time_left_ms is not None and time_left_ms() < SWEEP_RESERVE_MS:
+                break  # the rest stays due: the next run (within the hour) carries on
+            done += 1
             try:
                 if self._settle(tenant_id, event=None, actor=SWEEP_ACTOR):
                     settled += 1
@@ -297,7 +301,7 @@ class BillingService:
                 failed += 1
                 logger.warning("billing sweep: a tenant was not settled",
                                extra={"tenant_id": tenant_id, "error_type": type(exc).__name__})
-        return SweepOut(due=len(due), settled=settled, failed=failed, more=len(due) >= limit)
+        return SweepOut(due=len(due), settled=settled, failed=failed, more=len(due) >= limit or done < len(due))
 
     def _settle(self, tenant_id: str, *, state: SubscriptionState | None = None, at: float = 0.0,
                 event: dict[str, Any] | None, actor: tuple[str, str]) -> bool:
