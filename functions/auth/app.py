@@ -48,8 +48,9 @@ def _event() -> dict[str, Any]:
 
 
 # Browsers send `X-Radar-Session: cookie`: the refresh token then travels in an httpOnly cookie, never in the body.
-# Read from the request, not yet declared in the spec: declaring it (a Header parameter on signup, login, refresh and
-# logout) switches the console to cookie mode (FEATURES.cookieSession), whose browser tests are the console's to adapt.
+# Powertools cannot see this header or the cookie: scripts/openapi.py declares them (COOKIE_MODE_ROUTES) on signup,
+# login, refresh and logout, which turns the console's cookie mode on (FEATURES.cookieSession);
+# tests/integration/test_openapi_cookie_mode.py holds the spec to what these handlers read and set.
 def _session_mode() -> str | None:
     value = app.current_event.get_header_value("X-Radar-Session", case_sensitive=False)
     return "cookie" if value and value.strip().lower() == "cookie" else None

@@ -28,7 +28,9 @@ def cheap_argon2() -> Iterator[None]:
 
 
 def _browser(event: dict[str, Any], cookie: str | None = None, mode: bool = True) -> dict[str, Any]:
-    for name, value in (("X-Radar-Session", "cookie" if mode else None), ("Cookie", cookie)):
+    from radar.sessions.cookies import COOKIE_MODE, MODE_HEADER
+
+    for name, value in ((MODE_HEADER, COOKIE_MODE if mode else None), ("Cookie", cookie)):
         if value is not None:
             event["headers"][name] = value
             event["multiValueHeaders"][name] = [value]
