@@ -430,7 +430,8 @@ def batch_capacity(cloud: RunningCloud, main_table: str, progress: Progress) -> 
     order = LookupSettings.model_validate({"CACHE_TABLE": "-"}).provider_order
     per_window = {name: float(config["limits_per_min"][name]) for name in order}
     capacity_per_s = sum(per_window.values()) * scale / 60.0
-    violations_before = int(cloud.sandbox_stats()["violations"])
+    stats_before = cloud.sandbox_stats()
+    violations_before = int(stats_before["violations"])
     _, http = tenant_on_plan(cloud.api_url, "enterprise")
     cnpjs = synthetic_cnpjs(CAPACITY_CHECKS, seed=1212)
     submitting = progress.stage("capacity: submit", total=len(cnpjs), status=f"time scale {scale:g}")
@@ -442,10 +443,15 @@ def batch_capacity(cloud: RunningCloud, main_table: str, progress: Progress) -> 
     succeeded = sum(1 for item in items if item.get("status") == "succeeded")
     uncached = sum(1 for item in items if item.get("status") == "succeeded" and not item.get("cached"))
     theoretical = uncached / capacity_per_s
-    violations = int(cloud.sandbox_stats()["violations"]) - violations_before
+    stats = cloud.sandbox_stats()
+    violations = int(stats["violations"]) - violations_before
     _note(f"capacity: {succeeded}/{len(accepted)} succeeded ({uncached} from a provider) in {span:.1f} s; providers "
           f"{per_window} per {60 / scale:g} s window -> theoretical minimum {theoretical:.1f} s; "
           f"{violations} limit violations")
+    # Where the time went: each provider's requests over what its limit allowed in the measured span.
+    used = {name: int(stats["requests"].get(name, 0)) - int(stats_before["requests"].get(name, 0)) for name in order}
+    _note("capacity: requests / allowed in the span: " + ", ".join(
+        f"{name} {used[name]}/{per_window[name] * scale * span / 60:.0f}" for name in order))
     emit("provider_capacity_per_min", sum(per_window.values()))
     emit("batch_capacity_ratio", theoretical / span if span > 0 else 0.0)
     emit("batch_succeeded", f"{succeeded}/{CAPACITY_CHECKS}")
