@@ -88,10 +88,11 @@ def test_checkout_and_the_portal_send_the_customer_back_to_the_plan_page(
     out = billing.checkout(ctx, "pro", EVENT)
     session = stored_session(sandbox, str(out.session_id))
     plan_page = f"{CONSOLE}/admin/plan"
-    assert session.success_url == f"{plan_page}?checkout=success&session_id={{CHECKOUT_SESSION_ID}}"
+    assert session.success_url == f"{plan_page}?checkout=success&plan=pro&session_id={{CHECKOUT_SESSION_ID}}"
     assert session.cancel_url == f"{plan_page}?checkout=cancel"
     # What the browser is sent to after paying: the sandbox fills the session id in, as Checkout does.
-    assert sandbox.state.success_redirect(session.to_dict()) == f"{plan_page}?checkout=success&session_id={session.id}"
+    assert sandbox.state.success_redirect(session.to_dict()) == (
+        f"{plan_page}?checkout=success&plan=pro&session_id={session.id}")
     portal = billing.portal(ctx, EVENT)
     portal_id = portal.url.rsplit("/", 1)[-1]
     assert sandbox.state.get("billing_portal.session", portal_id)["return_url"] == f"{plan_page}?portal=return"

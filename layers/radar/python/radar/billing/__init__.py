@@ -15,7 +15,8 @@ __all__ = ["RETURN_PATH", "RETURN_QUERIES", "SWEEP_EVENT", "SWEEP_SCHEDULE_MINUT
 
 # Where Checkout and the customer portal send the customer back: the console's plan page (BILLING_RETURN_URL is
 # its absolute URL, `<console>/admin/plan`), with a query that says what happened. The console
-# (console/src/lib/billingReturn.ts) reads the same three words; the session id rides along after a payment.
+# (console/src/lib/billingReturn.ts) reads the same three words; after a payment the plan bought (`plan=`) and the
+# Checkout Session's id ride along.
 RETURN_PATH = "/admin/plan"
 RETURN_QUERIES = {
     "checkout_success": "checkout=success",  # paid: the plan moves when the verified webhook arrives

@@ -165,7 +165,9 @@ class BillingService:
         assert tier.price is not None
         session_id, url = provider.checkout_url(
             customer_id=customer, tenant_id=ctx.tenant_id, plan=plan, lookup_key=tier.price.lookup_key,
-            success_url=self._return_url("checkout_success", "session_id={CHECKOUT_SESSION_ID}"),
+            # The plan bought rides along: the console waits for the tenant's plan to reach it (the webhook may even
+            # have moved it before the browser is back).
+            success_url=self._return_url("checkout_success", f"plan={plan}&session_id={{CHECKOUT_SESSION_ID}}"),
             cancel_url=self._return_url("checkout_cancel"),
         )
         record_event(event, ctx, "billing.checkout", f"plan/{plan}")
