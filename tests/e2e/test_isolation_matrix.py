@@ -60,6 +60,7 @@ ROLE_FLOOR: dict[tuple[str, str], str] = {
     ("GET", "/checks/batch/{batch_id}/checks"): "viewer",
     ("GET", "/checks/batch/{batch_id}/results"): "viewer",
     ("GET", "/usage"): "viewer",
+    ("GET", "/usage/report"): "admin",
     ("GET", "/audit"): "admin",
 }
 
