@@ -638,6 +638,15 @@ def result_row(check: models.CheckOut) -> dict[str, Any]:
     }
 
 
+def _write_text(text: str, output: Path | None, what: str) -> None:
+    """A download as the API wrote it: to stdout, or to `output` with a note on stderr."""
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"{what} written to {output}", highlight=False)
+
+
 @batch.command("results")
 @click.argument("batch_id")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
@@ -652,12 +661,7 @@ def batch_results(batch_id: str, fmt: str, status: str | None, output: Path | No
     assert ctx is not None
     client = ctx.client()
     if status is None:
-        text = client.download_batch_results(batch_id, fmt=fmt)
-        if output is None:
-            click.echo(text, nl=False)
-        else:
-            output.write_text(text, encoding="utf-8")
-            err.print(f"results written to {output}", highlight=False)
+        _write_text(client.download_batch_results(batch_id, fmt=fmt), output, "results")
         return
     checks = list(client.iter_batch_checks(batch_id, status=status))
     if fmt == "json":
@@ -705,11 +709,7 @@ def usage_report(ctx: Context, period: str | None, as_csv: bool, output: Path | 
             if as_csv
             else json.dumps(_plain(client.get_usage_report(period)), indent=2, ensure_ascii=False) + "\n"
         )
-        if output is None:
-            click.echo(text, nl=False)
-        else:
-            output.write_text(text, encoding="utf-8")
-            err.print(f"report written to {output}", highlight=False)
+        _write_text(text, output, "report")
         return
     report = client.get_usage_report(period)
     if ctx.as_json:
