@@ -1,5 +1,6 @@
 // This period's checks per day as a chart (daily bars, running total, the allowance line), what is left,
-// the plan and what the next plan gives. Lazy-loaded: recharts stays out of the first page's JavaScript.
+// the plan and what the next plan gives; for admins, a month's consumption report (UsageReport.tsx).
+// Lazy-loaded: recharts stays out of the first page's JavaScript.
 import { useQuery } from "@tanstack/react-query";
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { api, call } from "../api/client";
@@ -9,10 +10,15 @@ import { useI18n } from "../i18n";
 import { formatDate, formatNumber } from "../lib/format";
 import { nextPlan, planInfo } from "../lib/plans";
 import { usageSeries } from "../lib/usage";
+import { ROLE_RANK } from "../api/types";
+import { useSessionUser } from "../auth/SessionProvider";
+import { UsageReportSection } from "./UsageReport";
 
 export default function UsagePage() {
   const { t, locale } = useI18n();
   useTitle("usage.title");
+  const user = useSessionUser();
+  const isAdmin = (ROLE_RANK[user?.role ?? ""] ?? 0) >= 3;
   const usage = useQuery({ queryKey: ["usage"], queryFn: () => call(api.GET("/usage")) });
   if (usage.isPending) return <Skeleton lines={8} />;
   if (usage.isError) return <ErrorNotice error={usage.error} onRetry={() => void usage.refetch()} />;
@@ -78,6 +84,8 @@ export default function UsagePage() {
               </DataTable>
         </details>
       </section>
+
+      {isAdmin ? <UsageReportSection /> : <p className="muted">{t("usage.report.adminOnly")}</p>}
 
       <section className="card" aria-labelledby="usage-plan">
         <h2 id="usage-plan">{t("usage.plan", { plan: plan?.displayName ?? u.plan })}</h2>
