@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { api, call } from "../api/client";
 import { ErrorNotice } from "../components/errors";
-import { DataTable, EmptyState, PageTitle, ProgressBar, Skeleton, useTitle } from "../components/ui";
+import { DataTable, EmptyState, PageTitle, ProgressBar, Skeleton, Stats, useTitle } from "../components/ui";
 import { useI18n } from "../i18n";
 import { formatDate, formatNumber } from "../lib/format";
 import { nextPlan, planInfo } from "../lib/plans";
@@ -31,22 +31,14 @@ export default function UsagePage() {
     <>
       <PageTitle>{t("usage.title")}</PageTitle>
       <p className="muted">{t("usage.period", { period: u.period })}</p>
-      <div className="stats" data-testid="usage-stats">
-        {(
-          [
-            ["usage.used", u.used, "usage-used"],
-            ["usage.allowance", u.allowance, "usage-allowance"],
-            ["usage.remaining", u.remaining, "usage-remaining"],
-          ] as const
-        ).map(([label, value, testId]) => (
-          <div className="stat" key={label}>
-            <span className="stat-label">{t(label)}</span>
-            <span className="stat-value" data-testid={testId}>
-              {n(value)}
-            </span>
-          </div>
-        ))}
-      </div>
+      <Stats
+        testId="usage-stats"
+        items={[
+          [t("usage.used"), n(u.used), "usage-used"],
+          [t("usage.allowance"), n(u.allowance), "usage-allowance"],
+          [t("usage.remaining"), n(u.remaining), "usage-remaining"],
+        ]}
+      />
       <ProgressBar value={u.used} max={u.allowance} label={`${t("usage.used")}: ${n(u.used)} / ${n(u.allowance)}`} />
       <p className="hint">{t("usage.resets", { date: formatDate(u.resets_at.slice(0, 10)) })}</p>
 

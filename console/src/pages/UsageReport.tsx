@@ -7,7 +7,7 @@ import { api, API_BASE, call, session } from "../api/client";
 import { ApiError } from "../api/errors";
 import type { UsageReport } from "../api/types";
 import { ErrorNotice } from "../components/errors";
-import { DataTable, EmptyState, Field, Skeleton } from "../components/ui";
+import { DataTable, EmptyState, Field, Skeleton, Stats } from "../components/ui";
 import { hasKey, useI18n, type MessageKey } from "../i18n";
 import { saveCsv } from "../lib/csv";
 import { formatDate, formatNumber } from "../lib/format";
@@ -106,30 +106,15 @@ function ReportBody({ report, n, modeName }: { report: UsageReport; n: (v: numbe
   const stacks = [...REPORT_MODES, ...(totals.unattributed ? ["unattributed"] : [])];
   return (
     <>
-      <div className="stats" data-testid="usage-report-totals">
-        {(
-          [
-            ["usage.report.checks", totals.checks, "usage-report-checks"],
-            ["usage.report.cached", totals.cached, "usage-report-cached"],
-            ["usage.report.lookedUp", totals.looked_up, "usage-report-looked-up"],
-          ] as const
-        ).map(([label, value, testId]) => (
-          <div className="stat" key={label}>
-            <span className="stat-label">{t(label)}</span>
-            <span className="stat-value" data-testid={testId}>
-              {n(value)}
-            </span>
-          </div>
-        ))}
-        {REPORT_MODES.map((mode) => (
-          <div className="stat" key={mode}>
-            <span className="stat-label">{modeName(mode)}</span>
-            <span className="stat-value" data-testid={`usage-report-mode-${mode}`}>
-              {n(totals.by_mode[mode] ?? 0)}
-            </span>
-          </div>
-        ))}
-      </div>
+      <Stats
+        testId="usage-report-totals"
+        items={[
+          [t("usage.report.checks"), n(totals.checks), "usage-report-checks"],
+          [t("usage.report.cached"), n(totals.cached), "usage-report-cached"],
+          [t("usage.report.lookedUp"), n(totals.looked_up), "usage-report-looked-up"],
+          ...REPORT_MODES.map((mode): [string, string, string] => [modeName(mode), n(totals.by_mode[mode] ?? 0), `usage-report-mode-${mode}`]),
+        ]}
+      />
       <p className="hint">{t("usage.report.cacheShare", { share: String(cachedShare(totals.cached, totals.checks)) })}</p>
       {totals.checks === 0 ? (
         <EmptyState title={t("usage.report.empty")} />
