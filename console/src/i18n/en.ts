@@ -294,6 +294,7 @@ export const en: Record<keyof typeof pt, string> = {
   "usage.report.mode.unattributed": "Not attributed",
   "usage.report.empty": "No checks in this month.",
   "usage.report.byDay": "Per day",
+  "usage.report.cacheChart": "From the cache or looked up, per day",
   "usage.report.byPrincipal": "By API key or user",
   "usage.report.noPrincipals": "Nobody ran checks in this month.",
   "usage.report.principal": "Who",

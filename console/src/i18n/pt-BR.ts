@@ -292,6 +292,7 @@ export const pt = {
   "usage.report.mode.unattributed": "Sem autor registrado",
   "usage.report.empty": "Nenhuma consulta neste mês.",
   "usage.report.byDay": "Por dia",
+  "usage.report.cacheChart": "Do cache ou consultadas nas fontes, por dia",
   "usage.report.byPrincipal": "Por chave de API ou usuário",
   "usage.report.noPrincipals": "Ninguém fez consultas neste mês.",
   "usage.report.principal": "Quem",

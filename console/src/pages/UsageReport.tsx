@@ -132,6 +132,18 @@ function ReportBody({ report, n, modeName }: { report: UsageReport; n: (v: numbe
               ))}
             </BarChart>
           </ResponsiveContainer>
+          <p className="hint">{t("usage.report.cacheChart")}</p>
+          <ResponsiveContainer width="100%" height={200}>
+            <BarChart data={series} margin={{ top: 10, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
+              <CartesianGrid strokeDasharray="3 3" stroke="#d5dbe3" />
+              <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" />
+              <YAxis tick={{ fontSize: 12 }} allowDecimals={false} width={48} tickFormatter={n} />
+              <Tooltip />
+              <Legend />
+              <Bar dataKey="cached" stackId="cache" name={t("usage.report.cached")} fill="#1b7a3a" />
+              <Bar dataKey="looked_up" stackId="cache" name={t("usage.report.lookedUp")} fill="#5f6b7a" />
+            </BarChart>
+          </ResponsiveContainer>
         </div>
       )}
       <details>
