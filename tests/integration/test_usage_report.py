@@ -119,6 +119,53 @@ def test_the_report_splits_every_mode_and_agrees_with_usage_and_the_counters(
     assert [r["principal_id"] for r in rows] == [r["principal_id"] for r in body["rows"]]
 
 
+def test_a_duplicate_delivery_counts_a_cache_hit_once(api: Api, sqs: Sqs, caching: FakeConnector) -> None:
+    acme = api.target(ACME)
+    acting(api, KEY)("POST", f"/targets/{acme}/checks")  # looked up: the next answer comes from the cache
+    assert acting(api, KEY)("POST", f"/targets/{acme}/checks", query={"async": "true"})[0] == 202
+    messages, failed = sqs.poll()
+    assert len(messages) == 1 and failed == []
+    again = sqs.worker_fn.lambda_handler(sqs.event(messages), sqs.context)  # SQS delivers the message again
+    assert again["batchItemFailures"] == []
+    _, body, _ = api("GET", "/usage/report", role="admin")
+    assert (body["totals"]["checks"], body["totals"]["cached"], body["totals"]["looked_up"]) == (2, 1, 1)
+
+
+def test_a_cache_hit_counts_only_with_the_success_transition_that_lands(api: Api) -> None:
+    """Two deliveries finish the same running check from the cache: the one whose transition lands counts the hit,
+    in its own transaction; the other's transition is stale and counts nothing."""
+    import time
+
+    from radar.checks.errors import StaleTransition
+    from radar.checks.repository import CheckRepository
+    from radar.checks.service import new_check
+    from radar.context import TenantContext
+    from radar.metering.service import UsageTag
+
+    ctx = TenantContext(
+        tenant_id=api.tenant_id, principal_id="k9", principal_type="api_key", role="analyst", plan="free"
+    )
+    check = new_check(
+        ctx,
+        target_id="tgt_x",
+        cnpj=ACME,
+        mode="sync",
+        status="running",
+        expires_at=int(time.time()) + 3600,
+        correlation_id=None,
+    )
+    UsageMeter(os.environ["MAIN_TABLE"]).reserve(api.tenant_id, "free", 1, tag=UsageTag("sync", "api_key:k9"))
+    repository = CheckRepository()
+    repository.create(check)
+    finish = {"expected": ["running"], "to": "succeeded", "fields": {"cached": True, "source": "cnpjws"}}
+    repository.transition(api.tenant_id, str(check.check_id), **finish, known=check)  # type: ignore[arg-type]
+    with pytest.raises(StaleTransition):
+        repository.transition(api.tenant_id, str(check.check_id), **finish, known=check)  # type: ignore[arg-type]
+    _, body, _ = api("GET", "/usage/report", role="admin")
+    assert (body["totals"]["checks"], body["totals"]["cached"], body["totals"]["looked_up"]) == (1, 1, 0)
+    assert body["principals"][0]["principal_id"] == "k9"
+
+
 def test_a_batch_the_queue_refused_gives_its_units_back_to_the_report(
     api: Api, caching: FakeConnector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
