@@ -129,32 +129,9 @@ class UsageMeter:
     def _key(self, tenant_id: str, period: str) -> dict[str, Any]:
         return {"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": f"USAGE#{period}"}}
 
-    def _day_update(self, tenant_id: str, day: str, tag: UsageTag, count: int) -> dict[str, Any]:
-        """The day item's ADD for `count` checks of `tag` (negative: given back): one counter per mode and principal."""
+    def _add(self, tenant_id: str, count: int, allowance: int, now: datetime) -> dict[str, Any]:
+        """UpdateItem arguments that count `count` checks unless that would pass `allowance`."""
         return {
-            "TableName": self._table,
-            "Key": day_key(tenant_id, day),
-            "UpdateExpression": "ADD #counter :n SET entity = :entity, tenant_id = :tid",
-            "ExpressionAttributeNames": {"#counter": tag.counter},
-            "ExpressionAttributeValues": {
-                ":n": {"N": str(count)},
-                ":entity": {"S": "usage_day"},
-                ":tid": {"S": tenant_id},
-            },
-        }
-
-    def _write(self, month: dict[str, Any], day: dict[str, Any] | None) -> None:
-        """The month's counter alone (UpdateItem), or with the day's report counter in one transaction: both land
-        or neither, so the report always agrees with the allowance."""
-        if day is None:
-            self.client.update_item(**month)
-        else:
-            self.client.transact_write_items(TransactItems=[{"Update": month}, {"Update": day}])
-
-    def _try_add(self, tenant_id: str, count: int, allowance: int, now: datetime, tag: UsageTag | None) -> bool:
-        from botocore.exceptions import ClientError
-
-        month = {
             "TableName": self._table,
             "Key": self._key(tenant_id, month_period(now)),
             "UpdateExpression": "ADD used :n, #day :n SET entity = :entity, tenant_id = :tid",
@@ -167,9 +144,39 @@ class UsageMeter:
                 ":tid": {"S": tenant_id},
             },
         }
-        day = self._day_update(tenant_id, f"{now:%Y-%m-%d}", tag, count) if tag is not None else None
+
+    def report_write(self, tenant_id: str, day: str, counter: str, count: int) -> dict[str, Any]:
+        """The day item's `ADD counter :count` (`day` = yyyy-mm-dd; `counter` = `UsageTag.counter` or
+        `.cached_counter`; negative: given back) as one TransactWriteItems `Update` entry, to commit in the
+        transaction that counts (or gives back, or finishes from the cache) the checks it reports."""
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": day_key(tenant_id, day),
+                "UpdateExpression": "ADD #counter :n SET entity = :entity, tenant_id = :tid",
+                "ExpressionAttributeNames": {"#counter": counter},
+                "ExpressionAttributeValues": {
+                    ":n": {"N": str(count)},
+                    ":entity": {"S": "usage_day"},
+                    ":tid": {"S": tenant_id},
+                },
+            }
+        }
+
+    def _write(self, month: dict[str, Any], report: dict[str, Any] | None) -> None:
+        """The month's counter alone (UpdateItem), or with the day's report counter in one transaction: both land
+        or neither, so the report always agrees with the allowance."""
+        if report is None:
+            self.client.update_item(**month)
+        else:
+            self.client.transact_write_items(TransactItems=[{"Update": month}, report])
+
+    def _try_add(self, tenant_id: str, count: int, allowance: int, now: datetime, tag: UsageTag | None) -> bool:
+        from botocore.exceptions import ClientError
+
+        report = self.report_write(tenant_id, f"{now:%Y-%m-%d}", tag.counter, count) if tag is not None else None
         try:
-            self._write(month, day)
+            self._write(self._add(tenant_id, count, allowance, now), report)
         except ClientError as exc:
             if _refused(exc):
                 return False
@@ -235,7 +242,8 @@ class UsageMeter:
             "ExpressionAttributeNames": {"#day": f"d{dd}"},
             "ExpressionAttributeValues": {":n": {"N": str(-count)}},
         }
-        self._write(month, self._day_update(tenant_id, f"{period}-{dd}", tag, -count) if tag is not None else None)
+        report = self.report_write(tenant_id, f"{period}-{dd}", tag.counter, -count) if tag is not None else None
+        self._write(month, report)
 
     def used(self, tenant_id: str, *, now: datetime | None = None) -> int:
         return self._item_numbers(tenant_id, now or datetime.now(UTC)).get("used", 0)
