@@ -145,21 +145,20 @@ class UsageMeter:
             },
         }
 
-    def report_write(self, tenant_id: str, day: str, counter: str, count: int) -> dict[str, Any]:
-        """The day item's `ADD counter :count` (`day` = yyyy-mm-dd; `counter` = `UsageTag.counter` or
-        `.cached_counter`; negative: given back) as one TransactWriteItems `Update` entry, to commit in the
-        transaction that counts (or gives back, or finishes from the cache) the checks it reports."""
+    def report_write(self, tenant_id: str, day: str, counters: dict[str, int]) -> dict[str, Any]:
+        """The day item's `ADD` of each counter (`day` = yyyy-mm-dd; names `UsageTag.counter` or `.cached_counter`;
+        negative: given back) as one TransactWriteItems `Update` entry (a transaction holds one entry per item), to
+        commit in the transaction that counts, gives back or finishes from the cache the checks it reports."""
+        names = {f"#c{n}": name for n, name in enumerate(counters)}
+        values: dict[str, Any] = {f":c{n}": {"N": str(count)} for n, count in enumerate(counters.values())}
+        adds = ", ".join(f"#c{n} :c{n}" for n in range(len(counters)))
         return {
             "Update": {
                 "TableName": self._table,
                 "Key": day_key(tenant_id, day),
-                "UpdateExpression": "ADD #counter :n SET entity = :entity, tenant_id = :tid",
-                "ExpressionAttributeNames": {"#counter": counter},
-                "ExpressionAttributeValues": {
-                    ":n": {"N": str(count)},
-                    ":entity": {"S": "usage_day"},
-                    ":tid": {"S": tenant_id},
-                },
+                "UpdateExpression": f"ADD {adds} SET entity = :entity, tenant_id = :tid",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": {**values, ":entity": {"S": "usage_day"}, ":tid": {"S": tenant_id}},
             }
         }
 
@@ -174,7 +173,7 @@ class UsageMeter:
     def _try_add(self, tenant_id: str, count: int, allowance: int, now: datetime, tag: UsageTag | None) -> bool:
         from botocore.exceptions import ClientError
 
-        report = self.report_write(tenant_id, f"{now:%Y-%m-%d}", tag.counter, count) if tag is not None else None
+        report = self.report_write(tenant_id, f"{now:%Y-%m-%d}", {tag.counter: count}) if tag is not None else None
         try:
             self._write(self._add(tenant_id, count, allowance, now), report)
         except ClientError as exc:
@@ -242,7 +241,7 @@ class UsageMeter:
             "ExpressionAttributeNames": {"#day": f"d{dd}"},
             "ExpressionAttributeValues": {":n": {"N": str(-count)}},
         }
-        report = self.report_write(tenant_id, f"{period}-{dd}", tag.counter, -count) if tag is not None else None
+        report = self.report_write(tenant_id, f"{period}-{dd}", {tag.counter: -count}) if tag is not None else None
         self._write(month, report)
 
     def used(self, tenant_id: str, *, now: datetime | None = None) -> int:
