@@ -19,6 +19,7 @@ from radar.checks.models import (
     CheckStatus,
     batch_page_sk,
     batch_sk,
+    cache_hit_count,
     check_sk,
     target_checks_pk,
 )
@@ -140,6 +141,7 @@ class CheckRepository:
         condition = CheckModel.pk.exists() & CheckModel.status.is_in(*expected)
         if lease_free_at is not None:
             condition = condition & (CheckModel.lease_until.does_not_exist() | (CheckModel.lease_until < lease_free_at))
+        together: list[tuple[Any, list[Any], Any]] = []  # more items moved in the check's own transaction
         if batch is not None and batch[1] != to:
             batch_item = BatchModel(tenant_pk(tenant_id), batch_sk(batch[0]))
             counters = [getattr(BatchModel, to).add(1), getattr(BatchModel, batch[1]).add(-1)]
@@ -150,11 +152,21 @@ class CheckRepository:
                     BatchModel.last_finished_at.set(finished_at),
                     BatchModel.first_finished_at.set(BatchModel.first_finished_at | finished_at),
                 ]
+            together.append((batch_item, counters, BatchModel.pk.exists()))
+        # Usage report: a success answered from the cache counts on its day's counters, in this transaction.
+        cache_hit = cache_hit_count(known, to, fields)
+        if cache_hit is not None:
+            together.append((*cache_hit, None))
+        # Then, should the batch be gone (expired), the check moves with its usage count and no batch counters.
+        unconditioned = [entry for entry in together if entry[2] is None]
+        tries = [together, *([unconditioned] if unconditioned and len(unconditioned) < len(together) else [])]
+        for items in tries if together else []:
 
             def both() -> None:
                 with transaction() as tx:
                     tx.update(check, actions=actions, condition=condition)
-                    tx.update(batch_item, actions=counters, condition=BatchModel.pk.exists())
+                    for item, item_actions, item_condition in items:  # noqa: B023 (run before the next try)
+                        tx.update(item, actions=item_actions, condition=item_condition)
 
             if written(both):
                 if known is None:
@@ -169,8 +181,8 @@ class CheckRepository:
                 if waiting_since is not None and not known.waiting_since:
                     known.waiting_since = waiting_since
                 return known
-            # Either the check lost a race (the single write below fails too) or its batch is gone (expired): then
-            # the check still moves, with no counters left to keep.
+            # Either the check lost a race (the writes below fail too) or its batch is gone (expired): then the
+            # check still moves, with no batch counters left to keep.
         if not written(lambda: check.update(actions=actions, condition=condition)):
             raise StaleTransition(check_id)
         return check

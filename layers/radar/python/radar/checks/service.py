@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from radar.checks.errors import CheckProvidersBusy, CheckProvidersUnavailable
-from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk
+from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk, usage_tag
 from radar.checks.queue import MAX_DELAY_SECONDS, CheckQueue
 from radar.checks.repository import BatchRepository, CheckRepository
 from radar.checks.retention import RetentionPolicy
@@ -19,7 +19,7 @@ from radar.context import TenantContext
 from radar.errors import DependencyUnavailable
 from radar.lookup.schemas import attempt_errors
 from radar.lookup.service import LookupFactory
-from radar.metering.service import UsageMeter
+from radar.metering.service import UsageMeter, UsageTag, principal_of
 from radar.observability import logger, metrics
 from radar.tables import tenant_pk
 from radar.targets.repository import TargetRepository
@@ -85,13 +85,14 @@ def new_check(
         max_age=(freshness or Freshness()).max_age,
         max_stale=(freshness or Freshness()).max_stale,
         usage_period=(counted_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
+        principal=principal_of(ctx.principal_type, ctx.principal_id),
     )
 
 
 def release_allowance(meter: UsageMeter, check: CheckModel) -> None:
     """Give a check's allowance unit back to the month (and day) it was counted in."""
     counted = str(check.usage_period or check.created_at)[:10]
-    meter.release(str(check.tenant_id), 1, period=counted[:7], day=counted[8:10])
+    meter.release(str(check.tenant_id), 1, period=counted[:7], day=counted[8:10], tag=usage_tag(check))
 
 
 def count_check_by_plan(plan: str, count: int = 1) -> None:
@@ -157,7 +158,8 @@ class CheckService(CheckUseCases):
         target = self._targets.get(ctx.tenant_id, target_id)
         settings = self._meter.tenant_settings(ctx.tenant_id, ctx.plan)
         counted_at = datetime.now(UTC)
-        self._meter.reserve(ctx.tenant_id, settings.plan, 1, now=counted_at)
+        tag = UsageTag(mode, principal_of(ctx.principal_type, ctx.principal_id))
+        self._meter.reserve(ctx.tenant_id, settings.plan, 1, now=counted_at, tag=tag)
         check = new_check(
             ctx,
             target_id=target_id,
