@@ -98,6 +98,14 @@ class StateAccount:
         return sum(self.by_status.get(state, 0) for state in FINAL_STATES)
 
     @property
+    def lost(self) -> int:
+        """Accepted checks nothing will finish: no item, a DLQ message whose check did not fail, or not final while
+        both queues are empty (no message left that could move it). 0 in a sound run."""
+        unfinished = self.accepted - self.final - self.missing
+        stranded = unfinished if self.queue_visible == 0 and self.queue_in_flight == 0 else 0
+        return self.missing + self.dlq_unfailed + stranded
+
+    @property
     def consistent(self) -> bool:
         """Every accepted check final, none missing, queue empty, every DLQ message matches a failed check."""
         return (
