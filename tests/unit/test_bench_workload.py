@@ -90,5 +90,10 @@ def test_lost_counts_what_nothing_will_finish_not_what_is_still_queued() -> None
 
 def test_drain_limit_is_concurrency_over_check_time() -> None:
     assert drain_limit_per_s(concurrency=5, batch_size=10, seconds_per_check=0.5) == pytest.approx(10.0)
+    # The worker runs a batch's records in threads: 10 at a time, a batch of 10 takes one check's time.
+    assert drain_limit_per_s(concurrency=3, batch_size=10, seconds_per_check=0.5, record_concurrency=10) == 60.0
+    assert drain_limit_per_s(concurrency=3, batch_size=10, seconds_per_check=0.5, record_concurrency=4) == 20.0
+    with pytest.raises(ValueError):
+        drain_limit_per_s(concurrency=3, batch_size=10, seconds_per_check=0.5, record_concurrency=0)
     with pytest.raises(ValueError):
         drain_limit_per_s(concurrency=0, batch_size=10, seconds_per_check=0.5)
