@@ -292,7 +292,10 @@ def test_async_check_is_queued_with_the_contract_message(
     assert connector.calls == []
     [message] = receive_all(queues["CHECKS_QUEUE_URL"])
     payload = json.loads(message["Body"])
-    assert set(payload) == {"tenant_id", "check_id", "target_id", "cnpj", "correlation_id", "batch_id", "enqueued_at"}
+    assert set(payload) == {
+        "tenant_id", "check_id", "target_id", "cnpj", "correlation_id", "batch_id", "enqueued_at", "wait"
+    }
+    assert payload["wait"] == 0  # a new check has not waited for capacity yet
     assert payload["tenant_id"] == api.tenant_id and payload["check_id"] == body["id"]
     assert payload["target_id"] == target_id and payload["cnpj"] == ACME and payload["batch_id"] is None
     assert payload["correlation_id"] == api.last_request_id

@@ -241,7 +241,9 @@ class CheckService(CheckUseCases):
             waiting_since=utc_iso(),
         )
         try:
-            self._queue.send(queue_message(check), delay_seconds=min(delay, MAX_DELAY_SECONDS))
+            # The transition counted this wait: the message carries the count the check has now.
+            message = queue_message(check, wait=int(check.capacity_waits or 0) + 1)
+            self._queue.send(message, delay_seconds=min(delay, MAX_DELAY_SECONDS))
         except DependencyUnavailable:
             self._fail_unqueued(ctx.tenant_id, check)
             release_allowance(self._meter, check)
@@ -284,7 +286,9 @@ class CheckService(CheckUseCases):
         return CheckPage(items=[check_out(c) for c in items], next_cursor=next_cursor)
 
 
-def queue_message(check: CheckModel, *, enqueued_at: str | None = None) -> QueueMessage:
+def queue_message(check: CheckModel, *, enqueued_at: str | None = None, wait: int | None = None) -> QueueMessage:
+    """The queue message of `check`, stamped with its wait count (`wait`, default the check's capacity_waits: a
+    caller that is moving the check to its next wait passes the count it moves to)."""
     return QueueMessage(
         tenant_id=str(check.tenant_id),
         check_id=str(check.check_id),
@@ -293,4 +297,5 @@ def queue_message(check: CheckModel, *, enqueued_at: str | None = None) -> Queue
         correlation_id=check.correlation_id,
         batch_id=check.batch_id,
         enqueued_at=enqueued_at or utc_iso(),
+        wait=int(check.capacity_waits or 0) if wait is None else wait,
     )

@@ -17,6 +17,7 @@ from radar.coordination._dynamo import (
     now_seconds,
     sdk_errors_as_domain,
 )
+from radar.coordination.models import Reservation
 
 __all__ = ["SKEW_SECONDS", "WINDOW_SECONDS", "BucketSpec", "DynamoRateLimiter", "bucket_spec"]
 
@@ -107,43 +108,45 @@ class DynamoRateLimiter:
         self._clock = clock
         self._max_attempts = max_attempts
         self._sleep = sleep
-        # Slots free right after this process's last reservation attempt per provider, from the item it read (the
-        # chain reports them as a metric without reading the schedule again).
-        self._observed: dict[str, float] = {}
 
     # --- taking slots ---
     def reserve(self, provider: str, max_wait: float = 0.0) -> float | None:
         """Reserve the provider's earliest slot if it starts within `max_wait` seconds; return the seconds until it
         (0 = now), or None (nothing reserved) when the earliest slot is later."""
+        return self.reserve_slot(provider, max_wait).wait
+
+    def reserve_slot(self, provider: str, max_wait: float = 0.0) -> Reservation:
+        """`reserve`, with the slots the schedule had left right after this attempt, from the item it read and wrote
+        (the chain's ProviderSlotsFree gauge, at no extra read): a value of this call, not state of the limiter."""
         spec = self.specs.get(provider)
         if spec is None:
-            return 0.0
+            return Reservation(0.0)
         for attempt in range(self._max_attempts):
             state = self._read(provider)
             now = now_seconds(self._clock)
             slot = self._earliest(spec, state, now)
             if slot - now > max_wait + 1e-6:  # epoch seconds carry ~1e-7 of float error
-                self._observed[provider] = 0.0
-                return None
+                return Reservation(None, 0.0)
             tat = max(state.tat, slot) + spec.interval
             if self._write(provider, state, tat=tat):
                 after = _State(tat, state.paused_until, state.version + 1)
-                self._observed[provider] = round(self._free(spec, after, now), 3)  # epoch floats: ~1e-7 of noise
-                return max(0.0, slot - now)
+                # Epoch floats carry ~1e-7 of noise.
+                return Reservation(max(0.0, slot - now), round(self._free(spec, after, now), 3))
             # Lost a race: back off a little (randomized so contenders spread out) and re-read.
             self._sleep(random.uniform(0, 0.005 * (attempt + 1)))
         # Extreme contention: answering "no slot" is the safe side (the chain moves on or waits for capacity).
-        self._observed[provider] = 0.0
-        return None
+        return Reservation(None, 0.0)
 
     def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
         """Reserve a slot within `max_wait` and wait for it; False (nothing reserved) when none is that close."""
-        wait = self.reserve(provider, max_wait)
-        if wait is None:
-            return False
-        if wait > 0:
-            self._sleep(wait)
-        return True
+        return self.acquire_slot(provider, max_wait).granted
+
+    def acquire_slot(self, provider: str, max_wait: float = 0.0) -> Reservation:
+        """`acquire`, answering the reservation it waited for (or the refusal), with the slots left after it."""
+        reservation = self.reserve_slot(provider, max_wait)
+        if reservation.wait:
+            self._sleep(reservation.wait)
+        return reservation
 
     def try_acquire(self, provider: str) -> bool:
         """A slot now, or False (the chain moves on)."""
@@ -181,11 +184,6 @@ class DynamoRateLimiter:
         if spec is None:
             return math.inf
         return self._free(spec, self._read(provider), now_seconds(self._clock))
-
-    def observed_slots(self, provider: str) -> float | None:
-        """Slots free right after this process's last reservation attempt for `provider` (no read): 0 when it found
-        none; None when it has not tried one yet or the provider is unlimited."""
-        return self._observed.get(provider)
 
     def per_minute(self, provider: str) -> float:
         """The sustained requests per real minute this limiter lets through for `provider` (inf: unlimited)."""
