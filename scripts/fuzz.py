@@ -96,6 +96,10 @@ ACCEPTED_REJECTIONS: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
         "the refresh token is an opaque value the API issued, in the body or (cookie mode only) in the session "
         "cookie: a schema-valid string or an empty body is not one (422)",
     ),
+    ("GET", "/usage/report"): (
+        (422,),
+        "a month after the current one is refused; the schema bounds the period's shape, not the calendar (422)",
+    ),
     ("POST", "/billing/webhook"): (
         (400,),
         "only a body signed with the webhook secret is accepted, and a fuzzer cannot sign one (400)",

@@ -22,7 +22,7 @@ from radar.checks.schemas import (
 )
 from radar.checks.settings import ChecksEnv
 from radar.http import ID_PATTERN, build_resolver, error_responses, tenant
-from radar.metering.schemas import UsageOut
+from radar.metering.schemas import PERIOD_PATTERN, UsageOut
 from radar.observability import logger, metrics, tracer
 from radar.tables import bind_main_table
 
@@ -382,7 +382,9 @@ def get_usage() -> UsageOut:
     openapi_extensions={"x-response-schemas": ["UsageReport"]},
 )
 def get_usage_report(
-    period: Annotated[str | None, Query(max_length=7, description="YYYY-MM (UTC); default: this month")] = None,
+    period: Annotated[
+        str | None, Query(max_length=7, pattern=PERIOD_PATTERN, description="YYYY-MM (UTC); default: this month")
+    ] = None,
 ) -> Response[str]:
     from datetime import UTC, datetime
 
@@ -393,7 +395,7 @@ def get_usage_report(
     now = datetime.now(UTC)
     month = parse_period(period, now)
     report = usage_meter().report(ctx.tenant_id, month, now=now)
-    if wants_csv(app.current_event.get_header_value("accept", default_value="", case_sensitive=False) or ""):
+    if wants_csv(app.current_event.headers.get("accept") or ""):
         return Response(
             status_code=200,
             content_type="text/csv; charset=utf-8",

@@ -12,6 +12,7 @@ from datetime import datetime
 from radar.errors import ValidationFailed
 from radar.metering.schemas import (
     MODES,
+    PERIOD_PATTERN,
     UsageCounts,
     UsageReport,
     UsageReportDay,
@@ -22,7 +23,7 @@ from radar.timestamps import utc_iso
 
 __all__ = ["CSV_COLUMNS", "build_report", "parse_period", "report_csv", "wants_csv"]
 
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_PERIOD = re.compile(PERIOD_PATTERN)
 CSV_COLUMNS = (
     "date",
     "principal_type",
@@ -44,7 +45,7 @@ def parse_period(raw: str | None, now: datetime) -> str:
     if raw is None:
         return now.strftime("%Y-%m")
     match = _PERIOD.match(raw)
-    if not match or int(match.group(1)) < 2000:
+    if not match:
         raise _bad_period("the period must be a month written YYYY-MM (2026-03)", "invalid_format")
     if raw > now.strftime("%Y-%m"):
         raise _bad_period("the period is in the future; the report covers months that have started", "future")

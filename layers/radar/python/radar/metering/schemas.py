@@ -8,6 +8,7 @@ from radar.schema import ApiModel
 
 __all__ = [
     "MODES",
+    "PERIOD_PATTERN",
     "UsageCounts",
     "UsageOut",
     "UsageReport",
@@ -28,6 +29,8 @@ class UsageOut(ApiModel):
 
 
 MODES = ("sync", "async", "batch")
+# A report's month, as the contract declares it (the query's pattern) and the report parses it: YYYY-MM, 2000 on.
+PERIOD_PATTERN = r"^(2\d{3})-(0[1-9]|1[0-2])$"
 
 
 class UsageCounts(ApiModel):
