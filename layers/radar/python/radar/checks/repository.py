@@ -3,18 +3,112 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from radar.aws import client
 from radar.checks.errors import BatchNotFound, CheckNotFound, StaleTransition
 from radar.checks.models import BatchModel, CheckModel, CheckStatus, batch_sk, check_sk, target_checks_pk
 from radar.pagination import decode_cursor, encode_cursor
-from radar.store import storage_errors, transaction, written
-from radar.tables import tenant_pk
+from radar.store import storage_errors, unavailable, written
+from radar.tables import main_table_name, tenant_pk
 
-__all__ = ["BatchRepository", "CheckRepository", "is_expired"]
+__all__ = [
+    "BatchRepository",
+    "CheckRepository",
+    "Refused",
+    "commit",
+    "is_expired",
+    "read_together",
+    "write_together",
+]
+
+# BatchGetItem hands back what it could not read now (throttling): read those again, a few times.
+_UNPROCESSED_ROUNDS = 5
+
+
+class Refused(Exception):
+    """A transaction whose conditions did not all hold; `failed` holds the positions of the items that refused."""
+
+    def __init__(self, failed: set[int]) -> None:
+        super().__init__(f"transaction refused by items {sorted(failed)}")
+        self.failed = failed
+
+
+def read_together(keys: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
+    """Read main-table items by key in one consistent BatchGetItem: each item as DynamoDB returns it, None when
+    absent, in the order of `keys` (a check's target and its tenant's settings are one round trip, not two)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    table = str(main_table_name())
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    request: dict[str, Any] = {table: {"Keys": [dict(k) for k in keys], "ConsistentRead": True}}
+    try:
+        for _ in range(_UNPROCESSED_ROUNDS):
+            answer = client("dynamodb").batch_get_item(RequestItems=request)
+            for item in answer.get("Responses", {}).get(table, []):
+                found[(item["pk"]["S"], item["sk"]["S"])] = item
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                break
+        else:
+            raise unavailable()
+    except (BotoCoreError, ClientError) as exc:
+        raise unavailable() from exc
+    return [found.get((k["pk"]["S"], k["sk"]["S"])) for k in keys]
+
+
+def write_together(items: list[dict[str, Any]]) -> None:
+    """Commit TransactWriteItems entries (`{"Put"|"Update"|"Delete"|"ConditionCheck": ...}`, any table) all or none.
+    Raises Refused with the positions whose condition failed; any other failure is the 503 of `unavailable()`."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        client("dynamodb").transact_write_items(TransactItems=items)
+    except ClientError as exc:
+        failed = _refusals(exc, len(items))
+        if failed:
+            raise Refused(failed) from exc
+        raise unavailable() from exc
+    except BotoCoreError as exc:
+        raise unavailable() from exc
+
+
+def commit(required: Sequence[dict[str, Any]], optional: Sequence[dict[str, Any]] = ()) -> None:
+    """Commit `required` with as many of `optional` as hold, in one transaction: an optional entry whose condition
+    fails is dropped and the rest committed again. Raises Refused (positions in `required`) when a required one
+    fails."""
+    items = [*required, *optional]
+    while True:
+        try:
+            write_together(items)
+            return
+        except Refused as refused:
+            mandatory = {i for i in refused.failed if i < len(required)}
+            if mandatory:
+                raise Refused(mandatory) from refused
+            items = [entry for i, entry in enumerate(items) if i not in refused.failed]
+
+
+def _refusals(exc: Any, count: int) -> set[int]:
+    """Positions of a cancelled transaction's items whose condition failed (from CancellationReasons, or from the
+    message, which lists them in order, where an emulator sends no reasons)."""
+    error = exc.response.get("Error", {})
+    if error.get("Code") != "TransactionCanceledException":
+        return set()
+    reasons = exc.response.get("CancellationReasons")
+    if reasons:
+        codes = [str(r.get("Code", "None")) for r in reasons]
+    else:
+        message = str(error.get("Message", ""))
+        inside = message[message.rfind("[") + 1 : message.rfind("]")] if "[" in message else ""
+        codes = [code.strip() for code in inside.split(",")]
+    if any(code not in ("None", "ConditionalCheckFailed", "") for code in codes):
+        return set()  # a conflict or throttling: not a refusal, the caller answers 503
+    return {i for i, code in enumerate(codes[:count]) if code == "ConditionalCheckFailed"}
+
 
 # Checks read per request when the history is searched for the previous success (most are successes).
 _HISTORY_PAGE = 5
@@ -95,6 +189,7 @@ class CheckRepository:
         count_wait: bool = False,
         waiting_since: str | None = None,
         known: CheckModel | None = None,
+        also: Sequence[dict[str, Any]] = (),
     ) -> CheckModel:
         """Move the check to `to` only from one of the `expected` states (a redelivery cannot rerun it).
 
@@ -104,6 +199,8 @@ class CheckRepository:
 
         `batch=(batch_id, from_status)` moves the batch's counter from `from_status` to `to` in the same transaction:
         a worker killed between the two writes would otherwise leave the batch counting a finished check as running.
+        `also` are further TransactWriteItems entries that commit with the move when their own conditions hold (the
+        target's success pointer): one transaction, and one whose condition fails is dropped, never the move.
         A transaction returns no item: with `known` (the check as the caller read it) the moves are applied to it and
         it is returned, instead of reading the check again.
         """
@@ -121,33 +218,44 @@ class CheckRepository:
         condition = CheckModel.pk.exists() & CheckModel.status.is_in(*expected)
         if lease_free_at is not None:
             condition = condition & (CheckModel.lease_until.does_not_exist() | (CheckModel.lease_until < lease_free_at))
+        optional: list[dict[str, Any]] = []
         if batch is not None and batch[1] != to:
             batch_item = BatchModel(tenant_pk(tenant_id), batch_sk(batch[0]))
             counters = [getattr(BatchModel, to).add(1), getattr(BatchModel, batch[1]).add(-1)]
+            # A batch gone (expired) has no counters left to keep: the check still moves.
+            optional.append(
+                {
+                    "Update": batch_item.get_update_kwargs_from_instance(
+                        actions=counters, condition=BatchModel.pk.exists()
+                    )
+                }
+            )
+        optional.extend(also)
+        if not optional:
+            if not written(lambda: check.update(actions=actions, condition=condition)):
+                raise StaleTransition(check_id)
+            return check
+        move = {"Update": check.get_update_kwargs_from_instance(actions=actions, condition=condition)}
+        try:
+            commit([move], optional)
+        except Refused as refused:
+            raise StaleTransition(check_id) from refused
+        if known is None:
+            return self.get(tenant_id, check_id)
+        for name, value in (fields or {}).items():
+            setattr(known, name, value)
+        known.status = to
+        if count_attempt:
+            known.attempts = int(known.attempts or 0) + 1
+        if count_wait:
+            known.capacity_waits = int(known.capacity_waits or 0) + 1
+        if waiting_since is not None and not known.waiting_since:
+            known.waiting_since = waiting_since
+        return known
 
-            def both() -> None:
-                with transaction() as tx:
-                    tx.update(check, actions=actions, condition=condition)
-                    tx.update(batch_item, actions=counters, condition=BatchModel.pk.exists())
-
-            if written(both):
-                if known is None:
-                    return self.get(tenant_id, check_id)
-                for name, value in (fields or {}).items():
-                    setattr(known, name, value)
-                known.status = to
-                if count_attempt:
-                    known.attempts = int(known.attempts or 0) + 1
-                if count_wait:
-                    known.capacity_waits = int(known.capacity_waits or 0) + 1
-                if waiting_since is not None and not known.waiting_since:
-                    known.waiting_since = waiting_since
-                return known
-            # Either the check lost a race (the single write below fails too) or its batch is gone (expired): then
-            # the check still moves, with no counters left to keep.
-        if not written(lambda: check.update(actions=actions, condition=condition)):
-            raise StaleTransition(check_id)
-        return check
+    def put_write(self, check: CheckModel) -> dict[str, Any]:
+        """Storing a new check as one TransactWriteItems `Put` entry (refused if the id exists)."""
+        return {"Put": check.get_save_kwargs_from_instance(condition=CheckModel.pk.does_not_exist())}
 
     def delete_for_target(self, tenant_id: str, target_id: str) -> int:
         """Delete every check (and so every report) of a target; returns how many."""

@@ -121,6 +121,17 @@ class ProviderChain:
         return gate
 
     # --- public ---
+    def cached(self, cnpj: Cnpj) -> LookupResult | None:
+        """The cache's report for `cnpj` alone (one read, no provider, no lease), counted as a hit; None on a miss,
+        a cached not-found or an unreadable entry (the caller then runs the full lookup, which decides those)."""
+        entry = self._peek(cnpj.value)
+        if entry is None or entry.negative:
+            return None
+        result = self._result_from_entry(cnpj, entry, cached=True, attempts=[])
+        if result is not None:
+            self._count("CacheHit")
+        return result
+
     def lookup(self, cnpj: Cnpj, *, remaining_ms: RemainingMsArg = None, force_refresh: bool = False) -> LookupResult:
         remaining = _remaining_callable(remaining_ms)
         if not force_refresh:
