@@ -14,6 +14,8 @@ from radar.checks.models import BatchModel, CheckModel, CheckStatus, batch_sk, c
 from radar.pagination import decode_cursor, encode_cursor
 from radar.store import storage_errors, unavailable, written
 from radar.tables import main_table_name, tenant_pk
+from radar.targets.models import TargetModel
+from radar.targets.repository import TargetRepository
 
 __all__ = [
     "BatchRepository",
@@ -138,6 +140,21 @@ class CheckRepository:
         except DoesNotExist:
             return None
         return None if is_expired(check.expires_at, now) else check
+
+    def find_with_target(
+        self, tenant_id: str, check_id: str, target_id: str, *, now: float | None = None
+    ) -> tuple[CheckModel | None, TargetModel | None]:
+        """The check (None when gone or expired) and its target (None when gone), in one consistent read."""
+        check_item, target_item = read_together(
+            [
+                {"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": check_sk(check_id)}},
+                TargetRepository.key(tenant_id, target_id),
+            ]
+        )
+        check = CheckModel.from_raw_data(check_item) if check_item else None
+        if check is not None and is_expired(check.expires_at, now):
+            check = None
+        return check, TargetRepository.from_item(target_item) if target_item else None
 
     def get(self, tenant_id: str, check_id: str, *, now: float | None = None) -> CheckModel:
         check = self.find(tenant_id, check_id, now=now)

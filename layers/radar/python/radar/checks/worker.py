@@ -61,7 +61,8 @@ class CheckWorker:
         receive_count = int(record.attributes.approximate_receive_count or 1)
         last_attempt = receive_count >= self._max_receive_count
 
-        check = self._checks.find(message.tenant_id, message.check_id)
+        # The check and its target (the diff's base) in one read.
+        check, target = self._checks.find_with_target(message.tenant_id, message.check_id, message.target_id)
         if check is None:
             logger.info("check gone (deleted or expired); dropping the message")
             return "gone"
@@ -95,7 +96,7 @@ class CheckWorker:
         self._record_queue_time(message)
 
         try:
-            finished = self._runner.execute(check, remaining_ms=remaining_ms)
+            finished = self._runner.execute(check, remaining_ms=remaining_ms, target=target)
         except DependencyUnavailable as exc:
             errors = attempt_errors(getattr(exc, "attempts", None))
             if getattr(exc, "waiting_for_capacity", False):

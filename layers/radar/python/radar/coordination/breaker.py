@@ -9,14 +9,22 @@ from radar.coordination._dynamo import (
     Clock,
     attr_number,
     attr_string,
+    breaker_key,
+    bucket_key,
     dynamodb_client,
+    forget,
     now_seconds,
+    read_items,
+    recall,
+    remember,
     sdk_errors_as_domain,
 )
 
 __all__ = ["CLOSED", "HALF_OPEN", "OPEN", "DynamoCircuitBreaker"]
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
+# A success after this thread saw the breaker clean this recently writes nothing (the provider call in between).
+_CLEAN_SEEN_SECONDS = 30.0
 
 
 class DynamoCircuitBreaker:
@@ -48,7 +56,9 @@ class DynamoCircuitBreaker:
         return attr_string(self._read(provider), "state", CLOSED)
 
     def allow(self, provider: str) -> bool:
-        item = self._read(provider)
+        """Also reads the provider's rate-limit bucket in the same round trip: the limiter asks for it next."""
+        key = _key(provider)
+        item = read_items(self.table_name, [key, bucket_key(provider)]).get(key, {})
         state = attr_string(item, "state", CLOSED)
         if state == CLOSED:
             return True
@@ -63,6 +73,12 @@ class DynamoCircuitBreaker:
         return self._start_probe(provider, expected_state=HALF_OPEN, stamp_name="probe_at", item=item, now=now)
 
     def record_success(self, provider: str) -> None:
+        """Close the breaker and reset its count; nothing to write when this thread just saw it closed with no
+        failures (the healthy steady state costs no round trip). Another worker's failure meanwhile then keeps its
+        count: the breaker opens after `failure_threshold` failures with at most this one success among them."""
+        seen = recall(self.table_name, _key(provider), _CLEAN_SEEN_SECONDS)
+        if seen is not None and attr_string(seen, "state", CLOSED) == CLOSED and attr_number(seen, "failures") == 0:
+            return
         try:
             with sdk_errors_as_domain("UpdateItem"):
                 dynamodb_client().update_item(
@@ -77,8 +93,10 @@ class DynamoCircuitBreaker:
         except Exception as exc:
             if not is_conditional_failure(exc):
                 raise
+        remember(self.table_name, _key(provider), {"state": {"S": CLOSED}, "failures": {"N": "0"}})
 
     def record_failure(self, provider: str) -> None:
+        forget(self.table_name, _key(provider))
         with sdk_errors_as_domain("UpdateItem"):
             after = dynamodb_client().update_item(
                 TableName=self.table_name,
@@ -153,4 +171,4 @@ class DynamoCircuitBreaker:
 
 
 def _key(provider: str) -> str:
-    return f"BREAKER#{provider}"
+    return breaker_key(provider)

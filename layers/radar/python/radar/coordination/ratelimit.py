@@ -13,8 +13,11 @@ from radar.aws import is_conditional_failure
 from radar.coordination._dynamo import (
     Clock,
     attr_number,
+    bucket_key,
     dynamodb_client,
     now_seconds,
+    recall,
+    remember,
     sdk_errors_as_domain,
 )
 
@@ -24,6 +27,8 @@ WINDOW_SECONDS = 60.0
 # Absolute seconds of skew between the instant a slot starts here and the request reaching the provider (network,
 # scheduling). Not scaled by the time scale: a faster sandbox does not make the network faster.
 SKEW_SECONDS = 1.0
+# How old a bucket this thread read (or wrote) may be to start a reservation from, instead of reading it again.
+_RECENT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,9 @@ class DynamoRateLimiter:
         if spec is None:
             return 0.0
         for attempt in range(self._max_attempts):
-            state = self._read(provider)
+            # The first attempt may start from the bucket as this thread just saw it (read with the breaker): the
+            # write is conditioned on its version, so a stale one only loses the race and reads again.
+            state = self._read(provider, recent=attempt == 0)
             now = now_seconds(self._clock)
             slot = self._earliest(spec, state, now)
             if slot - now > max_wait + 1e-6:  # epoch seconds carry ~1e-7 of float error
@@ -165,7 +172,8 @@ class DynamoRateLimiter:
         if spec is None:
             return 0.0
         now = now_seconds(self._clock)
-        return max(0.0, self._earliest(spec, self._read(provider), now) - now)
+        # Asked right after a refused reservation: the bucket that reservation read says it.
+        return max(0.0, self._earliest(spec, self._read(provider, recent=True), now) - now)
 
     def tokens(self, provider: str) -> float:
         """Slots free now (no write): how many requests could start at once; infinity for an unlimited provider."""
@@ -188,13 +196,16 @@ class DynamoRateLimiter:
     def _earliest(spec: BucketSpec, state: _State, now: float) -> float:
         return max(state.tat - spec.tolerance, now, state.paused_until)
 
-    def _read(self, provider: str) -> _State:
-        with sdk_errors_as_domain("GetItem"):
-            item: dict[str, Any] = (
-                dynamodb_client()
-                .get_item(TableName=self.table_name, Key={"pk": {"S": _key(provider)}}, ConsistentRead=True)
-                .get("Item", {})
-            )
+    def _read(self, provider: str, *, recent: bool = False) -> _State:
+        item = recall(self.table_name, _key(provider), _RECENT_SECONDS) if recent else None
+        if item is None:
+            with sdk_errors_as_domain("GetItem"):
+                item = (
+                    dynamodb_client()
+                    .get_item(TableName=self.table_name, Key={"pk": {"S": _key(provider)}}, ConsistentRead=True)
+                    .get("Item", {})
+                )
+            remember(self.table_name, _key(provider), item)
         return _State(
             tat=attr_number(item, "tat"),
             paused_until=attr_number(item, "paused_until"),
@@ -223,6 +234,7 @@ class DynamoRateLimiter:
             if is_conditional_failure(exc):
                 return False
             raise
+        remember(self.table_name, _key(provider), item)  # what the bucket holds now, as far as this thread knows
         return True
 
 
@@ -234,4 +246,4 @@ class _State:
 
 
 def _key(provider: str) -> str:
-    return f"BUCKET#{provider}"
+    return bucket_key(provider)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from radar.aws import is_conditional_failure
 from radar.coordination._dynamo import (
     Clock,
+    attr_number,
     dynamodb_client,
     now_seconds,
     sdk_errors_as_domain,
@@ -18,12 +20,16 @@ from radar.coordination.models import CacheEntry
 
 __all__ = ["DynamoSingleFlight"]
 
+# Clock skew tolerated between two callers' hosts when telling whether a release came after a caller's cache miss.
+_SKEW_SECONDS = 1.0
+
 
 class DynamoSingleFlight:
     """SingleFlight with a lease item `LEASE#<key>` taken by conditional put.
 
-    The lease winner looks once more (a previous winner may have just finished), computes, then deletes its
-    lease (only if it still owns it). The others poll `lookup`
+    The lease winner looks once more when the lease item it replaced says a previous winner may have just finished,
+    computes, then releases its lease (only if it still owns it; the item stays, stamped `released_at`, until its
+    TTL). The others poll `lookup`
     every `poll_interval` for up to `wait_seconds`. If the lease disappears without a result (the winner
     failed), a waiter takes the lease and computes, so the upstream still sees one call at a time. If the wait
     times out the waiter computes by itself: a bounded wait beats a failed check. A lease outlives a crashed
@@ -51,8 +57,10 @@ class DynamoSingleFlight:
 
     def run(self, key: str, compute: Callable[[], CacheEntry], lookup: Callable[[], CacheEntry | None]) -> CacheEntry:
         owner = uuid.uuid4().hex
-        if self._acquire(key, owner):
-            return self._lookup_or_compute(key, owner, compute, lookup)
+        started = now_seconds(self._clock)
+        won, before = self._acquire(key, owner)
+        if won:
+            return self._lookup_or_compute(key, owner, compute, lookup, before, started)
         _count_wait()
         deadline = now_seconds(self._clock) + self.wait_seconds
         while now_seconds(self._clock) < deadline:
@@ -61,8 +69,9 @@ class DynamoSingleFlight:
             if found is not None:
                 return found
             # The winner let go without writing a result: take over rather than wait for nothing.
-            if self._acquire(key, owner):
-                return self._lookup_or_compute(key, owner, compute, lookup)
+            won, _ = self._acquire(key, owner)
+            if won:
+                return self._lookup_or_compute(key, owner, compute, lookup, {"released_at": {"N": "0"}}, 0.0)
         return compute()
 
     def _lookup_or_compute(
@@ -71,54 +80,79 @@ class DynamoSingleFlight:
         owner: str,
         compute: Callable[[], CacheEntry],
         lookup: Callable[[], CacheEntry | None],
+        before: dict[str, Any] | None,
+        started: float,
     ) -> CacheEntry:
-        """Holding the lease: a previous holder may have finished between our cache miss and now."""
+        """Holding the lease: a previous holder may have finished between our cache miss and now. The lease item it
+        left says so (a release stamps it instead of deleting it): only then is the cache read again. No lease
+        item, or one released before this caller started, means nobody finished in between."""
         try:
-            found = lookup()
-            return found if found is not None else compute()
+            if before is not None and _maybe_finished(before, started):
+                found = lookup()
+                if found is not None:
+                    return found
+            return compute()
         finally:
             self._release(key, owner)
 
-    def _acquire(self, key: str, owner: str) -> bool:
+    def _acquire(self, key: str, owner: str) -> tuple[bool, dict[str, Any] | None]:
+        """(whether this caller holds the lease now, the lease item it replaced: None when there was none)."""
         now = now_seconds(self._clock)
         try:
             with sdk_errors_as_domain("PutItem"):
-                dynamodb_client().put_item(
+                answer = dynamodb_client().put_item(
                     TableName=self.table_name,
                     Item={
                         "pk": {"S": _lease_key(key)},
                         "owner": {"S": owner},
                         "expires_at": {"N": str(int(now + self.lease_seconds) + 1)},
                     },
-                    # Free when absent or when a crashed holder's lease has expired.
+                    # Free when absent, released, or when a crashed holder's lease has expired.
                     ConditionExpression="attribute_not_exists(pk) OR expires_at <= :now",
                     ExpressionAttributeValues={":now": {"N": str(int(now))}},
+                    ReturnValues="ALL_OLD",
                 )
         except Exception as exc:
             if is_conditional_failure(exc):
-                return False
+                return False, None
             raise
-        return True
+        return True, answer.get("Attributes") or None
 
     def _release(self, key: str, owner: str) -> None:
+        """Free the lease, leaving the item stamped `released_at` (its TTL removes it later): the next holder can
+        tell a result may have just been written."""
+        now = now_seconds(self._clock)
         try:
-            with sdk_errors_as_domain("DeleteItem"):
-                dynamodb_client().delete_item(
+            with sdk_errors_as_domain("UpdateItem"):
+                dynamodb_client().update_item(
                     TableName=self.table_name,
                     Key={"pk": {"S": _lease_key(key)}},
+                    UpdateExpression="SET expires_at = :free, released_at = :now",
                     ConditionExpression="#owner = :owner",
                     ExpressionAttributeNames={"#owner": "owner"},
-                    ExpressionAttributeValues={":owner": {"S": owner}},
+                    ExpressionAttributeValues={
+                        ":owner": {"S": owner},
+                        ":free": {"N": str(int(now))},
+                        ":now": {"N": repr(now)},
+                    },
                 )
         except CoordinationUnavailable:
-            # The result is already computed; an undeleted lease just expires after lease_seconds.
+            # The result is already computed; an unreleased lease just expires after lease_seconds.
             from radar.observability import logger
 
             logger.warning("single-flight lease not released", extra={"lease_key": _lease_key(key)})
         except Exception as exc:
-            # Someone took over an expired lease of ours: it is theirs to delete now.
+            # Someone took over an expired lease of ours: it is theirs to release now.
             if not is_conditional_failure(exc):
                 raise
+
+
+def _maybe_finished(before: dict[str, Any], started: float) -> bool:
+    """Whether the lease item a caller replaced says a result may have been written after it started: released
+    then (within the clocks' skew), or never released (its holder crashed, perhaps after writing)."""
+    if "released_at" not in before:
+        return True
+    return attr_number(before, "released_at") >= started - _SKEW_SECONDS
 
 
 def _count_wait() -> None:
