@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 __all__ = [
+    "PREFETCHED",
     "Clock",
     "attr_number",
     "attr_string",
@@ -22,6 +23,10 @@ __all__ = [
     "bucket_key",
     "dynamodb_client",
     "forget",
+    "held_by",
+    "hold",
+    "lease_key",
+    "lease_release",
     "now_seconds",
     "read_items",
     "recall",
@@ -81,6 +86,7 @@ def breaker_key(provider: str) -> str:
 # Per thread: the worker runs one record per thread. Only a guess to start from: every write that depends on it is
 # conditioned on the version it saw, so a stale item costs a lost race and a real read, never a wrong answer.
 _recent = threading.local()
+PREFETCHED = "ahead:"
 
 
 def remember(table: str, pk: str, item: dict[str, Any]) -> None:
@@ -89,10 +95,10 @@ def remember(table: str, pk: str, item: dict[str, Any]) -> None:
     _recent.items = store
 
 
-def recall(table: str, pk: str, max_age: float) -> dict[str, Any] | None:
-    """The item remembered for `pk` if it is at most `max_age` seconds old (it stays remembered), else None."""
+def recall(table: str, pk: str, max_age: float, *, once: bool = False) -> dict[str, Any] | None:
+    """The item remembered for `pk` if it is at most `max_age` seconds old, else None; `once`: forget it then."""
     store = getattr(_recent, "items", None) or {}
-    found = store.get((table, pk))
+    found = store.pop((table, pk), None) if once else store.get((table, pk))
     if found is None or time.monotonic() - found[0] > max_age:
         return None
     return found[1]
@@ -103,9 +109,10 @@ def forget(table: str, pk: str) -> None:
     store.pop((table, pk), None)
 
 
-def read_items(table: str, pks: Sequence[str], *, attempts: int = 5) -> dict[str, dict[str, Any]]:
+def read_items(table: str, pks: Sequence[str], *, attempts: int = 5, ahead: bool = False) -> dict[str, dict[str, Any]]:
     """Consistent reads of several items of `table` (keyed by `pk`) in one BatchGetItem; absent ones are left out.
-    Each item read is remembered for this thread."""
+    Each item read is remembered for this thread; `ahead`: also as read ahead (`PREFETCHED + pk`), for one later
+    step to take once instead of reading it."""
     found: dict[str, dict[str, Any]] = {}
     request: dict[str, Any] = {table: {"Keys": [{"pk": {"S": pk}} for pk in pks], "ConsistentRead": True}}
     with sdk_errors_as_domain("BatchGetItem"):
@@ -120,4 +127,43 @@ def read_items(table: str, pks: Sequence[str], *, attempts: int = 5) -> dict[str
             raise CoordinationUnavailable("DynamoDB BatchGetItem left keys unread")
     for pk in pks:
         remember(table, pk, found.get(pk, {}))
+        if ahead:
+            remember(table, PREFETCHED + pk, found.get(pk, {}))
     return found
+
+
+# The single-flight lease this thread holds while it computes (table, key) -> owner: the cache write of the result
+# releases it in the same transaction, so a fetch costs one write for both.
+_leases = threading.local()
+
+
+def lease_key(key: str) -> str:
+    return f"LEASE#{key}"
+
+
+def lease_release(table: str, key: str, owner: str, now: float) -> dict[str, Any]:
+    """UpdateItem arguments that free `owner`'s lease on `key`, leaving it stamped `released_at` (its TTL removes it
+    later), so the next holder can tell that a result may have just been written."""
+    return {
+        "TableName": table,
+        "Key": {"pk": {"S": lease_key(key)}},
+        "UpdateExpression": "SET expires_at = :free, released_at = :now",
+        "ConditionExpression": "#owner = :owner",
+        "ExpressionAttributeNames": {"#owner": "owner"},
+        "ExpressionAttributeValues": {":owner": {"S": owner}, ":free": {"N": str(int(now))}, ":now": {"N": repr(now)}},
+    }
+
+
+def hold(table: str, key: str, owner: str | None) -> None:
+    """Say this thread holds (`owner`) or no longer holds (None) the lease on `key`."""
+    held: dict[tuple[str, str], str] = getattr(_leases, "held", None) or {}
+    if owner is None:
+        held.pop((table, key), None)
+    else:
+        held[(table, key)] = owner
+    _leases.held = held
+
+
+def held_by(table: str, key: str) -> str | None:
+    held: dict[tuple[str, str], str] = getattr(_leases, "held", None) or {}
+    return held.get((table, key))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from radar.aws import is_conditional_failure
 from radar.coordination._dynamo import (
+    PREFETCHED,
     Clock,
     attr_number,
     attr_string,
@@ -25,6 +27,8 @@ __all__ = ["CLOSED", "HALF_OPEN", "OPEN", "DynamoCircuitBreaker"]
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 # A success after this thread saw the breaker clean this recently writes nothing (the provider call in between).
 _CLEAN_SEEN_SECONDS = 30.0
+# How old a prefetched breaker may be for `allow` to decide on it (a probe it starts is still a conditional write).
+_PREFETCH_SECONDS = 2.0
 
 
 class DynamoCircuitBreaker:
@@ -55,10 +59,18 @@ class DynamoCircuitBreaker:
         """The stored state (closed when there is no item)."""
         return attr_string(self._read(provider), "state", CLOSED)
 
+    def prefetch(self, providers: Sequence[str]) -> None:
+        """Read the breakers and rate-limit buckets of `providers` in one round trip, for the walk about to ask
+        them in turn (`allow`, then the limiter, start from what this read)."""
+        read_items(self.table_name, [key for p in providers for key in (_key(p), bucket_key(p))], ahead=True)
+
     def allow(self, provider: str) -> bool:
-        """Also reads the provider's rate-limit bucket in the same round trip: the limiter asks for it next."""
+        """Also reads the provider's rate-limit bucket in the same round trip (the limiter asks for it next), unless
+        `prefetch` just read both."""
         key = _key(provider)
-        item = read_items(self.table_name, [key, bucket_key(provider)]).get(key, {})
+        item = recall(self.table_name, PREFETCHED + key, _PREFETCH_SECONDS, once=True)
+        if item is None:
+            item = read_items(self.table_name, [key, bucket_key(provider)]).get(key, {})
         state = attr_string(item, "state", CLOSED)
         if state == CLOSED:
             return True

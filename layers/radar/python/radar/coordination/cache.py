@@ -11,6 +11,9 @@ from radar.coordination._dynamo import (
     attr_number,
     attr_string,
     dynamodb_client,
+    held_by,
+    hold,
+    lease_release,
     now_seconds,
     sdk_errors_as_domain,
 )
@@ -139,10 +142,38 @@ class DynamoReportCache:
             item["report"] = {"S": encode_report(report)}
         if source:
             item["source"] = {"S": source}
-        with sdk_errors_as_domain("PutItem"):
-            dynamodb_client().put_item(TableName=self.table_name, Item=item)
+        owner = held_by(self.table_name, cnpj)
+        if owner is None or not self._put_releasing(item, cnpj, owner, now):
+            with sdk_errors_as_domain("PutItem"):
+                dynamodb_client().put_item(TableName=self.table_name, Item=item)
         _count("CacheWrite")
         return entry
+
+    def _put_releasing(self, item: dict[str, Any], cnpj: str, owner: str, now: float) -> bool:
+        """The result and the release of this thread's single-flight lease on it, in one transaction. False (nothing
+        written) when the lease is no longer ours: someone took it over after it expired."""
+        from botocore.exceptions import ClientError
+
+        items: Any = [
+            {"Put": {"TableName": self.table_name, "Item": item}},
+            {"Update": lease_release(self.table_name, cnpj, owner, now)},
+        ]
+        with sdk_errors_as_domain("TransactWriteItems"):
+            try:
+                dynamodb_client().transact_write_items(TransactItems=items)
+            except ClientError as exc:
+                if _cancelled(exc):
+                    # The lease is someone else's now, or a conflict: the result goes alone, and the single-flight
+                    # still releases the lease if it is ours.
+                    return False
+                raise
+        hold(self.table_name, cnpj, None)  # released with the result: the single-flight has nothing left to free
+        return True
+
+
+def _cancelled(exc: BaseException) -> bool:
+    response = getattr(exc, "response", None)
+    return isinstance(response, dict) and response.get("Error", {}).get("Code") == "TransactionCanceledException"
 
 
 def _key(cnpj: str) -> str:

@@ -12,6 +12,10 @@ from radar.coordination._dynamo import (
     Clock,
     attr_number,
     dynamodb_client,
+    held_by,
+    hold,
+    lease_key,
+    lease_release,
     now_seconds,
     sdk_errors_as_domain,
 )
@@ -86,6 +90,7 @@ class DynamoSingleFlight:
         """Holding the lease: a previous holder may have finished between our cache miss and now. The lease item it
         left says so (a release stamps it instead of deleting it): only then is the cache read again. No lease
         item, or one released before this caller started, means nobody finished in between."""
+        hold(self.table_name, key, owner)
         try:
             if before is not None and _maybe_finished(before, started):
                 found = lookup()
@@ -119,23 +124,13 @@ class DynamoSingleFlight:
         return True, answer.get("Attributes") or None
 
     def _release(self, key: str, owner: str) -> None:
-        """Free the lease, leaving the item stamped `released_at` (its TTL removes it later): the next holder can
-        tell a result may have just been written."""
-        now = now_seconds(self._clock)
+        """Free the lease, unless the cache write of the result already did (in the same transaction)."""
+        if held_by(self.table_name, key) != owner:
+            return
+        hold(self.table_name, key, None)
         try:
             with sdk_errors_as_domain("UpdateItem"):
-                dynamodb_client().update_item(
-                    TableName=self.table_name,
-                    Key={"pk": {"S": _lease_key(key)}},
-                    UpdateExpression="SET expires_at = :free, released_at = :now",
-                    ConditionExpression="#owner = :owner",
-                    ExpressionAttributeNames={"#owner": "owner"},
-                    ExpressionAttributeValues={
-                        ":owner": {"S": owner},
-                        ":free": {"N": str(int(now))},
-                        ":now": {"N": repr(now)},
-                    },
-                )
+                dynamodb_client().update_item(**lease_release(self.table_name, key, owner, now_seconds(self._clock)))
         except CoordinationUnavailable:
             # The result is already computed; an unreleased lease just expires after lease_seconds.
             from radar.observability import logger
@@ -164,4 +159,4 @@ def _count_wait() -> None:
 
 
 def _lease_key(key: str) -> str:
-    return f"LEASE#{key}"
+    return lease_key(key)

@@ -175,6 +175,9 @@ class ProviderChain:
     # --- the walk ---
     def _walk(self, cnpj: Cnpj, remaining: Callable[[], int] | None, walk: _Walk) -> CacheEntry:
         # First pass: in order, each provider whose circuit allows it and that has a slot now.
+        prefetch = getattr(self._breaker, "prefetch", None)
+        if callable(prefetch) and len(self.providers) > 1:
+            prefetch([provider.name for provider in self.providers])  # their states in one round trip, not one each
         waits: dict[str, float] = {}
         for provider in self.providers:
             report = self._try_provider(provider, cnpj, remaining, walk, waits=waits)
