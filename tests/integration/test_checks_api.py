@@ -159,9 +159,7 @@ class Api:
     def target(self, cnpj: str = ACME) -> str:
         from radar.targets.repository import TargetRepository
 
-        return str(
-            TargetRepository().create(self.tenant_id, cnpj, label=None, tags=[]).target_id
-        )
+        return str(TargetRepository().create(self.tenant_id, cnpj, label=None, tags=[]).target_id)
 
 
 @pytest.fixture(scope="module")
@@ -579,9 +577,7 @@ def test_a_target_without_the_pointer_falls_back_to_its_history(api: Api, connec
     assert _pointer(api.tenant_id, target_id)["last_success_check_id"] == second["id"]
 
 
-def test_a_newer_success_recorded_first_sends_an_older_check_to_the_history(
-    api: Api, connector: FakeConnector
-) -> None:
+def test_a_newer_success_recorded_first_sends_an_older_check_to_the_history(api: Api, connector: FakeConnector) -> None:
     from radar.targets.repository import TargetRepository
 
     repository = TargetRepository()
@@ -596,3 +592,105 @@ def test_a_newer_success_recorded_first_sends_an_older_check_to_the_history(
     assert _pointer(api.tenant_id, target_id)["last_success_check_id"] == "chk_newer"
     assert not repository.record_success(api.tenant_id, target_id, check_id=second["id"], order="2000-01-01T00:00:00Z")
     assert not repository.record_success(api.tenant_id, "tgt_gone", check_id=second["id"], order="9999-12-31T23:59:59Z")
+
+
+class CachingConnector(FakeConnector):
+    """A connector whose shared cache already holds the CNPJ's report (the chain's `cached`): no lookup may run."""
+
+    def __init__(self, cached: Report | None) -> None:
+        super().__init__()
+        self.report = cached
+
+    def cached(self, cnpj: Cnpj) -> LookupResult | None:
+        if self.report is None:
+            return None
+        return LookupResult(report=self.report, source=self.report.source, cached=True, attempts=[])
+
+    def lookup(self, cnpj: Cnpj, *, remaining_ms: Any = None, force_refresh: bool = False) -> LookupResult:
+        self.calls.append(cnpj.value)
+        return super().lookup(cnpj, remaining_ms=remaining_ms, force_refresh=force_refresh)
+
+
+def _used(tenant_id: str) -> int:
+    from radar.metering.service import UsageMeter
+
+    return UsageMeter(os.environ["MAIN_TABLE"]).used(tenant_id)
+
+
+def test_a_cached_cnpj_is_counted_stored_and_pointed_at_in_one_transaction(
+    api: Api, checks_fn: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scripts.bench.metering import metered
+
+    cached = CachingConnector(report())
+    monkeypatch.setattr(checks_fn, "get_lookup", lambda: cached)
+    target_id = api.target()
+    with metered() as meter:
+        status, first, _ = api("POST", f"/targets/{target_id}/checks")
+    assert status == 201 and first["status"] == "succeeded" and first["cached"] is True
+    assert first["diff"]["baseline"] is True and cached.calls == []
+    # Target + tenant settings, one transaction (usage, check, pointer), the audit record; the cache read is the
+    # connector's (on DynamoDB the fourth call).
+    assert meter.count("dynamodb") == 3
+    assert meter.calls["dynamodb.TransactWriteItems"] == 1
+    assert _used(api.tenant_id) == 1
+    pointer = _pointer(api.tenant_id, target_id)
+    assert pointer["last_success_check_id"] == first["id"] and pointer["last_success_digest"]
+
+    # The same report again: unchanged against the first check, told by the digest without reading that check.
+    from radar.checks.repository import CheckRepository
+
+    def no_read(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("the previous check was read although the target's digest says it is unchanged")
+
+    monkeypatch.setattr(CheckRepository, "find", no_read)
+    monkeypatch.setattr(CheckRepository, "previous_success", no_read)
+    _, second, _ = api("POST", f"/targets/{target_id}/checks")
+    assert second["diff"] == {**first["diff"], "baseline": False, "previous_check_id": first["id"], "changed": False}
+    assert _used(api.tenant_id) == 2 and cached.calls == []
+    monkeypatch.undo()
+
+    # A changed report is diffed against the old check's report.
+    monkeypatch.setattr(checks_fn, "get_lookup", lambda: cached)
+    cached.report = report(status="BAIXADA")
+    _, third, _ = api("POST", f"/targets/{target_id}/checks")
+    assert third["diff"]["previous_check_id"] == second["id"]
+    assert {"field": "status", "from": "ATIVA", "to": "BAIXADA"} in third["diff"]["changes"]
+
+
+def test_a_cached_check_over_the_allowance_is_a_429_that_stores_nothing(
+    api: Api, checks_fn: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checks_fn, "get_lookup", lambda: CachingConnector(report()))
+    target_id = api.target()
+    set_used(api.tenant_id, 100)  # the free plan's monthly_checks
+    status, body, _ = api("POST", f"/targets/{target_id}/checks")
+    assert status == 429 and body["error"]["details"]["used"] == 100
+    assert _used(api.tenant_id) == 100
+    assert api("GET", f"/targets/{target_id}/checks")[1]["items"] == []
+    assert _pointer(api.tenant_id, target_id) == {"last_success_order": ""}
+
+
+@pytest.mark.parametrize("query", [None, {"async": "true"}], ids=["sync", "async"])
+def test_a_check_that_cannot_be_stored_is_never_counted(
+    api: Api, connector: FakeConnector, monkeypatch: pytest.MonkeyPatch, query: dict[str, str] | None
+) -> None:
+    """The allowance unit and the check are one transaction: when storing the check fails after the unit was
+    reserved in the same request, the unit is not spent (no release step that a crash could skip)."""
+    from radar.checks.repository import CheckRepository
+
+    real_put = CheckRepository.put_write
+
+    def refused_put(self: CheckRepository, check: Any) -> dict[str, Any]:
+        entry = real_put(self, check)
+        entry["Put"]["ConditionExpression"] = "attribute_exists(pk)"  # the store refuses it, as a failure would
+        entry["Put"].pop("ExpressionAttributeNames", None)
+        return entry
+
+    monkeypatch.setattr(CheckRepository, "put_write", refused_put)
+    target_id = api.target()
+    status, body, _ = api("POST", f"/targets/{target_id}/checks", query=query)
+    assert status == 503 and body["error"]["details"]["dependency"] == "main_table"
+    assert _used(api.tenant_id) == 0
+    assert api("GET", f"/targets/{target_id}/checks")[1]["items"] == []
+    assert connector.calls == []
