@@ -377,8 +377,9 @@ def test_two_concurrent_deliveries_of_one_message_run_one_lookup_and_count_one_u
     [message] = receive_all(sqs.queues["CHECKS_QUEUE_URL"])
     answer = sqs.worker_fn.lambda_handler(sqs.event([message, dict(message, MessageId="copy")]), sqs.context)
     assert connector.calls == [ACME]
-    # The copy that lost the claim comes back after the winner's lease (or is dropped once the check finished).
-    assert [f["itemIdentifier"] for f in answer["batchItemFailures"]] in ([], ["copy"])
+    # The copy that lost the claim (either one) comes back after the winner's lease, or is dropped once the check
+    # finished; the winner's record succeeds.
+    assert len(answer["batchItemFailures"]) <= 1
     _, check, _ = api("GET", f"/checks/{queued['id']}")
     assert check["status"] == "succeeded" and check["attempts"] == 1
     assert UsageMeter(sqs.worker_fn.ENV.main_table).used(api.tenant_id) == 1

@@ -23,6 +23,7 @@ __all__ = [
     "Refused",
     "commit",
     "is_expired",
+    "read_across",
     "read_together",
     "write_together",
 ]
@@ -42,16 +43,22 @@ class Refused(Exception):
 def read_together(keys: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
     """Read main-table items by key in one consistent BatchGetItem: each item as DynamoDB returns it, None when
     absent, in the order of `keys` (a check's target and its tenant's settings are one round trip, not two)."""
+    return read_across([(str(main_table_name()), key) for key in keys])
+
+
+def read_across(requests: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any] | None]:
+    """Items of any tables by (table, key) in one consistent BatchGetItem, in the order asked; None when absent."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    table = str(main_table_name())
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    request: dict[str, Any] = {table: {"Keys": [dict(k) for k in keys], "ConsistentRead": True}}
+    request: dict[str, Any] = {}
+    for table, key in requests:
+        request.setdefault(table, {"Keys": [], "ConsistentRead": True})["Keys"].append(dict(key))
+    found: dict[str, list[dict[str, Any]]] = {}
     try:
         for _ in range(_UNPROCESSED_ROUNDS):
             answer = client("dynamodb").batch_get_item(RequestItems=request)
-            for item in answer.get("Responses", {}).get(table, []):
-                found[(item["pk"]["S"], item["sk"]["S"])] = item
+            for table, items in answer.get("Responses", {}).items():
+                found.setdefault(table, []).extend(items)
             request = answer.get("UnprocessedKeys") or {}
             if not request:
                 break
@@ -59,7 +66,11 @@ def read_together(keys: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
             raise unavailable()
     except (BotoCoreError, ClientError) as exc:
         raise unavailable() from exc
-    return [found.get((k["pk"]["S"], k["sk"]["S"])) for k in keys]
+
+    def match(table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        return next((i for i in found.get(table, []) if all(i.get(n) == v for n, v in key.items())), None)
+
+    return [match(table, key) for table, key in requests]
 
 
 def write_together(items: list[dict[str, Any]]) -> None:
@@ -142,19 +153,26 @@ class CheckRepository:
         return None if is_expired(check.expires_at, now) else check
 
     def find_with_target(
-        self, tenant_id: str, check_id: str, target_id: str, *, now: float | None = None
-    ) -> tuple[CheckModel | None, TargetModel | None]:
-        """The check (None when gone or expired) and its target (None when gone), in one consistent read."""
-        check_item, target_item = read_together(
-            [
-                {"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": check_sk(check_id)}},
-                TargetRepository.key(tenant_id, target_id),
-            ]
-        )
-        check = CheckModel.from_raw_data(check_item) if check_item else None
+        self,
+        tenant_id: str,
+        check_id: str,
+        target_id: str,
+        *,
+        now: float | None = None,
+        also: Sequence[tuple[str, dict[str, Any]]] = (),
+    ) -> tuple[CheckModel | None, TargetModel | None, list[dict[str, Any] | None]]:
+        """The check (None when gone or expired), its target (None when gone) and the items of `also` ((table, key)
+        each; None when absent), in one consistent read."""
+        requests = [
+            (str(main_table_name()), {"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": check_sk(check_id)}}),
+            (str(main_table_name()), TargetRepository.key(tenant_id, target_id)),
+        ]
+        found = read_across([*requests, *also])
+        check = CheckModel.from_raw_data(found[0]) if found[0] else None
         if check is not None and is_expired(check.expires_at, now):
             check = None
-        return check, TargetRepository.from_item(target_item) if target_item else None
+        target = TargetRepository.from_item(found[1]) if found[1] else None
+        return check, target, found[2:]
 
     def get(self, tenant_id: str, check_id: str, *, now: float | None = None) -> CheckModel:
         check = self.find(tenant_id, check_id, now=now)

@@ -14,6 +14,7 @@ from radar.checks.repository import CheckRepository
 from radar.checks.runner import CheckRunner
 from radar.checks.schemas import QueueMessage
 from radar.checks.service import queue_message, release_allowance
+from radar.cnpj import Cnpj
 from radar.errors import DependencyUnavailable
 from radar.lookup.schemas import attempt_errors
 from radar.lookup.service import Lookup
@@ -43,6 +44,7 @@ class CheckWorker:
         lease_seconds: float = 90,
     ) -> None:
         self._checks = checks
+        self._lookup = lookup
         self._runner = CheckRunner(checks, targets, lookup)
         self._queue_for_arn = queue_for_arn  # Callable[[str], CheckQueue]
         self._max_receive_count = max_receive_count
@@ -61,8 +63,16 @@ class CheckWorker:
         receive_count = int(record.attributes.approximate_receive_count or 1)
         last_attempt = receive_count >= self._max_receive_count
 
-        # The check and its target (the diff's base) in one read.
-        check, target = self._checks.find_with_target(message.tenant_id, message.check_id, message.target_id)
+        # One read: the check, its target (the diff's base), and what the lookup reads first (the CNPJ's cache
+        # entry, the providers' breakers and schedules).
+        cnpj = Cnpj(message.cnpj)
+        ahead_keys = getattr(self._lookup, "read_ahead_keys", None)
+        ahead = ahead_keys(cnpj) if callable(ahead_keys) else []
+        check, target, items = self._checks.find_with_target(
+            message.tenant_id, message.check_id, message.target_id, also=ahead
+        )
+        if ahead and check is not None and not check.bypass_cache:
+            self._lookup.read_ahead(cnpj, items)  # type: ignore[attr-defined]
         if check is None:
             logger.info("check gone (deleted or expired); dropping the message")
             return "gone"

@@ -59,10 +59,24 @@ class DynamoCircuitBreaker:
         """The stored state (closed when there is no item)."""
         return attr_string(self._read(provider), "state", CLOSED)
 
+    def state_keys(self, providers: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+        """(table, key) of the breakers and rate-limit buckets of `providers`, in the order `read_ahead` takes."""
+        return [(self.table_name, {"pk": {"S": key}}) for key in _state_pks(providers)]
+
+    def read_ahead(self, providers: Sequence[str], items: Sequence[dict[str, Any] | None]) -> None:
+        """The items of `state_keys` as a caller just read them: `allow` and the limiter start from them."""
+        for pk, item in zip(_state_pks(providers), items, strict=False):
+            remember(self.table_name, pk, item or {})
+            remember(self.table_name, PREFETCHED + pk, item or {})
+
     def prefetch(self, providers: Sequence[str]) -> None:
         """Read the breakers and rate-limit buckets of `providers` in one round trip, for the walk about to ask
-        them in turn (`allow`, then the limiter, start from what this read)."""
-        read_items(self.table_name, [key for p in providers for key in (_key(p), bucket_key(p))], ahead=True)
+        them in turn (`allow`, then the limiter, start from what this read); nothing when a caller just read them
+        ahead (`read_ahead`)."""
+        pks = _state_pks(providers)
+        if all(recall(self.table_name, PREFETCHED + pk, _PREFETCH_SECONDS) is not None for pk in pks):
+            return
+        read_items(self.table_name, pks, ahead=True)
 
     def allow(self, provider: str) -> bool:
         """Also reads the provider's rate-limit bucket in the same round trip (the limiter asks for it next), unless
@@ -184,3 +198,7 @@ class DynamoCircuitBreaker:
 
 def _key(provider: str) -> str:
     return breaker_key(provider)
+
+
+def _state_pks(providers: Sequence[str]) -> list[str]:
+    return [key for provider in providers for key in (_key(provider), bucket_key(provider))]

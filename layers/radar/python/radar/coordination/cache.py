@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from radar.coordination._dynamo import (
+    PREFETCHED,
     Clock,
     attr_number,
     attr_string,
@@ -15,6 +16,8 @@ from radar.coordination._dynamo import (
     hold,
     lease_release,
     now_seconds,
+    recall,
+    remember,
     sdk_errors_as_domain,
 )
 from radar.coordination.models import CacheEntry
@@ -23,6 +26,8 @@ from radar.timestamps import epoch_iso
 __all__ = ["DynamoReportCache", "decode_report", "encode_report"]
 
 _DECIMAL_TAG = "$decimal"
+# How old an entry read ahead by the caller (`read_ahead`) may be for `peek` to answer from it.
+_AHEAD_SECONDS = 1.0
 
 
 def _encode_default(value: Any) -> Any:
@@ -84,14 +89,25 @@ class DynamoReportCache:
     def get(self, cnpj: str) -> CacheEntry | None:
         return self.peek(cnpj)
 
+    def item_key(self, cnpj: str) -> tuple[str, dict[str, Any]]:
+        """(table, key) of the entry, for a caller that reads it together with its own items (`read_ahead`)."""
+        return self.table_name, {"pk": {"S": _key(cnpj)}}
+
+    def read_ahead(self, cnpj: str, item: dict[str, Any] | None) -> None:
+        """The entry as the caller just read it (consistently; None or {} when absent): the next `peek` of this
+        thread, within a second, takes it instead of reading again."""
+        remember(self.table_name, PREFETCHED + _key(cnpj), item or {})
+
     def peek(self, cnpj: str) -> CacheEntry | None:
         """The live entry, or None when absent or expired."""
-        with sdk_errors_as_domain("GetItem"):
-            # Consistent read: a waiter must see the winner's write as soon as it lands.
-            response = dynamodb_client().get_item(
-                TableName=self.table_name, Key={"pk": {"S": _key(cnpj)}}, ConsistentRead=True
-            )
-        item = response.get("Item")
+        item = recall(self.table_name, PREFETCHED + _key(cnpj), _AHEAD_SECONDS, once=True)
+        if item is None:
+            with sdk_errors_as_domain("GetItem"):
+                # Consistent read: a waiter must see the winner's write as soon as it lands.
+                response = dynamodb_client().get_item(
+                    TableName=self.table_name, Key={"pk": {"S": _key(cnpj)}}, ConsistentRead=True
+                )
+            item = response.get("Item")
         if not item:
             return None
         expires_at = int(attr_number(item, "expires_at"))

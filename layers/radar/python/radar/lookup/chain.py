@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -131,6 +131,28 @@ class ProviderChain:
         if result is not None:
             self._count("CacheHit")
         return result
+
+    def read_ahead_keys(self, cnpj: Cnpj) -> list[tuple[str, dict[str, Any]]]:
+        """(table, key) of what a lookup of `cnpj` reads first: its cache entry, and every provider's breaker and
+        schedule. A caller that reads them in its own first round trip hands them over with `read_ahead`."""
+        keys: list[tuple[str, dict[str, Any]]] = []
+        entry_key = getattr(self._cache, "item_key", None)
+        if callable(entry_key):
+            keys.append(entry_key(cnpj.value))
+        state_keys = getattr(self._breaker, "state_keys", None)
+        if callable(state_keys) and len(self.providers) > 1:
+            keys.extend(state_keys([provider.name for provider in self.providers]))
+        return keys
+
+    def read_ahead(self, cnpj: Cnpj, items: Sequence[dict[str, Any] | None]) -> None:
+        """The items of `read_ahead_keys` as the caller just read them (consistently; None = absent), in that order:
+        the lookup that follows starts from them instead of reading them again."""
+        rest = list(items)
+        if callable(getattr(self._cache, "item_key", None)) and rest:
+            self._cache.read_ahead(cnpj.value, rest.pop(0))  # type: ignore[attr-defined]
+        states = getattr(self._breaker, "read_ahead", None)
+        if callable(states) and rest:
+            states([provider.name for provider in self.providers], rest)
 
     def lookup(self, cnpj: Cnpj, *, remaining_ms: RemainingMsArg = None, force_refresh: bool = False) -> LookupResult:
         remaining = _remaining_callable(remaining_ms)
