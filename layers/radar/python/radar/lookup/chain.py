@@ -125,7 +125,12 @@ class ProviderChain:
         """The cache's report for `cnpj` alone (one read, no provider, no lease), counted as a hit; None on a miss,
         a cached not-found or an unreadable entry (the caller then runs the full lookup, which decides those)."""
         entry = self._peek(cnpj.value)
-        if entry is None or entry.negative:
+        if entry is None:
+            ahead = getattr(self._cache, "read_ahead", None)
+            if callable(ahead):
+                ahead(cnpj.value, None)  # the full lookup that follows starts from this miss, not from a read
+            return None
+        if entry.negative:
             return None
         result = self._result_from_entry(cnpj, entry, cached=True, attempts=[])
         if result is not None:
