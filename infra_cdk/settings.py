@@ -37,7 +37,7 @@ STACK_ID = "CnpjRadar"
 # One Python version for the runtime and for the wheels pip picks for the deps layer; bump both together.
 PYTHON_VERSION = "3.12"
 # Provider order as data: PROVIDER_ORDER for the functions, and the provider panels of the dashboard.
-PROVIDER_NAMES: tuple[str, ...] = ("cnpjws", "brasilapi", "receitaws")
+PROVIDER_NAMES: tuple[str, ...] = ("cnpjws", "brasilapi", "receitaws", "minhareceita", "opencnpj", "cnpja")
 # The repository whose workflows may deploy (GitHub OIDC trust); `radar:githubRepository` or GITHUB_REPOSITORY.
 DEFAULT_GITHUB_REPOSITORY = "cnpj-radar/cnpj-radar"
 
@@ -90,7 +90,11 @@ class Settings:
     retain_data: bool = False
     deployment_config: str | None = None
     alarms: AlarmThresholds = field(default_factory=AlarmThresholds)
-    provider_limits: dict[str, int] = field(default_factory=lambda: {"cnpjws": 3, "brasilapi": 60, "receitaws": 3})
+    provider_limits: dict[str, int] = field(
+        default_factory=lambda: {
+            "cnpjws": 3, "brasilapi": 60, "receitaws": 3, "minhareceita": 30, "opencnpj": 60, "cnpja": 5,
+        }
+    )
     waf_rate_per_ip: int = 100_000
     waf_auth_rate_per_ip: int = 300
     waf_log_retention_days: int = 30

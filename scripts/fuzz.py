@@ -86,6 +86,16 @@ ACCEPTED_REJECTIONS: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
         (422,),
         "the plan must be a paid plan above the tenant's own; plan names come from tiers.json at runtime (422)",
     ),
+    ("POST", "/auth/refresh"): (
+        (422,),
+        "the refresh token is an opaque value the API issued, in the body or (cookie mode only) in the session "
+        "cookie: a schema-valid string or an empty body is not one (422)",
+    ),
+    ("POST", "/auth/logout"): (
+        (422,),
+        "the refresh token is an opaque value the API issued, in the body or (cookie mode only) in the session "
+        "cookie: a schema-valid string or an empty body is not one (422)",
+    ),
     ("POST", "/billing/webhook"): (
         (400,),
         "only a body signed with the webhook secret is accepted, and a fuzzer cannot sign one (400)",

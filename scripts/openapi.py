@@ -40,7 +40,7 @@ PROTECTED_ERRORS = {
 # tests/infra/test_openapi_drift.py holds every operation to the rule: camelCase, unique, starting with one of VERBS,
 # and `list...` exactly for the operations that answer a page or a list.
 VERBS = ("get", "list", "create", "update", "patch", "delete", "revoke", "invite", "change", "run", "download",
-         "signup", "login", "logout", "refresh", "receive")
+         "signup", "login", "logout", "refresh", "receive", "disable")
 
 
 def operation_id(generated: str, path: str, method: str) -> str:

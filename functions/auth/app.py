@@ -12,9 +12,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from radar.accounts.schemas import UserInviteRequest, UserList, UserView
+from radar.accounts.schemas import MeView, RoleChangeRequest, UserInviteRequest, UserList, UserView
 from radar.apikeys.schemas import ApiKeyCreated, ApiKeyCreateRequest, ApiKeyList
 from radar.billing.schemas import CheckoutOut, CheckoutRequest, PlanList, PortalOut, WebhookOut
+from radar.errors import ValidationFailed
 from radar.http import ID_PATTERN, build_resolver, error_responses, tenant
 from radar.observability import logger, metrics, tracer
 from radar.sessions.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
@@ -46,6 +47,39 @@ def _event() -> dict[str, Any]:
     return app.current_event.raw_event
 
 
+# Browsers send `X-Radar-Session: cookie`: the refresh token then travels in an httpOnly cookie, never in the body.
+# Read from the request, not yet declared in the spec: declaring it (a Header parameter on signup, login, refresh and
+# logout) switches the console to cookie mode (FEATURES.cookieSession), whose browser tests are the console's to adapt.
+def _session_mode() -> str | None:
+    value = app.current_event.get_header_value("X-Radar-Session", case_sensitive=False)
+    return "cookie" if value and value.strip().lower() == "cookie" else None
+
+
+def _tokens(tokens: TokenResponse, mode: str | None, status: int = 200) -> Response[TokenResponse]:
+    if mode != "cookie" or tokens.refresh_token is None:
+        return Response(status, "application/json", tokens)
+    from radar.sessions.cookies import for_cookie_mode, refresh_cookie
+
+    body = for_cookie_mode(tokens)
+    return Response(status, "application/json", body, cookies=[refresh_cookie(tokens.refresh_token)])
+
+
+def _refresh_token(given: str | None, mode: str | None) -> str | None:
+    """The body's token, or in cookie mode the cookie's (read only then: the header is the CSRF guard)."""
+    if given or mode != "cookie":
+        return given
+    from radar.sessions.cookies import cookie_token
+
+    return cookie_token(_event())
+
+
+def _missing_refresh_token() -> ValidationFailed:
+    return ValidationFailed(
+        "refresh_token is required (or send X-Radar-Session: cookie with the radar_refresh cookie)",
+        details=[{"field": "refresh_token", "reason": "missing", "message": "required in JSON mode"}],
+    )
+
+
 @app.post(
     "/auth/signup",
     summary="Create a tenant on the free plan, its admin user and its usage key",
@@ -56,10 +90,17 @@ def _event() -> dict[str, Any]:
         **_ERRORS,
     },
 )
-def signup(body: Annotated[SignupRequest, Body()]) -> tuple[SignupResponse, int]:
+def signup(body: Annotated[SignupRequest, Body()]) -> Response[SignupResponse]:
+    mode = _session_mode()
     result = services().tenants.signup(body.tenant_name, body.email, body.password, _event())
     metrics.add_metric(name="Signups", unit=MetricUnit.Count, value=1)
-    return result, 201
+    if mode != "cookie" or result.tokens.refresh_token is None:
+        return Response(201, "application/json", result)
+    from radar.sessions.cookies import for_cookie_mode, refresh_cookie
+
+    browser = result.model_copy(update={"tokens": for_cookie_mode(result.tokens)})
+    cookie = refresh_cookie(result.tokens.refresh_token)
+    return Response(201, "application/json", browser, cookies=[cookie])
 
 
 @app.post(
@@ -72,8 +113,8 @@ def signup(body: Annotated[SignupRequest, Body()]) -> tuple[SignupResponse, int]
         **_ERRORS,
     },
 )
-def login(body: Annotated[LoginRequest, Body()]) -> TokenResponse:
-    return services().sessions.login(body.email, body.password, _event())
+def login(body: Annotated[LoginRequest, Body()]) -> Response[TokenResponse]:
+    return _tokens(services().sessions.login(body.email, body.password, _event()), _session_mode())
 
 
 @app.post(
@@ -86,8 +127,23 @@ def login(body: Annotated[LoginRequest, Body()]) -> TokenResponse:
         **_ERRORS,
     },
 )
-def refresh(body: Annotated[RefreshRequest, Body()]) -> TokenResponse:
-    return services().sessions.refresh(body.refresh_token, _event())
+def refresh(body: Annotated[RefreshRequest, Body()]) -> Response[TokenResponse]:
+    mode = _session_mode()
+    from radar.sessions.errors import InvalidToken
+
+    token = _refresh_token(body.refresh_token, mode)
+    try:
+        if token is None:
+            if mode != "cookie":
+                raise _missing_refresh_token()
+            raise InvalidToken()
+        return _tokens(services().sessions.refresh(token, _event()), mode)
+    except InvalidToken as exc:
+        if mode == "cookie":
+            from radar.sessions.cookies import cleared_cookie
+
+            exc.cookies = (cleared_cookie(),)  # radar.http sets them: the browser drops a dead cookie
+        raise
 
 
 @app.post(
@@ -97,8 +153,18 @@ def refresh(body: Annotated[RefreshRequest, Body()]) -> TokenResponse:
     responses={204: {"description": "revoked (or already unknown)", "content": {}}, **_AUTHED, **_ERRORS},
 )
 def logout(body: Annotated[LogoutRequest, Body()]) -> Response[None]:
-    services().sessions.logout(tenant(app), body.refresh_token, _event())
-    return Response(status_code=204)
+    mode = _session_mode()
+    ctx = tenant(app)
+    token = _refresh_token(body.refresh_token, mode)
+    if token is None and mode != "cookie":
+        raise _missing_refresh_token()
+    if token is not None:
+        services().sessions.logout(ctx, token, _event())
+    if mode != "cookie":
+        return Response(status_code=204)
+    from radar.sessions.cookies import cleared_cookie
+
+    return Response(status_code=204, cookies=[cleared_cookie()])
 
 
 @app.get(
@@ -161,6 +227,52 @@ def list_users() -> UserList:
 )
 def invite_user(body: Annotated[UserInviteRequest, Body()]) -> tuple[UserView, int]:
     return services().users.invite(tenant(app), body.email, body.role, body.password, _event()), 201
+
+
+_UserId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+_USER_ERRORS = error_responses({404: "no such user", 409: "the last admin cannot be removed or demoted"})
+
+
+@app.patch(
+    "/users/<user_id>",
+    summary="Change a user's role (the last admin cannot be demoted; nobody raises their own role)",
+    tags=["users"],
+    responses={200: {"description": "the user"}, **_USER_ERRORS, **_AUTHED, **_ERRORS},
+)
+def change_user_role(user_id: _UserId, body: Annotated[RoleChangeRequest, Body()]) -> UserView:
+    return services().users.change_role(tenant(app), user_id, body.role, _event())
+
+
+@app.delete(
+    "/users/<user_id>",
+    summary="Disable a user: sign-in refused, every session ended, the API keys they created revoked",
+    tags=["users"],
+    responses={204: {"description": "disabled", "content": {}}, **_USER_ERRORS, **_AUTHED},
+)
+def disable_user(user_id: _UserId) -> Response[None]:
+    services().users.disable(tenant(app), user_id, _event())
+    return Response(status_code=204)
+
+
+@app.post(
+    "/users/<user_id>/sessions/revoke",
+    summary="Sign a user out everywhere (an admin for anyone, a user for themselves)",
+    tags=["users"],
+    responses={204: {"description": "every session ended", "content": {}}, **_USER_ERRORS, **_AUTHED},
+)
+def revoke_user_sessions(user_id: _UserId) -> Response[None]:
+    services().users.end_sessions(tenant(app), user_id, _event())
+    return Response(status_code=204)
+
+
+@app.get(
+    "/me",
+    summary="Who the caller is: user, role, tenant and plan (any role)",
+    tags=["users"],
+    responses={200: {"description": "the caller"}, **_AUTHED},
+)
+def get_me() -> MeView:
+    return services().users.me(tenant(app))
 
 
 @app.get(

@@ -129,12 +129,17 @@ def create_check(
             check = check_service().run_now(
                 ctx, target_id, correlation_id=correlation_id, remaining_ms=remaining, refresh=refresh, on_busy=on_busy
             )
+        return check
+
+    def audited(check: CheckOut) -> CheckOut:
+        # Outside the idempotent operation: a failed audit write inside it deleted the idempotency record, and the
+        # client's retry ran (and billed) a second check.
         record_event(app.current_event.raw_event, ctx, "check.requested", f"check/{check.id}")
         return check
 
     status = 202 if run_async else 201
     if not idempotency_key:
-        return _check_response(status, run().model_dump(mode="json"))
+        return _check_response(status, audited(run()).model_dump(mode="json"))
     from radar.checks.idempotency import run_idempotently
 
     produced: list[CheckOut] = []
@@ -153,7 +158,8 @@ def create_check(
         operation=first_run,
         lambda_context=app.lambda_context,
     )
-    check = produced[0] if produced else check_service().get(ctx, outcome["check_id"])
+    # Audited once, by the request that ran it; a replay is not a new check.
+    check = audited(produced[0]) if produced else check_service().get(ctx, outcome["check_id"])
     return _check_response(status, check.model_dump(mode="json"))
 
 
@@ -262,7 +268,7 @@ def get_health() -> HealthOut:
 
 @app.get(
     "/health/ready",
-    summary="Readiness: tables, queues and secrets reachable",
+    summary="Readiness: tables, queues and secrets reachable; each provider's capacity and breaker",
     tags=["health"],
     responses={
         200: {"description": "every dependency reachable"},
@@ -276,6 +282,15 @@ def get_readiness() -> Response[ReadinessOut]:
     is_ready, report = check_readiness(dependencies_from_env(ChecksEnv.from_environ().variables()))
     if not is_ready:
         logger.warning("not ready", extra={"checks": report["checks"]})
+    if report["checks"].get("cache_table") == "ok":
+        from radar.errors import DependencyUnavailable
+        from radar.lookup.service import provider_status
+        from radar.lookup.settings import LookupSettings
+
+        try:
+            report["providers"] = provider_status(LookupSettings.from_environ())
+        except DependencyUnavailable:
+            logger.warning("provider capacity unreadable")  # readiness still answers; the checks say what is up
     return Response(
         status_code=200 if is_ready else 503, content_type="application/json", body=ReadinessOut.model_validate(report)
     )

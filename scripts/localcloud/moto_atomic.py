@@ -1,16 +1,25 @@
 """Make moto's DynamoDB writes atomic, as DynamoDB's are: moto's server answers requests on many threads and its
-conditional writes read, check and write without a lock, so two concurrent conditional updates could both pass."""
+conditional writes read, check and write without a lock, so two concurrent conditional updates could both pass.
+
+It also honours TransactWriteItems' ClientRequestToken as DynamoDB does (moto ignores it): a repeat of a committed
+transaction with the same token within 10 minutes succeeds without applying it again, so an SDK retry after a lost
+response does not fail its own conditions; the same token with other items is IdempotentParameterMismatchException."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import threading
+import time
 from typing import Any
 
 __all__ = ["make_dynamodb_writes_atomic"]
 
 _WRITE_METHODS = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
 _lock = threading.RLock()
+TOKEN_WINDOW_SECONDS = 600  # DynamoDB keeps a ClientRequestToken idempotent for 10 minutes
+_tokens: dict[str, tuple[float, str]] = {}  # token -> (deadline, digest of the request's items)
 
 
 def _atomic(method: Any) -> Any:
@@ -23,10 +32,44 @@ def _atomic(method: Any) -> Any:
     return atomic
 
 
+def _idempotent_transactions(handler: Any) -> Any:
+    """DynamoHandler.transact_write_items honouring ClientRequestToken (check, apply and record under the lock)."""
+
+    @functools.wraps(handler)
+    def transact_write_items(self: Any) -> Any:
+        token = self.body.get("ClientRequestToken")
+        if not token:
+            return handler(self)
+        digest = hashlib.sha256(json.dumps(self.body.get("TransactItems"), sort_keys=True).encode()).hexdigest()
+        with _lock:
+            now = time.monotonic()
+            for stale in [t for t, (deadline, _) in _tokens.items() if deadline <= now]:
+                del _tokens[stale]
+            seen = _tokens.get(token)
+            if seen is not None:
+                if seen[1] != digest:
+                    from moto.dynamodb.exceptions import ERROR_TYPE_PREFIX, DynamodbException
+
+                    raise DynamodbException(
+                        ERROR_TYPE_PREFIX + "IdempotentParameterMismatchException",
+                        "The request uses the same client token as a previous, but non-identical request.",
+                    )
+                from moto.core.responses import ActionResult
+
+                return ActionResult({"ConsumedCapacity": [], "ItemCollectionMetrics": {}})
+            result = handler(self)
+            _tokens[token] = (now + TOKEN_WINDOW_SECONDS, digest)
+            return result
+
+    transact_write_items._radar_atomic = True  # type: ignore[attr-defined]
+    return transact_write_items
+
+
 def make_dynamodb_writes_atomic() -> None:
     """Serialize moto's DynamoDB writes behind one lock (idempotent). DynamoDB is atomic per item; one lock is
-    coarser, and locally that costs nothing measurable."""
+    coarser, and locally that costs nothing measurable. Transactions honour ClientRequestToken."""
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
 
     if not getattr(DynamoDBBackend.transact_write_items, "_radar_item_rollback", False):
         DynamoDBBackend.transact_write_items = _with_item_rollback(  # type: ignore[method-assign]
@@ -36,6 +79,9 @@ def make_dynamodb_writes_atomic() -> None:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, "_radar_atomic", False):
             setattr(DynamoDBBackend, name, _atomic(method))
+    handler = DynamoHandler.transact_write_items
+    if not getattr(handler, "_radar_atomic", False):
+        setattr(DynamoHandler, "transact_write_items", _idempotent_transactions(handler))  # noqa: B010 - a patch
 
 
 def _with_item_rollback(method: Any) -> Any:

@@ -67,6 +67,23 @@ def format_dashboard(name: str, rendered: dict[str, Any]) -> list[str]:
     return lines
 
 
+def provider_lines(state: dict[str, Any]) -> list[str]:
+    """Each provider's capacity now and its breaker, as the API's readiness reports them (the chain's own items)."""
+    import httpx
+
+    try:
+        body = httpx.get(f"{state['api_url']}/health/ready", timeout=5).json()
+    except (httpx.HTTPError, KeyError, ValueError) as exc:
+        return [f"\nProviders: readiness unreadable ({type(exc).__name__})"]
+    providers = body.get("providers") or []
+    lines = [f"\nProviders ({len(providers)}, in the chain's order): per minute, slots free now, next slot, breaker"]
+    for p in providers:
+        slots = "unlimited" if p.get("slots_now") is None else _number(p["slots_now"])
+        lines.append(f"  {p['name']:<14} {_number(p.get('per_minute')):>8}/min  {slots:>9} free  "
+                     f"next in {_number(p['next_slot_seconds'])} s  breaker {p['breaker']} ({p['outage_group']})")
+    return lines
+
+
 def _report(state: dict[str, Any], args: argparse.Namespace, out: TextIO) -> None:
     from scripts.localcloud.ops import alarm_states, dashboard_names, load_dashboard, render_dashboard
 
@@ -77,6 +94,8 @@ def _report(state: dict[str, Any], args: argparse.Namespace, out: TextIO) -> Non
     for alarm in alarms:  # worst first
         reason = alarm["reason"].removeprefix("Local evaluation: ")
         print(f"  {_STATE_MARK.get(alarm['state'], alarm['state'])}  {alarm['name']:<44} {reason[:90]}", file=out)
+    for line in provider_lines(state):
+        print(line, file=out)
     names = dashboard_names(first=[n for n in state.get("dashboards", []) if isinstance(n, str)])
     chosen = [n for n in names if not args.dashboard or args.dashboard.lower() in n.lower()]
     for name in chosen:

@@ -90,6 +90,14 @@ def test_public_routes_need_no_credentials(cloud: RunningCloud) -> None:
     ready = httpx.get(f"{cloud.api_url}/health/ready")
     assert ready.status_code == 200
     assert set(ready.json()["checks"].values()) == {"ok"}
+    # Each provider of the deployed order with its capacity and breaker; `make ops` prints the same.
+    providers = ready.json()["providers"]
+    assert [p["name"] for p in providers] == ["cnpjws", "brasilapi", "receitaws", "minhareceita", "opencnpj", "cnpja"]
+    assert {p["breaker"] for p in providers} <= {"closed", "open", "half_open"}
+    from scripts.localcloud.opsview import provider_lines
+
+    lines = provider_lines(cloud.refresh_state())
+    assert len(lines) == 1 + len(providers) and lines[1].split()[0] == "cnpjws" and "breaker" in lines[1], lines
 
 
 def test_gateway_throttles_reach_the_access_log_and_the_throttled_requests_metric(cloud: RunningCloud) -> None:

@@ -41,6 +41,11 @@ ROLE_FLOOR: dict[tuple[str, str], str] = {
     ("PUT", "/tenant/plan"): "admin",
     ("POST", "/billing/checkout"): "admin",
     ("POST", "/billing/portal"): "admin",
+    ("PATCH", "/users/{user_id}"): "admin",
+    ("DELETE", "/users/{user_id}"): "admin",
+    # Anyone may sign themselves out everywhere; another user (of any tenant) needs an admin.
+    ("POST", "/users/{user_id}/sessions/revoke"): "admin",
+    ("GET", "/me"): "viewer",
     ("GET", "/targets"): "viewer",
     ("POST", "/targets"): "analyst",
     ("GET", "/targets/{target_id}"): "viewer",
@@ -201,6 +206,10 @@ def _reread(http: httpx.Client, world: World, variant: str) -> Any:
         keys = _call(http, "GET", "/api-keys", admin)
         own = [k for k in keys.json()["items"] if k["key_id"] == ids["key_id"]]
         return {k: own[0][k] for k in ("key_id", "name", "role", "revoked")} if own else None
+    if variant == "user_id":
+        users = _call(http, "GET", "/users", admin)
+        own = [u for u in users.json()["items"] if u["user_id"] == ids["user_id"]]
+        return {k: own[0][k] for k in ("user_id", "role", "disabled")} if own else None
     if variant == "tenant":
         users = _call(http, "GET", "/users", admin)
         tenant = _call(http, "GET", "/tenant", admin)
@@ -210,7 +219,7 @@ def _reread(http: httpx.Client, world: World, variant: str) -> Any:
     return {"status": found.status_code, "id": found.json().get("id") or found.json().get("batch_id")}
 
 
-SNAPSHOT_PARTS = ("target_id", "key_id", "tenant", "sync_check", "async_check", "batch_id")
+SNAPSHOT_PARTS = ("target_id", "key_id", "user_id", "tenant", "sync_check", "async_check", "batch_id")
 
 
 def _snapshot(http: httpx.Client, world: World) -> dict[str, Any]:
@@ -260,7 +269,7 @@ def _body_for(operation: dict[str, Any]) -> dict[str, Any] | None:
     for name, prop in schema.get("properties", {}).items():
         kinds = {prop.get("type")} | {alt.get("type") for alt in prop.get("anyOf", [])}
         if "string" in kinds:
-            body[name] = "from-tenant-b"
+            body[name] = prop["enum"][0] if prop.get("enum") else "from-tenant-b"  # an enum takes a valid value
     return body
 
 

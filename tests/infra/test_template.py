@@ -20,7 +20,8 @@ PROVIDERS = {
     "PROVIDER_TOKENS_SECRET_ARN", "PROVIDER_ORDER", "CNPJWS_BASE_URL", "CNPJWS_COMMERCIAL_BASE_URL",
     "BRASILAPI_BASE_URL", "RECEITAWS_BASE_URL", "ALLOW_MOCK_FALLBACK", "CACHE_TTL_SECONDS",
     "NEGATIVE_CACHE_TTL_SECONDS", "PROVIDER_CONNECT_TIMEOUT", "PROVIDER_READ_TIMEOUT", "RATE_LIMIT_CNPJWS_PER_MIN",
-    "RATE_LIMIT_BRASILAPI_PER_MIN", "RATE_LIMIT_RECEITAWS_PER_MIN",
+    "RATE_LIMIT_BRASILAPI_PER_MIN", "RATE_LIMIT_RECEITAWS_PER_MIN", "RATE_LIMIT_MINHARECEITA_PER_MIN",
+    "RATE_LIMIT_OPENCNPJ_PER_MIN", "RATE_LIMIT_CNPJA_PER_MIN",
 }
 EXPECTED_ENV = {
     "Authorizer": POWERTOOLS | {"MAIN_TABLE", "PUBLIC_KEYS_SECRET_ARN", "AUTH_CACHE_TTL_SECONDS"},
@@ -299,7 +300,7 @@ def test_environment_references_the_stack_resources(synthesized: Synthesized) ->
     assert checks["CHECKS_DLQ_URL"] == "<ChecksDlq>"
     assert checks["PROVIDER_TOKENS_SECRET_ARN"] == "<ProviderTokensSecret>"
     assert checks["CURSOR_KEY_SECRET_ARN"] == "<CursorKeySecret>"
-    assert checks["PROVIDER_ORDER"] == "cnpjws,brasilapi,receitaws"
+    assert checks["PROVIDER_ORDER"] == "cnpjws,brasilapi,receitaws,minhareceita,opencnpj,cnpja"
     assert checks["ALLOW_MOCK_FALLBACK"] == "false"
     assert checks["CORS_ALLOWED_ORIGINS"] == ""
     auth = {k: render(v) for k, v in env(synthesized, "Auth").items()}

@@ -131,7 +131,7 @@ def use_cheap_argon2() -> Any:
     from radar.accounts import passwords
 
     saved = {k: os.environ.get(k) for k in ("ARGON2_TIME_COST", "ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM")}
-    os.environ.update(ARGON2_TIME_COST="1", ARGON2_MEMORY_KIB="1024", ARGON2_PARALLELISM="1")
+    os.environ.update(ARGON2_TIME_COST="2", ARGON2_MEMORY_KIB="19456", ARGON2_PARALLELISM="1")  # OWASP minimum
     passwords.reset_hasher()
     yield
     for key, value in saved.items():
@@ -273,7 +273,7 @@ def test_repeated_failures_lock_the_account(auth_env: AwsResources, lambda_conte
     assert status == 401  # locked: even the right password is refused until the backoff ends
     user = main_items(f"TENANT#{owner['tenant']['tenant_id']}")
     locked = next(i for i in user if i["sk"].startswith("USER#"))
-    assert locked["failed_logins"] == 5 and locked["locked_until"] > 0
+    assert 4.5 < locked["failed_logins"] <= 5 and locked["locked_until"] > 0  # a decaying score
     audit = [(a["action"], a["outcome"]) for a in main_items(f"TENANT#{owner['tenant']['tenant_id']}#AUDIT")]
     assert ("auth.login", "denied") in audit
 
@@ -446,8 +446,15 @@ def test_authorizer_refreshes_public_keys_once_for_an_unknown_kid(auth_env: AwsR
     service = load_function("auth").services().sessions
     new_key = generate_signing_key()
     service.signing_keys._publish(new_key)
+    import jwt
+
+    session_id = jwt.decode(owner["tokens"]["access_token"], options={"verify_signature": False})["sid"]
     token, _ = issue_access_token(
-        new_key, tenant_id=owner["tenant"]["tenant_id"], user_id=owner["user"]["user_id"], role="admin"
+        new_key,
+        tenant_id=owner["tenant"]["tenant_id"],
+        user_id=owner["user"]["user_id"],
+        role="admin",
+        session_id=session_id,
     )
     load_function("authorizer").authorizer().public_key_for._last_forced = -1e9
     assert authorize(token, context=lambda_context)["context"]["tenant_id"] == owner["tenant"]["tenant_id"]
@@ -625,3 +632,39 @@ def test_delete_tenant_purges_everything_and_keeps_one_record(auth_env: AwsResou
         == 401
     )
     signup(lambda_context, email=owner["email"])  # the e-mail is free again
+
+
+def test_authorizer_rejects_a_not_yet_valid_token_and_a_retired_kid(auth_env: AwsResources, lambda_context):
+    """Token attacks through the real authorizer: a token signed with our key but valid only from tomorrow (nbf),
+    and a token signed with a key whose public half was retired. Caught: the authorizer's now= path skipped nbf, and
+    public keys were never retired."""
+    import time
+
+    import jwt
+
+    from radar.sessions.tokens import AUDIENCE, ISSUER, generate_signing_key
+
+    owner = signup(lambda_context)
+    claims_of = jwt.decode(owner["tokens"]["access_token"], options={"verify_signature": False})
+    key = load_function("auth").services().sessions.signing_keys.current()
+    now = int(time.time())
+    future = jwt.encode(
+        {**claims_of, "nbf": now + 86400, "iat": now, "exp": now + 900}, key.private_pem, algorithm="EdDSA",
+        headers={"kid": key.kid},
+    )
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(future, context=lambda_context)
+
+    retired = generate_signing_key()
+    sm = boto3.client("secretsmanager")
+    arn = auth_env.env["PUBLIC_KEYS_SECRET_ARN"]
+    published = json.loads(sm.get_secret_value(SecretId=arn)["SecretString"])
+    published["keys"].append({"kid": retired.kid, "public_pem": retired.public_pem(), "retire_after": now - 1})
+    sm.put_secret_value(SecretId=arn, SecretString=json.dumps(published))
+    load_function("authorizer").authorizer().public_key_for._last_forced = -1e9  # its next unknown kid refetches
+    token = jwt.encode(
+        {**claims_of, "iss": ISSUER, "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + 900},
+        retired.private_pem, algorithm="EdDSA", headers={"kid": retired.kid},
+    )
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(token, context=lambda_context)

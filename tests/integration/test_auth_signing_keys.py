@@ -59,3 +59,30 @@ def test_a_rotated_in_key_is_published_next_to_the_old_ones(secret_pair: tuple[s
     assert rotated.current().kid == "rotated-1"
     kids = {k["kid"] for k in _read(public_arn)["keys"]}  # type: ignore[union-attr]
     assert kids == {old.kid, "rotated-1"}  # tokens signed with the old key keep verifying until they expire
+
+
+def test_a_superseded_key_is_retired_after_the_rotation_window(secret_pair: tuple[str, str]):
+    """Caught: old public keys stayed in the secret forever, so a token signed with a rotated-out (maybe leaked)
+    key verified for as long as the attacker liked."""
+    import time
+
+    from radar.sessions import tokens
+
+    signing_arn, public_arn = secret_pair
+    old = SigningKeyStore(signing_arn, public_arn).current()
+    old_token, _ = issue_access_token(old, tenant_id="t", user_id="u", role="viewer")
+    sm = boto3.client("secretsmanager")
+    fresh = tokens.generate_signing_key()
+    rotated = json.dumps({"kid": fresh.kid, "private_pem": fresh.private_pem})
+    sm.put_secret_value(SecretId=signing_arn, SecretString=rotated)
+
+    assert SigningKeyStore(signing_arn, public_arn).current().kid == fresh.kid
+
+    entries = {k["kid"]: k for k in _read(public_arn)["keys"]}  # type: ignore[union-attr]
+    retire_after = entries[old.kid]["retire_after"]
+    assert "retire_after" not in entries[fresh.kid]
+    assert abs(retire_after - (time.time() + tokens.ROTATION_WINDOW_SECONDS)) < 30
+    source = PublicKeySource(public_arn, max_age=0)
+    assert decode_access_token(old_token, source).tenant_id == "t"  # inside the window: still verifies
+    # Past the window the old kid is gone for every reader.
+    assert tokens._public_keys_from_secret(_read(public_arn), now=retire_after + 1).keys() == {fresh.kid}

@@ -484,12 +484,56 @@ def test_health_and_readiness(checks_fn: ModuleType, lambda_context: Any, monkey
         "provider_tokens_secret",
     }
     assert set(body["checks"].values()) == {"ok"}
+    from radar.coordination import DynamoCircuitBreaker
+    from radar.lookup.settings import LookupSettings
+
+    settings = LookupSettings.from_environ()
+    providers = {p["name"]: p for p in body["providers"]}
+    assert list(providers) == settings.provider_order  # the chain's order of preference
+    assert {p["breaker"] for p in providers.values()} == {"closed"}
+    assert all(p["next_slot_seconds"] == 0 for p in providers.values())
+    # minha-receita's outage opens the breaker BrasilAPI shares with it: readiness shows both open.
+    breaker = DynamoCircuitBreaker(settings.cache_table)
+    for _ in range(breaker.failure_threshold):
+        breaker.record_failure("minhareceita")
+    _, body, _ = public("GET", "/health/ready")
+    states = {p["name"]: p["breaker"] for p in body["providers"]}
+    assert states["brasilapi"] == states["minhareceita"] == "open" and states["cnpjws"] == "closed"
 
     monkeypatch.setenv("CACHE_TABLE", "no-such-table")
     status, body, _ = public("GET", "/health/ready")
     assert status == 503
     assert body["status"] == "unavailable"
     assert body["checks"]["cache_table"] == "unavailable" and body["checks"]["main_table"] == "ok"
+    assert body.get("providers") is None  # their state lives in the cache table
+
+
+def test_an_audit_failure_after_a_keyed_check_does_not_bill_the_retry_twice(
+    api: Api, queues: dict[str, str], checks_fn: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Caught: record_event ran inside the idempotent operation; its failure deleted the idempotency record, so the
+    client's retry with the same key ran and billed a second check. (Tenancy, issue 13: the minimal change here.)"""
+    from radar.audit.errors import AuditUnavailable
+
+    target_id = api.target()
+    receive_all(queues["CHECKS_QUEUE_URL"])
+    original = checks_fn.record_event
+    calls = {"n": 0}
+
+    def flaky(*args: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise AuditUnavailable("the audit trail is unavailable; the action was not recorded")
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(checks_fn, "record_event", flaky)
+    key = {"Idempotency-Key": f"audit-{uuid.uuid4().hex}"}
+    first = api("POST", f"/targets/{target_id}/checks", query={"async": "true"}, headers=key)
+    again = api("POST", f"/targets/{target_id}/checks", query={"async": "true"}, headers=key)
+
+    assert first[0] == 503 and again[0] == 202
+    assert len(receive_all(queues["CHECKS_QUEUE_URL"])) == 1  # one check queued
+    assert api("GET", "/usage")[1]["used"] == 1  # and billed once
 
 
 def test_sync_retry_with_the_same_key_reads_the_first_check_and_the_key_store_holds_no_report(

@@ -6,11 +6,13 @@ import json
 import uuid
 from pathlib import Path
 
+import boto3
 import pytest
 
 from radar.audit import query_events, record_event
 from radar.context import TenantContext
 from radar.errors import BadRequest
+from tests.integration.test_auth_api import main_items
 from tests.support.aws import AwsResources
 
 EVENT = json.loads((Path(__file__).resolve().parents[2] / "events" / "auth" / "post_api_keys.json").read_text())
@@ -88,3 +90,32 @@ def test_a_cursor_for_another_filter_or_tampered_is_rejected(ctx: TenantContext)
         query_events(ctx.tenant_id, action="apikey.create", limit=1, cursor=cursor)
     with pytest.raises(BadRequest):
         query_events(ctx.tenant_id, limit=1, cursor=cursor[:-2] + ("AA" if cursor[-2:] != "AA" else "BB"))
+
+
+def test_audit_records_holding_ip_and_user_agent_expire_after_the_retention(aws: AwsResources) -> None:
+    """Caught: audit items kept a caller's IP address and user agent forever (no TTL), and nothing said how long."""
+    import time as _time
+
+    from radar.audit.service import AUDIT_RETENTION_DAYS
+    from radar.tables import bind_main_table
+
+    bind_main_table(aws.main_table)
+    tid = uuid.uuid4().hex
+    ctx = TenantContext(tid, "u1", "user", "admin", "free")
+    event = {"requestContext": {"identity": {"sourceIp": "203.0.113.7", "userAgent": "ua/1"}, "requestId": "r1"}}
+    record_event(event, ctx, "auth.login", "user/u1")
+    record_event({}, ctx, "auth.login", "user/u1")  # no request metadata: nothing personal, no expiry
+
+    items = main_items(f"TENANT#{tid}#AUDIT")
+    with_ip = next(i for i in items if i.get("source_ip"))
+    without = next(i for i in items if not i.get("source_ip"))
+    assert abs(int(with_ip["expires_at"]) - (_time.time() + AUDIT_RETENTION_DAYS * 86400)) < 60
+    assert "expires_at" not in without
+    # Past its expiry a record reads as gone, whatever TTL has done yet.
+    boto3.resource("dynamodb").Table(aws.main_table).update_item(
+        Key={"pk": with_ip["pk"], "sk": with_ip["sk"]},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": int(_time.time()) - 1},
+    )
+    events, _ = query_events(tid)
+    assert [e["source_ip"] for e in events] == [None]

@@ -11,8 +11,8 @@ import pytest
 
 from radar.apikeys.models import ApiKeyItem, apikey_sk
 from radar.apikeys.repository import ApiKeyRepository
-from radar.sessions.models import RefreshTokenItem, refresh_sk
-from radar.sessions.repository import RefreshTokenRepository
+from radar.sessions.models import RefreshTokenItem, SessionItem, refresh_sk, session_sk
+from radar.sessions.repository import RefreshTokenRepository, SessionRepository
 from radar.store import delete_partition
 from radar.tables import bind_main_table, tenant_pk
 from tests.integration.test_auth_api import PASSWORD, load_function, signup, use_cheap_argon2
@@ -57,36 +57,42 @@ def test_last_used_is_written_at_most_once_a_minute(tid: str):
     assert repo.touch_last_used(tid, "missing", now=2000) is False  # never creates a key
 
 
-def _refresh(tid: str, token_hash: str, expires_at: int, family: str = "f1") -> RefreshTokenItem:
-    return RefreshTokenItem(
-        tenant_pk(tid),
-        refresh_sk(token_hash),
-        family_id=family,
-        user_id="u1",
-        status="active",
-        expires_at=expires_at,
-        created_at="2026-01-01T00:00:00Z",
+def _session(tid: str, sid: str = "s1") -> SessionItem:
+    return SessionItem(
+        tenant_pk(tid), session_sk(sid), session_id=sid, user_id="u1", created_at="2026-01-01T00:00:00Z",
+        expires_at=4_000_000_000,
     )
 
 
-def test_rotation_is_atomic_and_expired_tokens_read_as_absent(tid: str):
-    repo = RefreshTokenRepository()
-    repo.put(_refresh(tid, "h1", expires_at=2_000))
-    first, second = repo.get(tid, "h1", now=1_000), repo.get(tid, "h1", now=1_000)
+def _token(tid: str, token_hash: str, generation: int, expires_at: int = 4_000_000_000) -> RefreshTokenItem:
+    return RefreshTokenItem(
+        tenant_pk(tid), refresh_sk(token_hash), family_id="s1", user_id="u1", generation=generation,
+        expires_at=expires_at, created_at="2026-01-01T00:00:00Z",
+    )
+
+
+def test_rotation_is_a_conditional_write_on_the_session_and_expired_tokens_read_as_absent(tid: str):
+    sessions, tokens = SessionRepository(), RefreshTokenRepository()
+    sessions.start(_session(tid), _token(tid, "h0", 0, expires_at=2_000))
+    first, second = sessions.get(tid, "s1"), sessions.get(tid, "s1")
     assert first is not None and second is not None
 
-    assert repo.mark_rotated(first) is True
-    assert repo.mark_rotated(second) is False  # the concurrent second use loses: a reuse
-    assert repo.get(tid, "h1", now=2_000) is None  # expires_at <= now is a miss, whatever TTL has done
+    assert sessions.rotate(first, 0, _token(tid, "h1", 1)) is True
+    assert sessions.rotate(second, 0, _token(tid, "h1b", 1)) is False  # the concurrent second use loses: a reuse
+    assert tokens.get(tid, "h1b") is None  # ... and wrote nothing
+    assert tokens.get(tid, "h0", now=2_000) is None  # expires_at <= now is a miss, whatever TTL has done
 
 
-def test_family_revocation_spares_other_families(tid: str):
-    repo = RefreshTokenRepository()
-    for token_hash, family in (("a", "f1"), ("b", "f1"), ("c", "f2")):
-        repo.put(_refresh(tid, token_hash, expires_at=4_000_000_000, family=family))
+def test_a_revoked_session_never_rotates_again(tid: str):
+    sessions = SessionRepository()
+    sessions.start(_session(tid), _token(tid, "g0", 0))
+    stale = sessions.get(tid, "s1")
+    assert stale is not None
 
-    assert repo.revoke_family(tid, "f1") == 2
-    assert [repo.get(tid, h).status for h in ("a", "b", "c")] == ["revoked", "revoked", "active"]
+    assert sessions.revoke(tid, "s1", "2026-01-01T00:00:01Z") is True
+    assert sessions.revoke(tid, "s1", "2026-01-01T00:00:02Z") is False  # already ended: nothing to do
+    assert sessions.rotate(stale, 0, _token(tid, "g1", 1)) is False
+    assert sessions.get(tid, "s1").state == "revoked"
 
 
 def test_partition_purge_deletes_every_item_type_and_the_named_one_last(tid: str, aws: AwsResources):
@@ -119,7 +125,7 @@ def test_login_backoff_ends_and_a_good_login_resets_the_counter(aws: AwsResource
         clock["now"] += 2
         with pytest.raises(Exception, match="invalid e-mail or password"):
             service.login(owner["email"], "Wrong-Password-99", {})
-        # The sixth failure doubles the lock to 60 s.
+        # The sixth failure, 31 s later, finds the score decayed to about 4.8: 5.8 doubles the lock to 60 s.
         clock["now"] += 59
         with pytest.raises(Exception, match="invalid e-mail or password"):
             service.login(owner["email"], PASSWORD, {})

@@ -11,10 +11,19 @@ from typing import Any
 __all__ = ["AwsResources", "create_main_table", "free_port", "provision_resources", "start_moto"]
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port free now and not handed out before by this process: the OS may give a just-released port
+    again, and a cloud started with two equal ports refuses to start."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def start_moto() -> tuple[Any, str]:
@@ -121,7 +130,7 @@ def provision_resources(prefix: str = "test") -> AwsResources:
         "signing": "placeholder",
         "public": "placeholder",
         "providers": json.dumps({"cnpjws": "", "receitaws": ""}),
-        "cursor": "cursor-key-for-tests-0123456789",
+        "cursor": "cursor-key-for-tests-0123456789abcdef",
     }.items():
         secrets[name] = sm.create_secret(Name=f"{prefix}-{name}", SecretString=value)["ARN"]
     apigw: Any = boto3.client("apigateway")

@@ -83,3 +83,35 @@ def test_identity_context_has_exactly_the_contract_keys():
         "upgrade_offer": load_tiers().offer("free"),
     }
     assert "Pro" in IDENTITY.context()["upgrade_offer"] and '"' not in IDENTITY.context()["upgrade_offer"]
+
+
+def test_a_denial_is_cached_for_seconds_not_the_full_ttl():
+    """Caught: "no such key" was cached for the full 60 s, so a key the authorizer looked up a moment before it was
+    written (or while the index lagged) stayed refused for a minute."""
+    from types import SimpleNamespace
+
+    from radar.authorizer.service import DENIAL_TTL_SECONDS, Authorizer
+
+    clock = _Clock()
+    key = "rdr_" + "k" * 43
+    found: dict[str, object] = {}
+    api_keys = SimpleNamespace(
+        find_by_hash=lambda _hash: found.get("item"), touch_last_used=lambda *a, **k: True
+    )
+    tenants = SimpleNamespace(get=lambda _tid: SimpleNamespace(plan="free", usage_key_value="uk"))
+    authorizer = Authorizer(
+        lambda _kid: None,
+        cache=DecisionCache(60, clock=clock),
+        tenants=tenants,  # type: ignore[arg-type]
+        users=SimpleNamespace(),  # type: ignore[arg-type]
+        api_keys=api_keys,  # type: ignore[arg-type]
+        sessions=SimpleNamespace(),  # type: ignore[arg-type]
+    )
+    event = {"methodArn": "arn:aws:execute-api:us-east-1:1:abc/v1/GET/targets", "headers": {"x-api-key": key}}
+    with pytest.raises(Unauthorized):
+        authorizer.authorize(event)
+    found["item"] = SimpleNamespace(revoked=False, tenant_id="t1", key_id="k1", role="viewer")
+
+    clock.now += DENIAL_TTL_SECONDS
+    assert authorizer.authorize(event)["context"]["tenant_id"] == "t1"
+    assert DENIAL_TTL_SECONDS <= 5

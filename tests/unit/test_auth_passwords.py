@@ -15,7 +15,7 @@ from radar.accounts import passwords
 @pytest.fixture(autouse=True, scope="module")
 def cheap_profile() -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in ("ARGON2_TIME_COST", "ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM")}
-    os.environ.update(ARGON2_TIME_COST="1", ARGON2_MEMORY_KIB="1024", ARGON2_PARALLELISM="1")
+    os.environ.update(ARGON2_TIME_COST="2", ARGON2_MEMORY_KIB="19456", ARGON2_PARALLELISM="1")  # OWASP minimum
     passwords.reset_hasher()
     yield
     for key, value in saved.items():
@@ -80,3 +80,40 @@ def test_acceptable_passwords_pass(password: str):
 )
 def test_twelve_chars_of_two_kinds_always_pass(letters: str, other: str):
     assert passwords.password_problems(letters + other) == []
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("ARGON2_MEMORY_KIB", "1024"), ("ARGON2_TIME_COST", "1"), ("ARGON2_PARALLELISM", "0")],
+)
+def test_cost_overrides_below_owasp_minimum_are_refused(monkeypatch: pytest.MonkeyPatch, variable: str, value: str):
+    """Caught: ARGON2_* accepted any value down to 8 KiB and one pass, so a stray variable (a test profile copied into
+    a stage) made every stored password cheap to crack."""
+    from pydantic import ValidationError
+
+    from radar.accounts.settings import HashingSettings
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValidationError) as caught:
+        HashingSettings.from_environ()
+    assert variable in str(caught.value)
+
+
+def test_needs_rehash_upgrades_weaker_hashes_but_never_weakens_a_stronger_one():
+    """Caught: needs_rehash said yes to any difference, so a function running a cheaper profile rewrote every
+    stronger stored hash weaker at the next login."""
+    from argon2 import PasswordHasher, Type
+
+    current = passwords._hasher()
+    stronger = PasswordHasher(
+        time_cost=current.time_cost + 1, memory_cost=current.memory_cost * 2, parallelism=2, type=Type.ID
+    ).hash("Correct-Horse-42")
+    weaker = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1, type=Type.ID).hash("Correct-Horse-42")
+    argon2i = PasswordHasher(
+        time_cost=current.time_cost, memory_cost=current.memory_cost, parallelism=1, type=Type.I
+    ).hash("Correct-Horse-42")
+
+    assert passwords.needs_rehash(stronger) is False
+    assert passwords.needs_rehash(passwords.hash_password("Correct-Horse-42")) is False
+    assert passwords.needs_rehash(weaker) is True
+    assert passwords.needs_rehash(argon2i) is True

@@ -45,7 +45,7 @@ def test_every_auth_route_is_served_and_documented(auth_app: ModuleType):
     served = {
         (method.upper(), path)
         for path, item in paths.items()
-        for method in ("get", "post", "put", "delete")
+        for method in ("get", "post", "put", "patch", "delete")
         if getattr(item, method, None) is not None
     }
 

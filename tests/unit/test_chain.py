@@ -202,7 +202,7 @@ class TestFallback:
         assert outcomes(result.attempts) == [("cnpjws", "transient"), ("brasilapi", "ok")]
         assert result.attempts[0].status == 503
         assert chain.breaker.failures["cnpjws"] == 1
-        assert chain.breaker.successes == ["brasilapi"]
+        assert chain.breaker.successes == ["minhareceita"]  # BrasilAPI's breaker is its upstream's
 
     def test_a_new_company_found_by_a_later_provider_after_not_founds(self) -> None:
         chain = Chain(
@@ -214,7 +214,7 @@ class TestFallback:
         assert result.source == "receitaws"
         assert outcomes(result.attempts) == [("cnpjws", "not_found"), ("brasilapi", "not_found"), ("receitaws", "ok")]
         # A not-found answer is a healthy provider.
-        assert chain.breaker.failures == {"cnpjws": 0, "brasilapi": 0, "receitaws": 0}
+        assert chain.breaker.failures == {"cnpjws": 0, "minhareceita": 0, "receitaws": 0}
 
     def test_an_unexpected_exception_in_a_provider_does_not_stop_the_chain(self) -> None:
         chain = Chain(ScriptedProvider("cnpjws", KeyError("bug")), ScriptedProvider("receitaws", receitaws_report()))
@@ -328,7 +328,7 @@ class TestNotFound:
 
     def test_an_open_circuit_blocks_a_negative(self) -> None:
         chain = Chain(ScriptedProvider("cnpjws", not_found("cnpjws")), ScriptedProvider("brasilapi", not_found("b")))
-        chain.breaker.opened.add("brasilapi")
+        chain.breaker.opened.add("minhareceita")  # BrasilAPI's outage group
         with pytest.raises(ProvidersUnavailable) as caught:
             chain.lookup()
         assert outcomes(caught.value.attempts) == [("cnpjws", "not_found"), ("brasilapi", "circuit_open")]

@@ -67,3 +67,37 @@ def test_a_429_pauses_the_providers_schedule_for_its_retry_after_and_leaves_its_
     assert result.source == "receitaws"
     assert limiter.paused == {"cnpjws": 42.0}
     assert breaker.failures.get("cnpjws", 0) == 0
+
+
+def test_with_the_first_bucket_empty_and_the_second_breaker_open_the_next_provider_with_a_slot_answers_now() -> None:
+    """Capacity routing (issue 15): an empty schedule and an open circuit are both passed over in the first pass; the
+    lookup neither waits for cnpj.ws's next slot nor calls BrasilAPI."""
+    cnpjws = ScriptedProvider("cnpjws", cnpjws_report())
+    brasilapi = ScriptedProvider("brasilapi", cnpjws_report())
+    receitaws = ScriptedProvider("receitaws", receitaws_report())
+    limiter = InMemoryLimiter({"cnpjws": 0}, waits={"cnpjws": 2.0})
+    connector, breaker = chain(limiter, cnpjws, brasilapi, receitaws, wait=5.0)
+    breaker.opened.add("minhareceita")  # BrasilAPI proxies minha-receita: one outage group, one breaker
+    result = connector.lookup(GLOBO)
+    assert result.source == "receitaws" and cnpjws.calls == [] and brasilapi.calls == []
+    assert set(limiter.waited) == {0.0}  # nothing waited for: a provider had a slot now
+    assert outcomes(result.attempts) == [
+        ("cnpjws", "rate_limited"), ("brasilapi", "circuit_open"), ("receitaws", "ok"),
+    ]
+
+
+def test_failures_of_brasilapi_open_the_breaker_minhareceita_shares_so_its_outage_is_not_called_twice() -> None:
+    brasilapi = ScriptedProvider("brasilapi", ProviderTransient("down", provider="brasilapi", status=502))
+    minhareceita = ScriptedProvider("minhareceita", ProviderTransient("down", provider="minhareceita", status=502))
+    receitaws = ScriptedProvider("receitaws", receitaws_report())
+    connector, breaker = chain(InMemoryLimiter(), brasilapi, minhareceita, receitaws, wait=0.0)
+    breaker.threshold = 2
+    first = connector.lookup(GLOBO)
+    # Both failed once, into the one breaker of their outage group: two failures open it.
+    assert outcomes(first.attempts)[:2] == [("brasilapi", "transient"), ("minhareceita", "transient")]
+    assert "minhareceita" in breaker.opened and "brasilapi" not in breaker.failures
+    second = connector.lookup(GLOBO, force_refresh=True)  # a second lookup that goes to the providers again
+    assert outcomes(second.attempts) == [
+        ("brasilapi", "circuit_open"), ("minhareceita", "circuit_open"), ("receitaws", "ok"),
+    ]
+    assert len(brasilapi.calls) == len(minhareceita.calls) == 1

@@ -5,7 +5,7 @@ describe("feature gating from the contract", () => {
   it("reads today's contract: what exists is on, what is coming is off", () => {
     const today = featuresOf();
     expect(hasOperation("GET /targets")).toBe(true);
-    expect(today.userRemove).toBe(false);
+    expect(today.userRemove && today.userRoleChange && today.userSessionsRevoke).toBe(true);
     expect(today.cookieSession).toBe(false);
     expect(today.billingCheckout && today.billingPortal).toBe(true);
   });

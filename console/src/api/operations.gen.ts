@@ -19,6 +19,7 @@ export const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   "GET /checks/batch/{batch_id}": ["path:batch_id"],
   "GET /health": [],
   "GET /health/ready": [],
+  "GET /me": [],
   "GET /targets": ["query:cursor","query:limit"],
   "POST /targets": [],
   "GET /targets/{target_id}": ["path:target_id"],
@@ -32,6 +33,9 @@ export const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   "GET /usage": [],
   "GET /users": [],
   "POST /users": [],
+  "DELETE /users/{user_id}": ["path:user_id"],
+  "PATCH /users/{user_id}": ["path:user_id"],
+  "POST /users/{user_id}/sessions/revoke": ["path:user_id"],
 };
 // The most CNPJs one POST /checks/batch takes (BatchCreate.cnpjs.maxItems).
 export const BATCH_MAX_ITEMS = 500;

@@ -267,8 +267,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: tables, queues and secrets reachable */
+        /** Readiness: tables, queues and secrets reachable; each provider's capacity and breaker */
         get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the caller is: user, role, tenant and plan (any role) */
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -408,6 +425,41 @@ export interface paths {
         put?: never;
         /** Invite a user with a role and an initial password */
         post: operations["inviteUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disable a user: sign-in refused, every session ended, the API keys they created revoked */
+        delete: operations["disableUser"];
+        options?: never;
+        head?: never;
+        /** Change a user's role (the last admin cannot be demoted; nobody raises their own role) */
+        patch: operations["changeUserRole"];
+        trace?: never;
+    };
+    "/users/{user_id}/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign a user out everywhere (an admin for anyone, a user for themselves) */
+        post: operations["revokeUserSessions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -873,8 +925,34 @@ export interface components {
         };
         /** LogoutRequest */
         LogoutRequest: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description required unless the request sends X-Radar-Session: cookie (then the radar_refresh cookie is read)
+             */
+            refresh_token?: string | null;
+        };
+        /**
+         * MeView
+         * @description Who the caller is: any role may read it. For an API key, `user_id` is the key's id and `email` is null.
+         */
+        MeView: {
+            /** Email */
+            email: string | null;
+            /** Plan */
+            plan: string;
+            /**
+             * Principal Type
+             * @enum {string}
+             */
+            principal_type: "user" | "api_key";
+            /** Role */
+            role: string;
+            /** Tenant Id */
+            tenant_id: string;
+            /** Tenant Name */
+            tenant_name: string;
+            /** User Id */
+            user_id: string;
         };
         /**
          * Partner
@@ -969,19 +1047,63 @@ export interface components {
              */
             status?: number | null;
         };
+        /**
+         * ProviderStatus
+         * @description One provider of the chain as the capacity model and its breaker see it now (readiness, ops).
+         */
+        ProviderStatus: {
+            /**
+             * Breaker
+             * @description closed, open or half_open (shared with the source it proxies)
+             */
+            breaker: string;
+            /**
+             * Name
+             * @description provider, in the chain's order of preference
+             */
+            name: string;
+            /**
+             * Next Slot Seconds
+             * @description seconds until its next free request slot (0: now)
+             */
+            next_slot_seconds: number;
+            /**
+             * Outage Group
+             * @description the source whose outage takes this provider down
+             */
+            outage_group: string;
+            /**
+             * Per Minute
+             * @description sustained requests a real minute its schedule allows (null: none)
+             */
+            per_minute: number | null;
+            /**
+             * Slots Now
+             * @description requests that could start at once (null: unlimited)
+             */
+            slots_now: number | null;
+        };
         /** ReadinessOut */
         ReadinessOut: {
             /** Checks */
             checks: {
                 [key: string]: string;
             };
+            /**
+             * Providers
+             * @description each provider's capacity now and its breaker (absent when the cache is unreachable)
+             */
+            providers?: components["schemas"]["ProviderStatus"][] | null;
             /** Status */
             status: string;
         };
         /** RefreshRequest */
         RefreshRequest: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description required unless the request sends X-Radar-Session: cookie (then the radar_refresh cookie is read)
+             */
+            refresh_token?: string | null;
         };
         /**
          * Report
@@ -1072,6 +1194,14 @@ export interface components {
             partners_out?: components["schemas"]["Partner"][];
             /** Previous Check Id */
             previous_check_id?: string | null;
+        };
+        /** RoleChangeRequest */
+        RoleChangeRequest: {
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "admin" | "analyst" | "viewer";
         };
         /** SignupRequest */
         SignupRequest: {
@@ -1214,8 +1344,16 @@ export interface components {
             access_token: string;
             /** Expires In */
             expires_in: number;
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Expires In
+             * @description cookie mode only: seconds the refresh token lasts
+             */
+            refresh_expires_in?: number | null;
+            /**
+             * Refresh Token
+             * @description null in cookie mode: the token is in the radar_refresh cookie
+             */
+            refresh_token: string | null;
             /**
              * Token Type
              * @default Bearer
@@ -1268,6 +1406,11 @@ export interface components {
         UserView: {
             /** Created At */
             created_at: string;
+            /**
+             * Disabled
+             * @default false
+             */
+            disabled: boolean;
             /** Email */
             email: string;
             /** Role */
@@ -1337,7 +1480,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1346,7 +1489,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1451,7 +1594,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1460,7 +1603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1561,7 +1704,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1570,7 +1713,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such key. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such key. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1679,7 +1822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1688,7 +1831,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1887,7 +2030,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1896,7 +2039,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2088,7 +2231,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2193,7 +2336,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2202,7 +2345,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2211,7 +2354,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not an upgrade, or a subscription exists (use the portal). Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description not an upgrade, or a subscription exists (use the portal). Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2395,7 +2538,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2404,7 +2547,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2413,7 +2556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no billing account yet. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description no billing account yet. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2600,7 +2743,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2609,7 +2752,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2714,7 +2857,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2723,7 +2866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2827,7 +2970,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2836,7 +2979,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3067,6 +3210,116 @@ export interface operations {
             };
         };
     };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listTargets: {
         parameters: {
             query?: {
@@ -3107,7 +3360,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3116,7 +3369,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3221,7 +3474,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3230,7 +3483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3239,7 +3492,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a target with this CNPJ exists. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description a target with this CNPJ exists. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3343,7 +3596,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3352,7 +3605,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3454,7 +3707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3463,7 +3716,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3571,7 +3824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3580,7 +3833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description no such target. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3688,7 +3941,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3697,7 +3950,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3819,7 +4072,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3828,7 +4081,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3837,7 +4090,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Idempotency-Key reused for another request, or still in progress. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description Idempotency-Key reused for another request, or still in progress. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3938,7 +4191,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3947,7 +4200,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4046,7 +4299,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4055,7 +4308,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4169,7 +4422,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4178,7 +4431,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4279,7 +4532,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4288,7 +4541,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4389,7 +4642,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4398,7 +4651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4503,7 +4756,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4512,7 +4765,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found` */
+            /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4521,7 +4774,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `no_billing_account`, `target_exists` */
+            /** @description e-mail taken. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4549,6 +4802,369 @@ export interface operations {
                 };
             };
             /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    disableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description disabled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such user. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the last admin cannot be removed or demoted. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeUserRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description the user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description malformed JSON. Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such user. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the last admin cannot be removed or demoted. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid body. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeUserSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every session ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such user. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the last admin cannot be removed or demoted. Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;

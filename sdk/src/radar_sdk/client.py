@@ -47,6 +47,8 @@ class Tokens:
 
     @classmethod
     def from_response(cls, body: models.TokenResponse, now: float | None = None) -> Tokens:
+        if not body.refresh_token:  # only a browser's cookie mode leaves it out, and the SDK never asks for that mode
+            raise RadarSdkError("the API answered no refresh token")
         return cls(body.access_token, body.refresh_token, (now or time.time()) + body.expires_in)
 
     def expiring(self, now: float | None = None) -> bool:
@@ -292,6 +294,24 @@ class Client:
         return self._call(  # type: ignore[no-any-return]
             "inviteUser", json={"email": email, "role": role, "password": password}
         )
+
+    def change_user_role(self, user_id: str, role: str) -> models.UserView:
+        """Change a user's role (admin); the last admin cannot be demoted (409 `last_admin`)."""
+        return self._call(  # type: ignore[no-any-return]
+            "changeUserRole", path_params={"user_id": user_id}, json={"role": role}
+        )
+
+    def disable_user(self, user_id: str) -> None:
+        """Disable a user (admin): their sessions end and the API keys they created are revoked."""
+        self._call("disableUser", path_params={"user_id": user_id})
+
+    def revoke_user_sessions(self, user_id: str) -> None:
+        """Sign a user out everywhere (themselves, or anyone for an admin)."""
+        self._call("revokeUserSessions", path_params={"user_id": user_id})
+
+    def get_me(self) -> models.MeView:
+        """Who the caller is: user or API key, role, tenant and plan."""
+        return self._call("getMe")  # type: ignore[no-any-return]
 
     def get_tenant(self) -> models.TenantView:
         return self._call("getTenant")  # type: ignore[no-any-return]

@@ -42,6 +42,7 @@ __all__ = [
     "LegalNature",
     "LoginRequest",
     "LogoutRequest",
+    "MeView",
     "Operation",
     "Partner",
     "PlanChangeRequest",
@@ -50,10 +51,12 @@ __all__ = [
     "PortalOut",
     "PriceOut",
     "ProviderAttempt",
+    "ProviderStatus",
     "ReadinessOut",
     "RefreshRequest",
     "Report",
     "ReportDiff",
+    "RoleChangeRequest",
     "SignupRequest",
     "SignupResponse",
     "StateRegistration",
@@ -340,7 +343,22 @@ class LoginRequest(ApiShape):
 class LogoutRequest(ApiShape):
     """LogoutRequest"""
 
-    refresh_token: str
+    refresh_token: str | None = Field(
+        default=None,
+        description="required unless the request sends X-Radar-Session: cookie (then the radar_refresh cookie is read)",
+    )
+
+
+class MeView(ApiShape):
+    """Who the caller is: any role may read it. For an API key, `user_id` is the key's id and `email` is null."""
+
+    email: str | None
+    plan: str
+    principal_type: Literal["user", "api_key"]
+    role: str
+    tenant_id: str
+    tenant_name: str
+    user_id: str
 
 
 class Partner(ApiShape):
@@ -404,17 +422,35 @@ class ProviderAttempt(ApiShape):
     status: int | None = Field(default=None, description="the provider's HTTP status, when it answered")
 
 
+class ProviderStatus(ApiShape):
+    """One provider of the chain as the capacity model and its breaker see it now (readiness, ops)."""
+
+    breaker: str = Field(description="closed, open or half_open (shared with the source it proxies)")
+    name: str = Field(description="provider, in the chain's order of preference")
+    next_slot_seconds: float = Field(description="seconds until its next free request slot (0: now)")
+    outage_group: str = Field(description="the source whose outage takes this provider down")
+    per_minute: float | None = Field(description="sustained requests a real minute its schedule allows (null: none)")
+    slots_now: float | None = Field(description="requests that could start at once (null: unlimited)")
+
+
 class ReadinessOut(ApiShape):
     """ReadinessOut"""
 
     checks: dict[str, str]
+    providers: list[ProviderStatus] | None = Field(
+        default=None,
+        description="each provider's capacity now and its breaker (absent when the cache is unreachable)",
+    )
     status: str
 
 
 class RefreshRequest(ApiShape):
     """RefreshRequest"""
 
-    refresh_token: str
+    refresh_token: str | None = Field(
+        default=None,
+        description="required unless the request sends X-Radar-Session: cookie (then the radar_refresh cookie is read)",
+    )
 
 
 class Report(ApiShape):
@@ -460,6 +496,12 @@ class ReportDiff(ApiShape):
     partners_in: list[Partner] = Field(default_factory=list)
     partners_out: list[Partner] = Field(default_factory=list)
     previous_check_id: str | None = Field(default=None)
+
+
+class RoleChangeRequest(ApiShape):
+    """RoleChangeRequest"""
+
+    role: Literal["admin", "analyst", "viewer"]
 
 
 class SignupRequest(ApiShape):
@@ -558,7 +600,11 @@ class TokenResponse(ApiShape):
 
     access_token: str
     expires_in: int
-    refresh_token: str
+    refresh_expires_in: int | None = Field(
+        default=None,
+        description="cookie mode only: seconds the refresh token lasts",
+    )
+    refresh_token: str | None = Field(description="null in cookie mode: the token is in the radar_refresh cookie")
     token_type: str = Field(default="Bearer")
 
 
@@ -592,6 +638,7 @@ class UserView(ApiShape):
     """UserView"""
 
     created_at: str
+    disabled: bool = Field(default=False)
     email: str
     role: str
     user_id: str
@@ -609,6 +656,7 @@ class WebhookOut(ApiShape):
 # operationId -> the operation, for every operation of the contract.
 OPERATIONS: dict[str, Operation] = {
     "changePlan": Operation("PUT", "/tenant/plan", 200, "TenantView"),
+    "changeUserRole": Operation("PATCH", "/users/{user_id}", 200, "UserView"),
     "createApiKey": Operation("POST", "/api-keys", 201, "ApiKeyCreated"),
     "createBatch": Operation("POST", "/checks/batch", 202, "BatchOut"),
     "createCheck": Operation("POST", "/targets/{target_id}/checks", 201, "CheckOut"),
@@ -617,9 +665,11 @@ OPERATIONS: dict[str, Operation] = {
     "createTarget": Operation("POST", "/targets", 201, "TargetOut"),
     "deleteTarget": Operation("DELETE", "/targets/{target_id}", 204, None),
     "deleteTenant": Operation("DELETE", "/tenant", 204, None),
+    "disableUser": Operation("DELETE", "/users/{user_id}", 204, None),
     "getBatch": Operation("GET", "/checks/batch/{batch_id}", 200, "BatchOut"),
     "getCheck": Operation("GET", "/checks/{check_id}", 200, "CheckOut"),
     "getHealth": Operation("GET", "/health", 200, "HealthOut"),
+    "getMe": Operation("GET", "/me", 200, "MeView"),
     "getReadiness": Operation("GET", "/health/ready", 200, "ReadinessOut"),
     "getTarget": Operation("GET", "/targets/{target_id}", 200, "TargetOut"),
     "getTenant": Operation("GET", "/tenant", 200, "TenantView"),
@@ -637,6 +687,7 @@ OPERATIONS: dict[str, Operation] = {
     "receiveWebhook": Operation("POST", "/billing/webhook", 200, "WebhookOut"),
     "refresh": Operation("POST", "/auth/refresh", 200, "TokenResponse"),
     "revokeApiKey": Operation("DELETE", "/api-keys/{key_id}", 204, None),
+    "revokeUserSessions": Operation("POST", "/users/{user_id}/sessions/revoke", 204, None),
     "signup": Operation("POST", "/auth/signup", 201, "SignupResponse"),
 }
 

@@ -20,7 +20,8 @@ def test_invite_a_user_who_then_signs_in(cloud: RunningCloud, open_page: Callabl
     page = console.page
     console.navigate("/admin/users")
     page.wait_for_selector("[data-testid=users-table]")
-    assert page.locator("[data-testid=users-manage-unavailable]").is_visible()  # PATCH/DELETE /users: not yet
+    # PATCH/DELETE /users and sign-out-everywhere are in the spec now: no "not yet" note.
+    assert not page.locator("[data-testid=users-manage-unavailable]").is_visible()
     email = f"viewer-{uuid.uuid4().hex[:8]}@example.com"
     page.fill("#invite-email", email)
     page.select_option("#invite-role", "viewer")

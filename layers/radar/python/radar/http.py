@@ -52,11 +52,47 @@ def error_responses(descriptions: Mapping[int, str]) -> dict[int, OpenAPIRespons
     return {status: {"description": description, "content": ERROR_BODY} for status, description in descriptions.items()}
 
 
+# Request headers a browser may send cross-origin: the API key, idempotency keys, the auth routes' cookie mode.
+_ALLOWED_HEADERS = ["x-api-key", "Idempotency-Key", "X-Radar-Session"]
+
+# A dependency that failed (a table, a secret, a queue) is a 503 the client may retry after this many seconds.
+RETRY_AFTER_SECONDS = 2
+
+
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
-    return Response(status_code=status, content_type="application/json", body=json.dumps({"error": body}, default=str))
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    return Response(
+        status_code=status, content_type="application/json", body=json.dumps({"error": body}, default=str),
+        headers=headers,
+    )
+
+
+def _dependency_failure(exc: BaseException) -> bool:
+    """Whether an unmapped exception is an AWS dependency failing (a timeout, a refused connection, a throttle, a
+    5xx), read from its class and cause chain so this module imports no SDK at cold start. A 4xx the SDK reports
+    for our own request (a malformed call) is a bug, not a dependency, and stays a 500."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        modules = {cls.__module__.split(".")[0] for cls in type(seen).__mro__}
+        if "botocore" in modules:
+            response = getattr(seen, "response", None)
+            if not isinstance(response, dict):
+                return True  # BotoCoreError: connect/read timeouts, connection errors
+            status = int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
+            code = str((response.get("Error") or {}).get("Code") or "")
+            return status >= 500 or "Throttl" in code or code in _RETRYABLE_CODES
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+_RETRYABLE_CODES = frozenset(
+    {"ProvisionedThroughputExceededException", "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable"}
+)
 
 
 def _validation_details(errors: Sequence[Any]) -> list[dict[str, Any]]:
@@ -123,7 +159,7 @@ def build_resolver(settings: HttpSettings) -> APIGatewayRestResolver:
     `settings` is the function's own model (it subclasses HttpSettings), validated at its cold start."""
     origins = settings.origins()
     cors = (
-        CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], allow_headers=["x-api-key", "Idempotency-Key"])
+        CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], allow_headers=_ALLOWED_HEADERS)
         if origins
         else None
     )
@@ -138,11 +174,12 @@ def build_resolver(settings: HttpSettings) -> APIGatewayRestResolver:
             from aws_lambda_powertools.metrics import MetricUnit
 
             metrics.add_metric(name="ThrottledRequests", unit=MetricUnit.Count, value=1)
-        response = error_response(exc.status, exc.code, exc.message, exc.details)
+        answer = error_response(exc.status, exc.code, exc.message, exc.details)
+        answer.cookies.extend(getattr(exc, "cookies", ()))  # e.g. the auth routes clearing a dead session cookie
         retry_after = getattr(exc, "retry_after_seconds", None)
         if exc.status == 503 and retry_after:  # providers busy or down: when asking again makes sense
-            response.headers["Retry-After"] = str(max(1, int(retry_after)))
-        return response
+            answer.headers["Retry-After"] = str(max(1, int(retry_after)))
+        return answer
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(exc: RequestValidationError) -> Response:
@@ -180,6 +217,10 @@ def build_resolver(settings: HttpSettings) -> APIGatewayRestResolver:
 
     @app.exception_handler(Exception)
     def _unexpected(exc: Exception) -> Response:
+        if _dependency_failure(exc):
+            logger.exception("dependency failure")
+            message = "a service this request needs is unavailable, try again"
+            return error_response(503, "dependency_unavailable", message)
         logger.exception("unhandled error")
         return error_response(500, "internal_error", "something went wrong; the request id identifies it")
 

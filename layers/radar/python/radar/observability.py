@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 __all__ = ["DEFAULT_METRICS_NAMESPACE", "logger", "metrics", "redact", "tracer"]
 
@@ -60,6 +61,8 @@ def redact(value: Any) -> Any:
         value = _CPF_MASKED.sub("[cpf]", value)
         value = _CPF_FULL.sub("[cpf]", value)
         return _EMAIL.sub("[email]", value)
+    if isinstance(value, BaseException):
+        return redact(str(value))  # an exception object (Powertools' structured stack trace holds one) as text
     return value
 
 
@@ -81,7 +84,18 @@ class _RedactingFilter(logging.Filter):
 
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {"message", "asctime"}
 
-logger = Logger(log_uncaught_exceptions=True)
+class _RedactingFormatter(LambdaPowertoolsFormatter):
+    """The last step before a line is written: the whole structured line is redacted, so what the filter cannot see
+    is covered too: the exception text of `logger.exception` (exc_info), `stack_info`, keys added with
+    `append_keys` (they live on the formatter, not the record) and the structured stack trace."""
+
+    def serialize(self, log: Any) -> str:
+        return super().serialize(redact(log))
+
+
+# The filter redacts the record early (message, args, extra keys: what other handlers would see); the formatter
+# redacts the finished line.
+logger = Logger(log_uncaught_exceptions=True, logger_formatter=_RedactingFormatter())
 logger.addFilter(_RedactingFilter())
 # Only AWS SDK calls are patched: auto-patching httpx would record full provider URLs (a commercial token travels in
 # the query string). Provider calls get their own subsegments without URLs.

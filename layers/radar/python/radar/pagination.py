@@ -10,16 +10,24 @@ from typing import Any
 
 from pydantic import Field
 
-from radar.errors import BadRequest
+from radar.errors import BadRequest, DependencyUnavailable
 from radar.settings import EnvSettings
 
-__all__ = ["CursorSettings", "decode_cursor", "encode_cursor"]
+__all__ = ["CursorKeyUnavailable", "CursorSettings", "decode_cursor", "encode_cursor"]
 
 _SIG_BYTES = 16
+_MIN_KEY_LENGTH = 32
+
+
+class CursorKeyUnavailable(DependencyUnavailable):
+    """No usable cursor key: listings fail closed (503) rather than sign with a key anyone can read in the code."""
+
+    def __init__(self) -> None:
+        super().__init__("the cursor signing key is unavailable", details={"dependency": "cursor_key"})
 
 
 class CursorSettings(EnvSettings):
-    """The secret that signs cursors (a generated string); unset, a fixed local-development key."""
+    """The secret that signs cursors (a generated string); required where cursors are used (no fallback key)."""
 
     cursor_key_secret_arn: str | None = Field(default=None, alias="CURSOR_KEY_SECRET_ARN")
 
@@ -28,11 +36,16 @@ def _key() -> bytes:
     # Read at each use: Powertools caches the secret for 5 minutes, so a rotated key is picked up.
     arn = CursorSettings.from_environ().cursor_key_secret_arn
     if not arn:
-        return b"local-development-cursor-key"
+        raise CursorKeyUnavailable()
     from aws_lambda_powertools.utilities import parameters
 
-    secret = parameters.get_secret(arn, max_age=300)
-    return str(secret).encode()
+    try:
+        secret = str(parameters.get_secret(arn, max_age=300) or "")
+    except Exception as exc:  # Powertools wraps SDK errors in its own GetParameterError
+        raise CursorKeyUnavailable() from exc
+    if len(secret) < _MIN_KEY_LENGTH:
+        raise CursorKeyUnavailable()
+    return secret.encode()
 
 
 def _mac(scope: str, payload: bytes) -> bytes:

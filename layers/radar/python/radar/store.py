@@ -8,6 +8,7 @@ code mutates a model's Meta at run time. Every item type shares the base's one c
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -115,8 +116,12 @@ def main_table_connection() -> Connection:
 
 @contextmanager
 def transaction() -> Iterator[TransactWrite]:
-    """A write transaction on the shared connection (all its items commit, or none)."""
-    with TransactWrite(connection=main_table_connection()) as tx:
+    """A write transaction on the shared connection (all its items commit, or none).
+
+    Each carries a fresh ClientRequestToken: when the SDK retries it after a lost response (a read timeout on a
+    commit that landed), DynamoDB answers the retry as the same, already applied transaction for 10 minutes instead
+    of running it again, where its own conditions would fail (a fresh signup answered 409 email_taken)."""
+    with TransactWrite(connection=main_table_connection(), client_request_token=uuid.uuid4().hex) as tx:
         yield tx
 
 

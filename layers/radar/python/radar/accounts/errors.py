@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from radar.errors import Conflict, ValidationFailed
+from radar.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
-__all__ = ["EmailTaken", "WeakPassword"]
+__all__ = ["EmailTaken", "LastAdmin", "OwnRoleRaise", "UserNotFound", "WeakPassword"]
 
 
 class EmailTaken(Conflict):
@@ -19,3 +19,27 @@ class EmailTaken(Conflict):
 
 class WeakPassword(ValidationFailed):
     code = "weak_password"
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__("no such user in this tenant", details={"user_id": user_id})
+
+
+class LastAdmin(Conflict):
+    code = "last_admin"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the last admin of a tenant cannot be removed or demoted; make another user admin first",
+            details=[{"field": "role", "reason": "last_admin", "message": "the tenant needs an admin"}],
+        )
+
+
+class OwnRoleRaise(Forbidden):
+    code = "own_role_raise"
+
+    def __init__(self) -> None:
+        super().__init__("a user cannot raise their own role", details={"reason": "own_role_raise"})

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
 from radar.store import MainTableModel
 
-__all__ = ["EmailIndexItem", "TenantItem", "UserItem", "email_pk", "user_sk"]
+__all__ = ["EmailIndexItem", "LoginSourceItem", "TenantItem", "UserItem", "email_pk", "login_source_pk", "user_sk"]
 
 
 def email_pk(email: str) -> str:
@@ -35,17 +33,32 @@ class UserItem(MainTableModel):
     email = UnicodeAttribute()
     role = UnicodeAttribute()
     password_hash = UnicodeAttribute()
-    failed_logins = NumberAttribute(default=0)
+    failed_logins = NumberAttribute(default=0)  # a decaying score (radar.accounts.lockout), as of failed_at
+    failed_at = NumberAttribute(null=True)
     locked_until = NumberAttribute(null=True)
-    # session (refresh family) id -> epoch revoked; kept as long as that session's access tokens can live.
-    revoked_sessions: MapAttribute[str, Any] = MapAttribute(null=True)
+    # Sessions carry the epoch they were started in; moving it ends them all at once ("sign out everywhere").
+    session_epoch = NumberAttribute(default=0)
+    disabled = BooleanAttribute(default=False)
+    disabled_at = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
-
-    def revoked_session_ids(self) -> set[str]:
-        return set(self.revoked_sessions.as_dict()) if self.revoked_sessions is not None else set()
 
 
 class EmailIndexItem(MainTableModel):
     sk = UnicodeAttribute(range_key=True, default="EMAIL")
     tenant_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
+
+
+def login_source_pk(source_ip: str) -> str:
+    return f"LOGINSOURCE#{source_ip}"
+
+
+class LoginSourceItem(MainTableModel):
+    """Failed logins from one source IP (any account): the same decaying score as a user's; expires a day after the
+    last failure (TTL), so an address is kept no longer than the backoff needs it."""
+
+    sk = UnicodeAttribute(range_key=True, default="LOGIN")
+    failed_logins = NumberAttribute(default=0)
+    failed_at = NumberAttribute(null=True)
+    locked_until = NumberAttribute(null=True)
+    expires_at = NumberAttribute(null=True)

@@ -66,7 +66,23 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return bool(_hasher().check_needs_rehash(password_hash))
+    """True only when the stored hash is weaker than the current settings (another type, less memory, fewer
+    iterations, a shorter salt or digest): a hash stronger than today's settings is never rewritten weaker."""
+    from argon2 import Type, extract_parameters
+    from argon2.exceptions import InvalidHashError
+
+    try:
+        stored = extract_parameters(password_hash)
+    except (InvalidHashError, ValueError):
+        return True
+    current = _hasher()
+    return (
+        stored.type is not Type.ID
+        or stored.memory_cost < current.memory_cost
+        or stored.time_cost < current.time_cost
+        or stored.hash_len < current.hash_len
+        or stored.salt_len < current.salt_len
+    )
 
 
 def password_problems(password: str) -> list[str]:

@@ -2,17 +2,80 @@
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
-from pynamodb.attributes import MapAttribute
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.update import Action
 
 from radar.accounts.errors import EmailTaken
-from radar.accounts.models import EmailIndexItem, TenantItem, UserItem, email_pk, user_sk
+from radar.accounts.lockout import LockoutPolicy, decayed_score
+from radar.accounts.models import (
+    EmailIndexItem,
+    LoginSourceItem,
+    TenantItem,
+    UserItem,
+    email_pk,
+    login_source_pk,
+    user_sk,
+)
 from radar.store import storage_errors, transaction, written
 from radar.tables import tenant_pk
 
-__all__ = ["TenantRepository", "UserRepository"]
+__all__ = ["LoginSourceRepository", "TenantRepository", "UserRepository"]
+
+_Counted = TypeVar("_Counted", UserItem, LoginSourceItem)
+_SOURCE_KEEP_SECONDS = 24 * 3600
+
+
+def _record_failure(
+    model: type[_Counted], item: _Counted, policy: LockoutPolicy, threshold: int, now: float | None
+) -> float:
+    """Add 1 to an item's decaying failure score: a write conditional on the score's timestamp as read, re-read and
+    retried when a concurrent failure moved it (no failure is lost); lock from `threshold` on."""
+    current = now if now is not None else time.time()
+    probe = model(item.pk, item.sk)
+    score, at = item.failed_logins, item.failed_at
+    new = 0.0
+    for _ in range(5):
+        new = decayed_score(score, at, current, policy.half_life_seconds) + 1
+        lock = policy.lock_seconds(new, threshold)
+        actions: list[Action] = [model.failed_logins.set(new), model.failed_at.set(current)]
+        if lock:
+            actions.append(model.locked_until.set(int(current) + lock))
+        if model is LoginSourceItem:
+            actions.append(LoginSourceItem.expires_at.set(int(current) + _SOURCE_KEEP_SECONDS))
+        unchanged = model.failed_at.does_not_exist() if at is None else model.failed_at == at
+        condition = unchanged if model is LoginSourceItem else model.pk.exists() & unchanged
+        if written(functools.partial(probe.update, actions=actions, condition=condition)):
+            return new
+        with storage_errors():
+            try:
+                fresh = model.get(item.pk, item.sk, consistent_read=True)
+            except DoesNotExist:
+                return new
+        score, at = fresh.failed_logins, fresh.failed_at
+    return new
+
+
+class LoginSourceRepository:
+    """Failed logins per source IP (any account)."""
+
+    def get(self, source_ip: str, *, now: float | None = None) -> LoginSourceItem:
+        with storage_errors():
+            try:
+                item = LoginSourceItem.get(login_source_pk(source_ip), "LOGIN", consistent_read=True)
+            except DoesNotExist:
+                return LoginSourceItem(login_source_pk(source_ip), "LOGIN")
+        current = now if now is not None else time.time()
+        if item.expires_at is not None and item.expires_at <= current:
+            return LoginSourceItem(login_source_pk(source_ip), "LOGIN")
+        return item
+
+    def record_failure(self, item: LoginSourceItem, *, policy: LockoutPolicy, now: float | None = None) -> float:
+        return _record_failure(LoginSourceItem, item, policy, policy.ip_lock_after, now)
 
 
 class TenantRepository:
@@ -55,7 +118,35 @@ class UserRepository:
 
     def list(self, tenant_id: str) -> list[UserItem]:
         with storage_errors():
-            return list(UserItem.query(tenant_pk(tenant_id), UserItem.sk.startswith("USER#")))
+            return list(
+                UserItem.query(tenant_pk(tenant_id), UserItem.sk.startswith("USER#"), consistent_read=True)
+            )
+
+    def change(self, user: UserItem, actions: Sequence[Any], *, keeping_admin: UserItem | None) -> bool:
+        """Apply `actions` to an enabled user still holding the role it was read with; with `keeping_admin`, only
+        while that other user is still an enabled admin, in the same transaction: two concurrent demotions (or
+        removals) of a tenant's last two admins cannot both pass, DynamoDB serializes them. False when a condition
+        did not hold (the caller re-reads and decides)."""
+        enabled = UserItem.disabled.does_not_exist() | (UserItem.disabled == False)  # noqa: E712 - a condition
+        condition = enabled & (UserItem.role == user.role)
+
+        def write() -> None:
+            with transaction() as tx:
+                tx.update(user, actions=list(actions), condition=condition)
+                if keeping_admin is not None:
+                    still_admin = (UserItem.role == "admin") & (
+                        UserItem.disabled.does_not_exist() | (UserItem.disabled == False)  # noqa: E712
+                    )
+                    tx.condition_check(UserItem, keeping_admin.pk, keeping_admin.sk, condition=still_admin)
+
+        return written(write)
+
+    def end_all_sessions(self, tenant_id: str, user_id: str) -> bool:
+        """Move the user's session epoch: every session started before is over (refresh and authorizer check it)."""
+        probe = UserItem(tenant_pk(tenant_id), user_sk(user_id))
+        return written(
+            lambda: probe.update(actions=[UserItem.session_epoch.add(1)], condition=UserItem.pk.exists())
+        )
 
     def find_by_email(self, email: str) -> tuple[str, str] | None:
         """(tenant_id, user_id) for an e-mail, or None."""
@@ -82,35 +173,9 @@ class UserRepository:
         if not written(create):
             raise EmailTaken()
 
-    def record_failed_login(
-        self,
-        user: UserItem,
-        *,
-        lock_after: int,
-        base_lock_seconds: int,
-        max_lock_seconds: int,
-        now: float | None = None,
-    ) -> int:
-        """Count a failure atomically; from `lock_after` failures on, lock with exponential backoff."""
-        current = int(now if now is not None else time.time())
-        with storage_errors():
-            user.update(actions=[UserItem.failed_logins.add(1)])
-            failures = int(user.failed_logins or 0)
-            if failures >= lock_after:
-                lock = min(base_lock_seconds * 2 ** (failures - lock_after), max_lock_seconds)
-                user.update(actions=[UserItem.locked_until.set(current + lock)])
-        return failures
-
-    def revoke_session(self, tenant_id: str, user_id: str, session_id: str, *, now: float, keep_seconds: int) -> None:
-        """Mark a session's access tokens as revoked (the authorizer checks this), pruning entries too old to matter."""
-        user = self.get(tenant_id, user_id)
-        if user is None:
-            return
-        current = user.revoked_sessions.as_dict() if user.revoked_sessions is not None else {}
-        kept = {sid: at for sid, at in current.items() if float(at) > now - keep_seconds}
-        kept[session_id] = int(now)
-        with storage_errors():
-            user.update(actions=[UserItem.revoked_sessions.set(MapAttribute(**kept))])
+    def record_failed_login(self, user: UserItem, *, policy: LockoutPolicy, now: float | None = None) -> float:
+        """Add a failure to the user's decaying score and lock from `policy.lock_after` on; the new score."""
+        return _record_failure(UserItem, user, policy, policy.lock_after, now)
 
     def set_password_hash(self, user: UserItem, password_hash: str) -> None:
         with storage_errors():
@@ -126,4 +191,6 @@ class UserRepository:
         if not user.failed_logins and not user.locked_until:
             return
         with storage_errors():
-            user.update(actions=[UserItem.failed_logins.set(0), UserItem.locked_until.remove()])
+            user.update(
+                actions=[UserItem.failed_logins.set(0), UserItem.failed_at.remove(), UserItem.locked_until.remove()]
+            )

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from radar.schema import ApiModel, RequestBody
 
-__all__ = ["RoleName", "UserInviteRequest", "UserList", "UserView", "normalize_email"]
+__all__ = ["MeView", "RoleChangeRequest", "RoleName", "UserInviteRequest", "UserList", "UserView", "normalize_email"]
 
 RoleName = Literal["admin", "analyst", "viewer"]
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
@@ -31,11 +31,28 @@ class UserInviteRequest(RequestBody):
     _email = field_validator("email")(normalize_email)
 
 
+class RoleChangeRequest(RequestBody):
+    role: RoleName
+
+
 class UserView(ApiModel):
     user_id: str
     email: str
     role: str
     created_at: str
+    disabled: bool = False
+
+
+class MeView(ApiModel):
+    """Who the caller is: any role may read it. For an API key, `user_id` is the key's id and `email` is null."""
+
+    user_id: str
+    email: str | None
+    principal_type: Literal["user", "api_key"]
+    role: str
+    tenant_id: str
+    tenant_name: str
+    plan: str
 
 
 class UserList(ApiModel):

@@ -6,7 +6,7 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 
 from radar.store import Gsi1, MainTableModel
 
-__all__ = ["ApiKeyItem", "apikey_sk", "key_hash_pk"]
+__all__ = ["ApiKeyHashItem", "ApiKeyItem", "apikey_sk", "key_hash_pk"]
 
 
 def apikey_sk(key_id: str) -> str:
@@ -33,3 +33,12 @@ class ApiKeyItem(MainTableModel):
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute(default="APIKEY")
     by_hash: Gsi1[ApiKeyItem] = Gsi1()  # gsi1pk = APIKEYHASH#<sha256>, gsi1sk = APIKEY
+
+
+class ApiKeyHashItem(MainTableModel):
+    """Where a key lives, by the hash of its text (pk = APIKEYHASH#<sha256>, sk = APIKEY): written with the key in one
+    transaction and read with a consistent GetItem, so a new key works at once (the GSI is eventually consistent)."""
+
+    sk = UnicodeAttribute(range_key=True, default="APIKEY")
+    tenant_id = UnicodeAttribute()
+    key_id = UnicodeAttribute()

@@ -30,10 +30,6 @@ def api_key_view(item: ApiKeyItem) -> ApiKeyView:
     )
 
 
-class TenancyService:
-    """Each method takes the tenant only from the caller's TenantContext or a credential it verified."""
-
-
 class ApiKeyService:
     """Each method takes the tenant only from the caller's TenantContext."""
 
@@ -76,3 +72,14 @@ class ApiKeyService:
         if not item.revoked:
             self.api_keys.revoke(item, utc_iso(timespec="microseconds"))
             record_event(event, ctx, "apikey.revoke", f"apikey/{key_id}")
+
+    def revoke_created_by(self, ctx: TenantContext, user_id: str, event: dict[str, Any]) -> int:
+        """Revoke every live key `user_id` created (offboarding); returns how many were revoked."""
+        ctx.require("admin")
+        revoked = 0
+        for item in self.api_keys.list(ctx.tenant_id):
+            if item.created_by == user_id and not item.revoked:
+                self.api_keys.revoke(item, utc_iso(timespec="microseconds"))
+                record_event(event, ctx, "apikey.revoke", f"apikey/{item.key_id}")
+                revoked += 1
+        return revoked

@@ -30,6 +30,9 @@ class _AuditRecord(MainTableModel):
     source_ip = UnicodeAttribute(null=True)
     user_agent = UnicodeAttribute(null=True)
     request_id = UnicodeAttribute(null=True)
+    # A record holding an IP address or a user agent (personal data) is kept AUDIT_RETENTION_DAYS, then TTL deletes
+    # it; every read treats expires_at <= now as absent.
+    expires_at = NumberAttribute(null=True)
 
 
 class AuditItem(_AuditRecord):

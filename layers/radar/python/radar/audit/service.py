@@ -8,6 +8,7 @@ The trail lives in the main table the function bound (radar.tables); its items a
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIONS",
+    "AUDIT_RETENTION_DAYS",
     "OUTCOMES",
     "finish_deletion_record",
     "query_events",
@@ -38,11 +40,16 @@ ACTIONS = frozenset(
         "apikey.create",
         "apikey.revoke",
         "user.create",
+        "user.role_change",
+        "user.disable",
+        "user.sessions_revoke",
         "tenant.plan_change",
         "tenant.delete",
     }
 )
 OUTCOMES = frozenset({"success", "failure", "denied"})
+# How long an audit record holding a source IP or a user agent is kept (README: "Audit retention").
+AUDIT_RETENTION_DAYS = 365
 _MAX_FIELD = 512  # user agents and resources are caller-controlled: bound what we store
 
 
@@ -66,6 +73,13 @@ def request_metadata(event: dict[str, Any] | None) -> dict[str, str | None]:
 
 def _bounded(value: Any) -> str | None:
     return str(value)[:_MAX_FIELD] if value else None
+
+
+def retention_expiry(meta: dict[str, str | None], *, now: float | None = None) -> int | None:
+    """The TTL of a record with this request metadata: AUDIT_RETENTION_DAYS when it holds an IP or a user agent."""
+    if not (meta.get("source_ip") or meta.get("user_agent")):
+        return None
+    return int(now if now is not None else time.time()) + AUDIT_RETENTION_DAYS * 86400
 
 
 def record_event(
@@ -108,6 +122,7 @@ def record_event(
         source_ip=meta["source_ip"],
         user_agent=meta["user_agent"],
         request_id=meta["request_id"],
+        expires_at=retention_expiry(meta),
         gsi2pk=f"{audit_pk(tid)}#{action}",
         gsi2sk=when,
     )
@@ -130,19 +145,11 @@ def query_events(
     items, next_cursor = AuditRepository().query(
         tenant_id, start=start, end=end, action=action, limit=max(1, min(int(limit), 200)), cursor=cursor
     )
-    fields = (
-        "event_id",
-        "time",
-        "actor",
-        "principal_type",
-        "action",
-        "resource",
-        "outcome",
-        "source_ip",
-        "user_agent",
-        "request_id",
-    )
-    return [{name: getattr(item, name) for name in fields} for item in items], next_cursor
+    fields = ("event_id", "time", "actor", "principal_type", "action", "resource", "outcome", "source_ip",
+              "user_agent", "request_id")
+    now = time.time()
+    live = [item for item in items if item.expires_at is None or item.expires_at > now]  # TTL deletes lazily
+    return [{name: getattr(item, name) for name in fields} for item in live], next_cursor
 
 
 def start_deletion_record(event: dict[str, Any] | None, ctx: TenantContext) -> DeletedTenantItem:
@@ -165,6 +172,7 @@ def start_deletion_record(event: dict[str, Any] | None, ctx: TenantContext) -> D
         source_ip=meta["source_ip"],
         user_agent=meta["user_agent"],
         request_id=meta["request_id"],
+        expires_at=retention_expiry(meta),
     )
     AuditRepository().save_deletion_record(record)
     return record

@@ -20,11 +20,16 @@ from radar.apikeys.repository import ApiKeyRepository
 from radar.errors import DependencyUnavailable, Unauthorized
 from radar.observability import logger
 from radar.sessions.errors import InvalidToken
+from radar.sessions.repository import SessionRepository
+from radar.sessions.service import session_is_valid
 from radar.sessions.tokens import decode_access_token
 
-__all__ = ["Authorizer", "DecisionCache", "Identity", "wildcard_resource"]
+__all__ = ["DENIAL_TTL_SECONDS", "Authorizer", "DecisionCache", "Identity", "wildcard_resource"]
 
 _MAX_CREDENTIAL_LENGTH = 4096
+# A denial is cached only briefly: a key created a moment ago, or a just-issued token, must work at once, while a
+# flood of one bad credential still costs one lookup per few seconds.
+DENIAL_TTL_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,7 @@ class Authorizer:
         tenants: TenantRepository,
         users: UserRepository,
         api_keys: ApiKeyRepository,
+        sessions: SessionRepository,
         last_used_interval: int = 60,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -127,6 +133,7 @@ class Authorizer:
         self.tenants = tenants
         self.users = users
         self.api_keys = api_keys
+        self.sessions = sessions
         self.last_used_interval = last_used_interval
         self.clock = clock
 
@@ -140,7 +147,7 @@ class Authorizer:
         hit, identity = self.cache.get(cache_key)
         if not hit:
             identity, ttl = self._resolve(kind, credential)
-            self.cache.put(cache_key, identity, ttl)
+            self.cache.put(cache_key, identity, DENIAL_TTL_SECONDS if identity is None else ttl)
         if identity is None:
             raise Unauthorized("invalid credentials")
         return {
@@ -163,7 +170,10 @@ class Authorizer:
             return None, None
         user = self.users.get(claims.tenant_id, claims.user_id)
         tenant = self.tenants.get(claims.tenant_id)
-        if user is None or tenant is None or claims.session_id in user.revoked_session_ids():
+        # The token's session must be active: a logout, a detected reuse, "sign out everywhere" or a disabled user
+        # ends it (one consistent read of the session item; no list of revoked ids to prune or race on).
+        session = self.sessions.get(claims.tenant_id, claims.session_id) if claims.session_id else None
+        if tenant is None or not session_is_valid(session, user) or user is None:
             return None, None
         identity = Identity(claims.tenant_id, user.user_id, "user", user.role, tenant.plan, tenant.usage_key_value)
         # Never cache an allow past the token's own expiry.

@@ -6,6 +6,7 @@ from radar.accounts.repository import TenantRepository, UserRepository
 from radar.apikeys.repository import ApiKeyRepository
 from radar.authorizer.service import Authorizer, DecisionCache
 from radar.authorizer.settings import AuthorizerEnv
+from radar.sessions.repository import SessionRepository
 from radar.sessions.tokens import PublicKeySource
 
 __all__ = ["build_authorizer"]
@@ -18,4 +19,5 @@ def build_authorizer(env: AuthorizerEnv) -> Authorizer:
         tenants=TenantRepository(),
         users=UserRepository(),
         api_keys=ApiKeyRepository(),
+        sessions=SessionRepository(),
     )

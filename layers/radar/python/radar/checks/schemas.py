@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
+from radar.lookup.schemas import ProviderStatus
 from radar.report import Partner, Report
 from radar.schema import ApiModel, RequestBody
 
@@ -142,6 +143,9 @@ class HealthOut(ApiModel):
 class ReadinessOut(ApiModel):
     status: str
     checks: dict[str, str]
+    providers: list[ProviderStatus] | None = Field(
+        default=None, description="each provider's capacity now and its breaker (absent when the cache is unreachable)"
+    )
 
 
 class QueueMessage(ApiModel):

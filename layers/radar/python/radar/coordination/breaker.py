@@ -59,32 +59,33 @@ class DynamoCircuitBreaker:
         """The stored state (closed when there is no item)."""
         return attr_string(self._read(provider), "state", CLOSED)
 
-    def state_keys(self, providers: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
-        """(table, key) of the breakers and rate-limit buckets of `providers`, in the order `read_ahead` takes."""
-        return [(self.table_name, {"pk": {"S": key}}) for key in _state_pks(providers)]
+    def state_keys(self, breakers: Sequence[str], schedules: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+        """(table, key) of the named breakers and of the providers' rate-limit schedules (`BUCKET#<provider>`), in
+        the order `read_ahead` takes them."""
+        return [(self.table_name, {"pk": {"S": pk}}) for pk in _state_pks(breakers, schedules)]
 
-    def read_ahead(self, providers: Sequence[str], items: Sequence[dict[str, Any] | None]) -> None:
+    def read_ahead(
+        self, breakers: Sequence[str], schedules: Sequence[str], items: Sequence[dict[str, Any] | None]
+    ) -> None:
         """The items of `state_keys` as a caller just read them: `allow` and the limiter start from them."""
-        for pk, item in zip(_state_pks(providers), items, strict=False):
+        for pk, item in zip(_state_pks(breakers, schedules), items, strict=False):
             remember(self.table_name, pk, item or {})
             remember(self.table_name, PREFETCHED + pk, item or {})
 
-    def prefetch(self, providers: Sequence[str]) -> None:
-        """Read the breakers and rate-limit buckets of `providers` in one round trip, for the walk about to ask
-        them in turn (`allow`, then the limiter, start from what this read); nothing when a caller just read them
-        ahead (`read_ahead`)."""
-        pks = _state_pks(providers)
+    def prefetch(self, breakers: Sequence[str], schedules: Sequence[str]) -> None:
+        """Read the named breakers and the providers' schedules in one round trip, for the walk about to ask them
+        in turn (`allow`, then the limiter, start from what it read); nothing when a caller just read them ahead."""
+        pks = _state_pks(breakers, schedules)
         if all(recall(self.table_name, PREFETCHED + pk, _PREFETCH_SECONDS) is not None for pk in pks):
             return
         read_items(self.table_name, pks, ahead=True)
 
     def allow(self, provider: str) -> bool:
-        """Also reads the provider's rate-limit bucket in the same round trip (the limiter asks for it next), unless
-        `prefetch` just read both."""
-        key = _key(provider)
-        item = recall(self.table_name, PREFETCHED + key, _PREFETCH_SECONDS, once=True)
+        """From the breaker as `prefetch` (or a caller's `read_ahead`) just read it, else read now."""
+        item = recall(self.table_name, PREFETCHED + _key(provider), _PREFETCH_SECONDS, once=True)
         if item is None:
-            item = read_items(self.table_name, [key, bucket_key(provider)]).get(key, {})
+            item = self._read(provider)
+            remember(self.table_name, _key(provider), item)
         state = attr_string(item, "state", CLOSED)
         if state == CLOSED:
             return True
@@ -200,5 +201,5 @@ def _key(provider: str) -> str:
     return breaker_key(provider)
 
 
-def _state_pks(providers: Sequence[str]) -> list[str]:
-    return [key for provider in providers for key in (_key(provider), bucket_key(provider))]
+def _state_pks(breakers: Sequence[str], schedules: Sequence[str]) -> list[str]:
+    return [_key(name) for name in breakers] + [bucket_key(name) for name in schedules]

@@ -16,6 +16,7 @@ from radar.cnpj import Cnpj
 from radar.coordination.models import CacheEntry
 from radar.lookup.errors import CnpjNotFound, ProvidersUnavailable
 from radar.lookup.ports import CircuitBreaker, RateLimiter, ReportCache, SingleFlight
+from radar.lookup.registry import outage_group
 from radar.lookup.schemas import LookupResult, ProviderAttempt
 from radar.observability import logger, tracer
 from radar.providers.base import Provider
@@ -77,6 +78,10 @@ class ProviderChain:
       well-formed by RFB rules, so that provider simply has no such record (e.g. no alphanumeric support yet).
     - The mock runs only when every real provider failed to answer and `allow_mock` is on; its report says
       source "mock" and is never written to the cache.
+    - Breakers are per outage group (registry.outage_group): BrasilAPI proxies minha-receita, so their failures
+      feed one breaker and an outage of either skips both instead of spending a failed call on the second.
+    - The first pass takes, in the order of preference, the first provider whose breaker allows it and that has a
+      request slot now: an empty schedule is never waited on while another provider could answer at once.
     """
 
     def __init__(
@@ -145,8 +150,8 @@ class ProviderChain:
         if callable(entry_key):
             keys.append(entry_key(cnpj.value))
         state_keys = getattr(self._breaker, "state_keys", None)
-        if callable(state_keys) and len(self.providers) > 1:
-            keys.extend(state_keys([provider.name for provider in self.providers]))
+        if callable(state_keys):
+            keys.extend(state_keys(*self._state_names()))
         return keys
 
     def read_ahead(self, cnpj: Cnpj, items: Sequence[dict[str, Any] | None]) -> None:
@@ -157,7 +162,12 @@ class ProviderChain:
             self._cache.read_ahead(cnpj.value, rest.pop(0))  # type: ignore[attr-defined]
         states = getattr(self._breaker, "read_ahead", None)
         if callable(states) and rest:
-            states([provider.name for provider in self.providers], rest)
+            states(*self._state_names(), rest)
+
+    def _state_names(self) -> tuple[list[str], list[str]]:
+        """(breakers, schedules) the walk consults: one breaker per outage group, one schedule per provider."""
+        groups = list(dict.fromkeys(outage_group(provider.name) for provider in self.providers))
+        return groups, [provider.name for provider in self.providers]
 
     def lookup(self, cnpj: Cnpj, *, remaining_ms: RemainingMsArg = None, force_refresh: bool = False) -> LookupResult:
         remaining = _remaining_callable(remaining_ms)
@@ -203,8 +213,8 @@ class ProviderChain:
     def _walk(self, cnpj: Cnpj, remaining: Callable[[], int] | None, walk: _Walk) -> CacheEntry:
         # First pass: in order, each provider whose circuit allows it and that has a slot now.
         prefetch = getattr(self._breaker, "prefetch", None)
-        if callable(prefetch) and len(self.providers) > 1:
-            prefetch([provider.name for provider in self.providers])  # their states in one round trip, not one each
+        if callable(prefetch):
+            prefetch(*self._state_names())  # every breaker and schedule in one round trip, not one each
         waits: dict[str, float] = {}
         for provider in self.providers:
             report = self._try_provider(provider, cnpj, remaining, walk, waits=waits)
@@ -262,7 +272,7 @@ class ProviderChain:
         if remaining is not None and remaining() < _MIN_REMAINING_MS_FOR_CALL:
             self._record(walk, name, "transient", None, "skipped: not enough time left in this invocation", 0.0)
             return None
-        if not breaker_passed and not self._breaker.allow(name):
+        if not breaker_passed and not self._breaker.allow(outage_group(name)):
             self._record(walk, name, "circuit_open", None, "skipped: circuit open after repeated failures", 0.0)
             return None
         if not self._limiter.acquire(name, max_wait):
@@ -284,12 +294,12 @@ class ProviderChain:
             duration = (time.perf_counter() - started) * 1000
             if error.outcome in _ABSENCE_EVIDENCE:
                 # The provider answered: it is healthy even though it has no record.
-                self._breaker.record_success(name)
+                self._breaker.record_success(outage_group(name))
             elif error.outcome == "rate_limited":
                 # The provider's own limit spoke (429, "wait a minute"): pause its schedule, not its circuit.
                 self._limiter.pause(name, error.retry_after)
             else:
-                self._breaker.record_failure(name)
+                self._breaker.record_failure(outage_group(name))
             if error.retry_after is not None:
                 walk.retry_after = max(walk.retry_after or 0.0, error.retry_after)
             self._record(walk, name, error.outcome, error.http_status, error.message, duration, called=True)
@@ -297,12 +307,12 @@ class ProviderChain:
         except Exception as error:
             # A bug in one provider's mapping must not take the whole chain down; the next provider may answer.
             duration = (time.perf_counter() - started) * 1000
-            self._breaker.record_failure(name)
+            self._breaker.record_failure(outage_group(name))
             logger.error("provider raised unexpectedly", extra={"provider": name, "error_type": type(error).__name__})
             self._record(walk, name, "error", None, f"unexpected {type(error).__name__}", duration, called=True)
             return None
         duration = (time.perf_counter() - started) * 1000
-        self._breaker.record_success(name)
+        self._breaker.record_success(outage_group(name))
         self._record(walk, name, "ok", 200, "", duration, called=True)
         return report
 

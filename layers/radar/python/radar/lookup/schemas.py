@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from radar.providers.errors import Outcome
 from radar.report import Report
 
-__all__ = ["LookupResult", "ProviderAttempt", "attempt_errors", "report_json"]
+__all__ = ["LookupResult", "ProviderAttempt", "ProviderStatus", "attempt_errors", "report_json"]
 
 _ATTEMPT_FIELDS = ("provider", "outcome", "status", "message", "duration_ms")
 
@@ -23,6 +23,17 @@ class ProviderAttempt(BaseModel):
     status: int | None = None
     message: str = ""
     duration_ms: float = 0.0
+
+
+class ProviderStatus(BaseModel):
+    """One provider of the chain as the capacity model and its breaker see it now (readiness, ops)."""
+
+    name: str = Field(description="provider, in the chain's order of preference")
+    per_minute: float | None = Field(description="sustained requests a real minute its schedule allows (null: none)")
+    slots_now: float | None = Field(description="requests that could start at once (null: unlimited)")
+    next_slot_seconds: float = Field(description="seconds until its next free request slot (0: now)")
+    breaker: str = Field(description="closed, open or half_open (shared with the source it proxies)")
+    outage_group: str = Field(description="the source whose outage takes this provider down")
 
 
 class LookupResult(BaseModel):

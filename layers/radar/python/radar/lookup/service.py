@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from radar.cnpj import Cnpj
     from radar.lookup.chain import ProviderChain, RemainingMsArg
-    from radar.lookup.schemas import LookupResult
+    from radar.lookup.schemas import LookupResult, ProviderStatus
     from radar.lookup.settings import LookupSettings
 
-__all__ = ["Lookup", "LookupFactory", "build_lookup", "default_lookup", "reset_lookup"]
+__all__ = ["Lookup", "LookupFactory", "build_lookup", "default_lookup", "provider_status", "reset_lookup"]
 
 
 class Lookup(Protocol):
@@ -51,6 +51,40 @@ def build_lookup(settings: LookupSettings) -> ProviderChain:
         allow_mock=settings.allow_mock_fallback,
         capacity_wait_seconds=settings.capacity_wait_seconds,
     )
+
+
+def provider_status(settings: LookupSettings) -> list[ProviderStatus]:
+    """Each provider of the order with its capacity now: sustained rate, free slots, next slot, breaker state (read
+    in parallel from the same items the chain uses; no slot is taken, nothing is written)."""
+    import math
+    from concurrent.futures import ThreadPoolExecutor
+
+    from radar.coordination import DynamoCircuitBreaker, DynamoRateLimiter
+    from radar.lookup.registry import outage_group
+    from radar.lookup.schemas import ProviderStatus
+
+    limiter = DynamoRateLimiter(
+        settings.cache_table,
+        per_minute=settings.rate_limits_per_minute,
+        burst=settings.rate_limit_bursts,
+        time_scale=settings.rate_limit_time_scale,
+        skew_seconds=settings.rate_limit_skew_seconds,
+    )
+    breaker = DynamoCircuitBreaker(settings.cache_table)
+
+    def one(name: str) -> ProviderStatus:
+        per_minute, slots = limiter.per_minute(name), limiter.tokens(name)
+        return ProviderStatus(
+            name=name,
+            per_minute=None if math.isinf(per_minute) else round(per_minute, 2),
+            slots_now=None if math.isinf(slots) else round(slots, 2),
+            next_slot_seconds=round(limiter.seconds_until_available(name), 2),
+            breaker=breaker.state(outage_group(name)),
+            outage_group=outage_group(name),
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, len(settings.provider_order))) as pool:
+        return list(pool.map(one, settings.provider_order))
 
 
 def default_lookup(settings: LookupSettings | None = None) -> ProviderChain:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from radar.errors import Unauthorized
+from typing import Any
 
-__all__ = ["InvalidCredentials", "InvalidToken"]
+from radar.errors import DependencyUnavailable, Unauthorized
+
+__all__ = ["InvalidCredentials", "InvalidToken", "SigningKeyUnusable"]
 
 
 class InvalidToken(Unauthorized):
     """Any token problem; the message never says which part was wrong."""
+
+    cookies: tuple[Any, ...] = ()  # cookie mode: the cleared session cookie radar.http sends with the 401
 
     def __init__(self, message: str = "invalid or expired credentials") -> None:
         super().__init__(message)
@@ -19,3 +23,10 @@ class InvalidCredentials(Unauthorized):
 
     def __init__(self) -> None:
         super().__init__("invalid e-mail or password")
+
+
+class SigningKeyUnusable(DependencyUnavailable):
+    """The signing secret holds something that is not an Ed25519 key: an operator must look (never replaced)."""
+
+    def __init__(self) -> None:
+        super().__init__("the token signing key is unusable", details={"dependency": "signing_key"})

@@ -15,13 +15,15 @@ from typing import Any
 from radar.aws import client
 from radar.errors import DependencyUnavailable
 from radar.observability import logger
-from radar.sessions.errors import InvalidToken
+from radar.sessions.errors import InvalidToken, SigningKeyUnusable
 
 __all__ = [
     "ACCESS_TOKEN_TTL_SECONDS",
     "AUDIENCE",
     "ISSUER",
+    "MIN_ACCESS_TOKEN_TTL_SECONDS",
     "REFRESH_TOKEN_TTL_SECONDS",
+    "ROTATION_WINDOW_SECONDS",
     "AccessClaims",
     "PublicKeySource",
     "SigningKey",
@@ -35,7 +37,8 @@ __all__ = [
     "token_kid",
 ]
 
-ACCESS_TOKEN_TTL_SECONDS = 15 * 60
+ACCESS_TOKEN_TTL_SECONDS = 15 * 60  # the longest an access token lives (the default; a setting may shorten it)
+MIN_ACCESS_TOKEN_TTL_SECONDS = 60
 REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600
 ISSUER = "cnpj-radar"
 AUDIENCE = "cnpj-radar-api"
@@ -62,18 +65,22 @@ class SigningKey:
 
     @classmethod
     def from_secret(cls, raw: str | None) -> SigningKey | None:
-        """The key in a signing secret, or None when the secret holds a placeholder or anything unusable."""
+        """The key in a signing secret, or None when there is none yet (no secret, or the deploy-time placeholder:
+        a generated string, never a JSON object). Anything else that is not an Ed25519 key is SigningKeyUnusable:
+        replacing it with a fresh key would silently log everyone out and hide a corrupted secret."""
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+        if raw is None or not raw.lstrip().startswith("{"):
+            return None
         try:
-            data = json.loads(raw or "")
+            data = json.loads(raw)
             kid, pem = str(data["kid"]), str(data["private_pem"])
             key = serialization.load_pem_private_key(pem.encode(), password=None)
-        except (ValueError, TypeError, KeyError):
-            return None
+        except (ValueError, TypeError, KeyError) as exc:
+            raise SigningKeyUnusable() from exc
         if not kid or not isinstance(key, Ed25519PrivateKey):
-            return None
+            raise SigningKeyUnusable()
         return cls(kid=kid, private_pem=pem)
 
 
@@ -107,6 +114,7 @@ def issue_access_token(
     role: str,
     session_id: str = "",
     now: float | None = None,
+    lifetime: int = ACCESS_TOKEN_TTL_SECONDS,
 ) -> tuple[str, int]:
     """A signed access token and its lifetime in seconds; `session_id` is the refresh family it belongs to."""
     import jwt
@@ -120,12 +128,12 @@ def issue_access_token(
         "role": role,
         "iat": issued,
         "nbf": issued,
-        "exp": issued + ACCESS_TOKEN_TTL_SECONDS,
+        "exp": issued + lifetime,
         "jti": secrets.token_hex(8),
         "sid": session_id,
     }
     token = jwt.encode(claims, key.private_pem, algorithm=ALGORITHM, headers={"kid": key.kid})
-    return token, ACCESS_TOKEN_TTL_SECONDS
+    return token, lifetime
 
 
 def token_kid(token: str) -> str:
@@ -152,24 +160,26 @@ def decode_access_token(
     public_pem = public_key_for(kid)
     if public_pem is None:
         raise InvalidToken()
-    options: Any = {"require": ["exp", "iat", "sub", "tid", "role", "iss", "aud"]}
+    # Every time claim is checked here against one clock (the caller's `now`, or the real one), on every path:
+    # PyJWT's own checks would be skipped whenever a caller passes `now`.
+    options: Any = {
+        "require": ["exp", "iat", "nbf", "sub", "tid", "role", "iss", "aud"],
+        "verify_exp": False,
+        "verify_iat": False,
+        "verify_nbf": False,
+    }
     try:
-        if now is not None:
-            # PyJWT reads the clock itself; checking `exp` here keeps tests free of real time.
-            options.update(verify_exp=False, verify_iat=False, verify_nbf=False)
         claims = jwt.decode(
-            token,
-            public_pem,
-            algorithms=[ALGORITHM],
-            audience=AUDIENCE,
-            issuer=ISSUER,
-            leeway=_LEEWAY_SECONDS,
-            options=options,
+            token, public_pem, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER, options=options
         )
-    except (jwt.PyJWTError, ValueError) as exc:
+        exp, iat, nbf = (int(claims[k]) for k in ("exp", "iat", "nbf"))
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidToken() from exc
-    if now is not None and int(claims["exp"]) + _LEEWAY_SECONDS <= now:
+    current = now if now is not None else time.time()
+    if exp + _LEEWAY_SECONDS <= current or nbf - _LEEWAY_SECONDS > current or iat - _LEEWAY_SECONDS > current:
         raise InvalidToken()
+    if exp - iat > ACCESS_TOKEN_TTL_SECONDS:
+        raise InvalidToken()  # no token of ours lives longer than that, whatever key signed it
     if not all(isinstance(claims.get(k), str) and claims[k] for k in ("sub", "tid", "role")):
         raise InvalidToken()
     return AccessClaims(
@@ -199,20 +209,30 @@ def refresh_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _public_keys_from_secret(raw: Any) -> dict[str, str]:
-    """kid -> PEM from `{"keys":[{"kid","public_pem"}]}`; tolerant of placeholders (no keys)."""
+# A superseded public key keeps verifying the tokens it signed until the last of them has expired, then it is retired.
+ROTATION_WINDOW_SECONDS = ACCESS_TOKEN_TTL_SECONDS + 2 * _LEEWAY_SECONDS
+
+
+def _published_entries(raw: Any) -> list[dict[str, Any]]:
+    """The entries of `{"keys":[{"kid","public_pem","retire_after"?}]}`; tolerant of placeholders (no keys)."""
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
         except ValueError:
-            return {}
+            return []
     keys = raw.get("keys") if isinstance(raw, dict) else None
     if not isinstance(keys, list):
-        return {}
+        return []
+    return [dict(k) for k in keys if isinstance(k, dict) and k.get("kid") and k.get("public_pem")]
+
+
+def _public_keys_from_secret(raw: Any, *, now: float | None = None) -> dict[str, str]:
+    """kid -> PEM of the keys still in service: a retired key (past its `retire_after`) verifies nothing."""
+    current = now if now is not None else time.time()
     return {
         str(k["kid"]): str(k["public_pem"])
-        for k in keys
-        if isinstance(k, dict) and k.get("kid") and k.get("public_pem")
+        for k in _published_entries(raw)
+        if not isinstance(k.get("retire_after"), int | float) or k["retire_after"] > current
     }
 
 
@@ -269,14 +289,18 @@ class SigningKeyStore:
         return SigningKey.from_secret(self._read(self._signing_arn)) or fresh
 
     def _publish(self, key: SigningKey) -> None:
-        """Make sure the key's public half is in the public keys secret (read-merge-write, re-checked)."""
+        """Make sure the key's public half is in the public keys secret (read-merge-write, re-checked); the keys it
+        supersedes get a `retire_after` one token lifetime away, and keys past theirs are dropped."""
         for _ in range(3):
-            published = _public_keys_from_secret(self._read(self._public_arn))
-            if key.kid in published:
+            entries = _published_entries(self._read(self._public_arn))
+            if any(e["kid"] == key.kid and "retire_after" not in e for e in entries):
                 return
-            published[key.kid] = key.public_pem()
-            body = {"keys": [{"kid": kid, "public_pem": pem} for kid, pem in published.items()]}
-            self._write(self._public_arn, json.dumps(body))
+            now = time.time()
+            kept = [e for e in entries if e["kid"] != key.kid and e.get("retire_after", now + 1) > now]
+            for entry in kept:
+                entry.setdefault("retire_after", int(now) + ROTATION_WINDOW_SECONDS)
+            kept.append({"kid": key.kid, "public_pem": key.public_pem()})
+            self._write(self._public_arn, json.dumps({"keys": kept}))
         logger.warning("public key publication did not converge", extra={"kid": key.kid})
 
 

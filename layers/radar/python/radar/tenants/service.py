@@ -10,6 +10,7 @@ from radar.accounts.errors import EmailTaken
 from radar.accounts.models import TenantItem, UserItem, user_sk
 from radar.accounts.repository import TenantRepository, UserRepository
 from radar.accounts.service import user_view
+from radar.apikeys.repository import ApiKeyRepository
 from radar.audit import record_event
 from radar.audit.models import audit_pk
 from radar.audit.service import finish_deletion_record, start_deletion_record
@@ -50,12 +51,14 @@ class TenantService:
         sessions: SessionService,
         tenants: TenantRepository,
         users: UserRepository,
+        api_keys: ApiKeyRepository,
     ) -> None:
         self.billing = billing
         self.gateway_keys = gateway_keys
         self.sessions = sessions
         self.tenants = tenants
         self.users = users
+        self.api_keys = api_keys
 
     def signup(self, tenant_name: str, email: str, password: str, event: dict[str, Any]) -> SignupResponse:
         passwords.require_strong_password(password)
@@ -124,6 +127,7 @@ class TenantService:
         # The deletion record is written first, so even an interrupted purge leaves its trace.
         record = start_deletion_record(event, ctx)
         deleted = sum(self.users.release_email(user, ctx.tenant_id) for user in users)
+        deleted += self.api_keys.delete_pointers(ctx.tenant_id)
         deleted += delete_partition(audit_pk(ctx.tenant_id))
         # The tenant item goes last, so an interrupted purge can be retried by calling DELETE /tenant again.
         deleted += delete_partition(tenant_pk(ctx.tenant_id), last_sk="TENANT")

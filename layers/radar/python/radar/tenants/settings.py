@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from radar.billing.settings import BillingSettings
+from radar.sessions.settings import SessionSettings
 from radar.settings import HttpSettings
 
 __all__ = ["AuthEnv"]
@@ -23,6 +24,7 @@ class AuthEnv(HttpSettings):
     # {"free": "<usage plan id>", ...}: where each plan's tenants keep their gateway key (radar.gateway_keys).
     usage_plan_ids: dict[str, str] = Field(alias="USAGE_PLAN_IDS")
     billing: BillingSettings
+    sessions: SessionSettings  # ACCESS_TOKEN_TTL_SECONDS
 
     @field_validator("usage_plan_ids", mode="before")
     @classmethod
