@@ -15,7 +15,7 @@ from constructs import Construct
 from infra_cdk.functions import LIVE_ALIAS, Functions, RadarFunction, log_retention
 from infra_cdk.nag import acknowledge
 from infra_cdk.naming import pin_logical_id
-from infra_cdk.routes import PUBLIC, ROUTES, Route
+from infra_cdk.routes import PROTECTED, PUBLIC, ROUTES, Route
 from infra_cdk.settings import Settings
 from radar.http import SECURITY_HEADERS
 from radar.tiers import CHECKOUT_ROUTE, PLANS_ROUTE, TiersConfig, load_tiers
@@ -37,6 +37,7 @@ class GatewayResponseSpec:
     message: str
     extra_details: str = ""  # JSON members added to details (already rendered)
     extra_headers: tuple[tuple[str, str], ...] = ()
+    codes: tuple[str, ...] = ()  # the codes a templated `code` renders to (the API spec lists them)
 
 
 def _gateway_responses(tiers: TiersConfig) -> tuple[GatewayResponseSpec, ...]:
@@ -60,7 +61,12 @@ def _gateway_responses(tiers: TiersConfig) -> tuple[GatewayResponseSpec, ...]:
         GatewayResponseSpec(rt.UNAUTHORIZED, "401", "unauthorized",
                             "Missing or invalid credentials: send x-api-key or Authorization: Bearer <token>.",
                             extra_headers=(("WWW-Authenticate", "Bearer"),)),
-        GatewayResponseSpec(rt.ACCESS_DENIED, "403", "forbidden", "These credentials may not call this API."),
+        # The authorizer names the denial in its context: "forbidden", or "tenant_deleted" once the tenant is deleted
+        # (only its deleting admin's GET /tenant/deletion and DELETE /tenant answer then).
+        GatewayResponseSpec(rt.ACCESS_DENIED, "403", "$context.authorizer.denial",
+                            "These credentials may not call this API (tenant_deleted: the tenant was deleted; only "
+                            "the deleting admin's GET /tenant/deletion answers).",
+                            codes=("forbidden", "tenant_deleted")),
         GatewayResponseSpec(rt.INVALID_API_KEY, "403", "invalid_api_key",
                             "This tenant's usage key is not active on any plan; contact support."),
         GatewayResponseSpec(rt.MISSING_AUTHENTICATION_TOKEN, "404", "route_not_found", "No such route."),
@@ -178,7 +184,7 @@ class Api(Construct):
             self._add_route(route, functions.http[route.function])
         self._add_gateway_responses()
         self.usage_plans = self._add_usage_plans()
-        self._wire_auth_function(functions.auth)
+        self._wire_auth_function(functions.auth, functions.purge)
         self._acknowledge_findings()
 
     @property
@@ -216,7 +222,7 @@ class Api(Construct):
             self._integration(target),
             authorization_type=apigateway.AuthorizationType.NONE if public else apigateway.AuthorizationType.CUSTOM,
             authorizer=None if public else self.authorizer,
-            api_key_required=not public,
+            api_key_required=route.access == PROTECTED,
         )
         cast(CfnResource, method.node.default_child).add_metadata(FUNCTION_METADATA_KEY, target.spec.logical_id)
         if public:
@@ -262,11 +268,12 @@ class Api(Construct):
             plans[plan_name] = plan
         return plans
 
-    def _wire_auth_function(self, auth: RadarFunction) -> None:
+    def _wire_auth_function(self, auth: RadarFunction, purge: RadarFunction) -> None:
         stack = Stack.of(self)
-        auth.add_environment(
-            "USAGE_PLAN_IDS", stack.to_json_string({name: p.usage_plan_id for name, p in self.usage_plans.items()})
-        )
+        for function in (auth, purge):
+            function.add_environment(
+                "USAGE_PLAN_IDS", stack.to_json_string({name: p.usage_plan_id for name, p in self.usage_plans.items()})
+            )
 
         def apigw_arn(path: str) -> str:
             return f"arn:{Aws.PARTITION}:apigateway:{Aws.REGION}::{path}"
@@ -286,7 +293,13 @@ class Api(Construct):
         auth.role.add_to_principal_policy(iam.PolicyStatement(
             actions=["apigateway:GET", "apigateway:DELETE"], resources=plan_key,
         ))
+        # The purge removes a deleted tenant's usage key, last (API Gateway drops it from its usage plan too).
+        purge.role.add_to_principal_policy(iam.PolicyStatement(
+            actions=["apigateway:DELETE"], resources=[apigw_arn("/apikeys/*")],
+        ))
         generated_ids = "API key ids are generated when a tenant signs up, so the key ARNs cannot be listed here"
+        acknowledge(purge.role, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::"
+                    "/apikeys/*]", generated_ids)
         acknowledge(auth.role, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]",
                     generated_ids)
         for plan_name in self.usage_plans:

@@ -124,7 +124,7 @@ class Deployments(Construct):
                     f"<AWS::AccountId>:deploymentgroup:{stack_name}/*]",
                     "the hook serves every deployment group of this application; its ids are only known at "
                     "deploy time")
-        for fn_name in ("authorizer", "auth", "targets", "checks", "worker"):
+        for fn_name in ("authorizer", "auth", "targets", "checks", "worker", "purge"):
             acknowledge(role, f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:"
                         f"<AWS::AccountId>:function:{stack_name}-{fn_name}:*]",
                         "the hook invokes whichever version of the function a deployment targets (a new number "

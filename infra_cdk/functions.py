@@ -14,7 +14,7 @@ from constructs import Construct
 
 from infra_cdk.bundling import BUNDLE_DEPS_CONTEXT, compiled_code, deps_layer_code
 from infra_cdk.data import DataTables
-from infra_cdk.messaging import MAX_RECEIVE_COUNT, ChecksQueue
+from infra_cdk.messaging import MAX_RECEIVE_COUNT, ChecksQueue, PurgeQueue
 from infra_cdk.nag import acknowledge
 from infra_cdk.naming import pin_logical_id
 from infra_cdk.secrets import Secrets
@@ -39,6 +39,9 @@ PROVIDER_ENV: dict[str, str] = {
     "CNPJWS_COMMERCIAL_BASE_URL": "https://comercial.cnpj.ws",
     "BRASILAPI_BASE_URL": "https://brasilapi.com.br/api/cnpj/v1",
     "RECEITAWS_BASE_URL": "https://www.receitaws.com.br/v1",
+    "MINHARECEITA_BASE_URL": "https://minhareceita.org",
+    "OPENCNPJ_BASE_URL": "https://api.opencnpj.org",
+    "CNPJA_BASE_URL": "https://open.cnpja.com",
     "CACHE_TTL_SECONDS": "86400",
     "NEGATIVE_CACHE_TTL_SECONDS": "900",
     "PROVIDER_CONNECT_TIMEOUT": "2.0",
@@ -75,6 +78,8 @@ FUNCTION_SPECS: dict[str, FunctionSpec] = {
         # Sync checks call providers inline; 28 s stays under API Gateway's 29 s integration limit.
         FunctionSpec("checks", "Checks, batches, usage, audit and health", 28, 512),
         FunctionSpec("worker", "Async checks from the SQS queue", 60, 512, serves_http=False),
+        FunctionSpec("purge", "Tenant deletion jobs from the purge queue, in pages from a checkpoint", 60, 512,
+                     serves_http=False),
     )
 }
 
@@ -186,6 +191,7 @@ class Functions(Construct):
         *,
         tables: DataTables,
         queue: ChecksQueue,
+        purge_queue: PurgeQueue,
         secrets: Secrets,
         settings: Settings,
     ) -> None:
@@ -232,6 +238,7 @@ class Functions(Construct):
             "BILLING_SECRET_ARN": secrets.billing.secret_arn,
             "BILLING_API_BASE_URL": "",
             "BILLING_GRACE_DAYS": "7",
+            "PURGE_QUEUE_URL": purge_queue.queue.queue_url,
             # USAGE_PLAN_IDS is added by the API construct, which owns the usage plans.
         })
         self.targets = make("targets", {
@@ -261,12 +268,23 @@ class Functions(Construct):
             "MAX_RECEIVE_COUNT": str(MAX_RECEIVE_COUNT),
             **provider_env,
         })
+        self.purge = make("purge", {
+            "MAIN_TABLE": main,
+            "IDEMPOTENCY_TABLE": idempotency,
+            "PURGE_QUEUE_URL": purge_queue.queue.queue_url,
+            # The purge cancels a deleted tenant's subscription (radar.billing).
+            "BILLING_SECRET_ARN": secrets.billing.secret_arn,
+            "BILLING_API_BASE_URL": "",
+            # USAGE_PLAN_IDS is added by the API construct (the purge removes the tenant's usage key last).
+        })
         self._grant(tables, queue, secrets)
+        self._grant_purge(tables, purge_queue, secrets)
         self._connect_worker(queue)
+        self._connect_purge(purge_queue)
 
     @property
     def all(self) -> tuple[RadarFunction, ...]:
-        return (self.authorizer, self.auth, self.targets, self.checks, self.worker)
+        return (self.authorizer, self.auth, self.targets, self.checks, self.worker, self.purge)
 
     @property
     def http(self) -> dict[str, RadarFunction]:
@@ -312,7 +330,7 @@ class Functions(Construct):
         index_reason = (
             "covers only this table's own GSIs (gsi1, gsi2), which the single-table access patterns query"
         )
-        for function in (self.authorizer, self.auth, self.targets, self.checks, self.worker):
+        for function in (self.authorizer, self.auth, self.targets, self.checks, self.worker, self.purge):
             acknowledge(function.role, "AwsSolutions-IAM5[Resource::<MainTable.Arn>/index/*]", index_reason)
 
     def _connect_worker(self, queue: ChecksQueue) -> None:
@@ -329,3 +347,23 @@ class Functions(Construct):
             ))
             mapping = [c for c in self.worker.alias.node.find_all() if isinstance(c, lambda_.CfnEventSourceMapping)][-1]
             mapping.override_logical_id(logical_id)
+
+    def _grant_purge(self, tables: DataTables, purge_queue: PurgeQueue, secrets: Secrets) -> None:
+        purge_queue.queue.grant_send_messages(self.auth.role)  # DELETE /tenant queues the job
+        # The purge pages through the main table and the idempotency table (a scan: Powertools keys it by hash),
+        # and queues its own next message.
+        for table in (tables.main, tables.idempotency):
+            table.grant_read_write_data(self.purge.role)
+        purge_queue.queue.grant_send_messages(self.purge.role)
+        secrets.billing.grant_read(self.purge.role)
+
+    def _connect_purge(self, purge_queue: PurgeQueue) -> None:
+        self.purge.alias.add_event_source(event_sources.SqsEventSource(
+            purge_queue.queue,
+            batch_size=1,  # one job run per invocation: its pages are its own bounded batch
+            report_batch_item_failures=True,
+            max_concurrency=2,
+        ))
+        mapping = next(c for c in self.purge.alias.node.find_all()
+                       if isinstance(c, lambda_.CfnEventSourceMapping))
+        mapping.override_logical_id("PurgeQueueEventSource")

@@ -15,7 +15,7 @@ from constructs import Construct
 from infra_cdk.api import Api
 from infra_cdk.data import DataTables
 from infra_cdk.functions import LIVE_ALIAS, Functions, RadarFunction
-from infra_cdk.messaging import ChecksQueue
+from infra_cdk.messaging import ChecksQueue, PurgeQueue
 from infra_cdk.nag import acknowledge
 from infra_cdk.naming import pin_logical_id
 from infra_cdk.settings import PROVIDER_NAMES, STACK_ID, Settings
@@ -102,6 +102,7 @@ class Monitoring(Construct):
         tables: DataTables,
         queue: ChecksQueue,
         settings: Settings,
+        purge_queue: PurgeQueue | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._settings = settings
@@ -121,6 +122,7 @@ class Monitoring(Construct):
         pin_logical_id(self.gateway_throttles, "GatewayThrottlesMetricFilter")
         self.alarms: list[cloudwatch.Alarm] = [
             self._alarm(spec) for spec in self._alarm_specs(api, functions, tables, queue)
+            + self._purge_alarm_specs(purge_queue)
         ]
         # Per function, the alarms that roll its deployment back (infra_cdk/deployments.py): one-minute periods on
         # its `live` alias, so a bad version trips them within a canary's 5 minutes; the API's 5XX rate too for the
@@ -131,7 +133,7 @@ class Monitoring(Construct):
             fn.spec.name: [
                 by_name[f"{STACK_ID}-{fn.spec.name.capitalize()}-DeployErrors"],
                 by_name[f"{STACK_ID}-{fn.spec.name.capitalize()}-DeployLatencyP99"],
-                *([api_5xx] if fn.spec.name != "worker" else []),
+                *([api_5xx] if fn.spec.name not in {"worker", "purge"} else []),  # queue consumers serve no API
             ]
             for fn in functions.all
         }
@@ -146,6 +148,17 @@ class Monitoring(Construct):
         pin_logical_id(self.business_dashboard, "BusinessDashboard")
 
     # Alarms ---------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _purge_alarm_specs(purge_queue: PurgeQueue | None) -> list[AlarmSpec]:
+        if purge_queue is None:
+            return []
+        return [AlarmSpec(
+            "PurgeDlq-Messages",
+            "A tenant deletion job stopped after every retry (its checkpoint is kept: redrive it)",
+            purge_queue.dlq.metric_approximate_number_of_messages_visible(statistic="Maximum", period=FIVE_MINUTES),
+            threshold=0,
+        )]
 
     def _alarm_specs(
         self, api: Api, functions: Functions, tables: DataTables, queue: ChecksQueue

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PUBLIC", "ROUTES", "Route"]
+__all__ = ["PROTECTED", "PUBLIC", "ROUTES", "UNMETERED", "Route"]
 
 PUBLIC = "public"
 PROTECTED = "protected"
+# Behind the authorizer but not the usage key: a deleted tenant's admin follows the deletion job after the purge
+# removed the tenant's usage key (the key goes last), and a repeated DELETE /tenant still answers.
+UNMETERED = "unmetered"
 
 
 @dataclass(frozen=True)
@@ -15,7 +18,7 @@ class Route:
     method: str
     path: str
     function: str
-    access: str = PROTECTED  # public routes skip the authorizer and the API key
+    access: str = PROTECTED  # public routes skip the authorizer and the API key, unmetered ones the API key
 
 
 ROUTES: tuple[Route, ...] = (
@@ -35,7 +38,8 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/users/{user_id}/sessions/revoke", "auth"),
     Route("GET", "/me", "auth"),
     Route("GET", "/tenant", "auth"),
-    Route("DELETE", "/tenant", "auth"),
+    Route("DELETE", "/tenant", "auth", UNMETERED),
+    Route("GET", "/tenant/deletion", "auth", UNMETERED),
     Route("PUT", "/tenant/plan", "auth"),
     Route("GET", "/billing/plans", "auth", PUBLIC),
     Route("POST", "/billing/checkout", "auth"),

@@ -13,7 +13,7 @@ from infra_cdk.console import ConsoleSite
 from infra_cdk.data import DataTables
 from infra_cdk.deployments import Deployments
 from infra_cdk.functions import FUNCTION_SPECS, Functions
-from infra_cdk.messaging import ChecksQueue
+from infra_cdk.messaging import ChecksQueue, PurgeQueue
 from infra_cdk.monitoring import Monitoring
 from infra_cdk.secrets import Secrets
 from infra_cdk.settings import Settings
@@ -37,12 +37,16 @@ class CnpjRadarStack(Stack):
         self.queue = ChecksQueue(
             self, "Messaging", worker_timeout=Duration.seconds(FUNCTION_SPECS["worker"].timeout_seconds)
         )
+        self.purge_queue = PurgeQueue(
+            self, "PurgeMessaging", purge_timeout=Duration.seconds(FUNCTION_SPECS["purge"].timeout_seconds)
+        )
         self.secrets = Secrets(self, "Secrets", retain=settings.retain_data)
-        self.functions = Functions(self, "Functions", tables=self.tables, queue=self.queue, secrets=self.secrets,
-                                   settings=settings)
+        self.functions = Functions(self, "Functions", tables=self.tables, queue=self.queue,
+                                   purge_queue=self.purge_queue, secrets=self.secrets, settings=settings)
         self.api = Api(self, "Api", functions=self.functions, settings=settings)
         self.monitoring = Monitoring(self, "Monitoring", api=self.api, functions=self.functions,
-                                     tables=self.tables, queue=self.queue, settings=settings)
+                                     tables=self.tables, queue=self.queue, purge_queue=self.purge_queue,
+                                     settings=settings)
         self.deployments = Deployments(self, "Deployments", functions=self.functions,
                                        deploy_alarms=self.monitoring.deploy_alarms, settings=settings)
         self.waf = WebAcl(self, "ApiWaf", name=f"{self.stack_name}-api", acl_scope="REGIONAL",
@@ -65,6 +69,8 @@ class CnpjRadarStack(Stack):
             "IdempotencyTableName": (self.tables.idempotency.table_name, "Powertools idempotency table"),
             "ChecksQueueUrl": (self.queue.queue.queue_url, "Async checks queue"),
             "ChecksDlqUrl": (self.queue.dlq.queue_url, "Checks dead-letter queue"),
+            "PurgeQueueUrl": (self.purge_queue.queue.queue_url, "Tenant purge queue (deletion jobs)"),
+            "PurgeDlqUrl": (self.purge_queue.dlq.queue_url, "Tenant purge dead-letter queue"),
             "AlarmTopicArn": (self.monitoring.topic.topic_arn, "SNS topic every alarm notifies"),
             "OpsDashboardName": (self.monitoring.ops_dashboard.dashboard_name, "Operations dashboard"),
             "BusinessDashboardName": (self.monitoring.business_dashboard.dashboard_name, "Business dashboard"),

@@ -45,7 +45,7 @@ FUZZ_PLAN = "enterprise"  # the free plan's 2 req/s would throttle the fuzzer in
 
 # Operations never fuzzed, with the reason.
 EXCLUDED_OPERATIONS: dict[tuple[str, str], str] = {
-    ("DELETE", "/tenant"): "purges the fuzzing tenant itself; the lifecycle e2e test covers it",
+    ("DELETE", "/tenant"): "purges the fuzzing tenant itself; tests/e2e/test_tenant_deletion.py covers it",
 }
 
 # Built-in checks switched off, with the reason. Everything else is on. (object_level_authorization is on but

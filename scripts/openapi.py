@@ -78,7 +78,7 @@ def error_codes() -> dict[str, list[str]]:
         by_status.setdefault(status, set()).add(code)
     for response in GATEWAY_RESPONSES:
         if response.status:
-            by_status.setdefault(response.status, set()).add(response.code)
+            by_status.setdefault(response.status, set()).update(response.codes or (response.code,))
     return {status: sorted(codes) for status, codes in sorted(by_status.items())}
 
 

@@ -20,7 +20,7 @@ from radar.http import ID_PATTERN, build_resolver, error_responses, tenant
 from radar.observability import logger, metrics, tracer
 from radar.sessions.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
 from radar.tables import bind_main_table
-from radar.tenants.schemas import PlanChangeRequest, SignupRequest, SignupResponse, TenantView
+from radar.tenants.schemas import DeletionJobView, PlanChangeRequest, SignupRequest, SignupResponse, TenantView
 from radar.tenants.settings import AuthEnv
 
 if TYPE_CHECKING:
@@ -303,14 +303,27 @@ def change_plan(body: Annotated[PlanChangeRequest, Body()]) -> TenantView:
 
 @app.delete(
     "/tenant",
-    summary="Delete the tenant and purge everything it owns",
+    summary="Delete the tenant: every credential stops at once, and a job purges everything it owns",
+    description="Answers 202 with the deletion job (Location: /tenant/deletion); a repeated DELETE answers the "
+                "same job. From now on only the deleting admin's GET /tenant/deletion (and DELETE /tenant) are "
+                "answered; everything else is 403 tenant_deleted.",
     tags=["tenant"],
-    responses={204: {"description": "purged", "content": {}}, **_AUTHED},
+    responses={202: {"description": "the deletion job"}, **_AUTHED},
 )
-def delete_tenant() -> Response[None]:
-    services().tenants.delete_tenant(tenant(app), _event())
-    metrics.add_metric(name="TenantsDeleted", unit=MetricUnit.Count, value=1)
-    return Response(status_code=204)
+def delete_tenant() -> Response[DeletionJobView]:
+    job = services().tenants.delete_tenant(tenant(app), _event())
+    metrics.add_metric(name="TenantDeletionsRequested", unit=MetricUnit.Count, value=1)
+    return Response(202, "application/json", job, headers={"Location": "/tenant/deletion"})
+
+
+@app.get(
+    "/tenant/deletion",
+    summary="The tenant's deletion job: status, items removed per kind, start and finish times",
+    tags=["tenant"],
+    responses={200: {"description": "the deletion job"}, **error_responses({404: "no deletion job"}), **_AUTHED},
+)
+def get_tenant_deletion() -> DeletionJobView:
+    return services().tenants.deletion_status(tenant(app))
 
 
 @app.get(

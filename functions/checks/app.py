@@ -30,6 +30,8 @@ ENV = ChecksEnv.from_environ()  # cold start: a missing variable fails the init,
 bind_main_table(ENV.main_table)  # the table of every main-table model this function uses (radar.store)
 app = build_resolver(ENV)
 
+# max_age / max_stale: whole seconds, or a number with one unit (s, m, h, d); at most 10 digits.
+DURATION_PATTERN = r"^[0-9]{1,10}[smhd]?$"
 # Leave this much of the invocation for recording the outcome after a synchronous lookup.
 _SYNC_MARGIN_MS = 1_500
 TargetId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="target id")]
@@ -116,18 +118,49 @@ def create_check(
         Literal["queue", "fail"],
         Query(description="sync checks with every provider busy: queue (202, default) or fail (503, not charged)"),
     ] = "queue",
+    max_age: Annotated[
+        str | None,
+        Query(
+            pattern=DURATION_PATTERN,
+            description="a cached report older than this is not used: seconds or a duration (90, 30m, 12h, 7d); "
+            "0 = refresh=true",
+        ),
+    ] = None,
+    max_stale: Annotated[
+        str | None,
+        Query(
+            pattern=DURATION_PATTERN,
+            description="when no provider can answer, the last good report is served (stale: true) if at most this "
+            "old (default 30d; 0 = never)",
+        ),
+    ] = None,
 ) -> Response[CheckOut]:
     ctx = tenant(app)
     ctx.require("analyst")
     correlation_id = logger.get_correlation_id()
+    from radar.checks.service import Freshness
+    from radar.timestamps import parse_duration
+
+    freshness = Freshness(
+        max_age=None if max_age is None else parse_duration(max_age),
+        max_stale=None if max_stale is None else parse_duration(max_stale),
+    )
 
     def run() -> CheckOut:
         if run_async:
-            check = check_service().enqueue(ctx, target_id, correlation_id=correlation_id, refresh=refresh)
+            check = check_service().enqueue(
+                ctx, target_id, correlation_id=correlation_id, refresh=refresh, freshness=freshness
+            )
         else:
             remaining = app.lambda_context.get_remaining_time_in_millis() - _SYNC_MARGIN_MS
             check = check_service().run_now(
-                ctx, target_id, correlation_id=correlation_id, remaining_ms=remaining, refresh=refresh, on_busy=on_busy
+                ctx,
+                target_id,
+                correlation_id=correlation_id,
+                remaining_ms=remaining,
+                refresh=refresh,
+                on_busy=on_busy,
+                freshness=freshness,
             )
         return check
 
@@ -154,7 +187,14 @@ def create_check(
         table_name=ENV.idempotency_table,
         tenant_id=ctx.tenant_id,
         key=idempotency_key,
-        request={"target_id": target_id, "async": run_async, "refresh": refresh, "on_busy": on_busy},
+        request={
+            "target_id": target_id,
+            "async": run_async,
+            "refresh": refresh,
+            "on_busy": on_busy,
+            "max_age": freshness.max_age,
+            "max_stale": freshness.max_stale,
+        },
         operation=first_run,
         lambda_context=app.lambda_context,
     )

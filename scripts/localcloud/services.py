@@ -75,7 +75,12 @@ SANDBOX_SKEW_SECONDS = "0.5"
 
 
 def _sandbox_env(url: str, function_env: Mapping[str, str]) -> dict[str, str]:
-    overrides = {name: url.rstrip("/") + suffix for name, suffix in SANDBOX_ENV.items() if name in function_env}
+    # Every provider of a function that looks CNPJs up goes to the sandbox, whether the template names its URL or not:
+    # a provider left on its default would reach the internet from a local cloud.
+    looks_up = "PROVIDER_ORDER" in function_env
+    overrides = {
+        name: url.rstrip("/") + suffix for name, suffix in SANDBOX_ENV.items() if looks_up or name in function_env
+    }
     if "PROVIDER_ORDER" in function_env:
         # The product's buckets keep the sandbox's clock: both read RADAR_SANDBOX_TIME_SCALE, so they always agree.
         overrides["RATE_LIMIT_TIME_SCALE"] = os.environ.get("RADAR_SANDBOX_TIME_SCALE") or "1"

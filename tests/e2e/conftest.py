@@ -19,6 +19,9 @@ BRASILAPI_PER_MIN = 6000
 AUTH_CACHE_TTL_SECONDS = 5
 # The e2e checks finish in well under a second: a short running lease lets killed-worker tests take over quickly.
 CHECK_LEASE_SECONDS = 8
+# The tenant purge in small steps (3 items a page, one page per message, a 3 s lease), so a deletion takes many
+# messages and tests/e2e/test_tenant_deletion.py can kill the purge while it runs.
+PURGE_ENV = {"PURGE_PAGE_SIZE": "3", "PURGE_PAGES_PER_INVOCATION": "1", "PURGE_LEASE_SECONDS": "3"}
 
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "providers"
@@ -46,6 +49,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Path) -> I
                     "AUTH_CACHE_TTL_SECONDS": str(AUTH_CACHE_TTL_SECONDS),
                     # A killed worker's check is taken over when its running lease ends (90 s by default).
                     "CHECK_LEASE_SECONDS": str(CHECK_LEASE_SECONDS),
+                    **PURGE_ENV,
                 }
             )
         },

@@ -38,6 +38,7 @@ ROLE_FLOOR: dict[tuple[str, str], str] = {
     ("POST", "/users"): "admin",
     ("GET", "/tenant"): "admin",
     ("DELETE", "/tenant"): "admin",
+    ("GET", "/tenant/deletion"): "admin",
     ("PUT", "/tenant/plan"): "admin",
     ("POST", "/billing/checkout"): "admin",
     ("POST", "/billing/portal"): "admin",
@@ -336,6 +337,8 @@ def test_b_lists_none_of_a(world: World, method: str, path: str, kind: str, role
         response = _call(http, method, path, headers, params=params)
     floor = ROLE_FLOOR[(method, path)]
     expected = 200 if RANK[role] >= RANK[floor] else 403
+    if path == "/tenant/deletion" and expected == 200:
+        expected = 404  # B has no deletion job, and never sees A's
     assert response.status_code == expected, f"{kind}/{role} {path}: {response.status_code} {response.text}"
     leaked = [m for m in world.a_markers if m in response.text]
     assert not leaked, f"{kind}/{role} GET {path} showed A's {leaked}"

@@ -13,10 +13,11 @@ from infra_cdk.monitoring import PROVIDER_ERRORS_QUERY
 from tests.infra.helpers import Synthesized, render
 
 RUNBOOKS = REPO_ROOT / "docs" / "runbooks"
-FUNCTIONS = ("Authorizer", "Auth", "Targets", "Checks", "Worker")
+FUNCTIONS = ("Authorizer", "Auth", "Targets", "Checks", "Worker", "Purge")
 EXPECTED_ALARMS = {
     "CnpjRadar-Api-5xxRate", "CnpjRadar-Api-LatencyP99", "CnpjRadar-Api-Deploy5xxRate", "CnpjRadar-ChecksDlq-Messages",
     "CnpjRadar-ChecksQueue-OldestMessageAge", "CnpjRadar-Providers-Errors", "CnpjRadar-DynamoDB-Throttles",
+    "CnpjRadar-PurgeDlq-Messages",
     *(f"CnpjRadar-{f}-{kind}" for f in FUNCTIONS
       for kind in ("Errors", "Throttles", "DeployErrors", "DeployLatencyP99")),
 }

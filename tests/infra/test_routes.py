@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from infra_cdk.api import FUNCTION_METADATA_KEY
-from infra_cdk.routes import PUBLIC, ROUTES, Route
+from infra_cdk.routes import PUBLIC, ROUTES, UNMETERED, Route
 from tests.infra.helpers import Synthesized, api_methods, render
 
 
@@ -52,7 +52,13 @@ def test_public_routes_skip_auth_and_others_need_authorizer_and_key(synthesized:
     else:
         assert props["AuthorizationType"] == "CUSTOM"
         assert props["AuthorizerId"] == {"Ref": "ApiAuthorizer"}
-        assert props["ApiKeyRequired"] is True
+        # Unmetered routes (a deleted tenant's job, after the purge removed its usage key) skip only the key.
+        assert props["ApiKeyRequired"] is (route.access != UNMETERED)
+
+
+def test_only_the_tenant_deletion_routes_are_unmetered() -> None:
+    assert {(r.method, r.path) for r in ROUTES if r.access == UNMETERED} == {
+        ("DELETE", "/tenant"), ("GET", "/tenant/deletion")}
 
 
 def test_api_gateway_may_invoke_each_route_functions_live_alias_on_this_api_only(synthesized: Synthesized) -> None:

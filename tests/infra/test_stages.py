@@ -14,7 +14,7 @@ from infra_cdk.waf import MAX_BODY_BYTES, REDACTED_HEADERS
 from radar.tiers import load_tiers
 from tests.infra.helpers import Synthesized, render
 
-FUNCTIONS = ("Authorizer", "Auth", "Targets", "Checks", "Worker")
+FUNCTIONS = ("Authorizer", "Auth", "Targets", "Checks", "Worker", "Purge")
 CONFIGS = {"dev": None, "staging": "CodeDeployDefault.LambdaLinear10PercentEvery1Minute",
            "prod": "CodeDeployDefault.LambdaCanary10Percent5Minutes"}
 
@@ -120,7 +120,7 @@ def test_deployment_groups_shift_traffic_as_the_stage_says(stages: dict[str, Syn
         alarms = {names[a["Name"]["Ref"]].removeprefix(f"{synth.stack.stack_name}-")
                   for a in group["AlarmConfiguration"]["Alarms"]}
         expected = {f"{function}-DeployErrors", f"{function}-DeployLatencyP99"}
-        assert alarms == (expected if function == "Worker" else expected | {"Api-Deploy5xxRate"})
+        assert alarms == (expected if function in {"Worker", "Purge"} else expected | {"Api-Deploy5xxRate"})
         assert group["AlarmConfiguration"]["Enabled"] is True
         update = synth.resources[f"{function}FunctionLiveAlias"]["UpdatePolicy"]["CodeDeployLambdaAliasUpdate"]
         assert update["DeploymentGroupName"] == {"Ref": f"{function}DeploymentGroup"}

@@ -115,6 +115,31 @@ def main_items(pk: str) -> list[dict[str, Any]]:
     return list(table.query(KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": pk})["Items"])
 
 
+def run_purge(context: Any, *, max_messages: int = 200) -> int:
+    """Drain the purge queue through the real purge function (functions/purge/app.py), as its event source
+    mapping would: each message is one SQS batch of one record; returns how many messages it handled."""
+    import os
+
+    sqs = boto3.client("sqs")
+    queue_url = os.environ["PURGE_QUEUE_URL"]
+    handled = 0
+    while handled < max_messages:
+        received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=1, WaitTimeSeconds=0,
+                                       AttributeNames=["All"]).get("Messages", [])
+        if not received:
+            return handled
+        message = received[0]
+        record = {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
+                  "body": message["Body"], "attributes": message.get("Attributes", {}), "messageAttributes": {},
+                  "md5OfBody": message["MD5OfBody"], "eventSource": "aws:sqs",
+                  "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:test-purge", "awsRegion": "us-east-1"}
+        result = load_function("purge").lambda_handler({"Records": [record]}, context)
+        assert result == {"batchItemFailures": []}, result
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        handled += 1
+    raise AssertionError(f"the purge queue did not drain in {max_messages} messages")
+
+
 def usage_plan_key_ids(plan_id: str) -> set[str]:
     return {k["id"] for k in boto3.client("apigateway").get_usage_plan_keys(usagePlanId=plan_id)["items"]}
 
@@ -366,6 +391,7 @@ def test_authorizer_allows_bearer_with_wildcard_policy_context_and_usage_key(aut
         "plan": "free",
         "upgrade_plan": "pro",  # the gateway's 429 bodies offer the next plan up from these two
         "upgrade_offer": load_tiers().offer("free"),
+        "denial": "forbidden",  # the code of the gateway's 403 body (tenant_deleted once the tenant is deleted)
     }
     tenant_item = next(i for i in main_items(f"TENANT#{tid}") if i["sk"] == "TENANT")
     assert response["usageIdentifierKey"] == tenant_item["usage_key_value"]
@@ -613,18 +639,28 @@ def test_delete_tenant_purges_everything_and_keeps_one_record(auth_env: AwsResou
     )
     created = call(rest_event("POST", "/api-keys", {"name": "k", "role": "viewer"}, identity=admin), lambda_context)[1]
 
-    status = call(rest_event("DELETE", "/tenant", identity=admin), lambda_context)[0]
+    status, job, headers = call(rest_event("DELETE", "/tenant", identity=admin), lambda_context)
 
-    assert status == 204
+    assert status == 202 and job["status"] == "queued" and headers["Location"] == "/tenant/deletion"
+    record = main_items(f"DELETED_TENANT#{tid}")
+    assert len(record) == 1 and record[0]["outcome"] == "pending"  # no success before the purge ran
+    assert usage_key_id in {k["id"] for k in boto3.client("apigateway").get_api_keys(limit=500)["items"]}
+    assert run_purge(lambda_context) >= 1
+
     assert main_items(f"TENANT#{tid}") == [] and main_items(f"TENANT#{tid}#AUDIT") == []
     assert main_items(f"EMAIL#{owner['email']}") == [] and main_items(f"EMAIL#{invited}") == []
     record = main_items(f"DELETED_TENANT#{tid}")
-    assert len(record) == 1 and record[0]["action"] == "tenant.delete" and record[0]["items_deleted"] > 0
+    assert len(record) == 1 and record[0]["action"] == "tenant.delete" and record[0]["outcome"] == "success"
+    assert record[0]["status"] == "succeeded" and record[0]["items_deleted"] > 0
     assert usage_key_id not in {k["id"] for k in boto3.client("apigateway").get_api_keys(limit=500)["items"]}
     load_function("authorizer").authorizer().cache.clear()
-    for credential, kind in [(owner["tokens"]["access_token"], "bearer"), (created["key"], "api_key")]:
-        with pytest.raises(Exception, match=r"^Unauthorized$"):
-            authorize(credential, kind=kind, context=lambda_context)
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        authorize(created["key"], kind="api_key", context=lambda_context)
+    # The deleting admin's still valid access token reads the job, and nothing else.
+    policy = authorize(owner["tokens"]["access_token"], context=lambda_context)
+    resources = policy["policyDocument"]["Statement"][0]["Resource"]
+    assert policy["context"]["denial"] == "tenant_deleted"
+    assert sorted(r.split("/", 2)[2] for r in resources) == ["DELETE/tenant", "GET/tenant/deletion"]
     assert (
         call(rest_event("POST", "/auth/refresh", {"refresh_token": owner["tokens"]["refresh_token"]}), lambda_context)[
             0

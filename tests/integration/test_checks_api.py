@@ -645,8 +645,8 @@ class CachingConnector(FakeConnector):
         super().__init__()
         self.report = cached
 
-    def cached(self, cnpj: Cnpj) -> LookupResult | None:
-        if self.report is None:
+    def cached(self, cnpj: Cnpj, *, max_age: float | None = None) -> LookupResult | None:
+        if self.report is None or max_age == 0:
             return None
         return LookupResult(report=self.report, source=self.report.source, cached=True, attempts=[])
 

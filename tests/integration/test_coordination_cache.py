@@ -86,6 +86,33 @@ def test_default_ttl_is_one_day_and_expired_items_are_misses(aws: AwsResources) 
     assert cache.get(cnpj) is None
 
 
+def test_a_report_past_its_freshness_is_kept_for_stale_if_error_and_gone_after_the_keep(aws: AwsResources) -> None:
+    clock = FakeClock()
+    cache = DynamoReportCache(aws.cache_table, ttl_seconds=86400, keep_seconds=30 * 86400, clock=clock)
+    cnpj = _cnpj()
+    cache.put_report(cnpj, {"cnpj": cnpj}, "cnpjws")
+    item = boto3.client("dynamodb").get_item(TableName=aws.cache_table, Key={"pk": {"S": f"CNPJ#{cnpj}"}})["Item"]
+    # The table's TTL attribute is the keep; the freshness is its own attribute.
+    assert item["expires_at"] == {"N": str(int(clock.now) + 30 * 86400)}
+    assert item["fresh_until"] == {"N": str(int(clock.now) + 86400)}
+
+    clock.now += 2 * 86400
+    assert cache.get(cnpj) is None  # no longer fresh: a lookup asks the providers
+    kept = cache.last_good(cnpj, 3 * 86400)
+    assert kept is not None and kept.report == {"cnpj": cnpj} and kept.source == "cnpjws"
+    assert cache.last_good(cnpj, 86400) is None  # older than that caller accepts
+
+    clock.now += 28 * 86400
+    assert cache.last_good(cnpj, 365 * 86400) is None  # past the keep: gone for good
+
+
+def test_a_not_found_is_never_a_last_good_report(aws: AwsResources) -> None:
+    cache = DynamoReportCache(aws.cache_table, keep_seconds=30 * 86400)
+    cnpj = _cnpj()
+    cache.put_negative(cnpj)
+    assert cache.get(cnpj) is not None and cache.last_good(cnpj, 86400) is None
+
+
 def test_negative_entries_are_cached_briefly(aws: AwsResources) -> None:
     clock = FakeClock()
     cache = DynamoReportCache(aws.cache_table, ttl_seconds=7200, negative_ttl_seconds=900, clock=clock)

@@ -17,6 +17,7 @@ from tests.integration.test_auth_api import (
     call,
     identity_for,
     rest_event,
+    run_purge,
     signup,
     unique_email,
     use_cheap_argon2,
@@ -108,7 +109,8 @@ def test_plan_change_and_deletion_only_touch_the_callers_tenant(two_tenants, lam
     call(rest_event("PUT", "/tenant/plan", {"plan": "business"}, identity=b["identity"]), lambda_context)
     assert call(rest_event("GET", "/tenant", identity=a["identity"]), lambda_context)[1]["plan"] == "free"
 
-    assert call(rest_event("DELETE", "/tenant", identity=b["identity"]), lambda_context)[0] == 204
+    assert call(rest_event("DELETE", "/tenant", identity=b["identity"]), lambda_context)[0] == 202
+    run_purge(lambda_context)
     a_view = call(rest_event("GET", "/tenant", identity=a["identity"]), lambda_context)
     assert a_view[0] == 200 and a_view[1]["tenant_id"] == a["tenant"]["tenant_id"]
     assert [

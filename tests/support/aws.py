@@ -65,6 +65,7 @@ class AwsResources:
     secrets: dict[str, str]
     usage_plan_ids: dict[str, str]
     env: dict[str, str] = field(default_factory=dict)
+    purge_queue_url: str = ""
 
 
 def create_main_table(name: str) -> str:
@@ -124,6 +125,7 @@ def provision_resources(prefix: str = "test") -> AwsResources:
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"}),
         },
     )["QueueUrl"]
+    purge_queue_url = sqs.create_queue(QueueName=f"{prefix}-purge", Attributes={"VisibilityTimeout": "360"})["QueueUrl"]
     sm = boto3.client("secretsmanager")
     secrets = {}
     for name, value in {
@@ -156,6 +158,7 @@ def provision_resources(prefix: str = "test") -> AwsResources:
         "CURSOR_KEY_SECRET_ARN": secrets["cursor"],
         "USAGE_PLAN_IDS": json.dumps(usage_plan_ids),
         "MAX_RECEIVE_COUNT": "5",
+        "PURGE_QUEUE_URL": purge_queue_url,
     }
     os.environ.update(env)
-    return AwsResources(main, cache, idem, queue_url, dlq_url, secrets, usage_plan_ids, env)
+    return AwsResources(main, cache, idem, queue_url, dlq_url, secrets, usage_plan_ids, env, purge_queue_url)

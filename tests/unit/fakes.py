@@ -60,6 +60,14 @@ class InMemoryCache:
     def peek(self, cnpj: str) -> CacheEntry | None:
         return self.get(cnpj)
 
+    def last_good(self, cnpj: str, max_age_seconds: float) -> CacheEntry | None:
+        """Like the DynamoDB cache: the last report, fresh or not, if fetched at most `max_age_seconds` ago."""
+        entry = self.entries.get(cnpj)
+        if entry is None or entry.negative:
+            return None
+        age = self.now() - datetime.fromisoformat(entry.fetched_at.replace("Z", "+00:00")).timestamp()
+        return entry if age <= max_age_seconds else None
+
     def put_report(self, cnpj: str, report: dict[str, Any], source: str) -> CacheEntry:
         return self._put(CacheEntry(cnpj, report, False, source, _now_iso(), int(self.now()) + self.ttl_seconds))
 

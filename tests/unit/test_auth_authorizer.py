@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from radar.apikeys.keys import api_key_hash
 from radar.authorizer.service import DecisionCache, Identity, _credential, wildcard_resource
 from radar.errors import Unauthorized
 from radar.tiers import load_tiers
@@ -81,6 +82,7 @@ def test_identity_context_has_exactly_the_contract_keys():
         "plan": "free",
         "upgrade_plan": "pro",
         "upgrade_offer": load_tiers().offer("free"),
+        "denial": "forbidden",
     }
     assert "Pro" in IDENTITY.context()["upgrade_offer"] and '"' not in IDENTITY.context()["upgrade_offer"]
 
@@ -106,6 +108,7 @@ def test_a_denial_is_cached_for_seconds_not_the_full_ttl():
         users=SimpleNamespace(),  # type: ignore[arg-type]
         api_keys=api_keys,  # type: ignore[arg-type]
         sessions=SimpleNamespace(),  # type: ignore[arg-type]
+        deletions=SimpleNamespace(deletion_record=lambda *_a, **_k: None),  # type: ignore[arg-type]
     )
     event = {"methodArn": "arn:aws:execute-api:us-east-1:1:abc/v1/GET/targets", "headers": {"x-api-key": key}}
     with pytest.raises(Unauthorized):
@@ -115,3 +118,64 @@ def test_a_denial_is_cached_for_seconds_not_the_full_ttl():
     clock.now += DENIAL_TTL_SECONDS
     assert authorizer.authorize(event)["context"]["tenant_id"] == "t1"
     assert DENIAL_TTL_SECONDS <= 5
+
+
+def _key_authorizer(tombstones: dict[str, object], reads: list[str]) -> object:
+    from types import SimpleNamespace
+
+    from radar.authorizer.service import Authorizer
+
+    def deletion_record(tenant_id: str, *, tombstone_only: bool = False) -> object:
+        assert tombstone_only  # the per-request read is the small one
+        reads.append(tenant_id)
+        return tombstones.get(tenant_id)
+
+    keys = {"rdr_" + "a" * 43: ("k-admin", "admin"), "rdr_" + "b" * 43: ("k-other", "viewer")}
+    api_keys = SimpleNamespace(
+        find_by_hash=lambda digest: next(
+            (SimpleNamespace(revoked=False, tenant_id="t1", key_id=kid, role=role)
+             for key, (kid, role) in keys.items() if api_key_hash(key) == digest), None),
+        touch_last_used=lambda *a, **k: True,
+    )
+    return Authorizer(
+        lambda _kid: None,
+        cache=DecisionCache(60, clock=_Clock()),
+        tenants=SimpleNamespace(get=lambda _tid: SimpleNamespace(plan="pro", usage_key_value="uk")),  # type: ignore[arg-type]
+        users=SimpleNamespace(),  # type: ignore[arg-type]
+        api_keys=api_keys,  # type: ignore[arg-type]
+        sessions=SimpleNamespace(),  # type: ignore[arg-type]
+        deletions=SimpleNamespace(deletion_record=deletion_record),  # type: ignore[arg-type]
+    )
+
+
+def test_a_tombstone_refuses_the_tenant_at_once_despite_a_cached_allow():
+    """Caught: a deleted tenant's credentials kept working for the authorizer's 60 s decision cache (and DELETE
+    /tenant removed the usage key first, so nothing could be retried)."""
+    from types import SimpleNamespace
+
+    tombstones: dict[str, object] = {}
+    reads: list[str] = []
+    authorizer = _key_authorizer(tombstones, reads)
+    arn = "arn:aws:execute-api:us-east-1:1:abc/v1/GET/targets"
+    admin = {"methodArn": arn, "headers": {"x-api-key": "rdr_" + "a" * 43}}
+    other = {"methodArn": arn, "headers": {"x-api-key": "rdr_" + "b" * 43}}
+    for event in (admin, other):
+        allowed = authorizer.authorize(event)  # type: ignore[attr-defined]
+        assert allowed["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+        assert allowed["context"]["denial"] == "forbidden"
+
+    tombstones["t1"] = SimpleNamespace(actor="k-admin", principal_type="api_key", plan="pro", status="queued")
+
+    denied = authorizer.authorize(other)  # type: ignore[attr-defined]  # the cached allow is not trusted
+    assert denied["context"]["denial"] == "tenant_deleted"
+    assert denied["policyDocument"]["Statement"] == [
+        {"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": "arn:aws:execute-api:us-east-1:1:abc/v1/*/*"}
+    ]
+    deleting = authorizer.authorize(admin)  # type: ignore[attr-defined]
+    (statement,) = deleting["policyDocument"]["Statement"]
+    assert statement["Effect"] == "Allow" and sorted(statement["Resource"]) == [
+        "arn:aws:execute-api:us-east-1:1:abc/v1/DELETE/tenant",
+        "arn:aws:execute-api:us-east-1:1:abc/v1/GET/tenant/deletion",
+    ]
+    assert deleting["context"]["denial"] == "tenant_deleted"
+    assert reads == ["t1"] * 4  # one tombstone read per request, cached decision or not

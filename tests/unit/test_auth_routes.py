@@ -24,6 +24,7 @@ _PLACEHOLDER_ENV = {
     "SIGNING_KEY_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:signing",
     "PUBLIC_KEYS_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:public",
     "USAGE_PLAN_IDS": "{}",
+    "PURGE_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/routes-test-purge",
 }
 
 

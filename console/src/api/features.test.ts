@@ -6,6 +6,7 @@ describe("feature gating from the contract", () => {
     const today = featuresOf();
     expect(hasOperation("GET /targets")).toBe(true);
     expect(today.userRemove && today.userRoleChange && today.userSessionsRevoke).toBe(true);
+    expect(today.tenantDeletionJob).toBe(true);
     expect(today.cookieSession).toBe(false);
     expect(today.billingCheckout && today.billingPortal).toBe(true);
   });

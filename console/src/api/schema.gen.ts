@@ -372,8 +372,28 @@ export interface paths {
         get: operations["getTenant"];
         put?: never;
         post?: never;
-        /** Delete the tenant and purge everything it owns */
+        /**
+         * Delete the tenant: every credential stops at once, and a job purges everything it owns
+         * @description Answers 202 with the deletion job (Location: /tenant/deletion); a repeated DELETE answers the same job. From now on only the deleting admin's GET /tenant/deletion (and DELETE /tenant) are answered; everything else is 403 tenant_deleted.
+         */
         delete: operations["deleteTenant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tenant/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's deletion job: status, items removed per kind, start and finish times */
+        get: operations["getTenantDeletion"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -703,6 +723,11 @@ export interface components {
         /** CheckOut */
         CheckOut: {
             /**
+             * Age Seconds
+             * @description how old the report's data is now: seconds since its provider was asked
+             */
+            age_seconds?: number | null;
+            /**
              * Attempts
              * @default 0
              */
@@ -755,6 +780,11 @@ export interface components {
              * @description the provider (or cache) that produced the report
              */
             source?: string | null;
+            /**
+             * Stale
+             * @description true: no provider could answer, so this is the last good report (see age_seconds)
+             */
+            stale?: boolean | null;
             /**
              * Status
              * @description queued, running, succeeded or failed
@@ -826,6 +856,41 @@ export interface components {
             email?: string | null;
             /** Phones */
             phones?: string[];
+        };
+        /** DeletionJobView */
+        DeletionJobView: {
+            /**
+             * Finished At
+             * @description set when nothing of the tenant is left
+             */
+            finished_at?: string | null;
+            /**
+             * Items Removed
+             * @description items removed so far, per kind
+             */
+            items_removed: {
+                [key: string]: number;
+            };
+            /** Items Removed Total */
+            items_removed_total: number;
+            /** Job Id */
+            job_id: string;
+            /** Requested At */
+            requested_at: string;
+            /** Started At */
+            started_at?: string | null;
+            /**
+             * Status
+             * @description queued, running or succeeded
+             */
+            status: string;
+            /**
+             * Sweeps
+             * @description extra passes over every kind (writes that raced the purge)
+             */
+            sweeps: number;
+            /** Tenant Id */
+            tenant_id: string;
         };
         /**
          * Error
@@ -1480,7 +1545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1594,7 +1659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1704,7 +1769,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1822,7 +1887,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2030,7 +2095,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2336,7 +2401,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2538,7 +2603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2743,7 +2808,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2857,7 +2922,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2970,7 +3035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3246,7 +3311,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3360,7 +3425,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3474,7 +3539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3596,7 +3661,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3707,7 +3772,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3824,7 +3889,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3941,7 +4006,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4020,6 +4085,10 @@ export interface operations {
             query?: {
                 /** @description queue the check instead of running it */
                 async?: boolean;
+                /** @description a cached report older than this is not used: seconds or a duration (90, 30m, 12h, 7d); 0 = refresh=true */
+                max_age?: string | null;
+                /** @description when no provider can answer, the last good report is served (stale: true) if at most this old (default 30d; 0 = never) */
+                max_stale?: string | null;
                 /** @description sync checks with every provider busy: queue (202, default) or fail (503, not charged) */
                 on_busy?: "queue" | "fail";
                 /** @description bypass the CNPJ cache and ask the providers again */
@@ -4072,7 +4141,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4191,7 +4260,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4274,12 +4343,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description purged */
-            204: {
+            /** @description the deletion job */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeletionJobView"];
+                };
             };
             /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
             400: {
@@ -4299,7 +4370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4309,6 +4380,116 @@ export interface operations {
                 };
             };
             /** @description Not found (also what another tenant's ids look like). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error. Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTenantDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the deletion job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionJobView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no deletion job. Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4422,7 +4603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4532,7 +4713,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4642,7 +4823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4756,7 +4937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4875,7 +5056,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5000,7 +5181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5119,7 +5300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise` */
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { secondaryCnaes } from "./ReportView";
+import { formatAge, secondaryCnaes } from "./ReportView";
 
 describe("secondary CNAEs", () => {
   it("lists the codes alone while the API sends no descriptions", () => {
@@ -24,5 +24,12 @@ describe("secondary CNAEs", () => {
       { code: "6202300", description: null },
       { code: "7020400", description: "Consultoria em gestão empresarial" },
     ]);
+  });
+});
+
+describe("data age", () => {
+  it("reads as its largest whole unit", () => {
+    expect([formatAge(4.2), formatAge(59), formatAge(60), formatAge(3599), formatAge(7200), formatAge(3 * 86400 + 5)])
+      .toEqual(["4 s", "59 s", "1 min", "59 min", "2 h", "3 d"]);
   });
 });

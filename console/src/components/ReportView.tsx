@@ -207,14 +207,30 @@ export function ReportView({ report, check }: { report: Report; check: Check }) 
           </Row>
           <Row label={t("report.fetchedAt")}>{formatDateTime(report.fetched_at, locale)}</Row>
           {report.source_updated_at && <Row label={t("report.sourceUpdatedAt")}>{formatDateTime(report.source_updated_at, locale)}</Row>}
+          {check.age_seconds != null && (
+            <Row label={t("report.age")} testId="report-age">{formatAge(check.age_seconds)}</Row>
+          )}
         </dl>
         <p>
           <span className={`badge ${check.cached ? "badge-info" : "badge-ok"}`} data-testid="report-cached" data-cached={String(!!check.cached)}>
             {check.cached ? t("report.cached") : t("report.fresh")}
           </span>
+          {check.stale && (
+            <span className="badge badge-warn" data-testid="report-stale" title={t("report.staleHint")}>
+              {t("report.stale")}
+            </span>
+          )}
         </p>
         {report.partial && <p className="hint">{t("report.partial", { reasons: (report.partial_reasons ?? []).join(", ") })}</p>}
       </section>
     </article>
   );
+}
+
+/** A data age as the largest whole unit: 45 s, 12 min, 5 h, 3 d. */
+export function formatAge(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h`;
+  return `${Math.floor(seconds / 86400)} d`;
 }

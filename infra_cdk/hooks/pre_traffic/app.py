@@ -61,6 +61,7 @@ class Smoke:
 # table, finds nothing and drops the message, so the batch succeeds with no failures and nothing is written.
 _GONE_CHECK = json.dumps({"tenant_id": "pre-traffic-hook", "check_id": "pre-traffic-hook", "target_id": "none",
                           "cnpj": "00000000000000", "enqueued_at": "2000-01-01T00:00:00.000Z"})
+_GONE_JOB = json.dumps({"tenant_id": "pre-traffic-hook", "job_id": "pre-traffic-hook"})
 _SQS_RECORD = {
     "messageId": "pre-traffic-hook", "receiptHandle": "pre-traffic-hook", "body": _GONE_CHECK,
     "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "0", "SenderId": "pre-traffic-hook",
@@ -82,6 +83,8 @@ SMOKE: dict[str, Smoke] = {
         error_message="Unauthorized",
     ),
     "worker": Smoke({"Records": [_SQS_RECORD]}, result={"batchItemFailures": []}),
+    # A deletion job that does not exist: the purge finds no record for the tenant and drops the message.
+    "purge": Smoke({"Records": [{**_SQS_RECORD, "body": _GONE_JOB}]}, result={"batchItemFailures": []}),
 }
 
 

@@ -319,8 +319,14 @@ class Client:
     def change_plan(self, plan: str) -> models.TenantView:
         return self._call("changePlan", json={"plan": plan})  # type: ignore[no-any-return]
 
-    def delete_tenant(self) -> None:
-        self._call("deleteTenant")
+    def delete_tenant(self) -> models.DeletionJobView:
+        """Start the tenant's deletion (admin): every credential stops at once; the job purges the data. Repeating
+        it answers the same job."""
+        return self._call("deleteTenant")  # type: ignore[no-any-return]
+
+    def get_tenant_deletion(self) -> models.DeletionJobView:
+        """The deletion job's progress (the deleting admin only, while their credential lasts)."""
+        return self._call("getTenantDeletion")  # type: ignore[no-any-return]
 
     def list_plans(self) -> models.PlanList:
         """Every plan with its price and limits (public: no credentials needed)."""
@@ -382,13 +388,25 @@ class Client:
         run_async: bool = False,
         refresh: bool = False,
         idempotency_key: str | None = None,
+        max_age: str | int | None = None,
+        max_stale: str | int | None = None,
+        on_busy: str | None = None,
     ) -> models.CheckOut:
         """Run a check now (the report in the answer) or queue it (`run_async`). An Idempotency-Key is sent (a new
-        one unless given), so the client's retries never run a second check."""
+        one unless given), so the client's retries never run a second check. `max_age` (seconds or "7d"): a cached
+        report older than that is not used; `max_stale`: how old a report served when every provider is down may be
+        (0: never; the answer says `stale`); `on_busy="fail"`: a 503 instead of a queued check when providers are
+        busy."""
         return self._call(  # type: ignore[no-any-return]
             "createCheck",
             path_params={"target_id": target_id},
-            params={"async": "true" if run_async else None, "refresh": "true" if refresh else None},
+            params={
+                "async": "true" if run_async else None,
+                "refresh": "true" if refresh else None,
+                "max_age": None if max_age is None else str(max_age),
+                "max_stale": None if max_stale is None else str(max_stale),
+                "on_busy": on_busy,
+            },
             headers={"Idempotency-Key": idempotency_key or str(uuid.uuid4())},
         )
 

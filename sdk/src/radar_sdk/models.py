@@ -34,6 +34,7 @@ __all__ = [
     "CheckoutRequest",
     "CnaeDetail",
     "Contact",
+    "DeletionJobView",
     "Error",
     "ErrorInfo",
     "FieldChange",
@@ -218,6 +219,10 @@ class BatchOut(ApiShape):
 class CheckOut(ApiShape):
     """CheckOut"""
 
+    age_seconds: float | None = Field(
+        default=None,
+        description="how old the report's data is now: seconds since its provider was asked",
+    )
     attempts: int = Field(default=0)
     batch_id: str | None = Field(default=None)
     cached: bool | None = Field(default=None)
@@ -237,6 +242,10 @@ class CheckOut(ApiShape):
     mode: str = Field(description="sync or async")
     report: Report | None = Field(default=None)
     source: str | None = Field(default=None, description="the provider (or cache) that produced the report")
+    stale: bool | None = Field(
+        default=None,
+        description="true: no provider could answer, so this is the last good report (see age_seconds)",
+    )
     status: str = Field(description="queued, running, succeeded or failed")
     target_id: str
     timings: CheckTimings
@@ -285,6 +294,20 @@ class Contact(ApiShape):
 
     email: str | None = Field(default=None)
     phones: list[str] = Field(default_factory=list)
+
+
+class DeletionJobView(ApiShape):
+    """DeletionJobView"""
+
+    finished_at: str | None = Field(default=None, description="set when nothing of the tenant is left")
+    items_removed: dict[str, int] = Field(description="items removed so far, per kind")
+    items_removed_total: int
+    job_id: str
+    requested_at: str
+    started_at: str | None = Field(default=None)
+    status: str = Field(description="queued, running or succeeded")
+    sweeps: int = Field(description="extra passes over every kind (writes that raced the purge)")
+    tenant_id: str
 
 
 class Error(ApiShape):
@@ -664,7 +687,7 @@ OPERATIONS: dict[str, Operation] = {
     "createPortalSession": Operation("POST", "/billing/portal", 200, "PortalOut"),
     "createTarget": Operation("POST", "/targets", 201, "TargetOut"),
     "deleteTarget": Operation("DELETE", "/targets/{target_id}", 204, None),
-    "deleteTenant": Operation("DELETE", "/tenant", 204, None),
+    "deleteTenant": Operation("DELETE", "/tenant", 202, "DeletionJobView"),
     "disableUser": Operation("DELETE", "/users/{user_id}", 204, None),
     "getBatch": Operation("GET", "/checks/batch/{batch_id}", 200, "BatchOut"),
     "getCheck": Operation("GET", "/checks/{check_id}", 200, "CheckOut"),
@@ -673,6 +696,7 @@ OPERATIONS: dict[str, Operation] = {
     "getReadiness": Operation("GET", "/health/ready", 200, "ReadinessOut"),
     "getTarget": Operation("GET", "/targets/{target_id}", 200, "TargetOut"),
     "getTenant": Operation("GET", "/tenant", 200, "TenantView"),
+    "getTenantDeletion": Operation("GET", "/tenant/deletion", 200, "DeletionJobView"),
     "getUsage": Operation("GET", "/usage", 200, "UsageOut"),
     "inviteUser": Operation("POST", "/users", 201, "UserView"),
     "listApiKeys": Operation("GET", "/api-keys", 200, "ApiKeyList"),

@@ -57,6 +57,8 @@ def test_delete_the_organization_with_typed_confirmation(
     page.fill("[data-testid=tenant-confirm]", name)
     assert button.is_enabled()
     button.click()
+    # DELETE /tenant is a job now: the page shows its progress (GET /tenant/deletion) until it has succeeded.
+    page.wait_for_selector("[data-testid=tenant-deletion-progress]", timeout=30_000)
     ended = page.wait_for_selector("[data-testid=ended-message][data-reason=tenant_deleted]", timeout=60_000)
     assert "A organização foi excluída" in ended.inner_text()
     assert console.storage()["session"] == {}

@@ -1,26 +1,33 @@
-// The organization and its deletion, behind a typed confirmation (its exact name). Today DELETE /tenant purges
-// and answers 204; when it becomes a job (202, GET /tenant/deletion: console/API_NEEDS.md 4) the page follows it.
+// The organization and its deletion, behind a typed confirmation (its exact name). DELETE /tenant answers 202
+// with a deletion job; every credential of the tenant stops at once except the deleting admin's GET
+// /tenant/deletion, which the page polls to show the purge's progress until the job has succeeded.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { api, call, session, untypedCall } from "../../api/client";
-import { FEATURES } from "../../api/features";
+import { api, call, session } from "../../api/client";
+import type { components } from "../../api/schema.gen";
 import { ErrorNotice } from "../../components/errors";
 import { Facts, Field, PageTitle, Skeleton, useTitle } from "../../components/ui";
-import { useI18n } from "../../i18n";
+import { useI18n, type MessageKey } from "../../i18n";
 import { formatDateTime } from "../../lib/format";
 
-interface DeletionJob {
-  state: string;
-  done?: boolean;
-}
+type DeletionJob = components["schemas"]["DeletionJobView"];
 
-async function waitForDeletion(onState: (state: string) => void): Promise<void> {
-  for (;;) {
-    const job = await untypedCall<DeletionJob>("GET", "/tenant/deletion").catch(() => null);
-    if (!job || job.done || job.state === "succeeded") return;
-    onState(job.state);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+const POLL_MS = 2000;
+const STATUS: Record<string, MessageKey> = {
+  queued: "tenant.deletionStatus.queued",
+  running: "tenant.deletionStatus.running",
+  succeeded: "tenant.deletionStatus.succeeded",
+};
+
+/** Polls the job until it has succeeded (or can no longer be read: the admin's token expired). */
+async function followDeletion(first: DeletionJob, onJob: (job: DeletionJob) => void): Promise<void> {
+  let job: DeletionJob | null = first;
+  while (job && job.status !== "succeeded") {
+    onJob(job);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    job = await call(api.GET("/tenant/deletion")).catch(() => null);
   }
+  if (job) onJob(job);
 }
 
 export default function TenantPage() {
@@ -28,11 +35,15 @@ export default function TenantPage() {
   useTitle("tenant.title");
   const tenant = useQuery({ queryKey: ["tenant"], queryFn: () => call(api.GET("/tenant")) });
   const [typed, setTyped] = useState("");
-  const [jobState, setJobState] = useState<string | null>(null);
+  const [job, setJob] = useState<DeletionJob | null>(null);
+  const statusText = (status: string) => {
+    const key = STATUS[status];
+    return key ? t(key) : status;
+  };
   const remove = useMutation({
     mutationFn: async () => {
-      await call(api.DELETE("/tenant"));
-      if (FEATURES.tenantDeletionJob) await waitForDeletion(setJobState);
+      const started = await call(api.DELETE("/tenant"));
+      await followDeletion(started, setJob);
     },
     onSuccess: () => session.end("tenant_deleted"),
   });
@@ -64,7 +75,12 @@ export default function TenantPage() {
           {(props) => <input {...props} className="input" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" data-testid="tenant-confirm" />}
         </Field>
         {remove.isError && <ErrorNotice error={remove.error} />}
-        {jobState && <p aria-live="polite">{t("tenant.deletionProgress", { state: jobState })}</p>}
+        {job && (
+          <div aria-live="polite" data-testid="tenant-deletion-progress">
+            <p>{t("tenant.deletionProgress", { state: statusText(job.status) })}</p>
+            <p>{t("tenant.deletionRemoved", { count: String(job.items_removed_total) })}</p>
+          </div>
+        )}
         <button type="submit" className="button danger" disabled={!matches || remove.isPending} data-testid="tenant-delete">
           {remove.isPending ? t("tenant.deleting") : t("tenant.delete")}
         </button>

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-__all__ = ["Timespec", "epoch_iso", "parse_iso", "utc_iso"]
+__all__ = ["Timespec", "epoch_iso", "parse_duration", "parse_iso", "utc_iso"]
 
 Timespec = Literal["seconds", "milliseconds", "microseconds"]
 
@@ -27,3 +27,16 @@ def parse_iso(value: str) -> datetime:
     """
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: str | int) -> int:
+    """Seconds from `3600`, `45s`, `30m`, `12h` or `7d` (a whole number, optionally one unit). ValueError otherwise."""
+    text = str(value).strip().lower()
+    unit = text[-1:] if text[-1:] in _DURATION_UNITS else "s"
+    number = text[:-1] if text[-1:] in _DURATION_UNITS else text
+    if not number.isdigit() or not number.isascii():
+        raise ValueError(f"not a duration: {value!r} (seconds, or a number with s, m, h or d: 7d)")
+    return int(number) * _DURATION_UNITS[unit]

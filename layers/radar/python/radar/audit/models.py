@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 
 from radar.store import Gsi2, MainTableModel
 
@@ -45,7 +45,26 @@ class AuditItem(_AuditRecord):
 
 
 class DeletedTenantItem(_AuditRecord):
-    """The one audit record kept after a tenant is purged (pk DELETED_TENANT#<tid>, sk AUDIT)."""
+    """The one audit record kept after a tenant is purged (pk DELETED_TENANT#<tid>, sk AUDIT).
+
+    It is also the tenant's tombstone (the authorizer reads it on every request) and the purge job with its
+    checkpoint (radar.tenants.deletion): `outcome` stays "pending" until nothing of the tenant is left."""
 
     sk = UnicodeAttribute(range_key=True, default="AUDIT")
     items_deleted = NumberAttribute(default=0)
+    job_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)  # queued | running | succeeded
+    started_at = UnicodeAttribute(null=True)
+    finished_at = UnicodeAttribute(null=True)
+    plan = UnicodeAttribute(null=True)  # the plan at deletion (the authorizer's context for the deleting admin)
+    usage_key_id = UnicodeAttribute(null=True)  # removed last, after the data
+    step = NumberAttribute(default=0)  # checkpoint: index of the purge step in progress
+    # checkpoint: {"keys": [...], "counts": {kind: n}}, read but not yet confirmed deleted (deleted again on resume)
+    page = JSONAttribute(null=True)
+    cursor = JSONAttribute(null=True)  # checkpoint: where a scan step (idempotency records) goes on
+    counts = JSONAttribute(null=True)  # items removed per kind
+    sweeps = NumberAttribute(default=0)  # passes over every kind (a write that raced the purge costs one more)
+    subscription_cancelled = BooleanAttribute(default=False)
+    lease_owner = UnicodeAttribute(null=True)
+    lease_until = NumberAttribute(default=0)
+    version = VersionAttribute()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import PutError, QueryError
+from pynamodb.exceptions import DoesNotExist, PutError, QueryError
 
 from radar.audit.errors import AuditUnavailable
-from radar.audit.models import AuditItem, DeletedTenantItem, audit_pk
+from radar.audit.models import AuditItem, DeletedTenantItem, audit_pk, deleted_tenant_pk
 from radar.pagination import decode_cursor, encode_cursor
 from radar.store import Gsi2, storage_errors
 
@@ -64,10 +64,14 @@ class AuditRepository:
         next_key = results.last_evaluated_key
         return items, encode_cursor(next_key, scope=scope) if len(items) == limit else None
 
-    def save_deletion_record(self, record: DeletedTenantItem, *, items_deleted: int | None = None) -> None:
-        """Write the record (first, so an interrupted purge leaves its trace); later, how many items went."""
+    def deletion_record(self, tenant_id: str, *, tombstone_only: bool = False) -> DeletedTenantItem | None:
+        """The tenant's deletion record (its tombstone), read consistently: a deletion is seen at once.
+
+        `tombstone_only` reads just who deleted it and the plan (the authorizer's one small read per request)."""
+        attributes = ["pk", "sk", "actor", "principal_type", "plan", "status"] if tombstone_only else None
         with storage_errors():
-            if items_deleted is None:
-                record.save()
-            else:
-                record.update(actions=[DeletedTenantItem.items_deleted.set(items_deleted)])
+            try:
+                return DeletedTenantItem.get(deleted_tenant_pk(tenant_id), "AUDIT", consistent_read=True,
+                                             attributes_to_get=attributes)
+            except DoesNotExist:
+                return None

@@ -22,11 +22,10 @@ __all__ = [
     "ACTIONS",
     "AUDIT_RETENTION_DAYS",
     "OUTCOMES",
-    "finish_deletion_record",
+    "new_deletion_record",
     "query_events",
     "record_event",
     "request_metadata",
-    "start_deletion_record",
 ]
 
 # The actions this module's owners write; other teammates may add their own "<resource>.<verb>" names.
@@ -152,34 +151,34 @@ def query_events(
     return [{name: getattr(item, name) for name in fields} for item in live], next_cursor
 
 
-def start_deletion_record(event: dict[str, Any] | None, ctx: TenantContext) -> DeletedTenantItem:
-    """Write the record of a tenant's deletion before the purge starts, outside the tenant's data."""
+def new_deletion_record(
+    event: dict[str, Any] | None, ctx: TenantContext, *, job_id: str, plan: str, usage_key_id: str | None
+) -> DeletedTenantItem:
+    """The (unsaved) record of a tenant's deletion, outside the tenant's data: its tombstone and its purge job.
+
+    Its outcome is "pending" until the purge has left nothing of the tenant (radar.tenants.deletion)."""
     from radar.audit.models import DeletedTenantItem, deleted_tenant_pk
-    from radar.audit.repository import AuditRepository
 
     meta = request_metadata(event)
-    record = DeletedTenantItem(
+    now = _now()
+    return DeletedTenantItem(
         deleted_tenant_pk(ctx.tenant_id),
         "AUDIT",
         tenant_id=ctx.tenant_id,
-        time=_now(),
+        time=now,
         actor=ctx.principal_id,
         principal_type=ctx.principal_type,
         action="tenant.delete",
         resource=f"tenant/{ctx.tenant_id}",
-        outcome="success",
+        outcome="pending",
         items_deleted=0,
         source_ip=meta["source_ip"],
         user_agent=meta["user_agent"],
         request_id=meta["request_id"],
         expires_at=retention_expiry(meta),
+        job_id=job_id,
+        status="queued",
+        plan=plan,
+        usage_key_id=usage_key_id,
+        counts={},
     )
-    AuditRepository().save_deletion_record(record)
-    return record
-
-
-def finish_deletion_record(record: DeletedTenantItem, items_deleted: int) -> None:
-    """Say on the deletion record how many items the purge removed."""
-    from radar.audit.repository import AuditRepository
-
-    AuditRepository().save_deletion_record(record, items_deleted=items_deleted)

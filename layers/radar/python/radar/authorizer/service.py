@@ -2,7 +2,12 @@
 
 API Gateway's own result cache is off (it needs every identity source present, and we accept two
 alternative headers), so decisions are cached here per credential hash for AUTH_CACHE_TTL_SECONDS
-(default 60): a revoked key, a deleted user or a deleted tenant stops working within that time.
+(default 60): a revoked key or a deleted user stops working within that time.
+
+A deleted tenant stops at once: every request, cached decision or not, reads the tenant's tombstone (one consistent
+GetItem of a few attributes of its DELETED_TENANT record). A tombstoned tenant's requests get a policy that allows
+only the deleting admin's GET /tenant/deletion and DELETE /tenant; everything else is the gateway's 403 with the
+code `tenant_deleted` (the ACCESS_DENIED response reads `denial` from the context).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 from radar.accounts.repository import TenantRepository, UserRepository
 from radar.apikeys.keys import api_key_hash, looks_like_api_key
 from radar.apikeys.repository import ApiKeyRepository
+from radar.audit.repository import AuditRepository
 from radar.errors import DependencyUnavailable, Unauthorized
 from radar.observability import logger
 from radar.sessions.errors import InvalidToken
@@ -24,12 +30,15 @@ from radar.sessions.repository import SessionRepository
 from radar.sessions.service import session_is_valid
 from radar.sessions.tokens import decode_access_token
 
-__all__ = ["DENIAL_TTL_SECONDS", "Authorizer", "DecisionCache", "Identity", "wildcard_resource"]
+__all__ = ["DELETED_TENANT_ROUTES", "DENIAL_TTL_SECONDS", "Authorizer", "DecisionCache", "Identity",
+           "wildcard_resource"]
 
 _MAX_CREDENTIAL_LENGTH = 4096
 # A denial is cached only briefly: a key created a moment ago, or a just-issued token, must work at once, while a
 # flood of one bad credential still costs one lookup per few seconds.
 DENIAL_TTL_SECONDS = 5.0
+# What the admin who deleted a tenant may still call while (and after) it is purged.
+DELETED_TENANT_ROUTES = (("GET", "/tenant/deletion"), ("DELETE", "/tenant"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,7 @@ class Identity:
             "principal_type": self.principal_type,
             "role": self.role,
             "plan": self.plan,
+            "denial": "forbidden",  # the code of the gateway's 403 (ACCESS_DENIED) body
             # The gateway's own 429 bodies name the next plan up from these (infra_cdk/api.py).
             **_upsell_context(self.plan),
         }
@@ -102,6 +112,10 @@ def wildcard_resource(method_arn: str) -> str:
     return f"{arn}/{stage}/*/*"
 
 
+def _route_resource(wildcard: str, method: str, path: str) -> str:
+    return wildcard.removesuffix("*/*") + f"{method}{path}"
+
+
 def _credential(event: dict[str, Any]) -> tuple[str, str]:
     """("api_key" | "bearer", value) from the headers, case-insensitively; Unauthorized when absent."""
     headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items() if isinstance(v, str)}
@@ -125,6 +139,7 @@ class Authorizer:
         users: UserRepository,
         api_keys: ApiKeyRepository,
         sessions: SessionRepository,
+        deletions: AuditRepository | None = None,
         last_used_interval: int = 60,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -134,6 +149,7 @@ class Authorizer:
         self.users = users
         self.api_keys = api_keys
         self.sessions = sessions
+        self.deletions = deletions or AuditRepository()
         self.last_used_interval = last_used_interval
         self.clock = clock
 
@@ -150,13 +166,21 @@ class Authorizer:
             self.cache.put(cache_key, identity, DENIAL_TTL_SECONDS if identity is None else ttl)
         if identity is None:
             raise Unauthorized("invalid credentials")
+        context = identity.context()
+        statements: list[dict[str, Any]] = [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": resource}]
+        # Never cached: a deletion refuses every credential of the tenant at once.
+        tombstone = self.deletions.deletion_record(identity.tenant_id, tombstone_only=True)
+        if tombstone is not None:
+            context["denial"] = "tenant_deleted"
+            if (identity.principal_id, identity.principal_type) == (tombstone.actor, tombstone.principal_type):
+                statements = [{"Action": "execute-api:Invoke", "Effect": "Allow",
+                               "Resource": [_route_resource(resource, m, p) for m, p in DELETED_TENANT_ROUTES]}]
+            else:
+                statements = [{"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": resource}]
         return {
             "principalId": identity.principal_id,
-            "policyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": resource}],
-            },
-            "context": identity.context(),
+            "policyDocument": {"Version": "2012-10-17", "Statement": statements},
+            "context": context,
             "usageIdentifierKey": identity.usage_key,
         }
 
@@ -174,10 +198,18 @@ class Authorizer:
         # ends it (one consistent read of the session item; no list of revoked ids to prune or race on).
         session = self.sessions.get(claims.tenant_id, claims.session_id) if claims.session_id else None
         if tenant is None or not session_is_valid(session, user) or user is None:
-            return None, None
+            return self._deleting_admin(claims.tenant_id, claims.user_id), claims.expires_at - self.clock()
         identity = Identity(claims.tenant_id, user.user_id, "user", user.role, tenant.plan, tenant.usage_key_value)
         # Never cache an allow past the token's own expiry.
         return identity, claims.expires_at - self.clock()
+
+    def _deleting_admin(self, tenant_id: str, user_id: str) -> Identity | None:
+        """The admin who deleted a tenant, once the purge has removed their session and user: their still valid
+        access token reads the deletion job (the policy allows nothing else), until it expires."""
+        tombstone = self.deletions.deletion_record(tenant_id, tombstone_only=True)
+        if tombstone is None or (tombstone.actor, tombstone.principal_type) != (user_id, "user"):
+            return None
+        return Identity(tenant_id, user_id, "user", "admin", str(tombstone.plan or "free"), "")
 
     def _from_api_key(self, key: str) -> Identity | None:
         if not looks_like_api_key(key):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from radar.accounts.repository import TenantRepository, UserRepository
 from radar.apikeys.repository import ApiKeyRepository
+from radar.audit.repository import AuditRepository
 from radar.authorizer.service import Authorizer, DecisionCache
 from radar.authorizer.settings import AuthorizerEnv
 from radar.sessions.repository import SessionRepository
@@ -20,4 +21,5 @@ def build_authorizer(env: AuthorizerEnv) -> Authorizer:
         users=UserRepository(),
         api_keys=ApiKeyRepository(),
         sessions=SessionRepository(),
+        deletions=AuditRepository(),
     )

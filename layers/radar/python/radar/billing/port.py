@@ -60,3 +60,7 @@ class BillingProvider(Protocol):
     def change_subscription(self, subscription_id: str, *, plan: str | None, lookup_key: str | None) -> None:
         """At the end of the paid period: cancel (`plan` None) or bill the lower `plan` from the next invoice on."""
         ...
+
+    def cancel_subscription(self, subscription_id: str) -> None:
+        """Cancel at once (the tenant is deleted); an already cancelled subscription is fine."""
+        ...

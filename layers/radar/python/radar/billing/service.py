@@ -223,6 +223,10 @@ class BillingService:
         return self._apply(tenant_id, item, now, None, (operator, "operator"))
 
     # -- the provider's webhooks --------------------------------------------------------------------------
+    def cancel_subscription(self, subscription_id: str) -> None:
+        """Cancel a deleted tenant's subscription at once (the tenant purge, radar.tenants.deletion)."""
+        self._provider().cancel_subscription(subscription_id)
+
     def handle_webhook(self, payload: bytes, signature: str, event: dict[str, Any]) -> WebhookOut:
         provider = self._provider()
         verified = provider.verify_event(payload, signature)

@@ -161,3 +161,9 @@ class StripeProvider:
         # No proration: the paid period stays as paid; the next invoice bills the lower price.
         self._call("change the subscription", lambda: self._client.v1.subscriptions.update(subscription_id, params={
             "items": [{"id": item_id, "price": price}], "proration_behavior": "none", "cancel_at_period_end": False}))
+
+    def cancel_subscription(self, subscription_id: str) -> None:
+        sub = self._call("read the subscription", lambda: self._client.v1.subscriptions.retrieve(subscription_id))
+        if str(sub.to_dict().get("status") or "") in {"canceled", "incomplete_expired"}:
+            return
+        self._call("cancel the subscription", lambda: self._client.v1.subscriptions.cancel(subscription_id))

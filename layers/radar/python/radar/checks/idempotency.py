@@ -59,7 +59,9 @@ def run_idempotently(
         data_keyword_argument="idempotent_request",
         persistence_store=store,
         config=config,
-        key_prefix=scope,
+        # The tenant id in the record id lets the tenant purge find the tenant's records (radar.tenants.deletion
+        # scans for the prefix `<scope>#<tenant id>#`); Powertools keys them by a hash otherwise.
+        key_prefix=f"{scope}#{tenant_id}",
     )
     try:
         result: dict[str, Any] = guarded(

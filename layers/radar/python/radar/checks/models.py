@@ -64,6 +64,9 @@ class CheckModel(MainTableModel):
     diff = JSONAttribute(null=True)
     failure_reason = UnicodeAttribute(null=True)
     bypass_cache = BooleanAttribute(default=False)  # ?refresh=true: ask the providers again
+    max_age = NumberAttribute(null=True)  # ?max_age: seconds; a cached report older than this is not used
+    max_stale = NumberAttribute(null=True)  # ?max_stale: seconds; how old a stale-if-error answer may be (0 = off)
+    stale = BooleanAttribute(null=True)  # answered from the last good report: no provider could answer
     usage_period = UnicodeAttribute(null=True)  # the month (yyyy-mm) whose allowance this check was counted in
     lease_until = NumberAttribute(null=True)  # while running: epoch seconds until another delivery may take it over
     capacity_waits = NumberAttribute(default=0)  # how often it was deferred only for lack of provider capacity

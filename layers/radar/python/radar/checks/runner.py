@@ -39,8 +39,13 @@ class CheckRunner:
 
         started = time.monotonic()
         try:
+            freshness = {
+                name: float(value)
+                for name, value in (("max_age", check.max_age), ("max_stale", check.max_stale))
+                if value is not None
+            }
             result = self._lookup.lookup(
-                Cnpj(str(check.cnpj)), remaining_ms=remaining_ms, force_refresh=bool(check.bypass_cache)
+                Cnpj(str(check.cnpj)), remaining_ms=remaining_ms, force_refresh=bool(check.bypass_cache), **freshness
             )
         except NotFound as exc:
             errors = attempt_errors(getattr(exc, "attempts", None)) or [
@@ -73,8 +78,10 @@ class CheckRunner:
             "report": report,
             "source": result.source,
             "cached": bool(result.cached),
+            "stale": True if getattr(result, "stale", False) else None,
             "diff": self._diff(check, report, target),
-            "errors": None,
+            # A stale answer says why: the provider attempts that failed.
+            "errors": attempt_errors(result.attempts) if getattr(result, "stale", False) else None,
             "failure_reason": None,
             "retry_at": None,
             "lease_until": None,

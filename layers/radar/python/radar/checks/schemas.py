@@ -83,6 +83,12 @@ class CheckOut(ApiModel):
     capacity_waits: int = Field(default=0, description="times it waited for provider capacity (not faults)")
     source: str | None = Field(default=None, description="the provider (or cache) that produced the report")
     cached: bool | None = None
+    stale: bool | None = Field(
+        default=None, description="true: no provider could answer, so this is the last good report (see age_seconds)"
+    )
+    age_seconds: float | None = Field(
+        default=None, description="how old the report's data is now: seconds since its provider was asked"
+    )
     report: Report | None = None
     diff: ReportDiff | None = Field(default=None, description="changes since the previous successful report")
     errors: list[ProviderAttempt] | None = Field(default=None, description="per-provider errors of a failed check")

@@ -33,11 +33,21 @@ __all__ = [
     "CheckParts",
     "CheckService",
     "CheckUseCases",
+    "Freshness",
     "count_check_by_plan",
     "new_check",
     "queue_message",
     "release_allowance",
 ]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """A check's freshness terms: `max_age` (seconds; an older cached report is not used, 0 = ask the providers)
+    and `max_stale` (seconds; how old a stale-if-error answer may be, 0 = none). None: the deployment's defaults."""
+
+    max_age: int | None = None
+    max_stale: int | None = None
 
 
 def new_check(
@@ -52,6 +62,7 @@ def new_check(
     batch_id: str | None = None,
     refresh: bool = False,
     counted_at: datetime | None = None,
+    freshness: Freshness | None = None,
 ) -> CheckModel:
     """A new check item; `counted_at` is when its allowance unit was reserved (a release goes back to that month)."""
     now = utc_iso()
@@ -75,6 +86,8 @@ def new_check(
         correlation_id=correlation_id,
         expires_at=expires_at,
         bypass_cache=refresh,
+        max_age=(freshness or Freshness()).max_age,
+        max_stale=(freshness or Freshness()).max_stale,
         usage_period=(counted_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
     )
 
@@ -152,6 +165,7 @@ class CheckService(CheckUseCases):
         status: str,
         correlation_id: str | None,
         refresh: bool,
+        freshness: Freshness | None = None,
     ) -> CheckModel:
         """One check of the target, counted against the allowance and stored in the same transaction."""
         counted_at = datetime.now(UTC)
@@ -165,6 +179,7 @@ class CheckService(CheckUseCases):
             correlation_id=correlation_id,
             refresh=refresh,
             counted_at=counted_at,
+            freshness=freshness,
         )
         self._store_counted(ctx, settings, check, counted_at)
         return check
@@ -195,6 +210,7 @@ class CheckService(CheckUseCases):
         runner: CheckRunner,
         result: LookupResult,
         correlation_id: str | None,
+        freshness: Freshness | None = None,
     ) -> CheckModel:
         """A sync check whose CNPJ is in the cache: counted, stored succeeded and pointed at by its target in one
         transaction (nothing runs in between that could fail and leave the unit counted)."""
@@ -210,6 +226,7 @@ class CheckService(CheckUseCases):
             expires_at=self._retention.expires_at(settings),
             correlation_id=correlation_id,
             counted_at=counted_at,
+            freshness=freshness,
         )
         fields = runner.success_fields(check, result, target)
         for name, value in fields.items():
@@ -221,13 +238,14 @@ class CheckService(CheckUseCases):
         return check
 
     @staticmethod
-    def _cached_result(lookup: Lookup, cnpj: str) -> LookupResult | None:
-        """The cache's answer alone, when the lookup offers one; None sends the check down the full lookup."""
+    def _cached_result(lookup: Lookup, cnpj: str, freshness: Freshness | None) -> LookupResult | None:
+        """The cache's answer alone (young enough for `freshness`), when the lookup offers one; None sends the check
+        down the full lookup."""
         cached = getattr(lookup, "cached", None)
         if not callable(cached):
             return None
         try:
-            result: LookupResult | None = cached(Cnpj(cnpj))
+            result: LookupResult | None = cached(Cnpj(cnpj), max_age=(freshness or Freshness()).max_age)
         except DependencyUnavailable:
             return None  # the full lookup meets the same cache and decides
         return result
@@ -241,6 +259,7 @@ class CheckService(CheckUseCases):
         remaining_ms: int | None = None,
         refresh: bool = False,
         on_busy: str = "queue",
+        freshness: Freshness | None = None,
     ) -> CheckOut:
         """Synchronous check: counted, run inline, stored with its report.
 
@@ -253,12 +272,14 @@ class CheckService(CheckUseCases):
         lookup = self._lookup_factory()
         runner = CheckRunner(self._checks, self._targets, lookup)
         metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
-        result = None if refresh else self._cached_result(lookup, str(target.cnpj))
+        result = None if refresh else self._cached_result(lookup, str(target.cnpj), freshness)
         if result is not None:
-            out = check_out(self._from_cache(ctx, target, settings, runner, result, correlation_id))
+            out = check_out(self._from_cache(ctx, target, settings, runner, result, correlation_id, freshness))
             count_check_by_plan(ctx.plan)
             return out
-        check = self._counted_check(ctx, target, settings, "sync", CheckStatus.RUNNING, correlation_id, refresh)
+        check = self._counted_check(
+            ctx, target, settings, "sync", CheckStatus.RUNNING, correlation_id, refresh, freshness
+        )
         try:
             out = check_out(runner.execute(check, remaining_ms=remaining_ms, target=target))
         except DependencyUnavailable as exc:
@@ -313,11 +334,19 @@ class CheckService(CheckUseCases):
         return out
 
     def enqueue(
-        self, ctx: TenantContext, target_id: str, *, correlation_id: str | None, refresh: bool = False
+        self,
+        ctx: TenantContext,
+        target_id: str,
+        *,
+        correlation_id: str | None,
+        refresh: bool = False,
+        freshness: Freshness | None = None,
     ) -> CheckOut:
         """Asynchronous check: counted, recorded `queued`, sent to the checks queue for the worker."""
         target, settings = self._context(ctx, target_id)
-        check = self._counted_check(ctx, target, settings, "async", CheckStatus.QUEUED, correlation_id, refresh)
+        check = self._counted_check(
+            ctx, target, settings, "async", CheckStatus.QUEUED, correlation_id, refresh, freshness
+        )
         try:
             self._queue.send(queue_message(check))
         except DependencyUnavailable:

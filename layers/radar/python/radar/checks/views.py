@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from radar.checks.models import FINISHED, BatchModel, CheckModel
 from radar.checks.schemas import BatchCounts, BatchItemProblem, BatchOut, CheckOut, CheckTimings
 from radar.cnpj import format_cnpj
@@ -14,6 +17,16 @@ def _duration_ms(check: CheckModel) -> int | None:
     if not (check.started_at and check.finished_at):
         return None
     return int((parse_iso(check.finished_at) - parse_iso(check.started_at)).total_seconds() * 1000)
+
+
+def _age_seconds(report: Any) -> float | None:
+    fetched = report.get("fetched_at") if isinstance(report, dict) else None
+    if not fetched:
+        return None
+    try:
+        return round(max(0.0, (datetime.now(UTC) - parse_iso(str(fetched))).total_seconds()), 1)
+    except ValueError:
+        return None
 
 
 def check_out(check: CheckModel) -> CheckOut:
@@ -37,6 +50,8 @@ def check_out(check: CheckModel) -> CheckOut:
         capacity_waits=int(check.capacity_waits or 0),
         source=check.source,
         cached=check.cached,
+        stale=check.stale,
+        age_seconds=_age_seconds(check.report),
         report=check.report,
         diff=check.diff,
         errors=check.errors,

@@ -1,4 +1,5 @@
-"""The shared CNPJ report cache on DynamoDB: reports for a day by default, confirmed not-founds briefly."""
+"""The shared CNPJ report cache on DynamoDB: reports fresh for a day by default (kept longer for stale-if-error),
+confirmed not-founds briefly."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from radar.coordination._dynamo import (
     sdk_errors_as_domain,
 )
 from radar.coordination.models import CacheEntry
-from radar.timestamps import epoch_iso
+from radar.timestamps import epoch_iso, parse_iso
 
 __all__ = ["DynamoReportCache", "decode_report", "encode_report"]
 
@@ -77,13 +78,17 @@ class DynamoReportCache:
         ttl_seconds: int = 86400,
         negative_ttl_seconds: int = 900,
         *,
+        keep_seconds: int = 0,
         clock: Clock | None = None,
     ) -> None:
-        if ttl_seconds <= 0 or negative_ttl_seconds <= 0:
+        if ttl_seconds <= 0 or negative_ttl_seconds <= 0 or keep_seconds < 0:
             raise ValueError("cache TTLs must be positive")
         self.table_name = table_name
         self.ttl_seconds = int(ttl_seconds)
         self.negative_ttl_seconds = int(negative_ttl_seconds)
+        # A report stays readable by last_good() this long after its fetch (stale-if-error), though it is served as
+        # fresh only for ttl_seconds: the item's expires_at (the table's TTL) is the later of the two.
+        self.keep_seconds = int(keep_seconds)
         self._clock = clock
 
     def get(self, cnpj: str) -> CacheEntry | None:
@@ -99,8 +104,28 @@ class DynamoReportCache:
         remember(self.table_name, PREFETCHED + _key(cnpj), item or {})
 
     def peek(self, cnpj: str) -> CacheEntry | None:
-        """The live entry, or None when absent or expired."""
-        item = recall(self.table_name, PREFETCHED + _key(cnpj), _AHEAD_SECONDS, once=True)
+        """The fresh entry, or None when absent or past its freshness (a report kept only for stale-if-error)."""
+        entry = self._read(cnpj, ahead=True)
+        if entry is None or entry.expires_at <= now_seconds(self._clock):
+            return None
+        return entry
+
+    def last_good(self, cnpj: str, max_age_seconds: float) -> CacheEntry | None:
+        """The last report fetched for `cnpj` if it is at most `max_age_seconds` old, fresh or not (stale-if-error);
+        None for a not-found, an absent item or an older report."""
+        entry = self._read(cnpj)
+        if entry is None or entry.negative or entry.report is None:
+            return None
+        try:
+            age = now_seconds(self._clock) - parse_iso(entry.fetched_at).timestamp()
+        except ValueError:
+            return None
+        return entry if age <= max_age_seconds else None
+
+    def _read(self, cnpj: str, *, ahead: bool = False) -> CacheEntry | None:
+        """The item while the table keeps it (expires_at, the TTL), its freshness in the entry's expires_at.
+        `ahead`: from the item a caller read ahead (`read_ahead`) if there is one."""
+        item = recall(self.table_name, PREFETCHED + _key(cnpj), _AHEAD_SECONDS, once=True) if ahead else None
         if item is None:
             with sdk_errors_as_domain("GetItem"):
                 # Consistent read: a waiter must see the winner's write as soon as it lands.
@@ -110,10 +135,11 @@ class DynamoReportCache:
             item = response.get("Item")
         if not item:
             return None
-        expires_at = int(attr_number(item, "expires_at"))
+        kept_until = int(attr_number(item, "expires_at"))
         # DynamoDB deletes expired items lazily (moto never does): expiry is enforced here, on every read.
-        if expires_at <= now_seconds(self._clock):
+        if kept_until <= now_seconds(self._clock):
             return None
+        expires_at = int(attr_number(item, "fresh_until", kept_until))  # items from before freshness: one time
         negative = bool(item.get("negative", {}).get("BOOL", False))
         report_text = attr_string(item, "report")
         return CacheEntry(
@@ -148,11 +174,13 @@ class DynamoReportCache:
             fetched_at=epoch_iso(now),
             expires_at=int(now) + ttl,
         )
+        kept_until = entry.expires_at if negative else max(entry.expires_at, int(now) + self.keep_seconds)
         item: dict[str, Any] = {
             "pk": {"S": _key(cnpj)},
             "negative": {"BOOL": negative},
             "fetched_at": {"S": entry.fetched_at},
-            "expires_at": {"N": str(entry.expires_at)},
+            "fresh_until": {"N": str(entry.expires_at)},
+            "expires_at": {"N": str(kept_until)},
         }
         if report is not None:
             item["report"] = {"S": encode_report(report)}

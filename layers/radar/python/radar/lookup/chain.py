@@ -95,6 +95,7 @@ class ProviderChain:
         metrics: Metrics | None = None,
         mock: Provider | None = None,
         capacity_wait_seconds: float = 0.0,
+        max_stale_seconds: float = 0.0,
     ) -> None:
         from radar.observability import metrics as shared_metrics
 
@@ -109,6 +110,8 @@ class ProviderChain:
         # How long one lookup may wait for a provider's next slot before it gives up for now (bounded by the
         # invocation's remaining time): slots a few seconds away are waited for, later ones deferred by the caller.
         self.capacity_wait_seconds = capacity_wait_seconds
+        # Stale if error: the default (and the ceiling) of a lookup's max_stale; 0 = never serve a stale report.
+        self.max_stale_seconds = max_stale_seconds
         for provider in self.providers:
             if hasattr(provider, "attempt_gate"):
                 # Every HTTP attempt takes a slot, retries included.
@@ -126,18 +129,22 @@ class ProviderChain:
         return gate
 
     # --- public ---
-    def cached(self, cnpj: Cnpj) -> LookupResult | None:
-        """The cache's report for `cnpj` alone (one read, no provider, no lease), counted as a hit; None on a miss,
-        a cached not-found or an unreadable entry (the caller then runs the full lookup, which decides those)."""
+    def cached(self, cnpj: Cnpj, *, max_age: float | None = None) -> LookupResult | None:
+        """The cache's report for `cnpj` alone (one read, no provider, no lease), counted as a hit, if it is at most
+        `max_age` seconds old (default: any fresh one; 0: none); None on a miss, a cached not-found or an unreadable
+        entry (the caller then runs the full lookup, which decides those)."""
+        if max_age == 0:
+            return None
         entry = self._peek(cnpj.value)
         if entry is None:
             ahead = getattr(self._cache, "read_ahead", None)
             if callable(ahead):
                 ahead(cnpj.value, None)  # the full lookup that follows starts from this miss, not from a read
             return None
-        if entry.negative:
+        young = self._young_enough(entry, max_age)
+        if young is None or young.negative:
             return None
-        result = self._result_from_entry(cnpj, entry, cached=True, attempts=[])
+        result = self._result_from_entry(cnpj, young, cached=True, attempts=[])
         if result is not None:
             self._count("CacheHit")
         return result
@@ -169,11 +176,50 @@ class ProviderChain:
         groups = list(dict.fromkeys(outage_group(provider.name) for provider in self.providers))
         return groups, [provider.name for provider in self.providers]
 
-    def lookup(self, cnpj: Cnpj, *, remaining_ms: RemainingMsArg = None, force_refresh: bool = False) -> LookupResult:
+    def lookup(
+        self,
+        cnpj: Cnpj,
+        *,
+        remaining_ms: RemainingMsArg = None,
+        force_refresh: bool = False,
+        max_age: float | None = None,
+        max_stale: float | None = None,
+    ) -> LookupResult:
+        """The report of `cnpj`: from the cache when it holds one at most `max_age` seconds old (default: any fresh
+        one; 0 = `force_refresh`), else from the providers. When no provider can answer (faults, not a wait for
+        capacity), the last good report at most `max_stale` seconds old (default and ceiling: the chain's
+        max_stale_seconds; 0 = off) is the answer, flagged stale."""
+        try:
+            return self._lookup(cnpj, remaining_ms, force_refresh or max_age == 0, max_age)
+        except ProvidersUnavailable as exc:
+            stale = None if exc.waiting_for_capacity else self._stale_answer(cnpj, exc, max_stale)
+            if stale is None:
+                raise
+            return stale
+
+    def _stale_answer(self, cnpj: Cnpj, exc: ProvidersUnavailable, max_stale: float | None) -> LookupResult | None:
+        limit = self.max_stale_seconds if max_stale is None else min(max_stale, self.max_stale_seconds)
+        last_good = getattr(self._cache, "last_good", None)
+        if limit <= 0 or not callable(last_good):
+            return None
+        entry = last_good(cnpj.value, limit)
+        if entry is None:
+            return None
+        try:
+            report = Report.model_validate(entry.report)
+        except ValidationError:
+            return None
+        self._count("StaleServed")
+        logger.warning("no provider answered; serving the last good report", extra={"fetched_at": entry.fetched_at})
+        return LookupResult(report=report, source=report.source, cached=True, attempts=exc.attempts, stale=True)
+
+    def _lookup(
+        self, cnpj: Cnpj, remaining_ms: RemainingMsArg, force_refresh: bool, max_age: float | None
+    ) -> LookupResult:
         remaining = _remaining_callable(remaining_ms)
         if not force_refresh:
             # The chain counts CacheHit/CacheMiss (one per lookup), so read without the cache's own counting.
-            entry = self._peek(cnpj.value)
+            entry = self._young_enough(self._peek(cnpj.value), max_age)
             self._count("CacheHit" if entry is not None else "CacheMiss")
             if entry is not None:
                 cached = self._result_from_entry(cnpj, entry, cached=True, attempts=[])
@@ -189,7 +235,7 @@ class ProviderChain:
         def winner_result() -> CacheEntry | None:
             entry = self._peek(cnpj.value)
             if entry is None or not force_refresh:
-                return entry
+                return self._young_enough(entry, max_age)
             # A forced refresh only accepts a result fetched after it started.
             fetched = _fetched_at(entry)
             return entry if fetched is not None and fetched >= started else None
@@ -335,6 +381,16 @@ class ProviderChain:
         return walk.mock_entry
 
     # --- helpers ---
+    @staticmethod
+    def _young_enough(entry: CacheEntry | None, max_age: float | None) -> CacheEntry | None:
+        """The entry unless it was fetched more than `max_age` seconds ago."""
+        if entry is None or max_age is None:
+            return entry
+        fetched = _fetched_at(entry)
+        if fetched is None or (datetime.now(UTC) - fetched).total_seconds() > max_age:
+            return None
+        return entry
+
     def _peek(self, cnpj: str) -> CacheEntry | None:
         # Polling reads should not count as misses; use the cache's metric-free read when it has one.
         peek = getattr(self._cache, "peek", None)

@@ -43,6 +43,8 @@ class LookupResult(BaseModel):
     source: str
     cached: bool
     attempts: list[ProviderAttempt] = Field(default_factory=list)
+    # No provider could answer: the last good report of the CNPJ, within the caller's max_stale (stale if error).
+    stale: bool = False
 
 
 def report_json(report: Any) -> dict[str, Any]:

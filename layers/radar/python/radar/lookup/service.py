@@ -18,7 +18,13 @@ class Lookup(Protocol):
     """What callers rely on (the provider chain, or a test's stand-in): a report for a CNPJ, or a lookup error."""
 
     def lookup(
-        self, cnpj: Cnpj, *, remaining_ms: RemainingMsArg = None, force_refresh: bool = False
+        self,
+        cnpj: Cnpj,
+        *,
+        remaining_ms: RemainingMsArg = None,
+        force_refresh: bool = False,
+        max_age: float | None = None,
+        max_stale: float | None = None,
     ) -> LookupResult: ...
 
 
@@ -37,7 +43,10 @@ def build_lookup(settings: LookupSettings) -> ProviderChain:
     return ProviderChain(
         providers=build_providers(settings.provider_order),
         cache=DynamoReportCache(
-            table, ttl_seconds=settings.cache_ttl_seconds, negative_ttl_seconds=settings.negative_cache_ttl_seconds
+            table,
+            ttl_seconds=settings.cache_ttl_seconds,
+            negative_ttl_seconds=settings.negative_cache_ttl_seconds,
+            keep_seconds=settings.max_stale_seconds,
         ),
         single_flight=DynamoSingleFlight(table),
         limiter=DynamoRateLimiter(
@@ -50,6 +59,7 @@ def build_lookup(settings: LookupSettings) -> ProviderChain:
         breaker=DynamoCircuitBreaker(table),
         allow_mock=settings.allow_mock_fallback,
         capacity_wait_seconds=settings.capacity_wait_seconds,
+        max_stale_seconds=settings.max_stale_seconds,
     )
 
 

@@ -18,6 +18,9 @@ class LookupSettings(EnvSettings):
     allow_mock_fallback: bool = Field(default=False, alias="ALLOW_MOCK_FALLBACK")
     cache_ttl_seconds: int = Field(default=86400, gt=0, alias="CACHE_TTL_SECONDS")
     negative_cache_ttl_seconds: int = Field(default=900, gt=0, alias="NEGATIVE_CACHE_TTL_SECONDS")
+    # Stale if error: when no provider can answer, a report fetched at most this long ago is served flagged stale
+    # (a request's max_stale can lower it; 0 turns it off). Reports stay in the cache this long for it.
+    max_stale_seconds: int = Field(default=30 * 86400, ge=0, alias="MAX_STALE_SECONDS")
     # Per provider, from RATE_LIMIT_<NAME>_PER_MIN; the registry's figure when unset.
     rate_limits_per_minute: dict[str, float] = Field(
         default_factory=lambda: {entry.name: entry.per_minute for entry in PROVIDERS}

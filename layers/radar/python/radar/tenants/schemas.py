@@ -9,7 +9,7 @@ from radar.billing.schemas import TierLimits
 from radar.schema import ApiModel, RequestBody
 from radar.sessions.schemas import TokenResponse
 
-__all__ = ["PlanChangeRequest", "SignupRequest", "SignupResponse", "TenantView", "TierLimits"]
+__all__ = ["DeletionJobView", "PlanChangeRequest", "SignupRequest", "SignupResponse", "TenantView", "TierLimits"]
 
 
 class SignupRequest(RequestBody):
@@ -46,3 +46,15 @@ class SignupResponse(ApiModel):
     tenant: TenantView
     user: UserView
     tokens: TokenResponse
+
+
+class DeletionJobView(ApiModel):
+    job_id: str
+    tenant_id: str
+    status: str = Field(description="queued, running or succeeded")
+    requested_at: str
+    started_at: str | None = None
+    finished_at: str | None = Field(default=None, description="set when nothing of the tenant is left")
+    items_removed: dict[str, int] = Field(description="items removed so far, per kind")
+    items_removed_total: int
+    sweeps: int = Field(description="extra passes over every kind (writes that raced the purge)")

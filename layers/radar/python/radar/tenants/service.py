@@ -1,4 +1,4 @@
-"""Tenant lifecycle: signup (tenant, admin, usage key, first session), the tenant view, plan changes, purge."""
+"""Tenant lifecycle: signup (tenant, admin, usage key, first session), the tenant view, plan changes, deletion."""
 
 from __future__ import annotations
 
@@ -10,23 +10,23 @@ from radar.accounts.errors import EmailTaken
 from radar.accounts.models import TenantItem, UserItem, user_sk
 from radar.accounts.repository import TenantRepository, UserRepository
 from radar.accounts.service import user_view
-from radar.apikeys.repository import ApiKeyRepository
 from radar.audit import record_event
-from radar.audit.models import audit_pk
-from radar.audit.service import finish_deletion_record, start_deletion_record
+from radar.audit.models import DeletedTenantItem
+from radar.audit.service import new_deletion_record
 from radar.billing.service import BillingService
 from radar.context import TenantContext
 from radar.gateway_keys import GatewayKeys
 from radar.observability import logger
 from radar.sessions.service import SessionService
-from radar.store import delete_partition
 from radar.tables import tenant_pk
-from radar.tenants.errors import TenantNotFound
-from radar.tenants.schemas import SignupResponse, TenantView, TierLimits
+from radar.tenants.deletion import PurgeQueue
+from radar.tenants.errors import NoDeletionJob, TenantNotFound
+from radar.tenants.repository import DeletionRepository
+from radar.tenants.schemas import DeletionJobView, SignupResponse, TenantView, TierLimits
 from radar.tiers import load_tiers
 from radar.timestamps import utc_iso
 
-__all__ = ["TenantService", "tenant_view"]
+__all__ = ["TenantService", "deletion_view", "tenant_view"]
 
 
 def tenant_view(tenant: TenantItem) -> TenantView:
@@ -51,14 +51,16 @@ class TenantService:
         sessions: SessionService,
         tenants: TenantRepository,
         users: UserRepository,
-        api_keys: ApiKeyRepository,
+        deletions: DeletionRepository,
+        purge_queue: PurgeQueue,
     ) -> None:
         self.billing = billing
         self.gateway_keys = gateway_keys
         self.sessions = sessions
         self.tenants = tenants
         self.users = users
-        self.api_keys = api_keys
+        self.deletions = deletions
+        self.purge_queue = purge_queue
 
     def signup(self, tenant_name: str, email: str, password: str, event: dict[str, Any]) -> SignupResponse:
         passwords.require_strong_password(password)
@@ -118,19 +120,41 @@ class TenantService:
         view = tenant_view(self._tenant(ctx))
         return view.model_copy(update={"pending_plan": change.pending_plan, "pending_at": change.pending_at})
 
-    def delete_tenant(self, ctx: TenantContext, event: dict[str, Any]) -> int:
-        """Purge everything the tenant owns, keeping one deletion record outside it; returns items deleted."""
+    def delete_tenant(self, ctx: TenantContext, event: dict[str, Any]) -> DeletionJobView:
+        """Start the tenant's deletion: write the job (its tombstone: every credential stops at once) and queue the
+        purge (radar.tenants.deletion). A repeated DELETE answers the same job (and re-queues one never started)."""
         ctx.require("admin")
-        tenant = self._tenant(ctx)
-        users = self.users.list(ctx.tenant_id)
-        self.gateway_keys.delete(tenant.usage_key_id)
-        # The deletion record is written first, so even an interrupted purge leaves its trace.
-        record = start_deletion_record(event, ctx)
-        deleted = sum(self.users.release_email(user, ctx.tenant_id) for user in users)
-        deleted += self.api_keys.delete_pointers(ctx.tenant_id)
-        deleted += delete_partition(audit_pk(ctx.tenant_id))
-        # The tenant item goes last, so an interrupted purge can be retried by calling DELETE /tenant again.
-        deleted += delete_partition(tenant_pk(ctx.tenant_id), last_sk="TENANT")
-        finish_deletion_record(record, deleted)
-        logger.info("tenant purged", extra={"tenant_id": ctx.tenant_id, "items_deleted": deleted})
-        return deleted
+        job = self.deletions.get(ctx.tenant_id)
+        if job is None:
+            tenant = self._tenant(ctx)
+            record = new_deletion_record(event, ctx, job_id=uuid.uuid4().hex, plan=tenant.plan,
+                                         usage_key_id=tenant.usage_key_id)
+            job = record if self.deletions.create(record) else self.deletions.get(ctx.tenant_id)
+            if job is None:  # pragma: no cover - created by a concurrent DELETE and gone already is impossible
+                raise TenantNotFound()
+            logger.info("tenant deletion requested", extra={"tenant_id": ctx.tenant_id, "job_id": job.job_id})
+        if job.status == "queued":
+            self.purge_queue.send(ctx.tenant_id, str(job.job_id))
+        return deletion_view(job)
+
+    def deletion_status(self, ctx: TenantContext) -> DeletionJobView:
+        ctx.require("admin")
+        job = self.deletions.get(ctx.tenant_id)
+        if job is None or not job.job_id:
+            raise NoDeletionJob()
+        return deletion_view(job)
+
+
+def deletion_view(job: DeletedTenantItem) -> DeletionJobView:
+    counts = {name: int(n) for name, n in (job.counts or {}).items()}
+    return DeletionJobView(
+        job_id=str(job.job_id),
+        tenant_id=str(job.tenant_id),
+        status=str(job.status),
+        requested_at=str(job.time),
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        items_removed=counts,
+        items_removed_total=sum(counts.values()),
+        sweeps=int(job.sweeps or 0),
+    )

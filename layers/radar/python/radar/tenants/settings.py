@@ -12,9 +12,36 @@ from pydantic import Field, field_validator
 
 from radar.billing.settings import BillingSettings
 from radar.sessions.settings import SessionSettings
-from radar.settings import HttpSettings
+from radar.settings import EnvSettings, HttpSettings
 
-__all__ = ["AuthEnv"]
+__all__ = ["AuthEnv", "PurgeEnv", "PurgeSettings"]
+
+
+def _json_object(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+class PurgeSettings(EnvSettings):
+    """How the tenant purge pages (radar.tenants.deletion) and where its queue is."""
+
+    purge_queue_url: str = Field(alias="PURGE_QUEUE_URL", min_length=1)
+    # Items read per page (a BatchWriteItem takes 25; related items ride along), pages per invocation, and how long
+    # an invocation's lease on the job lasts after its last save (a crashed one is taken over after it).
+    page_size: int = Field(default=25, ge=1, le=100, alias="PURGE_PAGE_SIZE")
+    pages_per_run: int = Field(default=20, ge=1, le=1000, alias="PURGE_PAGES_PER_INVOCATION")
+    lease_seconds: int = Field(default=120, ge=1, le=900, alias="PURGE_LEASE_SECONDS")
+
+
+class PurgeEnv(EnvSettings):
+    """The purge function's environment: the tables it empties, the usage plans, billing (to cancel)."""
+
+    main_table: str = Field(alias="MAIN_TABLE", min_length=1)
+    idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
+    usage_plan_ids: dict[str, str] = Field(alias="USAGE_PLAN_IDS")
+    billing: BillingSettings
+    purge: PurgeSettings
+
+    _plans = field_validator("usage_plan_ids", mode="before")(_json_object)
 
 
 class AuthEnv(HttpSettings):
@@ -25,8 +52,6 @@ class AuthEnv(HttpSettings):
     usage_plan_ids: dict[str, str] = Field(alias="USAGE_PLAN_IDS")
     billing: BillingSettings
     sessions: SessionSettings  # ACCESS_TOKEN_TTL_SECONDS
+    purge_queue_url: str = Field(alias="PURGE_QUEUE_URL", min_length=1)  # DELETE /tenant queues the purge here
 
-    @field_validator("usage_plan_ids", mode="before")
-    @classmethod
-    def _json(cls, value: Any) -> Any:
-        return json.loads(value) if isinstance(value, str) else value
+    _plans = field_validator("usage_plan_ids", mode="before")(_json_object)

@@ -13,10 +13,12 @@ from radar.gateway_keys import GatewayKeys
 from radar.sessions.repository import RefreshTokenRepository, SessionRepository
 from radar.sessions.service import SessionService
 from radar.sessions.tokens import SigningKeyStore
+from radar.tenants.deletion import PurgeQueue, TenantPurge
+from radar.tenants.repository import DeletionRepository
 from radar.tenants.service import TenantService
-from radar.tenants.settings import AuthEnv
+from radar.tenants.settings import AuthEnv, PurgeEnv
 
-__all__ = ["AuthServices", "build_auth_services"]
+__all__ = ["AuthServices", "build_auth_services", "build_purge"]
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,26 @@ def build_auth_services(env: AuthEnv) -> AuthServices:
             sessions=sessions,
             tenants=tenants,
             users=users,
-            api_keys=key_store,
+            deletions=DeletionRepository(),
+            purge_queue=PurgeQueue(env.purge_queue_url),
         ),
         sessions=sessions,
         users=UserService(users, tenants, revoke_keys_created_by=api_keys.revoke_created_by),
         api_keys=api_keys,
         billing=billing,
+    )
+
+
+def build_purge(env: PurgeEnv) -> TenantPurge:
+    """The purge function's job runner."""
+    gateway_keys = GatewayKeys(env.usage_plan_ids)
+    billing = BillingService(settings=env.billing, tenants=TenantRepository(), gateway_keys=gateway_keys)
+    return TenantPurge(
+        repository=DeletionRepository(idempotency_table=env.idempotency_table),
+        gateway_keys=gateway_keys,
+        queue=PurgeQueue(env.purge.purge_queue_url),
+        cancel_subscription=billing.cancel_subscription,
+        page_size=env.purge.page_size,
+        pages_per_run=env.purge.pages_per_run,
+        lease_seconds=env.purge.lease_seconds,
     )
