@@ -27,11 +27,21 @@ from radar.tiers import load_tiers
 # SEARCH('Namespace="CnpjRadar" MetricName="<name>"', '<stat>', <period>) (optionally inside SUM). One alarm uses a
 # Metrics Insights query (SELECT SUM(...) FROM CnpjRadar) because provider metrics carry open-ended dimension values.
 
-__all__ = ["GATEWAY_THROTTLES_PATTERN", "NAMESPACE", "PROVIDER_ERRORS_QUERY", "AlarmSpec", "Monitoring", "search"]
+__all__ = [
+    "GATEWAY_THROTTLES_PATTERN",
+    "NAMESPACE",
+    "PROVIDER_ERRORS_QUERY",
+    "PROVIDER_TOKENS_BROKEN_QUERY",
+    "AlarmSpec",
+    "Monitoring",
+    "search",
+]
 
 NAMESPACE = "CnpjRadar"
 # Metrics Insights: every ProviderErrors series whatever its dimensions (provider, outcome, service).
 PROVIDER_ERRORS_QUERY = "SELECT SUM(ProviderErrors) FROM CnpjRadar"
+# A provider tokens secret that cannot be read or parsed (radar.lookup.tokens), from any function and service.
+PROVIDER_TOKENS_BROKEN_QUERY = "SELECT SUM(ProviderTokenSecretBroken) FROM CnpjRadar"
 # Requests the gateway itself turned away (usage-plan rate or quota, stage limit): they never reach a function, so
 # only the access log (its `errorType` field, infra_cdk/api.py) sees them. Counted into the functions' own
 # ThrottledRequests (allowance refusals), so one figure shows every 429.
@@ -241,6 +251,16 @@ class Monitoring(Construct):
                     using_metrics={}, label="Provider errors", period=FIVE_MINUTES,
                 ),
                 threshold=limits.provider_errors, evaluation_periods=3, datapoints_to_alarm=2, comparison=_GTE,
+            ),
+            AlarmSpec(
+                "ProviderTokens-Broken",
+                "The provider tokens secret could not be read or is not a JSON object of strings: the paid providers "
+                "are not being asked (never a silent fallback to their public tiers)",
+                cloudwatch.MathExpression(
+                    expression=PROVIDER_TOKENS_BROKEN_QUERY,
+                    using_metrics={}, label="Token secret failures", period=FIVE_MINUTES,
+                ),
+                threshold=0,
             ),
             AlarmSpec(
                 "DynamoDB-Throttles",

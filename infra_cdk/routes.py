@@ -55,6 +55,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/checks/{check_id}", "checks"),
     Route("POST", "/checks/batch", "checks"),
     Route("GET", "/checks/batch/{batch_id}", "checks"),
+    Route("GET", "/checks/batch/{batch_id}/checks", "checks"),
+    Route("GET", "/checks/batch/{batch_id}/results", "checks"),
     Route("GET", "/usage", "checks"),
     Route("GET", "/audit", "checks"),
 )

@@ -3,7 +3,8 @@
 The same construct serves the API stage (`REGIONAL`, associated here) and, later, the console's CloudFront
 distribution (`CLOUDFRONT`: the ACL must then live in a us-east-1 stack, and the distribution names it by ARN in
 its `web_acl_id`). Limits it enforces, besides API Gateway's own (10 MB payload, 10 KB of request line and headers):
-- bodies over MAX_BODY_BYTES (32 KB: a full 500-CNPJ batch is about 11 KB) are refused with 413;
+- bodies over MAX_BODY_BYTES (32 KB) are refused with 413, except on POST <stage>/checks/batch (a 10,000-CNPJ
+  batch is about 190 KB of CSV): its function holds it to its own limit (radar.checks.schemas.BATCH_MAX_BODY_BYTES);
 - the managed common rule set refuses query strings over 2 KB, URI paths over 1 KB and cookies over 10 KB;
 - per client IP, `rate_per_ip` requests per 5 minutes on any route and `auth_rate_per_ip` on /auth/* (429).
 Logs go to a CloudWatch log group named aws-waf-logs-<name> (WAF requires the prefix), with the credential headers
@@ -30,7 +31,7 @@ REDACTED_HEADERS = ("authorization", "x-api-key")
 MANAGED_RULE_GROUPS: tuple[tuple[int, str, dict[str, str]], ...] = (
     (0, "AWSManagedRulesAmazonIpReputationList", {}),
     (3, "AWSManagedRulesCommonRuleSet", {
-        "SizeRestrictions_BODY": "its 8 KB cap refuses a full batch (500 CNPJs); the BodySize rule caps at 32 KB",
+        "SizeRestrictions_BODY": "its 8 KB cap refuses a batch; the BodySize rule caps other routes at 32 KB",
         "NoUserAgent_HEADER": "server-to-server integrators need not send a User-Agent; the API authenticates them",
     }),
     (4, "AWSManagedRulesKnownBadInputsRuleSet", {}),
@@ -151,7 +152,9 @@ class WebAcl(Construct):
         return rules
 
     @staticmethod
-    def _own_rules(rate_per_ip: int, auth_rate_per_ip: int, auth_prefix: str) -> list[wafv2.CfnWebACL.RuleProperty]:
+    def _own_rules(
+        rate_per_ip: int, auth_rate_per_ip: int, auth_prefix: str
+    ) -> list[wafv2.CfnWebACL.RuleProperty]:
         def block(status: int, body: str) -> wafv2.CfnWebACL.RuleActionProperty:
             return wafv2.CfnWebACL.RuleActionProperty(block=wafv2.CfnWebACL.BlockActionProperty(
                 custom_response=wafv2.CfnWebACL.CustomResponseProperty(
@@ -166,6 +169,21 @@ class WebAcl(Construct):
                 positional_constraint="STARTS_WITH", search_string=auth_prefix,
                 text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="LOWERCASE")],
             ))
+        # The batch route (auth_prefix is "/<stage>/auth/"): its bodies are held to their limit by its function.
+        batch_path = wafv2.CfnWebACL.StatementProperty(
+            byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+                field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(uri_path={}),
+                positional_constraint="EXACTLY", search_string=auth_prefix.removesuffix("auth/") + "checks/batch",
+                text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="LOWERCASE")],
+            ))
+        too_large = wafv2.CfnWebACL.StatementProperty(
+            size_constraint_statement=wafv2.CfnWebACL.SizeConstraintStatementProperty(
+                # Bodies past the inspection limit count as over it (MATCH), never as unseen.
+                field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(
+                    body=wafv2.CfnWebACL.BodyProperty(oversize_handling="MATCH")),
+                comparison_operator="GT", size=MAX_BODY_BYTES,
+                text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
+            ))
         return [
             wafv2.CfnWebACL.RuleProperty(
                 name="RatePerIp", priority=1, action=block(429, "rate_limited"),
@@ -179,14 +197,10 @@ class WebAcl(Construct):
             ),
             wafv2.CfnWebACL.RuleProperty(
                 name="BodySize", priority=5, action=block(413, "too_large"),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    size_constraint_statement=wafv2.CfnWebACL.SizeConstraintStatementProperty(
-                        # Bodies past the inspection limit count as over it (MATCH), never as unseen.
-                        field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(
-                            body=wafv2.CfnWebACL.BodyProperty(oversize_handling="MATCH")),
-                        comparison_operator="GT", size=MAX_BODY_BYTES,
-                        text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
-                    )),
+                statement=wafv2.CfnWebACL.StatementProperty(and_statement=wafv2.CfnWebACL.AndStatementProperty(
+                    statements=[too_large, wafv2.CfnWebACL.StatementProperty(
+                        not_statement=wafv2.CfnWebACL.NotStatementProperty(statement=batch_path))],
+                )),
                 visibility_config=_visibility("BodySize"),
             ),
         ]

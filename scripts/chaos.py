@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fault-rate", type=float, default=0.3)
     parser.add_argument("--kills", type=int, default=6, help="worker processes to SIGKILL during the run")
     parser.add_argument("--kill-window", type=float, default=90.0, help="seconds over which the kills are spread")
-    parser.add_argument("--batch-size", type=int, default=100, help="CNPJs per POST /checks/batch (at most 500)")
+    parser.add_argument("--batch-size", type=int, default=100, help="CNPJs per POST /checks/batch (at most 10,000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--settle-timeout", type=float, default=SETTLE_TIMEOUT_S,
                         help=f"seconds to wait for every check to be final (default {SETTLE_TIMEOUT_S})")

@@ -132,14 +132,15 @@ def _live_lines(outcome: Outcome, lock: threading.Lock) -> list[str]:
 def _warm_up(api_url: str, warm: list[str], progress: Progress) -> list[tuple[str, int, Any, list[str]]]:
     """A tenant per plan, each with the warm CNPJs checked once through a batch (so the sync checks are cached);
     the batches are followed over the API (one GET /checks/batch/{id} per tenant and poll: the free plan has room)."""
-    tenants, batches = [], []
+    tenants: list[tuple[str, int, Any, list[str]]] = []
+    batches: list[tuple[Any, str]] = []
     for plan, clients in PLANS:
         tenant, admin = tenant_on_plan(api_url, plan)
         batch = admin.post("/checks/batch", json={"cnpjs": warm})
         if batch.status_code != 202:
             raise RuntimeError(f"warm-up batch ({plan}): {batch.status_code} {batch.text[:200]}")
         body = batch.json()
-        tenants.append((plan, clients, tenant, [ref["target_id"] for ref in body["checks"]]))
+        tenants.append((plan, clients, tenant, []))  # its target ids, once the fan-out made them
         batches.append((admin, str(body["batch_id"])))
     warming = progress.stage("cache warm-up", total=WARM_CNPJS * len(tenants))
     deadline = time.monotonic() + 180
@@ -154,6 +155,14 @@ def _warm_up(api_url: str, warm: list[str], progress: Progress) -> list[tuple[st
             if final == warming.total:
                 break
             time.sleep(2)
+        for (_, _, _, target_ids), (admin, batch_id) in zip(tenants, batches, strict=True):
+            cursor = None
+            while True:  # the batch's checks name the targets the fan-out made
+                params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+                page = admin.get(f"/checks/batch/{batch_id}/checks", params=params).json()
+                target_ids.extend(str(c["target_id"]) for c in page.get("items", []))
+                if not (cursor := page.get("next_cursor")):
+                    break
     finally:
         for admin, _ in batches:
             admin.close()

@@ -156,6 +156,7 @@ def build() -> dict[str, Any]:
         for method, operation in item.items():
             if not isinstance(operation, dict):
                 continue
+            _request_body(operation, schemas)
             is_public = (method, path) in public
             operation["operationId"] = operation_id(operation["operationId"], path, method)
             operation["security"] = [] if is_public else [{"ApiKeyAuth": []}, {"BearerAuth": []}]
@@ -175,6 +176,41 @@ def build() -> dict[str, Any]:
 
     spec["servers"] = [{"url": f"/{Settings.stage_name}", "description": "the API stage (the local gateway too)"}]
     return spec
+
+
+def _request_body(operation: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """A route that reads its own body (a CSV besides JSON) names its JSON schema and media types in `x-request-*`
+    extensions: they become its requestBody (the schema joins the components), the extensions leave the spec."""
+    name = operation.pop("x-request-schema", None)
+    media = operation.pop("x-request-media", None)
+    for response_schema in [*operation.pop("x-response-schemas", []), *([name] if name else [])]:
+        _add_schema(response_schema, schemas)
+    if not name:
+        return
+    content: dict[str, Any] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+    if "text/csv" in (media or []):
+        content["text/csv"] = {
+            "schema": {
+                "type": "string",
+                "description": "one CNPJ per line (masked or bare), optional header; ; , or tab separated with a "
+                "cnpj column",
+            }
+        }
+    operation["requestBody"] = {"required": True, "content": content}
+
+
+def _add_schema(name: str, schemas: dict[str, Any]) -> None:
+    """A radar.checks.schemas model (and the models it names) as components, for bodies a route writes itself."""
+    from pydantic import BaseModel
+
+    import radar.checks.schemas as api_schemas
+
+    model = getattr(api_schemas, name)
+    assert isinstance(model, type) and issubclass(model, BaseModel)
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for nested, definition in schema.pop("$defs", {}).items():
+        schemas.setdefault(nested, definition)
+    schemas[name] = schema
 
 
 def render(spec: dict[str, Any]) -> str:

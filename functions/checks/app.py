@@ -11,7 +11,15 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from radar.audit import query_events, record_event
 from radar.audit.schemas import AuditPage
-from radar.checks.schemas import BatchCreate, BatchOut, CheckOut, CheckPage, HealthOut, ReadinessOut
+from radar.checks.schemas import (
+    BATCH_MAX_BODY_BYTES,
+    BatchCheckPage,
+    BatchOut,
+    CheckOut,
+    CheckPage,
+    HealthOut,
+    ReadinessOut,
+)
 from radar.checks.settings import ChecksEnv
 from radar.http import ID_PATTERN, build_resolver, error_responses, tenant
 from radar.metering.schemas import UsageOut
@@ -232,23 +240,37 @@ def get_check(check_id: CheckId) -> CheckOut:
     return check_service().get(ctx, check_id)
 
 
+# A batch body may be CSV, up to 10,000 CNPJs with a few columns each (create_batch reads it itself).
+app.accept_bulk("/checks/batch", max_body_bytes=BATCH_MAX_BODY_BYTES)
+
+
 @app.post(
     "/checks/batch",
-    summary="Queue checks for up to 500 CNPJs",
-    description="Invalid CNPJs are reported back and not counted; valid ones get a target (created or reused) "
-    "and a queued check. When the allowance has room for only some, those are queued and the rest rejected.",
+    summary="Queue checks for up to 10,000 CNPJs (JSON or CSV)",
+    description='A JSON body (`{"cnpjs": [...]}` or the bare array) or a `text/csv` body: one CNPJ per line, '
+    "masked or bare, an optional header, `;` `,` or tab separated with a `cnpj` column. Invalid entries are reported "
+    "back with their index (and CSV line) and not counted; a repeated CNPJ is checked once. Each valid CNPJ gets a "
+    "target (created or reused) and a check; CNPJs already in the shared cache are answered from it without a "
+    "provider call. The fan-out runs after the answer (follow GET /checks/batch/{batch_id}). When the allowance has "
+    "room for only some, those are queued and the rest rejected.",
     tags=["checks"],
     responses={
         202: {"description": "batch accepted"},
         **error_responses({429: "allowance used up"}),
         **_ERRORS,
     },
+    openapi_extensions={"x-request-schema": "BatchCreate", "x-request-media": ["application/json", "text/csv"]},
 )
-def create_batch(body: BatchCreate) -> Response[BatchOut]:
+def create_batch() -> Response[BatchOut]:
     ctx = tenant(app)
     ctx.require("analyst")
-    batch = batch_service().create(ctx, body, correlation_id=logger.get_correlation_id())
-    record_event(app.current_event.raw_event, ctx, "batch.created", f"batch/{batch.batch_id}")
+    from radar.checks.batchinput import parse_batch_body
+
+    event = app.current_event
+    content_type = next((v for k, v in (event.headers or {}).items() if k.lower() == "content-type"), "")
+    entries = parse_batch_body(event.decoded_body, content_type or "application/json")
+    batch = batch_service().create(ctx, entries, correlation_id=logger.get_correlation_id())
+    record_event(event.raw_event, ctx, "batch.created", f"batch/{batch.batch_id}")
     return Response(
         status_code=202,
         content_type="application/json",
@@ -259,7 +281,7 @@ def create_batch(body: BatchCreate) -> Response[BatchOut]:
 
 @app.get(
     "/checks/batch/<batch_id>",
-    summary="A batch's progress",
+    summary="A batch's progress: counts, measured throughput, ETA from the capacity model",
     tags=["checks"],
     responses={200: {"description": "the batch"}, **_ERRORS},
 )
@@ -267,6 +289,60 @@ def get_batch(batch_id: BatchId) -> BatchOut:
     ctx = tenant(app)
     ctx.require("viewer")
     return batch_service().get(ctx, batch_id)
+
+
+@app.get(
+    "/checks/batch/<batch_id>/checks",
+    summary="A batch's checks, in submission order",
+    description="Paged (next_cursor); `status` keeps only the checks in that state (a filtered page may be short "
+    "and still have a next_cursor).",
+    tags=["checks"],
+    responses={200: {"description": "a page of the batch's checks"}, **_ERRORS},
+)
+def list_batch_checks(
+    batch_id: BatchId,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")] = None,
+    status: Annotated[
+        Literal["queued", "running", "succeeded", "failed"] | None, Query(description="only checks in this state")
+    ] = None,
+) -> BatchCheckPage:
+    ctx = tenant(app)
+    ctx.require("viewer")
+    return batch_service().checks(ctx, batch_id, limit=limit, cursor=cursor, status=status)
+
+
+@app.get(
+    "/checks/batch/<batch_id>/results",
+    summary="Download a batch's results (CSV or JSON)",
+    description="One row per valid CNPJ, in submission order: cnpj, status, legal_name, situation, failure_reason, "
+    "check_id (CSV with a header line, or JSON: BatchResults).",
+    tags=["checks"],
+    responses={
+        200: {
+            "description": "the results",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/BatchResults"}},
+            },
+        },
+        **_ERRORS,
+    },
+    openapi_extensions={"x-response-schemas": ["BatchResults"]},
+)
+def download_batch_results(
+    batch_id: BatchId,
+    fmt: Annotated[Literal["csv", "json"], Query(alias="format", description="csv (default) or json")] = "csv",
+) -> Response[str]:
+    ctx = tenant(app)
+    ctx.require("viewer")
+    body = batch_service().results(ctx, batch_id, fmt)
+    return Response(
+        status_code=200,
+        content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json",
+        body=body,
+        headers={"Content-Disposition": f'attachment; filename="{batch_id}.{fmt}"'},
+    )
 
 
 @app.get(

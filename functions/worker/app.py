@@ -1,4 +1,5 @@
-"""Worker function: runs queued checks from the checks queue, reporting partial batch failures to SQS."""
+"""Worker function: runs queued checks from the checks queues and fans batches out (their page messages), reporting
+partial batch failures to SQS."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from radar.tables import bind_main_table
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+    from radar.checks.dispatch import BatchDispatcher
     from radar.checks.worker import CheckWorker
     from radar.lookup import Lookup
 
@@ -37,7 +39,18 @@ def worker() -> CheckWorker:
     return build_worker(ENV, lambda: get_lookup())
 
 
+@lru_cache(maxsize=1)
+def dispatcher() -> BatchDispatcher:
+    from radar.checks.wiring import build_dispatcher
+
+    return build_dispatcher(ENV, lambda: get_lookup())
+
+
 def record_handler(record: SQSRecord) -> str:
+    from radar.checks.dispatch import is_page_message
+
+    if is_page_message(record.body):  # a batch's page to fan out (it travels on the batch queue)
+        return dispatcher().handle(record)
     lambda_context = _context.get("lambda")
     remaining = lambda_context.get_remaining_time_in_millis() - _LOOKUP_MARGIN_MS if lambda_context else None
     return worker().handle(record, remaining_ms=remaining)

@@ -210,6 +210,17 @@ def wait_until(predicate: Any, *, timeout: float, interval: float = 2.0) -> bool
     return bool(predicate())
 
 
+def batch_check_ids(batch: dict[str, Any], cnpjs: list[str]) -> list[str]:
+    """The check ids of a batch's accepted CNPJs (a batch item's id follows from its batch and CNPJ; the fan-out
+    writes the checks after the answer)."""
+    from radar.checks.models import batch_check_id
+    from radar.cnpj import parse_cnpj
+
+    left_out = {int(p["index"]) for p in [*batch.get("invalid", []), *batch.get("rejected", [])]}
+    return [batch_check_id(str(batch["batch_id"]), parse_cnpj(c).value)
+            for i, c in enumerate(cnpjs) if i not in left_out]
+
+
 def submit_batches(
     http: httpx.Client, cnpjs: list[str], size: int, on_batch: Any = None
 ) -> tuple[list[str], list[str]]:
@@ -223,7 +234,7 @@ def submit_batches(
         if response.status_code != 202:
             raise RuntimeError(f"batch refused: {response.status_code} {response.text[:300]}")
         body = response.json()
-        accepted.extend(str(ref["check_id"]) for ref in body["checks"])
+        accepted.extend(batch_check_ids(body, chunk))
         batch_ids.append(str(body["batch_id"]))
         if on_batch is not None:
             on_batch(len(chunk))

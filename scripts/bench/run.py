@@ -277,6 +277,35 @@ def cached_overhead(cloud: RunningCloud, progress: Progress) -> None:
     emit("cached_check_overhead", percentile(cached_ms, 50) / percentile(health_ms, 50))
 
 
+# --- batch accept ---------------------------------------------------------------------------------------------------
+
+BATCH_ACCEPT_SIZE = 10_000
+BATCH_ACCEPT_SAMPLES = 5
+
+
+def batch_accept(cloud: RunningCloud, progress: Progress) -> None:
+    """p50 of POST /checks/batch with 10,000 distinct CNPJs as a CSV body, over the gateway: the request stores the
+    batch as pages and sends one message, the fan-out runs behind it. Each sample's tenant is deleted right after,
+    so its fan-out stops and the next sample (and the stages after) see a quiet cloud."""
+    stage = progress.stage("batch accept", total=BATCH_ACCEPT_SAMPLES, status=f"{BATCH_ACCEPT_SIZE:,} CNPJs as CSV")
+    samples: list[float] = []
+    for n in range(BATCH_ACCEPT_SAMPLES):
+        _, http = tenant_on_plan(cloud.api_url, "enterprise")
+        body = "cnpj\n" + "\n".join(synthetic_cnpjs(BATCH_ACCEPT_SIZE, seed=7_000 + n)) + "\n"
+        started = time.perf_counter()
+        response = http.post("/checks/batch", content=body.encode(), headers={"Content-Type": "text/csv"})
+        samples.append((time.perf_counter() - started) * 1000)
+        accepted = response.json().get("accepted") if response.status_code == 202 else None
+        http.delete("/tenant")
+        if accepted != BATCH_ACCEPT_SIZE:
+            raise RuntimeError(f"batch accept: {response.status_code} {response.text[:200]}")
+        stage.advance()
+    stage.done()
+    _note(f"batch accept ({BATCH_ACCEPT_SIZE:,} CNPJs, {len(body) // 1024} KB CSV): "
+          + ", ".join(f"{ms:.0f}" for ms in samples) + " ms")
+    emit("batch_accept_ms_p50", percentile(samples, 50), "ms")
+
+
 # --- upstream calls per distinct CNPJ ---------------------------------------------------------------------------
 
 
@@ -453,6 +482,7 @@ def _coordination_and_cost(cloud: RunningCloud, progress: Progress) -> int:
     cold_starts(cloud, aws, progress)
     cached, uncached, authorizer = cost_profiles(cloud, progress)
     cached_overhead(cloud, progress)
+    batch_accept(cloud, progress)
     dynamodb_round_trips(cloud, progress)
     violations = upstream_calls(cloud, main_table, progress)
     prices = Prices.load()

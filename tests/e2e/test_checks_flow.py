@@ -95,7 +95,9 @@ def test_batch_of_200_reaches_final_states_and_reports_invalid_ones(cloud: Runni
     assert {item["input"] for item in batch["invalid"]} == set(invalid)
     deadline = time.time() + 240
     while True:
-        progress = httpx.get(f"{big_tenant.api_url}/checks/batch/{batch['batch_id']}", headers=big_tenant.key()).json()
+        progress = httpx.get(
+            f"{big_tenant.api_url}/checks/batch/{batch['batch_id']}", headers=big_tenant.key(), timeout=30
+        ).json()
         counts = progress["counts"]
         if counts["queued"] + counts["running"] == 0 or time.time() > deadline:
             break

@@ -57,6 +57,8 @@ ROLE_FLOOR: dict[tuple[str, str], str] = {
     ("GET", "/checks/{check_id}"): "viewer",
     ("POST", "/checks/batch"): "analyst",
     ("GET", "/checks/batch/{batch_id}"): "viewer",
+    ("GET", "/checks/batch/{batch_id}/checks"): "viewer",
+    ("GET", "/checks/batch/{batch_id}/results"): "viewer",
     ("GET", "/usage"): "viewer",
     ("GET", "/audit"): "admin",
 }

@@ -190,9 +190,12 @@ def test_the_cli_logs_in_imports_a_csv_runs_a_batch_with_progress_and_writes_res
     assert results.returncode == 0, results.stderr
     rows = list(csv.DictReader(io.StringIO(results.stdout)))
     assert sorted(r["cnpj"] for r in rows) == sorted(batch_cnpjs)
-    assert {r["status"] for r in rows} == {"succeeded"} and all(r["legal_name"] and r["source"] for r in rows)
+    assert {r["status"] for r in rows} == {"succeeded"} and all(r["legal_name"] and r["check_id"] for r in rows)
     as_json = json.loads(_radar(config_dir, url, "batch", "results", batch_id, "--format", "json").stdout)
-    assert sorted(c["cnpj"] for c in as_json) == sorted(batch_cnpjs) and all(c["report"] for c in as_json)
+    assert [c["cnpj"] for c in as_json["items"]] == [r["cnpj"] for r in rows]
+    full = json.loads(_radar(config_dir, url, "batch", "results", batch_id, "--status", "succeeded", "--format",
+                             "json").stdout)
+    assert sorted(c["cnpj"] for c in full) == sorted(batch_cnpjs) and all(c["report"] for c in full)
 
     usage = json.loads(_radar(config_dir, url, "usage", "--json").stdout)
     assert usage["plan"] == "business" and usage["used"] == 2 + len(batch_cnpjs)

@@ -17,7 +17,7 @@ FUNCTIONS = ("Authorizer", "Auth", "Targets", "Checks", "Worker", "Purge")
 EXPECTED_ALARMS = {
     "CnpjRadar-Api-5xxRate", "CnpjRadar-Api-LatencyP99", "CnpjRadar-Api-Deploy5xxRate", "CnpjRadar-ChecksDlq-Messages",
     "CnpjRadar-ChecksQueue-OldestMessageAge", "CnpjRadar-Providers-Errors", "CnpjRadar-DynamoDB-Throttles",
-    "CnpjRadar-PurgeDlq-Messages",
+    "CnpjRadar-PurgeDlq-Messages", "CnpjRadar-ProviderTokens-Broken",
     *(f"CnpjRadar-{f}-{kind}" for f in FUNCTIONS
       for kind in ("Errors", "Throttles", "DeployErrors", "DeployLatencyP99")),
 }
@@ -163,3 +163,11 @@ def test_gateway_throttles_are_counted_from_the_access_log(synthesized: Synthesi
         line = _render(line_format, {"status": "429", "error.responseType": response_type}, {}, missing="-")
         assert json.loads(line)["errorType"] == (response_type or "-")
         assert matches(line) is counted
+
+
+def test_a_broken_provider_tokens_secret_alarms_on_the_first_failure(synthesized: Synthesized) -> None:
+    """Fail closed (issue 13): the metric radar.lookup.tokens emits when the secret is unreadable has an alarm."""
+    alarm = alarms(synthesized)["CnpjRadar-ProviderTokens-Broken"]
+    [query] = [m["Expression"] for m in alarm["Metrics"] if "Expression" in m]
+    assert query == "SELECT SUM(ProviderTokenSecretBroken) FROM CnpjRadar"
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"

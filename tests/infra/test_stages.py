@@ -198,8 +198,12 @@ def test_waf_protects_the_api_stage_with_managed_rules_and_rate_limits(
     assert auth["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/v1/auth/"
     for name in ("RatePerIp", "AuthRatePerIp"):
         assert by_name[name]["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
-    size = by_name["BodySize"]["Statement"]["SizeConstraintStatement"]
+    too_large, not_batch = by_name["BodySize"]["Statement"]["AndStatement"]["Statements"]
+    size = too_large["SizeConstraintStatement"]
     assert (size["ComparisonOperator"], size["Size"]) == ("GT", MAX_BODY_BYTES)
+    # The batch route takes up to 10,000 CNPJs (its function holds it to BATCH_MAX_BODY_BYTES).
+    batch = not_batch["NotStatement"]["Statement"]["ByteMatchStatement"]
+    assert (batch["PositionalConstraint"], batch["SearchString"]) == ("EXACTLY", "/v1/checks/batch")
     assert size["FieldToMatch"]["Body"]["OversizeHandling"] == "MATCH"
     inspected = acl["AssociationConfig"]["RequestBody"]["API_GATEWAY"]["DefaultSizeInspectionLimit"]
     assert int(inspected.removeprefix("KB_")) * 1024 >= MAX_BODY_BYTES

@@ -417,20 +417,25 @@ def test_batch_queues_valid_cnpjs_reuses_targets_and_reports_invalid_ones(api: A
     assert headers["Location"] == f"/checks/batch/{batch['batch_id']}"
     assert batch["submitted"] == 5 and batch["accepted"] == 3
     assert [(p["index"], p["reason"]) for p in batch["invalid"]] == [(1, "wrong_length"), (3, "duplicate")]
-    refs = {c["cnpj"]: c for c in batch["checks"]}
-    assert set(refs) == {ACME, OTHER, "12ABC34501DE35"}
-    assert refs[OTHER]["target_id"] == existing
+    # The accept stores the batch and sends its first page; the fan-out (radar.checks.dispatch) does the rest.
     messages = [json.loads(m["Body"]) for m in receive_all(queues["CHECKS_QUEUE_URL"])]
-    assert sorted(m["check_id"] for m in messages) == sorted(c["check_id"] for c in batch["checks"])
-    assert {m["batch_id"] for m in messages} == {batch["batch_id"]}
+    assert messages == [
+        {
+            "kind": "batch_page",
+            "tenant_id": api.tenant_id,
+            "batch_id": batch["batch_id"],
+            "page": 0,
+            "correlation_id": messages[0]["correlation_id"],
+        }
+    ]
     assert api("GET", "/usage")[1]["used"] == 3  # invalid and repeated CNPJs are not counted
+    assert existing  # the fan-out reuses it (tests/integration/test_checks_batches.py)
 
     status, progress, _ = api("GET", f"/checks/batch/{batch['batch_id']}", role="viewer")
     assert status == 200
     assert progress["counts"] == {"queued": 3, "running": 0, "succeeded": 0, "failed": 0}
     assert progress["done"] is False and progress["checks"] is None
-    status, target_list, _ = api("GET", f"/targets/{refs[ACME]['target_id']}/checks")
-    assert status == 200 and target_list["items"][0]["batch_id"] == batch["batch_id"]
+    assert progress["eta_seconds"] > 0 and progress["throughput_per_min"] is None
 
 
 def test_batch_takes_as_many_as_fit_in_the_allowance(api: Api, queues: dict[str, str]) -> None:
@@ -448,7 +453,8 @@ def test_batch_takes_as_many_as_fit_in_the_allowance(api: Api, queues: dict[str,
 
 
 def test_batch_limits_and_all_invalid(api: Api) -> None:
-    assert api("POST", "/checks/batch", {"cnpjs": [ACME] * 501})[0] == 422
+    status, body, _ = api("POST", "/checks/batch", {"cnpjs": [ACME] * 10_001})
+    assert status == 422 and body["error"]["details"][0]["reason"] == "too_many"
     assert api("POST", "/checks/batch", {"cnpjs": []})[0] == 422
     status, body, _ = api("POST", "/checks/batch", {"cnpjs": ["x", "00000000000001"]})
     assert status == 422 and [d["field"] for d in body["error"]["details"]] == ["cnpjs.0", "cnpjs.1"]

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from radar.checks.schemas import BatchCreate
+from radar.checks.batchinput import Entry
 from radar.checks.settings import ChecksEnv
 from radar.checks.wiring import build_batch_service, build_check_service
 from radar.context import TenantContext
@@ -43,10 +43,14 @@ def test_async_check_the_queue_refuses_is_failed_and_not_counted(broken_queue_en
 
 
 def test_batch_checks_the_queue_refuses_are_failed_and_given_back(broken_queue_env: ChecksEnv) -> None:
+    from radar.checks.models import BatchModel
+    from radar.tables import tenant_pk
+
     ctx = _ctx()
-    batch = build_batch_service(broken_queue_env).create(
-        ctx, BatchCreate(cnpjs=["19131243000197", "33683111000280"]), correlation_id="c-2"
-    )
-    assert batch.counts.model_dump() == {"queued": 0, "running": 0, "succeeded": 0, "failed": 2}
-    assert batch.done is True
+    entries = [Entry(index=i, line=None, raw=c) for i, c in enumerate(["19131243000197", "33683111000280"])]
+    with pytest.raises(DependencyUnavailable) as caught:
+        build_batch_service(broken_queue_env).create(ctx, entries, correlation_id="c-2")
+    assert caught.value.details == {"dependency": "checks_queue"}
     assert UsageMeter(broken_queue_env.main_table).used(ctx.tenant_id) == 0
+    left = BatchModel.query(tenant_pk(ctx.tenant_id), BatchModel.sk.startswith("BATCH#"))
+    assert list(left) == []  # nothing of the batch is left

@@ -124,6 +124,12 @@ class Sqs:
                 )
         return messages, failed
 
+    def dispatch(self) -> None:
+        """Deliver the batch page messages waiting (the fan-out), which puts the batch's checks on the queue."""
+        messages, failed = self.poll()
+        assert messages and failed == []
+        assert all('"kind":"batch_page"' in m["Body"] for m in messages)
+
     def make_visible(self, messages: list[dict[str, Any]]) -> None:
         """Time travel: end the retry delay now instead of waiting for it."""
         for message in messages:
@@ -236,6 +242,7 @@ def test_redrive_reopens_dead_checks_and_the_worker_finishes_them(
 def test_batch_progress_follows_the_worker(api: Api, sqs: Sqs, connector: FakeConnector) -> None:
     connector.will(OTHER, CnpjNotFound(Cnpj(OTHER)))
     _, batch, _ = api("POST", "/checks/batch", {"cnpjs": [ACME, OTHER, "bad"]})
+    sqs.dispatch()
     _, before, _ = api("GET", f"/checks/batch/{batch['batch_id']}")
     assert before["counts"] == {"queued": 2, "running": 0, "succeeded": 0, "failed": 0}
 
@@ -244,8 +251,8 @@ def test_batch_progress_follows_the_worker(api: Api, sqs: Sqs, connector: FakeCo
     _, after, _ = api("GET", f"/checks/batch/{batch['batch_id']}")
     assert after["counts"] == {"queued": 0, "running": 0, "succeeded": 1, "failed": 1}
     assert after["done"] is True and after["accepted"] == 2
-    failed_ref = next(c for c in batch["checks"] if c["cnpj"] == OTHER)
-    assert api("GET", f"/checks/{failed_ref['check_id']}")[1]["failure_reason"] == "cnpj_not_found"
+    _, failed_checks, _ = api("GET", f"/checks/batch/{batch['batch_id']}/checks", query={"status": "failed"})
+    assert [(c["cnpj"], c["failure_reason"]) for c in failed_checks["items"]] == [(OTHER, "cnpj_not_found")]
 
 
 def test_a_worker_killed_right_after_a_check_finishes_leaves_the_batch_counting_it_finished(
@@ -254,6 +261,7 @@ def test_a_worker_killed_right_after_a_check_finishes_leaves_the_batch_counting_
     from radar.checks.repository import CheckRepository
 
     _, batch, _ = api("POST", "/checks/batch", {"cnpjs": [ACME]})
+    sqs.dispatch()
     real_transition = CheckRepository.transition
 
     def killed_after_a_final_write(self: CheckRepository, *args: Any, **kwargs: Any) -> Any:
@@ -297,6 +305,7 @@ def test_partial_batch_reports_only_the_deferred_record(api: Api, sqs: Sqs, conn
     connector.will(ACME, rate_limited(20))
     connector.will(OTHER, report(OTHER))
     _, batch, _ = api("POST", "/checks/batch", {"cnpjs": [ACME, OTHER]})
+    sqs.dispatch()
     messages, failed = sqs.poll()
     by_cnpj = {json.loads(m["Body"])["cnpj"]: m["MessageId"] for m in messages}
     assert failed == [by_cnpj[ACME]]
@@ -357,6 +366,19 @@ def test_a_delivery_of_a_check_another_delivery_holds_runs_nothing_and_takes_ove
     assert len(messages) == 1 and failed == [] and connector.calls == [ACME]
     _, check, _ = api("GET", f"/checks/{queued['id']}")
     assert check["status"] == "succeeded"
+
+
+def test_a_poison_message_fails_its_record_and_logs_no_word_of_its_content(
+    sqs: Sqs, queues: dict[str, str], log_output: io.StringIO
+) -> None:
+    """Issue 13 point 7: the worker used to logger.exception the pydantic error, whose text quotes the message."""
+    body = json.dumps({"tenant_id": 7, "check_id": "joana.poison@example.com", "partners": ["JOANA DARC DA SILVA"]})
+    boto3.client("sqs").send_message(QueueUrl=queues["CHECKS_QUEUE_URL"], MessageBody=body)
+    messages, failed = sqs.poll()
+    assert [m["MessageId"] for m in messages] == failed  # it comes back, and reaches the DLQ after maxReceiveCount
+    text = log_output.getvalue()
+    assert "unreadable queue message" in text and '"tenant_id"' in text  # the field names it had wrong
+    assert "JOANA" not in text and "joana.poison" not in text and "[email]" not in text
 
 
 def test_two_concurrent_deliveries_of_one_message_run_one_lookup_and_count_one_unit(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from radar.checks.batches import split_cnpjs
+from radar.checks.batchinput import Entry, split_entries
 from radar.checks.models import CheckModel
 from radar.checks.readiness import check_readiness, dependencies_from_env
 from radar.checks.repository import is_expired
@@ -19,8 +19,9 @@ from radar.metering.service import month_period, period_resets_at
 
 
 def test_split_cnpjs_reports_invalid_and_repeated_entries_by_index() -> None:
-    valid, problems = split_cnpjs(["19.131.243/0001-97", "123", "19131243000197", "12abc34501de35", "11222333000182"])
-    assert valid == [(0, "19131243000197"), (3, "12ABC34501DE35")]
+    raw = ["19.131.243/0001-97", "123", "19131243000197", "12abc34501de35", "11222333000182"]
+    valid, problems = split_entries([Entry(index=i, line=None, raw=r) for i, r in enumerate(raw)])
+    assert [(v.index, v.cnpj) for v in valid] == [(0, "19131243000197"), (3, "12ABC34501DE35")]
     assert [(p["index"], p["reason"]) for p in problems] == [
         (1, "wrong_length"),
         (2, "duplicate"),

@@ -13,7 +13,7 @@ import respx
 from aws_lambda_powertools.utilities.parameters import base as parameters_base
 
 from radar.cnpj import parse_cnpj
-from radar.lookup.tokens import provider_token, provider_tokens, token_source
+from radar.lookup.tokens import TokenSecretBroken, provider_token, provider_tokens, token_source
 from radar.providers.base import LazyClient
 from radar.providers.cnpjws import CnpjWsProvider
 from tests.support.aws import free_port
@@ -72,17 +72,53 @@ def test_tokens_are_cached_between_invocations(secrets: Any, monkeypatch: pytest
     assert provider_token("cnpjws") == "rotated"
 
 
-def test_missing_secret_degrades_to_public_tiers(secrets: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_secret_is_an_error_and_a_metric_never_the_public_tier(
+    secrets: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fail closed (issue 13): before, an unreadable secret silently sent the paid providers to their public tiers."""
+    from radar.observability import metrics
+
+    metrics.clear_metrics()
     monkeypatch.setenv(
         "PROVIDER_TOKENS_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:does-not-exist"
     )
-    assert provider_tokens() == {}
+    with pytest.raises(TokenSecretBroken) as caught:
+        provider_token("cnpjws")
+    assert caught.value.provider == "cnpjws" and caught.value.outcome == "error"
+    assert "unreadable" in caught.value.message
+    assert sum(metrics.metric_set["ProviderTokenSecretBroken"]["Value"]) == 1
+    with pytest.raises(TokenSecretBroken):
+        provider_tokens()
 
 
-def test_non_object_secret_degrades_to_public_tiers(secrets: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    arn = secrets.create_secret(Name="tokens-list", SecretString=json.dumps(["cnpjws"]))["ARN"]
+@pytest.mark.parametrize("content", [["cnpjws"], {"cnpjws": 123}, "not json {"])
+def test_a_malformed_secret_is_an_error_naming_no_value(
+    secrets: Any, monkeypatch: pytest.MonkeyPatch, content: Any
+) -> None:
+    text = content if isinstance(content, str) else json.dumps(content)
+    arn = secrets.create_secret(Name=f"tokens-bad-{abs(hash(text))}", SecretString=text)["ARN"]
     monkeypatch.setenv("PROVIDER_TOKENS_SECRET_ARN", arn)
-    assert provider_tokens() == {}
+    with pytest.raises(TokenSecretBroken) as caught:
+        token_source("receitaws")()
+    assert "123" not in caught.value.message and "not json" not in caught.value.message
+
+
+@respx.mock
+def test_with_the_secret_broken_a_paid_provider_is_not_asked_on_its_public_tier(
+    secrets: Any, monkeypatch: pytest.MonkeyPatch, respx_mock: respx.MockRouter
+) -> None:
+    arn = secrets.create_secret(Name="tokens-broken-provider", SecretString="[]")["ARN"]
+    monkeypatch.setenv("PROVIDER_TOKENS_SECRET_ARN", arn)
+    public = respx_mock.get(url__startswith="https://publica.cnpj.test/").mock(return_value=httpx.Response(200))
+    provider = CnpjWsProvider(
+        base_url="https://publica.cnpj.test",
+        commercial_base_url="https://comercial.cnpj.test",
+        token_source=token_source("cnpjws"),
+        client=LazyClient(),
+    )
+    with pytest.raises(TokenSecretBroken):
+        provider.lookup(parse_cnpj("27865757000102"))
+    assert not public.called
 
 
 @respx.mock

@@ -17,7 +17,6 @@ from radar_sdk.errors import (
     AuthenticationError,
     ConflictError,
     QuotaExceededError,
-    RadarSdkError,
     RateLimitedError,
     ServiceUnavailableError,
     TransportError,
@@ -233,26 +232,33 @@ def test_every_operation_of_the_contract_has_a_client_method() -> None:
 
 
 @respx.mock
-def test_batch_checks_come_from_the_creation_refs_until_the_api_lists_them(
-    sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    refs = [models.BatchCheckRef(cnpj="19131243000197", target_id="tgt_1", check_id="chk_1")]
-    respx.get(f"{URL}/checks/chk_1").mock(return_value=httpx.Response(200, json=_check("failed")))
+def test_batch_checks_are_paged_from_the_batch_route_and_csv_bodies_sent_as_they_are(sleeps: Sleeps) -> None:
     client = _client(sleeps)
-    if client.batch_checks_operation() is None:
-        assert [c.status for c in client.iter_batch_checks("bat_1", refs=refs)] == ["failed"]
-        assert list(client.iter_batch_checks("bat_1", refs=refs, status="succeeded")) == []
-        with pytest.raises(RadarSdkError):
-            list(client.iter_batch_checks("bat_1"))
-    # Once the contract has GET /checks/batch/{batch_id}/checks, its pages are read instead (with the filter).
-    operations = dict(models.OPERATIONS)
-    operations["listBatchChecks"] = models.Operation("GET", "/checks/batch/{batch_id}/checks", 200, "CheckPage")
-    monkeypatch.setattr(models, "OPERATIONS", operations)
-    route = respx.get(f"{URL}/checks/batch/bat_1/checks").mock(
-        return_value=httpx.Response(200, json={"items": [_check("succeeded")], "next_cursor": None})
+    pages = respx.get(f"{URL}/checks/batch/bat_1/checks").mock(
+        side_effect=[
+            httpx.Response(200, json={"items": [_check("succeeded")], "next_cursor": "c2"}),
+            httpx.Response(200, json={"items": [_check("succeeded")], "next_cursor": None}),
+        ]
     )
-    assert [c.id for c in client.iter_batch_checks("bat_1", status="succeeded")] == ["chk_1"]
-    assert route.calls[0].request.url.params["status"] == "succeeded"
+    assert [c.id for c in client.iter_batch_checks("bat_1", status="succeeded")] == ["chk_1", "chk_1"]
+    assert [call.request.url.params.get("cursor") for call in pages.calls] == [None, "c2"]
+    assert pages.calls[0].request.url.params["status"] == "succeeded"
+    created = respx.post(f"{URL}/checks/batch").mock(
+        return_value=httpx.Response(
+            202,
+            json={"batch_id": "bat_2", "created_at": "2026-01-01T00:00:00Z", "submitted": 2, "accepted": 1,
+                  "counts": {"queued": 1}, "done": False,
+                  "invalid": [{"index": 1, "line": 3, "input": "x", "reason": "wrong_length", "message": "m"}]},
+        )
+    )
+    batch = client.create_batch_csv("cnpj\n19131243000197\nx\n")
+    sent = created.calls[0].request
+    assert sent.headers["content-type"].startswith("text/csv") and sent.content == b"cnpj\n19131243000197\nx\n"
+    assert batch.invalid[0].line == 3
+    respx.get(f"{URL}/checks/batch/bat_2/results").mock(
+        return_value=httpx.Response(200, text='{"items": []}', headers={"Content-Type": "application/json"})
+    )
+    assert client.download_batch_results("bat_2", fmt="json") == '{"items": []}'
 
 
 @respx.mock

@@ -17,6 +17,8 @@ export const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   "GET /checks/{check_id}": ["path:check_id"],
   "POST /checks/batch": [],
   "GET /checks/batch/{batch_id}": ["path:batch_id"],
+  "GET /checks/batch/{batch_id}/checks": ["path:batch_id","query:cursor","query:limit","query:status"],
+  "GET /checks/batch/{batch_id}/results": ["path:batch_id","query:format"],
   "GET /health": [],
   "GET /health/ready": [],
   "GET /me": [],
@@ -39,4 +41,4 @@ export const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   "POST /users/{user_id}/sessions/revoke": ["path:user_id"],
 };
 // The most CNPJs one POST /checks/batch takes (BatchCreate.cnpjs.maxItems).
-export const BATCH_MAX_ITEMS = 500;
+export const BATCH_MAX_ITEMS = 10000;

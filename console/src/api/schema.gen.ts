@@ -216,8 +216,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Queue checks for up to 500 CNPJs
-         * @description Invalid CNPJs are reported back and not counted; valid ones get a target (created or reused) and a queued check. When the allowance has room for only some, those are queued and the rest rejected.
+         * Queue checks for up to 10,000 CNPJs (JSON or CSV)
+         * @description A JSON body (`{"cnpjs": [...]}` or the bare array) or a `text/csv` body: one CNPJ per line, masked or bare, an optional header, `;` `,` or tab separated with a `cnpj` column. Invalid entries are reported back with their index (and CSV line) and not counted; a repeated CNPJ is checked once. Each valid CNPJ gets a target (created or reused) and a check; CNPJs already in the shared cache are answered from it without a provider call. The fan-out runs after the answer (follow GET /checks/batch/{batch_id}). When the allowance has room for only some, those are queued and the rest rejected.
          */
         post: operations["createBatch"];
         delete?: never;
@@ -233,8 +233,48 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A batch's progress */
+        /** A batch's progress: counts, measured throughput, ETA from the capacity model */
         get: operations["getBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checks/batch/{batch_id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A batch's checks, in submission order
+         * @description Paged (next_cursor); `status` keeps only the checks in that state (a filtered page may be short and still have a next_cursor).
+         */
+        get: operations["listBatchChecks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checks/batch/{batch_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a batch's results (CSV or JSON)
+         * @description One row per valid CNPJ, in submission order: cnpj, status, legal_name, situation, failure_reason, check_id (CSV with a header line, or JSON: BatchResults).
+         */
+        get: operations["downloadBatchResults"];
         put?: never;
         post?: never;
         delete?: never;
@@ -631,6 +671,16 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /**
+         * BatchCheckPage
+         * @description A page of a batch's checks, in the order they were submitted.
+         */
+        BatchCheckPage: {
+            /** Items */
+            items: components["schemas"]["CheckOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** BatchCheckRef */
         BatchCheckRef: {
             /** Check Id */
@@ -663,7 +713,10 @@ export interface components {
              */
             succeeded: number;
         };
-        /** BatchCreate */
+        /**
+         * BatchCreate
+         * @description A batch as JSON: `{"cnpjs": [...]}` (or the bare array); POST /checks/batch takes a text/csv body too.
+         */
         BatchCreate: {
             /** Cnpjs */
             cnpjs: string[];
@@ -672,7 +725,7 @@ export interface components {
         BatchItemProblem: {
             /**
              * Index
-             * @description position in the request's cnpjs list
+             * @description position of the entry in the batch (0-based: the cnpjs list, or the CSV's rows)
              */
             index: number;
             /**
@@ -680,6 +733,11 @@ export interface components {
              * @description the entry as sent (first 32 characters)
              */
             input: string;
+            /**
+             * Line
+             * @description CSV bodies: the 1-based line of the file
+             */
+            line?: number | null;
             /** Message */
             message: string;
             /** Reason */
@@ -696,7 +754,7 @@ export interface components {
             batch_id: string;
             /**
              * Checks
-             * @description only in the creation response
+             * @description not listed here: GET /checks/batch/{batch_id}/checks pages through them
              */
             checks?: components["schemas"]["BatchCheckRef"][] | null;
             counts: components["schemas"]["BatchCounts"];
@@ -704,6 +762,11 @@ export interface components {
             created_at: string;
             /** Done */
             done: boolean;
+            /**
+             * Eta Seconds
+             * @description seconds until the rest is expected done, from the providers' capacity model
+             */
+            eta_seconds?: number | null;
             /**
              * Invalid
              * @description not valid CNPJs, not counted
@@ -719,6 +782,51 @@ export interface components {
              * @description CNPJs received
              */
             submitted: number;
+            /**
+             * Throughput Per Min
+             * @description checks of this batch finished per minute, measured from its own finishes
+             */
+            throughput_per_min?: number | null;
+        };
+        /**
+         * BatchResultRow
+         * @description One valid CNPJ of a batch and its outcome (a row of the results download).
+         */
+        BatchResultRow: {
+            /** Check Id */
+            check_id: string;
+            /** Cnpj */
+            cnpj: string;
+            /**
+             * Failure Reason
+             * @description why it failed (empty unless failed)
+             */
+            failure_reason: string;
+            /**
+             * Legal Name
+             * @description the report's legal name (empty until it succeeded)
+             */
+            legal_name: string;
+            /**
+             * Situation
+             * @description the registration status (ATIVA, BAIXADA...; empty until it succeeded)
+             */
+            situation: string;
+            /**
+             * Status
+             * @description queued, running, succeeded or failed
+             */
+            status: string;
+        };
+        /**
+         * BatchResults
+         * @description A batch's results as JSON (format=json): one row per valid CNPJ, in submission order.
+         */
+        BatchResults: {
+            /** Batch Id */
+            batch_id: string;
+            /** Items */
+            items: components["schemas"]["BatchResultRow"][];
         };
         /** CheckOut */
         CheckOut: {
@@ -2892,6 +3000,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["BatchCreate"];
+                "text/csv": string;
             };
         };
         responses: {
@@ -3015,6 +3124,242 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no tenant context. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBatchChecks: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+                /** @description only checks in this state */
+                status?: ("queued" | "running" | "succeeded" | "failed") | null;
+            };
+            header?: never;
+            path: {
+                /** @description batch id */
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the batch's checks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchCheckPage"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no tenant context. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadBatchResults: {
+        parameters: {
+            query?: {
+                /** @description csv (default) or json */
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path: {
+                /** @description batch id */
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResults"];
+                    "text/csv": string;
                 };
             };
             /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */

@@ -17,7 +17,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
@@ -58,7 +58,7 @@ EXIT = {
     "timeout": 8,
     "check_failed": 9,
 }
-BATCH_CHUNK = 500  # the most CNPJs one POST /checks/batch takes today (BatchCreate.cnpjs.maxItems)
+BATCH_CHUNK = 10_000  # the most CNPJs one POST /checks/batch takes (BatchCreate.cnpjs.maxItems)
 RESULT_COLUMNS = (
     "check_id", "target_id", "cnpj", "cnpj_formatted", "status", "legal_name", "trade_name", "registration_status",
     "main_cnae", "city", "state", "source", "cached", "failure_reason", "finished_at",
@@ -491,10 +491,6 @@ def batch() -> None:
     """Checks for many companies at once."""
 
 
-def _batch_file(batch_id: str) -> str:
-    return f"batches/{batch_id}.json"
-
-
 class _Progress:
     """A live bar on a terminal (counts, throughput, ETA); plain lines when stderr is not one (CI, pipes), or
     when RADAR_PROGRESS=plain."""
@@ -513,11 +509,18 @@ class _Progress:
             self._task = self._bar.add_task("checks", total=total, detail="")
             self._bar.start()
 
-    def update(self, done: int, succeeded: int, failed: int, running: int) -> None:
+    def update(
+        self, done: int, succeeded: int, failed: int, running: int, *, rate_per_min: float | None = None,
+        eta_seconds: float | None = None,
+    ) -> None:
+        """`rate_per_min` and `eta_seconds` as the API measures and predicts them; measured here when absent."""
         elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = done / elapsed * 60
+        rate = rate_per_min if rate_per_min is not None else done / elapsed * 60
         remaining = self.total - done
-        eta = f"{remaining / (done / elapsed):.0f} s" if done and remaining else ("0 s" if not remaining else "?")
+        if eta_seconds is not None:
+            eta = f"{eta_seconds:.0f} s"
+        else:
+            eta = f"{remaining / (done / elapsed):.0f} s" if done and remaining else ("0 s" if not remaining else "?")
         detail = f"{succeeded} ok, {failed} failed, {running} running, {rate:.1f}/min"
         if self.live:
             self._bar.update(self._task, completed=done, detail=detail)
@@ -543,12 +546,14 @@ def batch_run(ctx: Context, file: Path, no_wait: bool, timeout: float, poll: flo
     """Queue a check for every company of a CSV file and follow them with a live progress bar. Exit 5 when some
     CNPJs were invalid, 9 when some checks failed, 6 when the allowance left some out."""
     client = ctx.client()
-    cnpjs = [c.cnpj for c in _companies(file)]
+    text = file.read_text(encoding="utf-8-sig")
     batches = []
-    for start in range(0, len(cnpjs), BATCH_CHUNK):
-        created = client.create_batch(cnpjs[start:start + BATCH_CHUNK])
-        config.save_private(_batch_file(created.batch_id), _plain(created))
-        batches.append(created)
+    if sum(1 for line in text.splitlines() if line.strip()) <= BATCH_CHUNK:
+        # The file as it is: the API reads the CSV and names its invalid lines by number.
+        batches.append(client.create_batch_csv(text))
+    else:
+        cnpjs = [c.cnpj for c in _companies(file)]
+        batches += [client.create_batch(cnpjs[i:i + BATCH_CHUNK]) for i in range(0, len(cnpjs), BATCH_CHUNK)]
     invalid = sum(len(b.invalid) for b in batches)
     rejected = sum(len(b.rejected) for b in batches)
     accepted = sum(b.accepted for b in batches)
@@ -565,7 +570,8 @@ def batch_run(ctx: Context, file: Path, no_wait: bool, timeout: float, poll: flo
     else:
         for b in batches:
             for problem in [*b.invalid, *b.rejected]:
-                err.print(f"  {problem.input}: {problem.message} ({problem.reason})", highlight=False)
+                where = f"line {problem.line}: " if problem.line is not None else ""
+                err.print(f"  {where}{problem.input}: {problem.message} ({problem.reason})", highlight=False)
         if not no_wait:
             out.print(f"Done: {succeeded} succeeded, {failed} failed. Results: radar batch results "
                       f"{final[0].batch_id} --format csv")
@@ -586,7 +592,10 @@ def _follow(client: Client, batches: list[models.BatchOut], total: int, timeout:
             current = [client.get_batch(b.batch_id) for b in batches]
             counts = [c.counts for c in current]
             succeeded, failed = sum(c.succeeded for c in counts), sum(c.failed for c in counts)
-            progress.update(succeeded + failed, succeeded, failed, sum(c.running for c in counts))
+            rates = [c.throughput_per_min for c in current if c.throughput_per_min is not None]
+            etas = [c.eta_seconds for c in current if c.eta_seconds is not None]
+            progress.update(succeeded + failed, succeeded, failed, sum(c.running for c in counts),
+                            rate_per_min=sum(rates) if rates else None, eta_seconds=max(etas) if etas else None)
             if all(c.done for c in current):
                 return current
             if time.monotonic() >= deadline:
@@ -607,8 +616,10 @@ def batch_status(ctx: Context, batch_id: str) -> None:
         ctx.emit(current)
         return
     c = current.counts
-    _table(f"batch {current.batch_id}", ["submitted", "accepted", "queued", "running", "succeeded", "failed", "done"],
-           [[current.submitted, current.accepted, c.queued, c.running, c.succeeded, c.failed, current.done]])
+    _table(f"batch {current.batch_id}", ["submitted", "accepted", "queued", "running", "succeeded", "failed", "done",
+                                         "per min", "ETA s"],
+           [[current.submitted, current.accepted, c.queued, c.running, c.succeeded, c.failed, current.done,
+             current.throughput_per_min, current.eta_seconds]])
 
 
 
@@ -627,16 +638,6 @@ def result_row(check: models.CheckOut) -> dict[str, Any]:
     }
 
 
-def _batch_checks(client: Client, batch_id: str, status: str | None) -> Iterator[models.CheckOut]:
-    if client.batch_checks_operation() is not None:
-        return client.iter_batch_checks(batch_id, status=status)
-    saved = config.load_private(_batch_file(batch_id))
-    if saved is None:
-        _fail(f"batch {batch_id} was not sent from here, and this API cannot list a batch's checks yet", "not_found")
-    refs = [models.BatchCheckRef.model_validate(r) for r in saved.get("checks") or []]
-    return client.iter_batch_checks(batch_id, status=status, refs=refs)
-
-
 @batch.command("results")
 @click.argument("batch_id")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
@@ -644,11 +645,21 @@ def _batch_checks(client: Client, batch_id: str, status: str | None) -> Iterator
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="write here (default stdout)")
 @api_errors
 def batch_results(batch_id: str, fmt: str, status: str | None, output: Path | None) -> None:
-    """A batch's checks: one CSV line each (headline fields), or every check as JSON (reports and diffs)."""
+    """A batch's results as the API writes them (one row per CNPJ: cnpj, status, legal_name, situation,
+    failure_reason, check_id). With --status, only the checks in that state: headline fields as CSV, or every check
+    as JSON (reports and diffs)."""
     ctx = click.get_current_context().find_object(Context)
     assert ctx is not None
     client = ctx.client()
-    checks = list(_batch_checks(client, batch_id, status))
+    if status is None:
+        text = client.download_batch_results(batch_id, fmt=fmt)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+            err.print(f"results written to {output}", highlight=False)
+        return
+    checks = list(client.iter_batch_checks(batch_id, status=status))
     if fmt == "json":
         text = json.dumps(_plain(checks), indent=2, ensure_ascii=False) + "\n"
     else:

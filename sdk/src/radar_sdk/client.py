@@ -196,8 +196,10 @@ class Client:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        content: str | bytes | None = None,
     ) -> httpx.Response:
-        """One call with credentials, refresh and retries; returns the final answer (errors raised as ApiError)."""
+        """One call with credentials, refresh and retries; returns the final answer (errors raised as ApiError).
+        `content` is a raw body (a CSV batch) sent instead of `json`, with the Content-Type `headers` give it."""
         method = method.upper()
         headers = dict(headers or {})
         safe = method in _SAFE_METHODS or any(k.lower() == "idempotency-key" for k in headers)
@@ -209,7 +211,8 @@ class Client:
                 self.refresh()
                 refreshed = True
             try:
-                response = self._send(method, path, params=params, json=json, headers=headers)
+                body: dict[str, Any] = {"content": content} if content is not None else {"json": json}
+                response = self._send(method, path, params=params, headers=headers, **body)
             except httpx.TransportError as exc:
                 if safe and attempt < self.retry.max_retries:
                     self._sleep(self.retry.backoff(attempt))
@@ -246,13 +249,14 @@ class Client:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        content: str | bytes | None = None,
     ) -> Any:
         """Call one operation of the contract by its id; the success body parsed into its model (None for 204)."""
         operation = models.OPERATIONS[operation_id]
         path = operation.path.format(**{k: _segment(v) for k, v in (path_params or {}).items()})
         if isinstance(json, BaseModel):
             json = json.model_dump(mode="json", by_alias=True, exclude_none=True)
-        response = self.request(operation.method, path, params=params, json=json, headers=headers)
+        response = self.request(operation.method, path, params=params, json=json, headers=headers, content=content)
         if operation.response is None or response.status_code == 204:
             return None
         model: type[BaseModel] = getattr(models, operation.response)
@@ -423,11 +427,36 @@ class Client:
         return self._call("getCheck", path_params={"check_id": check_id})  # type: ignore[no-any-return]
 
     def create_batch(self, cnpjs: list[str]) -> models.BatchOut:
-        """Queue checks for CNPJs (up to BatchCreate's limit); the answer lists each queued check."""
+        """Queue checks for CNPJs (up to BATCH_MAX_ITEMS); invalid and repeated entries come back by index. The
+        checks are listed by iter_batch_checks."""
         return self._call("createBatch", json={"cnpjs": list(cnpjs)})  # type: ignore[no-any-return]
 
+    def create_batch_csv(self, csv_text: str | bytes) -> models.BatchOut:
+        """Queue checks for a CSV file's CNPJs as it is (one a line, optional header, `;` `,` or tab separated with a
+        cnpj column); invalid lines come back with their line number."""
+        return self._call(  # type: ignore[no-any-return]
+            "createBatch", content=csv_text, headers={"Content-Type": "text/csv; charset=utf-8"}
+        )
+
     def get_batch(self, batch_id: str) -> models.BatchOut:
+        """Counts, `throughput_per_min` (measured) and `eta_seconds` (the providers' capacity model)."""
         return self._call("getBatch", path_params={"batch_id": batch_id})  # type: ignore[no-any-return]
+
+    def list_batch_checks(
+        self, batch_id: str, *, status: str | None = None, limit: int = 50, cursor: str | None = None
+    ) -> models.BatchCheckPage:
+        return self._call(  # type: ignore[no-any-return]
+            "listBatchChecks",
+            path_params={"batch_id": batch_id},
+            params={"status": status, "limit": limit, "cursor": cursor},
+        )
+
+    def download_batch_results(self, batch_id: str, *, fmt: str = "csv") -> str:
+        """The batch's results as the API writes them: CSV (cnpj, status, legal_name, situation, failure_reason,
+        check_id; a header line) or a JSON array of those rows."""
+        operation = models.OPERATIONS["downloadBatchResults"]
+        path = operation.path.format(batch_id=_segment(batch_id))
+        return self.request(operation.method, path, params={"format": fmt}).text
 
     def get_usage(self) -> models.UsageOut:
         return self._call("getUsage")  # type: ignore[no-any-return]
@@ -495,42 +524,14 @@ class Client:
             self._sleep(min(poll_s, max(0.0, deadline - time.monotonic())))
 
     # --- a batch's checks ------------------------------------------------------------------------------------------
-    @staticmethod
-    def batch_checks_operation() -> str | None:
-        """The contract's operation that lists a batch's checks, once the API has it (GET /checks/batch/{id}/checks)."""
-        for operation_id, operation in models.OPERATIONS.items():
-            if operation.method == "GET" and operation.path == "/checks/batch/{batch_id}/checks":
-                return operation_id
-        return None
-
     def iter_batch_checks(
-        self,
-        batch: models.BatchOut | str,
-        *,
-        status: str | None = None,
-        refs: list[models.BatchCheckRef] | None = None,
-        page_size: int = 100,
+        self, batch: models.BatchOut | str, *, status: str | None = None, page_size: int = 100
     ) -> Iterator[models.CheckOut]:
-        """Every check of a batch (optionally only those with `status`). With an API that lists a batch's checks,
-        pages of them; before that, each check of the batch's creation answer (`refs`, or `batch.checks`) read
-        one by one."""
+        """Every check of a batch in submission order (optionally only those with `status`), page by page."""
         batch_id = batch if isinstance(batch, str) else batch.batch_id
-        operation_id = self.batch_checks_operation()
-        if operation_id is not None:
-            yield from self._pages(
-                operation_id, {"status": status, "limit": page_size}, path_params={"batch_id": batch_id}
-            )
-            return
-        known = refs if refs is not None else (None if isinstance(batch, str) else batch.checks)
-        if known is None:
-            raise RadarSdkError(
-                f"this API cannot list the checks of batch {batch_id} yet: pass the batch's creation answer "
-                "(or its `checks`), which names them"
-            )
-        for ref in known:
-            check = self.get_check(ref.check_id)
-            if status is None or check.status == status:
-                yield check
+        return self._pages(
+            "listBatchChecks", {"status": status, "limit": page_size}, path_params={"batch_id": batch_id}
+        )
 
 
 def _segment(value: str) -> str:

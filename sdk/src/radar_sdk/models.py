@@ -22,11 +22,14 @@ __all__ = [
     "ApiShape",
     "AuditEvent",
     "AuditPage",
+    "BatchCheckPage",
     "BatchCheckRef",
     "BatchCounts",
     "BatchCreate",
     "BatchItemProblem",
     "BatchOut",
+    "BatchResultRow",
+    "BatchResults",
     "CheckOut",
     "CheckPage",
     "CheckTimings",
@@ -167,6 +170,13 @@ class AuditPage(ApiShape):
     next_cursor: str | None = Field(default=None)
 
 
+class BatchCheckPage(ApiShape):
+    """A page of a batch's checks, in the order they were submitted."""
+
+    items: list[CheckOut]
+    next_cursor: str | None = Field(default=None)
+
+
 class BatchCheckRef(ApiShape):
     """BatchCheckRef"""
 
@@ -185,7 +195,7 @@ class BatchCounts(ApiShape):
 
 
 class BatchCreate(ApiShape):
-    """BatchCreate"""
+    """A batch as JSON: `{"cnpjs": [...]}` (or the bare array); POST /checks/batch takes a text/csv body too."""
 
     cnpjs: list[str]
 
@@ -193,8 +203,9 @@ class BatchCreate(ApiShape):
 class BatchItemProblem(ApiShape):
     """BatchItemProblem"""
 
-    index: int = Field(description="position in the request's cnpjs list")
+    index: int = Field(description="position of the entry in the batch (0-based: the cnpjs list, or the CSV's rows)")
     input: str = Field(description="the entry as sent (first 32 characters)")
+    line: int | None = Field(default=None, description="CSV bodies: the 1-based line of the file")
     message: str
     reason: str
 
@@ -204,16 +215,45 @@ class BatchOut(ApiShape):
 
     accepted: int = Field(description="checks queued (counted against the allowance)")
     batch_id: str
-    checks: list[BatchCheckRef] | None = Field(default=None, description="only in the creation response")
+    checks: list[BatchCheckRef] | None = Field(
+        default=None,
+        description="not listed here: GET /checks/batch/{batch_id}/checks pages through them",
+    )
     counts: BatchCounts
     created_at: str
     done: bool
+    eta_seconds: float | None = Field(
+        default=None,
+        description="seconds until the rest is expected done, from the providers' capacity model",
+    )
     invalid: list[BatchItemProblem] = Field(default_factory=list, description="not valid CNPJs, not counted")
     rejected: list[BatchItemProblem] = Field(
         default_factory=list,
         description="valid CNPJs left out because the monthly allowance ran out",
     )
     submitted: int = Field(description="CNPJs received")
+    throughput_per_min: float | None = Field(
+        default=None,
+        description="checks of this batch finished per minute, measured from its own finishes",
+    )
+
+
+class BatchResultRow(ApiShape):
+    """One valid CNPJ of a batch and its outcome (a row of the results download)."""
+
+    check_id: str
+    cnpj: str
+    failure_reason: str = Field(description="why it failed (empty unless failed)")
+    legal_name: str = Field(description="the report's legal name (empty until it succeeded)")
+    situation: str = Field(description="the registration status (ATIVA, BAIXADA...; empty until it succeeded)")
+    status: str = Field(description="queued, running, succeeded or failed")
+
+
+class BatchResults(ApiShape):
+    """A batch's results as JSON (format=json): one row per valid CNPJ, in submission order."""
+
+    batch_id: str
+    items: list[BatchResultRow]
 
 
 class CheckOut(ApiShape):
@@ -689,6 +729,7 @@ OPERATIONS: dict[str, Operation] = {
     "deleteTarget": Operation("DELETE", "/targets/{target_id}", 204, None),
     "deleteTenant": Operation("DELETE", "/tenant", 202, "DeletionJobView"),
     "disableUser": Operation("DELETE", "/users/{user_id}", 204, None),
+    "downloadBatchResults": Operation("GET", "/checks/batch/{batch_id}/results", 200, "BatchResults"),
     "getBatch": Operation("GET", "/checks/batch/{batch_id}", 200, "BatchOut"),
     "getCheck": Operation("GET", "/checks/{check_id}", 200, "CheckOut"),
     "getHealth": Operation("GET", "/health", 200, "HealthOut"),
@@ -701,6 +742,7 @@ OPERATIONS: dict[str, Operation] = {
     "inviteUser": Operation("POST", "/users", 201, "UserView"),
     "listApiKeys": Operation("GET", "/api-keys", 200, "ApiKeyList"),
     "listAuditEvents": Operation("GET", "/audit", 200, "AuditPage"),
+    "listBatchChecks": Operation("GET", "/checks/batch/{batch_id}/checks", 200, "BatchCheckPage"),
     "listChecks": Operation("GET", "/targets/{target_id}/checks", 200, "CheckPage"),
     "listPlans": Operation("GET", "/billing/plans", 200, "PlanList"),
     "listTargets": Operation("GET", "/targets", 200, "TargetPage"),

@@ -115,11 +115,19 @@ def _proxy_error(status: int, code: str, message: str, details: Any = None) -> d
     }
 
 
-def _reject_before_routing(event: Mapping[str, Any], max_body_bytes: int) -> dict[str, Any] | None:
-    """Checks that must run before Powertools parses and validates the body (it validates before any middleware)."""
+_CSV_MEDIA = ("text/csv", "application/csv")
+
+
+def _reject_before_routing(
+    event: Mapping[str, Any], max_body_bytes: int, bulk_paths: Mapping[str, int] | None = None
+) -> dict[str, Any] | None:
+    """Checks that must run before Powertools parses and validates the body (it validates before any middleware).
+    A path of `bulk_paths` takes bodies up to its own limit and a text/csv body too."""
     body = event.get("body") or ""
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
     content_type = headers.get("content-type", "")
+    path = str(event.get("resource") or event.get("path") or "")
+    max_body_bytes = (bulk_paths or {}).get(path, max_body_bytes)
     if len(body.encode("utf-8", "ignore")) > max_body_bytes:
         return _proxy_error(
             413,
@@ -127,6 +135,8 @@ def _reject_before_routing(event: Mapping[str, Any], max_body_bytes: int) -> dic
             f"the body exceeds {max_body_bytes} bytes",
             [{"field": "body", "reason": "too_large", "message": f"max {max_body_bytes} bytes"}],
         )
+    if path in (bulk_paths or {}) and content_type.split(";", 1)[0].strip().lower() in _CSV_MEDIA:
+        return None
     if body and content_type and "json" not in content_type.lower():
         return _proxy_error(
             415,
@@ -141,9 +151,16 @@ class RadarResolver(APIGatewayRestResolver):
     """The REST resolver every function uses: early body checks, then routing, then the headers every answer carries."""
 
     max_body_bytes = HttpSettings.model_fields["max_body_bytes"].default
+    bulk_paths: dict[str, int]  # routes that take a text/csv body too, with their own body limit (accept_bulk)
+
+    def accept_bulk(self, path: str, *, max_body_bytes: int) -> None:
+        """Let `path` take a `text/csv` body (its handler reads the raw body) up to `max_body_bytes`; every other route
+        stays JSON only, under MAX_BODY_BYTES."""
+        self.bulk_paths = {**getattr(self, "bulk_paths", {}), path: max_body_bytes}
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-        result = _reject_before_routing(event, self.max_body_bytes) or super().resolve(event, context)
+        early = _reject_before_routing(event, self.max_body_bytes, getattr(self, "bulk_paths", None))
+        result = early or super().resolve(event, context)
         headers = result.setdefault("multiValueHeaders", {}) or {}
         present = {name.lower() for name in headers} | {name.lower() for name in (result.get("headers") or {})}
         for name, value in SECURITY_HEADERS.items():
@@ -153,7 +170,7 @@ class RadarResolver(APIGatewayRestResolver):
         return result
 
 
-def build_resolver(settings: HttpSettings) -> APIGatewayRestResolver:
+def build_resolver(settings: HttpSettings) -> RadarResolver:
     """A validated REST resolver with CORS limited to the configured origins and domain errors mapped once.
 
     `settings` is the function's own model (it subclasses HttpSettings), validated at its cold start."""

@@ -70,5 +70,10 @@ class RetriesExhausted(Exception):
     """The last delivery failed too: the check is recorded failed and the message goes on to the DLQ."""
 
 
+class UnreadableMessage(Exception):
+    """A queue message that is not a check message (a poison message): it fails every delivery until SQS moves it
+    to the DLQ. Its content is never logged: it may hold anything, personal data included."""
+
+
 class StaleTransition(Exception):
     """A conditional status change lost: the check is no longer in the state the caller expected."""

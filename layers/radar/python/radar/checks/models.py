@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 
 from radar.store import Gsi1, MainTableModel
@@ -9,8 +11,14 @@ from radar.store import Gsi1, MainTableModel
 __all__ = [
     "FINISHED",
     "BatchModel",
+    "BatchPageModel",
+    "BatchProblemsModel",
     "CheckModel",
     "CheckStatus",
+    "PageState",
+    "batch_check_id",
+    "batch_page_sk",
+    "batch_problems_sk",
     "batch_sk",
     "check_sk",
     "target_checks_pk",
@@ -33,6 +41,26 @@ def check_sk(check_id: str) -> str:
 
 def batch_sk(batch_id: str) -> str:
     return f"BATCH#{batch_id}"
+
+
+def batch_page_sk(batch_id: str, page: int) -> str:
+    return f"BATCH#{batch_id}#Q#{page:05d}"
+
+
+def batch_problems_sk(batch_id: str, chunk: int) -> str:
+    return f"BATCH#{batch_id}#P#{chunk:05d}"
+
+
+def batch_check_id(batch_id: str, cnpj: str) -> str:
+    """A batch item's check id, derived: a page written again after a crash writes the same checks, and a batch's
+    check ids follow from its pages (the batch's check list reads no index)."""
+    return "chk_" + hashlib.sha256(f"{batch_id}:{cnpj}".encode()).hexdigest()[:32]
+
+
+class PageState:
+    NEW = "new"  # stored at accept time, nothing written for it yet
+    WRITTEN = "written"  # its targets and queued checks are stored; cached ones may be finishing
+    SENT = "sent"  # cached ones answered, the others sent to the batch queue
 
 
 def target_checks_pk(tenant_id: str, target_id: str) -> str:
@@ -85,6 +113,37 @@ class BatchModel(MainTableModel):
     running = NumberAttribute(default=0)
     succeeded = NumberAttribute(default=0)
     failed = NumberAttribute(default=0)
-    invalid = JSONAttribute(default=list)
+    invalid = JSONAttribute(default=list)  # batches from before the pages (problems inline)
     rejected = JSONAttribute(default=list)
+    invalid_count = NumberAttribute(default=0)  # problems live in BatchProblemsModel chunks
+    rejected_count = NumberAttribute(default=0)
+    pages = NumberAttribute(default=0)  # BatchPageModel items 0..pages-1 (0: a batch from before the pages)
+    first_finished_at = NumberAttribute(null=True)  # epoch seconds of its first and latest finished check
+    last_finished_at = NumberAttribute(null=True)
+    correlation_id = UnicodeAttribute(null=True)
+    usage_period = UnicodeAttribute(null=True)  # the yyyy-mm-dd its checks' allowance units were counted in
+    expires_at = NumberAttribute(null=True)
+
+
+class BatchPageModel(MainTableModel):
+    """Up to PAGE_SIZE of a batch's valid CNPJs ([[index, cnpj], ...]) and how far their fan-out got."""
+
+    entity = UnicodeAttribute(default="batch_page")
+    batch_id = UnicodeAttribute()
+    page = NumberAttribute()
+    entries = JSONAttribute(default=list)
+    state = UnicodeAttribute(default=PageState.NEW)
+    lease_until = NumberAttribute(null=True)  # a delivery dispatching it holds it until then
+    cached = NumberAttribute(null=True)  # answered from the cache
+    sent = NumberAttribute(null=True)  # sent to the batch queue
+    next_sent = BooleanAttribute(default=False)  # the next page's message went out
+    expires_at = NumberAttribute(null=True)
+
+
+class BatchProblemsModel(MainTableModel):
+    """A chunk of a batch's invalid or rejected entries ([{index, line, input, reason, message, kind}])."""
+
+    entity = UnicodeAttribute(default="batch_problems")
+    batch_id = UnicodeAttribute()
+    problems = JSONAttribute(default=list)
     expires_at = NumberAttribute(null=True)

@@ -9,6 +9,7 @@ from typing import Any
 from radar.aws import client
 from radar.checks.schemas import QueueMessage
 from radar.errors import DependencyUnavailable
+from radar.schema import ApiModel
 
 __all__ = ["MAX_DELAY_SECONDS", "MAX_VISIBILITY_SECONDS", "CheckQueue", "queue_url_from_arn"]
 
@@ -34,8 +35,8 @@ class CheckQueue:
     def sqs(self) -> Any:
         return self._sqs or client("sqs")
 
-    def send(self, message: QueueMessage, *, delay_seconds: int = 0) -> None:
-        """Send one message, delivered after `delay_seconds` (at most SQS's 900; a longer wait chains messages)."""
+    def send(self, message: ApiModel, *, delay_seconds: int = 0) -> None:
+        """Send one message (a check's or a batch page's), delivered after `delay_seconds` (at most SQS's 900)."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         delay = max(0, min(int(delay_seconds), MAX_DELAY_SECONDS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -10,9 +11,20 @@ from pynamodb.exceptions import DoesNotExist
 
 from radar.aws import client
 from radar.checks.errors import BatchNotFound, CheckNotFound, StaleTransition
-from radar.checks.models import BatchModel, CheckModel, CheckStatus, batch_sk, check_sk, target_checks_pk
+from radar.checks.models import (
+    FINISHED,
+    BatchModel,
+    BatchPageModel,
+    BatchProblemsModel,
+    CheckModel,
+    CheckStatus,
+    batch_page_sk,
+    batch_sk,
+    check_sk,
+    target_checks_pk,
+)
 from radar.pagination import decode_cursor, encode_cursor
-from radar.store import storage_errors, unavailable, written
+from radar.store import storage_errors, transaction, unavailable, written
 from radar.tables import main_table_name, tenant_pk
 from radar.targets.models import TargetModel
 from radar.targets.repository import TargetRepository
@@ -145,6 +157,13 @@ class CheckRepository:
             for check in checks:
                 writer.save(check)
 
+    def find_many(self, tenant_id: str, check_ids: Iterable[str], *, now: float | None = None) -> dict[str, CheckModel]:
+        """The unexpired checks among `check_ids` (BatchGetItem, 100 keys a call), by id."""
+        keys = [(tenant_pk(tenant_id), check_sk(check_id)) for check_id in check_ids]
+        with storage_errors():
+            found = list(CheckModel.batch_get(keys))
+        return {str(c.check_id): c for c in found if not is_expired(c.expires_at, now)}
+
     def find(self, tenant_id: str, check_id: str, *, now: float | None = None) -> CheckModel | None:
         try:
             check = CheckModel.get(tenant_pk(tenant_id), check_sk(check_id), consistent_read=True)
@@ -257,6 +276,13 @@ class CheckRepository:
         if batch is not None and batch[1] != to:
             batch_item = BatchModel(tenant_pk(tenant_id), batch_sk(batch[0]))
             counters = [getattr(BatchModel, to).add(1), getattr(BatchModel, batch[1]).add(-1)]
+            if to in FINISHED:
+                # The batch's own finishes give its measured throughput (radar.checks.batches).
+                finished_at = time.time()
+                counters += [
+                    BatchModel.last_finished_at.set(finished_at),
+                    BatchModel.first_finished_at.set(BatchModel.first_finished_at | finished_at),
+                ]
             # A batch gone (expired) has no counters left to keep: the check still moves.
             optional.append(
                 {
@@ -312,6 +338,12 @@ class BatchRepository:
             batch.save(condition=BatchModel.pk.does_not_exist())
         return batch
 
+    def find(self, tenant_id: str, batch_id: str, *, now: float | None = None) -> BatchModel | None:
+        try:
+            return self.get(tenant_id, batch_id, now=now)
+        except BatchNotFound:
+            return None
+
     def get(self, tenant_id: str, batch_id: str, *, now: float | None = None) -> BatchModel:
         try:
             batch = BatchModel.get(tenant_pk(tenant_id), batch_sk(batch_id), consistent_read=True)
@@ -320,6 +352,89 @@ class BatchRepository:
         if is_expired(batch.expires_at, now):
             raise BatchNotFound(batch_id)
         return batch
+
+    def create_paged(
+        self, batch: BatchModel, pages: Iterable[BatchPageModel], problems: Iterable[BatchProblemsModel]
+    ) -> BatchModel:
+        """The batch, its pages and its problem chunks in as few BatchWriteItem calls as they fit (25 items a call);
+        the batch id is new (a uuid), so nothing is overwritten."""
+        with storage_errors(), BatchModel.batch_write() as writer:
+            for item in (*pages, *problems, batch):
+                writer.save(item)
+        return batch
+
+    def forget(
+        self, batch: BatchModel, pages: Iterable[BatchPageModel], problems: Iterable[BatchProblemsModel]
+    ) -> None:
+        """Delete what create_paged wrote (a batch whose first message could not be sent); best effort: what stays
+        behind expires with the batch."""
+        with contextlib.suppress(Exception), BatchModel.batch_write() as writer:
+            for item in (batch, *pages, *problems):
+                writer.delete(item)
+
+    def problems(self, tenant_id: str, batch_id: str) -> list[dict[str, Any]]:
+        """Every invalid or rejected entry of the batch, in submission order."""
+        with storage_errors():
+            chunks = BatchProblemsModel.query(
+                tenant_pk(tenant_id), BatchProblemsModel.sk.startswith(f"{batch_sk(batch_id)}#P#")
+            )
+            return [p for chunk in chunks for p in (chunk.problems or [])]
+
+    def page(self, tenant_id: str, batch_id: str, page: int) -> BatchPageModel | None:
+        try:
+            item = BatchPageModel.get(tenant_pk(tenant_id), batch_page_sk(batch_id, page), consistent_read=True)
+        except DoesNotExist:
+            return None
+        return None if is_expired(item.expires_at) else item
+
+    def pages(self, tenant_id: str, batch_id: str, start: int, count: int) -> list[BatchPageModel]:
+        """Pages start..start+count-1 (those that exist), in order."""
+        keys = [(tenant_pk(tenant_id), batch_page_sk(batch_id, n)) for n in range(start, start + count)]
+        with storage_errors():
+            found = list(BatchPageModel.batch_get(keys))
+        return sorted(found, key=lambda p: int(p.page))
+
+    def hold_page(self, page: BatchPageModel, *, now: float, lease_seconds: float) -> bool:
+        """Take the page for this delivery unless another one holds it (a duplicate delivery waits its turn)."""
+        condition = BatchPageModel.pk.exists() & (
+            BatchPageModel.lease_until.does_not_exist() | (BatchPageModel.lease_until < now)
+        )
+        return written(
+            lambda: page.update(actions=[BatchPageModel.lease_until.set(now + lease_seconds)], condition=condition)
+        )
+
+    def advance_page(
+        self,
+        page: BatchPageModel,
+        *,
+        from_state: str,
+        to_state: str,
+        batch_move: tuple[str, str, int] | None = None,
+        **fields: Any,
+    ) -> bool:
+        """Move the page's fan-out one step (conditional on the step it was at); `fields` are set with it, and
+        `batch_move=(from_status, to_status, count)` shifts the batch's counters in the same transaction."""
+        actions: list[Any] = [BatchPageModel.state.set(to_state)]
+        actions += [getattr(BatchPageModel, name).set(value) for name, value in fields.items()]
+        condition = BatchPageModel.pk.exists() & (BatchPageModel.state == from_state)
+        if batch_move is None or batch_move[2] == 0:
+            return written(lambda: page.update(actions=actions, condition=condition))
+        source, target, count = batch_move
+        batch = BatchModel(str(page.pk), batch_sk(str(page.batch_id)))
+        counters = [getattr(BatchModel, target).add(count), getattr(BatchModel, source).add(-count)]
+
+        def both() -> None:
+            with transaction() as tx:
+                tx.update(page, actions=actions, condition=condition)
+                tx.update(batch, actions=counters, condition=BatchModel.pk.exists())
+
+        return written(both)
+
+    def page_done(self, page: BatchPageModel, *, next_sent: bool) -> None:
+        actions: list[Any] = [BatchPageModel.lease_until.remove()]
+        if next_sent:
+            actions.append(BatchPageModel.next_sent.set(True))
+        written(lambda: page.update(actions=actions, condition=BatchPageModel.pk.exists()))
 
     def move(self, tenant_id: str, batch_id: str, *, from_status: str | None, to_status: str, count: int = 1) -> None:
         """Shift `count` checks between the batch's status counters (atomic ADDs on one item)."""

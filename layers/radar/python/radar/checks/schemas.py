@@ -11,11 +11,17 @@ from radar.report import Partner, Report
 from radar.schema import ApiModel, RequestBody
 
 __all__ = [
+    "BATCH_MAX_BODY_BYTES",
+    "MAX_BATCH",
+    "BatchCheckPage",
     "BatchCheckRef",
     "BatchCounts",
     "BatchCreate",
     "BatchItemProblem",
     "BatchOut",
+    "BatchPageMessage",
+    "BatchResultRow",
+    "BatchResults",
     "CheckOut",
     "CheckPage",
     "CheckTimings",
@@ -27,7 +33,10 @@ __all__ = [
     "ReportDiff",
 ]
 
-MAX_BATCH = 500
+MAX_BATCH = 10_000
+# POST /checks/batch's own body limit (every other route: MAX_BODY_BYTES, 256 KB): 10,000 masked CNPJs are about
+# 190 KB as CSV and 220 KB as JSON; a CSV with a few more columns (a name, a code) fits in 2 MB.
+BATCH_MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
 class CheckTimings(ApiModel):
@@ -105,11 +114,14 @@ class CheckPage(ApiModel):
 
 
 class BatchCreate(RequestBody):
+    """A batch as JSON: `{"cnpjs": [...]}` (or the bare array); POST /checks/batch takes a text/csv body too."""
+
     cnpjs: list[str] = Field(min_length=1, max_length=MAX_BATCH)
 
 
 class BatchItemProblem(ApiModel):
-    index: int = Field(description="position in the request's cnpjs list")
+    index: int = Field(description="position of the entry in the batch (0-based: the cnpjs list, or the CSV's rows)")
+    line: int | None = Field(default=None, description="CSV bodies: the 1-based line of the file")
     input: str = Field(description="the entry as sent (first 32 characters)")
     reason: str
     message: str
@@ -135,11 +147,44 @@ class BatchOut(ApiModel):
     accepted: int = Field(description="checks queued (counted against the allowance)")
     counts: BatchCounts
     done: bool
+    throughput_per_min: float | None = Field(
+        default=None, description="checks of this batch finished per minute, measured from its own finishes"
+    )
+    eta_seconds: float | None = Field(
+        default=None, description="seconds until the rest is expected done, from the providers' capacity model"
+    )
     invalid: list[BatchItemProblem] = Field(default_factory=list, description="not valid CNPJs, not counted")
     rejected: list[BatchItemProblem] = Field(
         default_factory=list, description="valid CNPJs left out because the monthly allowance ran out"
     )
-    checks: list[BatchCheckRef] | None = Field(default=None, description="only in the creation response")
+    checks: list[BatchCheckRef] | None = Field(
+        default=None, description="not listed here: GET /checks/batch/{batch_id}/checks pages through them"
+    )
+
+
+class BatchCheckPage(ApiModel):
+    """A page of a batch's checks, in the order they were submitted."""
+
+    items: list[CheckOut]
+    next_cursor: str | None = None
+
+
+class BatchResultRow(ApiModel):
+    """One valid CNPJ of a batch and its outcome (a row of the results download)."""
+
+    cnpj: str
+    status: str = Field(description="queued, running, succeeded or failed")
+    legal_name: str = Field(description="the report's legal name (empty until it succeeded)")
+    situation: str = Field(description="the registration status (ATIVA, BAIXADA...; empty until it succeeded)")
+    failure_reason: str = Field(description="why it failed (empty unless failed)")
+    check_id: str
+
+
+class BatchResults(ApiModel):
+    """A batch's results as JSON (format=json): one row per valid CNPJ, in submission order."""
+
+    batch_id: str
+    items: list[BatchResultRow]
 
 
 class HealthOut(ApiModel):
@@ -164,3 +209,13 @@ class QueueMessage(ApiModel):
     correlation_id: str | None = None
     batch_id: str | None = None
     enqueued_at: str
+
+
+class BatchPageMessage(ApiModel):
+    """A batch's page of CNPJs to fan out (radar.checks.dispatch), on the batch queue beside the check messages."""
+
+    kind: str = "batch_page"
+    tenant_id: str
+    batch_id: str
+    page: int
+    correlation_id: str | None = None

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from radar.checks.errors import CheckDeferred, RetriesExhausted, StaleTransition
+from radar.checks.errors import CheckDeferred, RetriesExhausted, StaleTransition, UnreadableMessage
 from radar.checks.models import FINISHED, CheckModel, CheckStatus
 from radar.checks.queue import MAX_DELAY_SECONDS, CheckQueue
 from radar.checks.repository import CheckRepository
@@ -54,7 +54,14 @@ class CheckWorker:
 
     def handle(self, record: Any, *, remaining_ms: int | None = None) -> str:
         """Process one record (a Powertools SQSRecord); return what happened; raise to have SQS redeliver."""
-        message = QueueMessage.model_validate_json(record.body)
+        try:
+            message = QueueMessage.model_validate_json(record.body)
+        except ValueError as exc:  # pydantic's ValidationError: its text quotes the input, so only our field names
+            known = set(QueueMessage.model_fields)
+            errors: list[Any] = getattr(exc, "errors", list)()
+            fields = sorted({str(e["loc"][0]) if e["loc"] and e["loc"][0] in known else "<other>" for e in errors})
+            logger.error("unreadable queue message; it goes to the DLQ", extra={"invalid_fields": fields})
+            raise UnreadableMessage(str(getattr(record, "message_id", ""))) from None
         # Records of one invocation run in threads (process_records): keys are per thread.
         logger.thread_safe_append_keys(
             tenant_id=message.tenant_id, check_id=message.check_id, correlation_id=message.correlation_id
@@ -229,7 +236,7 @@ def process_records(records: list[Any], handle: Any, *, concurrency: int) -> dic
         try:
             handle(record)
         except Exception as exc:
-            if not isinstance(exc, CheckDeferred | RetriesExhausted):
+            if not isinstance(exc, CheckDeferred | RetriesExhausted | UnreadableMessage):
                 logger.exception("record failed; SQS delivers it again")
             return False
         finally:

@@ -66,7 +66,7 @@ def bucket_spec(
     interval of length L; a request may also reach the provider up to `skew_seconds` later than another. So
     (N - B + 1) * T >= W + skew keeps every window at N or fewer: T = (W + skew) / (N - B + 1). With B = 1
     (the default) the sustained rate is N / (W + skew): 3/min at real time with 1 s skew is 2.95/min; at time
-    scale 10 (W = 6 s) with 0.5 s skew, 92 % of the limit.
+    scale 10 (W = 6 s) with the same 1 s skew, 86 % of the limit.
     """
     if per_minute < 1:
         raise ValueError("per_minute must be at least 1")

@@ -380,6 +380,15 @@ class ProviderChain:
         )
         return walk.mock_entry
 
+    def from_cache(self, cnpj: Cnpj) -> LookupResult | None:
+        """The shared cache's answer, or None when it has none; never calls a provider (a batch's cached CNPJs are
+        answered at once with it). A cached "no such CNPJ" raises CnpjNotFound, as lookup() does."""
+        entry = self._peek(cnpj.value)
+        if entry is None:
+            return None  # not counted as a miss: the lookup that follows counts it
+        self._count("CacheHit")
+        return None if entry is None else self._result_from_entry(cnpj, entry, cached=True, attempts=[])
+
     # --- helpers ---
     @staticmethod
     def _young_enough(entry: CacheEntry | None, max_age: float | None) -> CacheEntry | None:
