@@ -109,7 +109,7 @@ def signup(body: Annotated[SignupRequest, Body()]) -> Response[SignupResponse]:
     tags=["auth"],
     responses={
         200: {"description": "token pair"},
-        **error_responses({401: "invalid e-mail or password"}),
+        **error_responses({401: "invalid e-mail or password", 403: "the organization was deleted (tenant_deleted)"}),
         **_ERRORS,
     },
 )
@@ -123,7 +123,7 @@ def login(body: Annotated[LoginRequest, Body()]) -> Response[TokenResponse]:
     tags=["auth"],
     responses={
         200: {"description": "new token pair"},
-        **error_responses({401: "invalid refresh token"}),
+        **error_responses({401: "invalid refresh token", 403: "the organization was deleted (tenant_deleted)"}),
         **_ERRORS,
     },
 )

@@ -213,3 +213,24 @@ def test_a_shortened_access_token_lifetime_reaches_login(lambda_context: Any, mo
     owner = signup(lambda_context)
     pair = services.sessions.login(owner["email"], PASSWORD, {})
     assert pair.expires_in == 60
+
+
+def test_a_deleted_tenant_gives_no_new_session_but_to_the_admin_who_deleted_it(lambda_context: Any) -> None:
+    """Deletion (issue 13 point 2): before, a deleted tenant's users could still sign in and refresh (their tokens
+    were then refused by the authorizer); now the refusal is said where the session would start."""
+    owner = signup(lambda_context)
+    admin = _ident(owner["tokens"]["access_token"], lambda_context)
+    email, _ = _invite(admin, "analyst", lambda_context)
+    status, pair = _login(email, lambda_context)
+    assert status == 200
+    assert call(rest_event("DELETE", "/tenant", identity=admin), lambda_context)[0] == 202
+
+    status, refused = _login(email, lambda_context)
+    assert status == 403 and refused["error"]["code"] == "tenant_deleted", refused
+    status, refreshed, _ = call(rest_event("POST", "/auth/refresh", {"refresh_token": pair["refresh_token"]}),
+                                lambda_context)
+    assert status == 403 and refreshed["error"]["code"] == "tenant_deleted", refreshed
+    wrong = call(rest_event("POST", "/auth/login", {"email": email, "password": "Not-The-Password-1"}),
+                 lambda_context)
+    assert wrong[0] == 401  # a wrong password learns nothing about the tenant
+    assert _login(owner["user"]["email"], lambda_context)[0] == 200  # the deleting admin follows the purge

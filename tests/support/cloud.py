@@ -68,6 +68,7 @@ class RunningCloud:
     started_at: float
     first_health_s: float = 0.0
     state: dict[str, Any] = field(default_factory=dict)
+    saved_env: dict[str, str | None] | None = None  # the SDK environment before start_cloud pointed it here
 
     @property
     def api_url(self) -> str:
@@ -200,9 +201,13 @@ def start_cloud(
             process.kill()
             raise RuntimeError(f"local cloud not ready in {timeout} s:\n{log_file.read_text()[-4000:]}")
         time.sleep(0.2)
+    cloud.saved_env = {name: os.environ.get(name) for name in _EMULATOR_ENV}
     _point_at_emulator(cloud.endpoint)
     _STATE_FILES[cloud.api_url.rstrip("/")] = state_file
     return cloud
+
+
+_EMULATOR_ENV = ("AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 
 
 def _point_at_emulator(endpoint: str) -> None:
@@ -239,7 +244,13 @@ def attach_cloud(api_url: str, state_file: Path | None = None) -> RunningCloud:
 
 
 def stop_cloud(cloud: RunningCloud, timeout: float = 30.0) -> None:
-    """Stop a cloud this process started (an attached one is left running)."""
+    """Stop a cloud this process started (an attached one is left running), and point this process's SDK back where
+    it pointed before the cloud started: a module's private cloud must not leave the session's tests on a dead one."""
+    for name, value in (cloud.saved_env or {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     if cloud.process is not None and cloud.process.poll() is None:
         cloud.process.send_signal(signal.SIGINT)
         try:

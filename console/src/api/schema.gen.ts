@@ -2109,6 +2109,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the organization was deleted (tenant_deleted). Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large. Codes: `payload_too_large` */
             413: {
                 headers: {
@@ -2310,6 +2319,15 @@ export interface operations {
             };
             /** @description invalid refresh token. Codes: `unauthorized` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the organization was deleted (tenant_deleted). Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ code mutates a model's Meta at run time. Every item type shares the base's one c
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,6 +64,9 @@ class _BoundMeta(type):
         return main_table_region() if main_table_name() else None
 
 
+_bound_endpoint: dict[str, str] = {}  # the endpoint the shared connection was built for
+
+
 class Gsi1(GlobalSecondaryIndex[_M]):
     """The main table's first GSI (gsi1pk, gsi1sk); each model gives it the meaning of its items."""
 
@@ -101,7 +105,13 @@ class MainTableModel(Model):
     @classmethod
     def _get_connection(cls) -> TableConnection:
         # pynamodb builds a connection per model class (and a new one when the table name changes); every item type
-        # of this table asks the base class instead, so they share one, which knows both GSIs.
+        # of this table asks the base class instead, so they share one, which knows both GSIs. It is built again when
+        # the endpoint changes too (botocore reads AWS_ENDPOINT_URL when it makes its client): one process talking to
+        # two local clouds in turn (an operator script, the tests) would otherwise keep writing to the first one.
+        endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+        if _bound_endpoint.get("main") != endpoint:
+            MainTableModel._connection = None
+            _bound_endpoint["main"] = endpoint
         return super(MainTableModel, MainTableModel)._get_connection()
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from radar.errors import DependencyUnavailable, Unauthorized
+from radar.errors import DependencyUnavailable, Forbidden, Unauthorized
 
-__all__ = ["InvalidCredentials", "InvalidToken", "SigningKeyUnusable"]
+__all__ = ["InvalidCredentials", "InvalidToken", "SigningKeyUnusable", "TenantDeleted"]
 
 
 class InvalidToken(Unauthorized):
@@ -30,3 +30,13 @@ class SigningKeyUnusable(DependencyUnavailable):
 
     def __init__(self) -> None:
         super().__init__("the token signing key is unusable", details={"dependency": "signing_key"})
+
+
+class TenantDeleted(Forbidden):
+    """The tenant was deleted: no new session and no refresh, except for the admin who deleted it (who may still
+    follow the purge at GET /tenant/deletion). Said only after the right password or a valid refresh token."""
+
+    code = "tenant_deleted"
+
+    def __init__(self) -> None:
+        super().__init__("this organization was deleted; its data is being removed (GET /tenant/deletion)")

@@ -14,7 +14,7 @@ from radar.accounts.repository import LoginSourceRepository, TenantRepository, U
 from radar.audit import record_event, request_metadata
 from radar.context import TenantContext
 from radar.observability import logger
-from radar.sessions.errors import InvalidCredentials, InvalidToken
+from radar.sessions.errors import InvalidCredentials, InvalidToken, TenantDeleted
 from radar.sessions.models import RefreshTokenItem, SessionItem, refresh_sk, session_sk
 from radar.sessions.repository import RefreshTokenRepository, SessionRepository
 from radar.sessions.schemas import TokenResponse
@@ -48,6 +48,7 @@ class SessionService:
         lockout: LockoutPolicy | None = None,
         access_token_ttl_seconds: int = ACCESS_TOKEN_TTL_SECONDS,
         clock: Callable[[], float] = time.time,
+        deletions: Any = None,
     ) -> None:
         self.signing_keys = signing_keys
         self.users = users
@@ -58,6 +59,7 @@ class SessionService:
         self.lockout = lockout or LockoutPolicy()
         self.access_token_ttl_seconds = access_token_ttl_seconds
         self.clock = clock
+        self._deletions = deletions  # reads a tenant's tombstone (radar.audit's AuditRepository unless given)
 
     def _access_token(self, user: UserItem, tenant_id: str, session_id: str) -> tuple[str, int]:
         return issue_access_token(
@@ -144,11 +146,28 @@ class SessionService:
             logger.info("login failed", extra={"reason": "locked" if locked else "bad_password"})
             raise InvalidCredentials()
         self.users.reset_failed_logins(user)
+        self._refuse_if_deleted(tenant_id, user.user_id, event, ctx, "auth.login")
         if passwords.needs_rehash(user.password_hash):
             self.users.set_password_hash(user, passwords.hash_password(password))
         tokens = self.issue(user, tenant_id)
         record_event(event, ctx, "auth.login", f"user/{user.user_id}")
         return tokens
+
+    def _refuse_if_deleted(
+        self, tenant_id: str, user_id: str, event: dict[str, Any], ctx: TenantContext, action: str
+    ) -> None:
+        """A deleted tenant's users get no session (the authorizer refuses their tokens anyway); the admin who
+        deleted it keeps one, to follow the purge."""
+        if self._deletions is None:
+            from radar.audit.repository import AuditRepository
+
+            self._deletions = AuditRepository()
+        tombstone = self._deletions.deletion_record(tenant_id, tombstone_only=True)
+        if tombstone is None or (tombstone.actor, tombstone.principal_type) == (user_id, "user"):
+            return
+        record_event(event, ctx, action, f"user/{user_id}", outcome="denied")
+        logger.info("session refused", extra={"reason": "tenant_deleted"})
+        raise TenantDeleted()
 
     def _count_source_failure(self, source: Any, now: float) -> None:
         if source is not None:
@@ -168,6 +187,7 @@ class SessionService:
         user = self.users.get(tenant_id, token.user_id)
         if user is None or not _session_holds(session, user) or self.tenants.get(tenant_id) is None:
             raise InvalidToken()
+        self._refuse_if_deleted(tenant_id, user.user_id, event, ctx, "auth.refresh")
         generation = int(token.generation)
         refresh, new_token = self._token_item(tenant_id, user.user_id, session.session_id, generation + 1)
         if generation != int(session.generation) or not self.sessions.rotate(session, generation, new_token):
