@@ -61,6 +61,7 @@ def error_codes() -> dict[str, list[str]]:
     import radar
     from infra_cdk.api import GATEWAY_RESPONSES
     from radar.errors import RadarError
+    from radar.providers.errors import ProviderError
 
     for module in pkgutil.walk_packages(radar.__path__, "radar."):
         # Provider errors never reach a caller as such: the lookup turns them into attempts of a failed check.
@@ -72,7 +73,9 @@ def error_codes() -> dict[str, list[str]]:
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
-        if not cls.__module__.startswith("radar.providers"):
+        # Wherever a provider error is defined (radar.lookup.tokens has one), it becomes an attempt, never an answer;
+        # and which modules a process happened to import must not change the spec.
+        if not issubclass(cls, ProviderError):
             by_status.setdefault(str(cls.status), set()).add(cls.code)
     for status, code in HTTP_LAYER_CODES:
         by_status.setdefault(status, set()).add(code)

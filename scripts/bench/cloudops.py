@@ -14,7 +14,7 @@ import httpx
 
 from scripts.bench.workload import LatencyTable
 from scripts.localcloud.aws import client
-from tests.support.cloud import RunningCloud, Tenant, attach_cloud, signup, start_cloud, stop_cloud
+from tests.support.cloud import RunningCloud, Tenant, attach_cloud, running_cloud, signup
 
 # The local gateway re-reads usage-plan keys every second (API Gateway takes a moment too).
 PLAN_PROPAGATION_S = 2.0
@@ -248,11 +248,8 @@ def local_cloud(api_url: str | None, state_file: Path | None, directory: Path, *
     if api_url:
         yield attach_cloud(api_url, state_file)
         return
-    cloud = start_cloud(directory, **start)
-    try:
+    with running_cloud(directory, **start) as cloud:
         yield cloud
-    finally:
-        stop_cloud(cloud)
 
 
 def limits_lifted(cloud: RunningCloud) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
+from tests.support.cloud import RunningCloud, Tenant, running_cloud
 
 # BrasilAPI documents no rate limit, so its token bucket is configurable: the e2e cloud gives it room for batches.
 # cnpj.ws and ReceitaWS keep their real 3/min limits, enforced by the sandbox with their real 429s.
@@ -39,7 +39,7 @@ def sandbox_fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Path) -> Iterator[RunningCloud]:
-    running = start_cloud(
+    with running_cloud(
         tmp_path_factory.mktemp("localcloud"),
         extra_env={
             "RADAR_SANDBOX_FIXTURES": str(sandbox_fixtures),
@@ -53,15 +53,28 @@ def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Path) -> I
                 }
             )
         },
-    )
-    yield running
-    stop_cloud(running)
+    ) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
 def _calm_sandbox(cloud: RunningCloud) -> None:
-    """Each test starts from a sandbox with no injected faults or latency."""
+    """Each test starts from a sandbox with no injected faults or latency, and with the providers' breakers closed:
+    a test that made every provider fail opens them (for 30 s, as it should), and the next test must not inherit
+    that (BrasilAPI and minha-receita share one breaker, so it opens twice as fast)."""
     cloud.sandbox(fault_rate=0.0, latency_ms=0, rate_limits=True, limits_per_min={"brasilapi": BRASILAPI_PER_MIN})
+    close_breakers(cloud)
+
+
+def close_breakers(cloud: RunningCloud) -> None:
+    import boto3
+
+    from radar.lookup.registry import PROVIDERS, outage_group
+
+    dynamodb = boto3.client("dynamodb", endpoint_url=cloud.endpoint, region_name="us-east-1")
+    table = cloud.resource("CacheTable")["ref"]
+    for group in sorted({outage_group(entry.name) for entry in PROVIDERS}):
+        dynamodb.delete_item(TableName=table, Key={"pk": {"S": f"BREAKER#{group}"}})
 
 
 @pytest.fixture

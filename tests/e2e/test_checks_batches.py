@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from radar.cnpj import format_cnpj
-from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
+from tests.support.cloud import RunningCloud, Tenant, running_cloud
 from tests.support.cnpjs import random_cnpjs
 
 
@@ -34,11 +34,10 @@ def _requests(cloud: RunningCloud) -> int:
 def private_cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Path) -> Iterator[RunningCloud]:
     """A cloud of this test's own: the fan-out of ~10,000 uncached CNPJs it starts (and any purge of them) would
     otherwise keep the shared e2e cloud and the machine busy for the rest of the session. It stops with the module."""
-    running = start_cloud(
+    with running_cloud(
         tmp_path_factory.mktemp("batches-cloud"), extra_env={"RADAR_SANDBOX_FIXTURES": str(sandbox_fixtures)}
-    )
-    yield running
-    stop_cloud(running)
+    ) as running:
+        yield running
 
 
 def test_a_10000_line_csv_with_37_invalid_lines_is_accepted_and_counts_only_the_valid(

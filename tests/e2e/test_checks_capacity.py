@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.support.cloud import RunningCloud, Tenant, start_cloud, stop_cloud
+from tests.support.cloud import RunningCloud, Tenant, running_cloud
 from tests.support.cnpjs import random_cnpjs
 
 TIME_SCALE = 10
@@ -22,7 +22,7 @@ CAPACITY_WAIT_SECONDS = 2
 def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Any) -> Iterator[RunningCloud]:
     import json
 
-    running = start_cloud(
+    with running_cloud(
         tmp_path_factory.mktemp("capacity-cloud"),
         extra_env={
             "RADAR_SANDBOX_FIXTURES": str(sandbox_fixtures),
@@ -30,9 +30,8 @@ def cloud(tmp_path_factory: pytest.TempPathFactory, sandbox_fixtures: Any) -> It
             "RADAR_SQS_DUPLICATE_RATE": "0.3",
             "RADAR_FUNCTION_ENV": json.dumps({"CAPACITY_WAIT_SECONDS": str(CAPACITY_WAIT_SECONDS)}),
         },
-    )
-    yield running
-    stop_cloud(running)
+    ) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)

@@ -206,15 +206,20 @@ def test_a_purge_crashed_at_any_point_resumes_and_counts_every_item_once(tables:
     drain(tables)
 
 
-def test_a_second_invocation_defers_to_the_lease_holder_with_a_delayed_message(tables: AwsResources):
+def crashed_holding_the_lease(tables: AwsResources, **handle: Any) -> tuple[str, DeletedTenantItem, _Clock]:
+    """A job whose first invocation took the lease and crashed at its third save, holding it."""
     tid, _expected, key_id = seed_tenant(tables)
     job = start_job(tid, key_id)
     clock = _Clock()
     first = make_purge(tables, CrashingRepository(tables, 3), cancelled=[], clock=clock)
     drain(tables)
     with pytest.raises(Crash):
-        first.handle(tid, str(job.job_id))  # took the lease, crashed holding it
+        first.handle(tid, str(job.job_id), **handle)
+    return tid, job, clock
 
+
+def test_a_second_invocation_defers_to_the_lease_holder_with_a_delayed_message(tables: AwsResources):
+    tid, job, clock = crashed_holding_the_lease(tables)
     second = make_purge(tables, cancelled=[], clock=clock)
     assert second.handle(tid, str(job.job_id)) == "deferred"
     message = boto3.client("sqs").receive_message(QueueUrl=tables.purge_queue_url, WaitTimeSeconds=0)
@@ -224,6 +229,21 @@ def test_a_second_invocation_defers_to_the_lease_holder_with_a_delayed_message(t
         pass
     assert remains_of(tables, tid) == []
     assert second.handle("no-such-tenant", "x") == "ignored"
+    drain(tables)
+
+
+def test_a_crashed_invocation_holds_the_job_no_longer_than_it_could_have_lived(tables: AwsResources):
+    tid, job, clock = crashed_holding_the_lease(tables, remaining_ms=lambda: 8_000)  # 8 s left of its timeout
+    held = DeletionRepository(idempotency_table=tables.idempotency_table).get(tid)
+    assert held is not None and held.lease_owner
+    assert clock.now < held.lease_until <= clock.now + 9  # not the 30 s lease: the invocation was gone by then
+
+    second = make_purge(tables, cancelled=[], clock=clock)
+    clock.now += 10
+    assert second.handle(tid, str(job.job_id)) != "deferred"  # taken over as soon as the dead one's time is up
+    while second.handle(tid, str(job.job_id)) != "done":
+        pass
+    assert remains_of(tables, tid) == []
     drain(tables)
 
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -241,6 +243,17 @@ def attach_cloud(api_url: str, state_file: Path | None = None) -> RunningCloud:
     _STATE_FILES[api_url.rstrip("/")] = state_file
     return RunningCloud(process=None, state_file=state_file, log_file=None, started_at=time.perf_counter(),
                         state=state)
+
+
+@contextmanager
+def running_cloud(directory: Path, **start: Any) -> Iterator[RunningCloud]:
+    """A private local cloud (`start_cloud(directory, **start)`) for the block, stopped after it, with this process's
+    SDK environment put back (a module's own cloud, a bench stage)."""
+    cloud = start_cloud(directory, **start)
+    try:
+        yield cloud
+    finally:
+        stop_cloud(cloud)
 
 
 def stop_cloud(cloud: RunningCloud, timeout: float = 30.0) -> None:

@@ -151,7 +151,6 @@ def _key_authorizer(tombstones: dict[str, object], reads: list[str]) -> object:
 def test_a_tombstone_refuses_the_tenant_at_once_despite_a_cached_allow():
     """Caught: a deleted tenant's credentials kept working for the authorizer's 60 s decision cache (and DELETE
     /tenant removed the usage key first, so nothing could be retried)."""
-    from types import SimpleNamespace
 
     tombstones: dict[str, object] = {}
     reads: list[str] = []
@@ -164,7 +163,9 @@ def test_a_tombstone_refuses_the_tenant_at_once_despite_a_cached_allow():
         assert allowed["policyDocument"]["Statement"][0]["Effect"] == "Allow"
         assert allowed["context"]["denial"] == "forbidden"
 
-    tombstones["t1"] = SimpleNamespace(actor="k-admin", principal_type="api_key", plan="pro", status="queued")
+    from radar.audit.models import DeletedTenantItem
+
+    tombstones["t1"] = DeletedTenantItem(actor="k-admin", principal_type="api_key", plan="pro", status="queued")
 
     denied = authorizer.authorize(other)  # type: ignore[attr-defined]  # the cached allow is not trusted
     assert denied["context"]["denial"] == "tenant_deleted"

@@ -66,10 +66,14 @@ def test_connector_failure_in_plain_words_with_retry(
     panel = page.wait_for_selector("[data-testid=provider-errors]", timeout=60_000)
     assert "As fontes de dados não responderam" in panel.inner_text()
     tried = {item.get_attribute("data-provider"): item.inner_text() for item in panel.query_selector_all("li")}
-    assert set(tried) == {"cnpjws", "brasilapi", "receitaws"}, tried
+    # Every provider of the deployed order was tried (BrasilAPI and minha-receita share a breaker: once it opens,
+    # the later one says so instead of failing again).
+    assert set(tried) == {"cnpjws", "brasilapi", "receitaws", "minhareceita", "opencnpj", "cnpja"}, tried
     assert "CNPJ.ws" in tried["cnpjws"] and "BrasilAPI" in tried["brasilapi"] and "ReceitaWS" in tried["receitaws"]
+    assert "minha-receita" in tried["minhareceita"]
     # Each in words (cnpj.ws may instead have had no token left in its 3-a-minute budget), never a raw code.
-    words = ("está fora do ar ou demorou demais para responder", "recusou por limite de consultas")
+    words = ("está fora do ar ou demorou demais para responder", "recusou por limite de consultas",
+             "está em pausa depois de falhas seguidas")
     assert all(any(w in text for w in words) for text in tried.values()), tried
     assert any(words[0] in text for text in tried.values()), tried
     assert any(r[2] == 503 for r in console.api_responses if r[0] == "POST")

@@ -68,3 +68,7 @@ class DeletedTenantItem(_AuditRecord):
     lease_owner = UnicodeAttribute(null=True)
     lease_until = NumberAttribute(default=0)
     version = VersionAttribute()
+
+    def deleted_by(self, principal_id: str, principal_type: str) -> bool:
+        """Whether this principal asked for the deletion (it alone may still follow the purge)."""
+        return (self.actor, self.principal_type) == (principal_id, principal_type)

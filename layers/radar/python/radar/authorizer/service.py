@@ -172,7 +172,7 @@ class Authorizer:
         tombstone = self.deletions.deletion_record(identity.tenant_id, tombstone_only=True)
         if tombstone is not None:
             context["denial"] = "tenant_deleted"
-            if (identity.principal_id, identity.principal_type) == (tombstone.actor, tombstone.principal_type):
+            if tombstone.deleted_by(identity.principal_id, identity.principal_type):
                 statements = [{"Action": "execute-api:Invoke", "Effect": "Allow",
                                "Resource": [_route_resource(resource, m, p) for m, p in DELETED_TENANT_ROUTES]}]
             else:
@@ -207,7 +207,7 @@ class Authorizer:
         """The admin who deleted a tenant, once the purge has removed their session and user: their still valid
         access token reads the deletion job (the policy allows nothing else), until it expires."""
         tombstone = self.deletions.deletion_record(tenant_id, tombstone_only=True)
-        if tombstone is None or (tombstone.actor, tombstone.principal_type) != (user_id, "user"):
+        if tombstone is None or not tombstone.deleted_by(user_id, "user"):
             return None
         return Identity(tenant_id, user_id, "user", "admin", str(tombstone.plan or "free"), "")
 

@@ -82,6 +82,7 @@ class BatchDispatcher:
         cached: CachedAnswer,
         queue_for_arn: Callable[[str], CheckQueue],
         capacity_per_min: float,
+        lease_seconds: float = _PAGE_LEASE_SECONDS,
     ) -> None:
         self._checks = checks
         self._batches = batches
@@ -89,6 +90,9 @@ class BatchDispatcher:
         self._cached = cached
         self._queue_for_arn = queue_for_arn
         self._capacity = capacity_per_min
+        # How long a dispatching delivery holds its page (and the cached checks it runs): a killed worker's page is
+        # taken over after it. The worker's CHECK_LEASE_SECONDS, the same lease its checks have.
+        self._lease = lease_seconds
 
     def handle(self, record: Any) -> str:
         """One page message (a Powertools SQSRecord); raise to have SQS deliver it again."""
@@ -98,7 +102,7 @@ class BatchDispatcher:
         try:
             return self.dispatch(message, queue)
         except CheckDeferred:
-            queue.delay_redelivery(record.receipt_handle, _PAGE_LEASE_SECONDS)
+            queue.delay_redelivery(record.receipt_handle, int(self._lease))
             raise
 
     def dispatch(self, message: BatchPageMessage, queue: CheckQueue) -> str:
@@ -110,7 +114,7 @@ class BatchDispatcher:
             return "gone"
         if page.state == PageState.SENT and page.next_sent:
             return "duplicate"
-        if not self._batches.hold_page(page, now=time.time(), lease_seconds=_PAGE_LEASE_SECONDS):
+        if not self._batches.hold_page(page, now=time.time(), lease_seconds=self._lease):
             raise CheckDeferred(f"{batch_id}#{message.page}")  # another delivery is on it
         answers: dict[str, _Answer] = {}
         written: list[CheckModel] | None = None
@@ -131,7 +135,7 @@ class BatchDispatcher:
             answers = dict(zip(cnpjs, pool.map(self._answer, cnpjs), strict=True))
         found = {c: a for c, a in answers.items() if a is not None}
         now = utc_iso()
-        lease = time.time() + _PAGE_LEASE_SECONDS
+        lease = time.time() + self._lease
         checks = [_batch_check(batch, target_ids[c], c, now, running=c in found, lease=lease) for c in cnpjs]
         self._checks.create_many(checks)
         # The step and the batch's counters (the cached ones are running now) move in one transaction.

@@ -78,10 +78,10 @@ class CheckRunner:
             "report": report,
             "source": result.source,
             "cached": bool(result.cached),
-            "stale": True if getattr(result, "stale", False) else None,
+            "stale": True if result.stale else None,
             "diff": self._diff(check, report, target),
             # A stale answer says why: the provider attempts that failed.
-            "errors": attempt_errors(result.attempts) if getattr(result, "stale", False) else None,
+            "errors": attempt_errors(result.attempts) if result.stale else None,
             "failure_reason": None,
             "retry_at": None,
             "lease_until": None,

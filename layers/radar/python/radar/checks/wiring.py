@@ -74,6 +74,7 @@ def build_dispatcher(env: WorkerEnv, lookup_factory: LookupFactory) -> BatchDisp
         cached=cached,
         queue_for_arn=_worker_queue(env),
         capacity_per_min=env.lookup.capacity_per_minute(),
+        lease_seconds=env.check_lease_seconds,
     )
 
 

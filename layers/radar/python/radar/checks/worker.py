@@ -7,6 +7,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
+
 from radar.checks.errors import CheckDeferred, RetriesExhausted, StaleTransition, UnreadableMessage
 from radar.checks.models import FINISHED, CheckModel, CheckStatus
 from radar.checks.queue import MAX_DELAY_SECONDS, CheckQueue
@@ -56,10 +58,10 @@ class CheckWorker:
         """Process one record (a Powertools SQSRecord); return what happened; raise to have SQS redeliver."""
         try:
             message = QueueMessage.model_validate_json(record.body)
-        except ValueError as exc:  # pydantic's ValidationError: its text quotes the input, so only our field names
+        except ValidationError as exc:  # its text quotes the input: only the names of our fields it had wrong
             known = set(QueueMessage.model_fields)
-            errors: list[Any] = getattr(exc, "errors", list)()
-            fields = sorted({str(e["loc"][0]) if e["loc"] and e["loc"][0] in known else "<other>" for e in errors})
+            wrong = {e["loc"][0] if e["loc"] else None for e in exc.errors()}
+            fields = sorted({str(name) if name in known else "<other>" for name in wrong})
             logger.error("unreadable queue message; it goes to the DLQ", extra={"invalid_fields": fields})
             raise UnreadableMessage(str(getattr(record, "message_id", ""))) from None
         # Records of one invocation run in threads (process_records): keys are per thread.

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from radar.cnpj import Cnpj
+    from radar.coordination import DynamoRateLimiter
     from radar.lookup.chain import ProviderChain, RemainingMsArg
     from radar.lookup.schemas import LookupResult, ProviderStatus
     from radar.lookup.settings import LookupSettings
@@ -35,7 +36,7 @@ _DEFAULT: ProviderChain | None = None
 
 def build_lookup(settings: LookupSettings) -> ProviderChain:
     """The provider chain for `settings`, its coordination state on the cache table."""
-    from radar.coordination import DynamoCircuitBreaker, DynamoRateLimiter, DynamoReportCache, DynamoSingleFlight
+    from radar.coordination import DynamoCircuitBreaker, DynamoReportCache, DynamoSingleFlight
     from radar.lookup.chain import ProviderChain
     from radar.lookup.registry import build_providers
 
@@ -49,17 +50,25 @@ def build_lookup(settings: LookupSettings) -> ProviderChain:
             keep_seconds=settings.max_stale_seconds,
         ),
         single_flight=DynamoSingleFlight(table),
-        limiter=DynamoRateLimiter(
-            table,
-            per_minute=settings.rate_limits_per_minute,
-            burst=settings.rate_limit_bursts,
-            time_scale=settings.rate_limit_time_scale,
-            skew_seconds=settings.rate_limit_skew_seconds,
-        ),
+        limiter=_limiter(settings),
         breaker=DynamoCircuitBreaker(table),
         allow_mock=settings.allow_mock_fallback,
         capacity_wait_seconds=settings.capacity_wait_seconds,
         max_stale_seconds=settings.max_stale_seconds,
+    )
+
+
+def _limiter(settings: LookupSettings) -> DynamoRateLimiter:
+    """The providers' request schedules on the cache table, as `settings` configure them (one place for both the
+    chain and the status read)."""
+    from radar.coordination import DynamoRateLimiter
+
+    return DynamoRateLimiter(
+        settings.cache_table,
+        per_minute=settings.rate_limits_per_minute,
+        burst=settings.rate_limit_bursts,
+        time_scale=settings.rate_limit_time_scale,
+        skew_seconds=settings.rate_limit_skew_seconds,
     )
 
 
@@ -69,17 +78,11 @@ def provider_status(settings: LookupSettings) -> list[ProviderStatus]:
     import math
     from concurrent.futures import ThreadPoolExecutor
 
-    from radar.coordination import DynamoCircuitBreaker, DynamoRateLimiter
+    from radar.coordination import DynamoCircuitBreaker
     from radar.lookup.registry import outage_group
     from radar.lookup.schemas import ProviderStatus
 
-    limiter = DynamoRateLimiter(
-        settings.cache_table,
-        per_minute=settings.rate_limits_per_minute,
-        burst=settings.rate_limit_bursts,
-        time_scale=settings.rate_limit_time_scale,
-        skew_seconds=settings.rate_limit_skew_seconds,
-    )
+    limiter = _limiter(settings)
     breaker = DynamoCircuitBreaker(settings.cache_table)
 
     def one(name: str) -> ProviderStatus:

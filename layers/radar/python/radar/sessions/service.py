@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from radar.accounts import passwords
 from radar.accounts.lockout import LockoutPolicy
@@ -30,6 +30,9 @@ from radar.sessions.tokens import (
 from radar.tables import tenant_pk
 from radar.timestamps import utc_iso
 
+if TYPE_CHECKING:
+    from radar.audit.repository import AuditRepository
+
 __all__ = ["SessionService", "session_is_valid"]
 
 
@@ -45,10 +48,10 @@ class SessionService:
         refresh_tokens: RefreshTokenRepository,
         sessions: SessionRepository,
         login_sources: LoginSourceRepository,
+        deletions: AuditRepository,
         lockout: LockoutPolicy | None = None,
         access_token_ttl_seconds: int = ACCESS_TOKEN_TTL_SECONDS,
         clock: Callable[[], float] = time.time,
-        deletions: Any = None,
     ) -> None:
         self.signing_keys = signing_keys
         self.users = users
@@ -59,7 +62,7 @@ class SessionService:
         self.lockout = lockout or LockoutPolicy()
         self.access_token_ttl_seconds = access_token_ttl_seconds
         self.clock = clock
-        self._deletions = deletions  # reads a tenant's tombstone (radar.audit's AuditRepository unless given)
+        self.deletions = deletions  # reads a tenant's tombstone
 
     def _access_token(self, user: UserItem, tenant_id: str, session_id: str) -> tuple[str, int]:
         return issue_access_token(
@@ -158,12 +161,8 @@ class SessionService:
     ) -> None:
         """A deleted tenant's users get no session (the authorizer refuses their tokens anyway); the admin who
         deleted it keeps one, to follow the purge."""
-        if self._deletions is None:
-            from radar.audit.repository import AuditRepository
-
-            self._deletions = AuditRepository()
-        tombstone = self._deletions.deletion_record(tenant_id, tombstone_only=True)
-        if tombstone is None or (tombstone.actor, tombstone.principal_type) == (user_id, "user"):
+        tombstone = self.deletions.deletion_record(tenant_id, tombstone_only=True)
+        if tombstone is None or tombstone.deleted_by(user_id, "user"):
             return
         record_event(event, ctx, action, f"user/{user_id}", outcome="denied")
         logger.info("session refused", extra={"reason": "tenant_deleted"})

@@ -142,6 +142,7 @@ class TenantPurge:
         self.pages_per_run = pages_per_run
         self.lease_seconds = lease_seconds
         self.clock = clock
+        self._remaining_ms: Callable[[], int] | None = None  # the running invocation's time left, when known
 
     # -- one message ---------------------------------------------------------------------------------------
     def handle(self, tenant_id: str, job_id: str, *, remaining_ms: Callable[[], int] | None = None) -> str:
@@ -153,6 +154,8 @@ class TenantPurge:
         if job.status == "succeeded":
             return "done"
         owner = uuid.uuid4().hex
+        # An invocation cannot outlive its function's timeout, so its lease never needs to outlast it either.
+        self._remaining_ms = remaining_ms
         if not self._take_lease(job, owner):
             wait = int(job.lease_until - self.clock()) + 1
             self.queue.send(tenant_id, job_id, delay_seconds=wait)
@@ -170,11 +173,17 @@ class TenantPurge:
         self.queue.send(tenant_id, job_id)
         return "continued"
 
+    def _lease(self) -> float:
+        """How long a save holds the job: the configured lease, or less when the invocation ends sooner."""
+        if self._remaining_ms is None:
+            return float(self.lease_seconds)
+        return max(1.0, min(float(self.lease_seconds), self._remaining_ms() / 1000 + 1))
+
     def _take_lease(self, job: DeletedTenantItem, owner: str) -> bool:
         now = self.clock()
         if job.lease_owner and job.lease_until > now:
             return False
-        job.lease_owner, job.lease_until = owner, int(now + self.lease_seconds)
+        job.lease_owner, job.lease_until = owner, int(now + self._lease())
         if job.status != "running":
             job.status = "running"
             job.started_at = job.started_at or utc_iso(timespec="milliseconds")
@@ -182,7 +191,7 @@ class TenantPurge:
 
     def _save(self, job: DeletedTenantItem) -> None:
         if job.lease_owner:
-            job.lease_until = int(self.clock() + self.lease_seconds)
+            job.lease_until = int(self.clock() + self._lease())
         if not self.repository.save(job):
             raise _LostLease()
 

@@ -26,10 +26,12 @@ class PurgeSettings(EnvSettings):
 
     purge_queue_url: str = Field(alias="PURGE_QUEUE_URL", min_length=1)
     # Items read per page (a BatchWriteItem takes 25; related items ride along), pages per invocation, and how long
-    # an invocation's lease on the job lasts after its last save (a crashed one is taken over after it).
+    # an invocation's lease on the job lasts after its last save (a crashed one is taken over after it). The lease
+    # is renewed at every step and the job's saves are versioned, so a lease that runs out under a live but slow
+    # step costs a duplicate page, never a wrong count: it is kept short, as a crash's takeover waits for it.
     page_size: int = Field(default=25, ge=1, le=100, alias="PURGE_PAGE_SIZE")
     pages_per_run: int = Field(default=20, ge=1, le=1000, alias="PURGE_PAGES_PER_INVOCATION")
-    lease_seconds: int = Field(default=120, ge=1, le=900, alias="PURGE_LEASE_SECONDS")
+    lease_seconds: int = Field(default=30, ge=1, le=900, alias="PURGE_LEASE_SECONDS")
 
 
 class PurgeEnv(EnvSettings):

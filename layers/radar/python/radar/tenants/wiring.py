@@ -8,6 +8,7 @@ from radar.accounts.repository import LoginSourceRepository, TenantRepository, U
 from radar.accounts.service import UserService
 from radar.apikeys.repository import ApiKeyRepository
 from radar.apikeys.service import ApiKeyService
+from radar.audit.repository import AuditRepository
 from radar.billing.service import BillingService
 from radar.gateway_keys import GatewayKeys
 from radar.sessions.repository import RefreshTokenRepository, SessionRepository
@@ -39,6 +40,7 @@ def build_auth_services(env: AuthEnv) -> AuthServices:
         refresh_tokens=RefreshTokenRepository(),
         sessions=SessionRepository(),
         login_sources=LoginSourceRepository(),
+        deletions=AuditRepository(),
         access_token_ttl_seconds=env.sessions.access_token_ttl_seconds,
     )
     gateway_keys = GatewayKeys(env.usage_plan_ids)
