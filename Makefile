@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export RADAR_STAGE := $(or $(STAGE),$(RADAR_STAGE),dev)
 
 
-.PHONY: help install up test test-fast bench-localcloud lint typecheck synth invoke seed ops ops-deps browser redrive fuzz chaos load bench openapi clean
+.PHONY: help install up test test-fast bench-localcloud lint typecheck synth invoke seed ops ops-deps browser redrive schedule fuzz chaos load bench openapi clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -57,6 +57,9 @@ invoke: $(STAMP) ## run one function once with one event and print its logs and 
 
 seed: $(STAMP) ## on the running local cloud: sign up (or log in to) the demo tenant and print a fresh API key
 	$(PY) -m scripts.seed_demo
+
+schedule: $(STAMP) ## on the running local cloud: fire an EventBridge schedule now, e.g. make schedule RULE=BillingSweepSchedule (the hourly billing sweep); no RULE lists them
+	$(PY) -m scripts.localcloud schedule $(RULE)
 
 redrive: $(STAMP) ## on the running local cloud: move dead checks from the DLQ back to the queue (REDRIVE_ARGS=--dry-run)
 	$(PY) scripts/redrive_dlq.py $(REDRIVE_ARGS)

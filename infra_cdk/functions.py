@@ -1,4 +1,5 @@
-"""The five Lambda functions, the two layers, and each function's own least-privilege role and log group."""
+"""The Lambda functions, the two layers, each function's own least-privilege role and log group, and the purge
+function's hourly schedule (billing's sweep of what fell due)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as events_targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
@@ -19,6 +22,7 @@ from infra_cdk.nag import acknowledge
 from infra_cdk.naming import pin_logical_id
 from infra_cdk.secrets import Secrets
 from infra_cdk.settings import PROVIDER_NAMES, Settings
+from radar.billing import SWEEP_EVENT, SWEEP_SCHEDULE_MINUTES
 
 __all__ = ["FUNCTION_SPECS", "LIVE_ALIAS", "REPO_ROOT", "FunctionSpec", "Functions", "RadarFunction", "log_retention"]
 
@@ -78,8 +82,8 @@ FUNCTION_SPECS: dict[str, FunctionSpec] = {
         # Sync checks call providers inline; 28 s stays under API Gateway's 29 s integration limit.
         FunctionSpec("checks", "Checks, batches, usage, audit and health", 28, 512),
         FunctionSpec("worker", "Async checks from the SQS queue", 60, 512, serves_http=False),
-        FunctionSpec("purge", "Tenant deletion jobs from the purge queue, in pages from a checkpoint", 60, 512,
-                     serves_http=False),
+        FunctionSpec("purge", "Tenant deletion jobs from the purge queue, in pages from a checkpoint; the hourly "
+                     "billing sweep", 60, 512, serves_http=False),
     )
 }
 
@@ -281,6 +285,7 @@ class Functions(Construct):
         self._grant_purge(tables, purge_queue, secrets)
         self._connect_worker(queue)
         self._connect_purge(purge_queue)
+        self._schedule_billing_sweep()
 
     @property
     def all(self) -> tuple[RadarFunction, ...]:
@@ -367,3 +372,21 @@ class Functions(Construct):
         mapping = next(c for c in self.purge.alias.node.find_all()
                        if isinstance(c, lambda_.CfnEventSourceMapping))
         mapping.override_logical_id("PurgeQueueEventSource")
+
+    def _schedule_billing_sweep(self) -> None:
+        """Every hour the purge function's scheduled entry downgrades the tenants whose grace period ended (and
+        ends held plans) without waiting for the next billing event (radar.billing.service.BillingService.sweep).
+        It needs nothing the purge does not already have: the main table, the usage plans, the billing secret."""
+        self.billing_sweep = events.Rule(
+            self,
+            "BillingSweepSchedule",
+            description="cnpj-radar: settle billing deadlines (a grace period that ended, a held plan) every hour",
+            schedule=events.Schedule.rate(Duration.minutes(SWEEP_SCHEDULE_MINUTES)),
+            targets=[events_targets.LambdaFunction(
+                self.purge.alias,
+                event=events.RuleTargetInput.from_object(SWEEP_EVENT),
+                retry_attempts=2,
+                max_event_age=Duration.hours(1),  # a later run settles the same deadlines: no point in a stale one
+            )],
+        )
+        pin_logical_id(self.billing_sweep, "BillingSweepSchedule")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aws_cdk import Duration, Stack
@@ -34,6 +35,7 @@ __all__ = [
     "PROVIDER_TOKENS_BROKEN_QUERY",
     "AlarmSpec",
     "Monitoring",
+    "provider_widgets",
     "search",
 ]
 
@@ -53,13 +55,15 @@ _GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
 _GTE = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
 
 
-def search(metric_name: str, statistic: str, period: Duration) -> str:
-    """Every series of one custom metric, whatever its dimensions (Powertools adds `service`, some add more).
+def search(metric_name: str, statistic: str, period: Duration, where: Mapping[str, str] | None = None) -> str:
+    """Every series of one custom metric, whatever its dimensions (Powertools adds `service`, some add more), or
+    only those whose dimensions have the values `where` names (`provider="cnpjws"`).
 
     No `{Namespace}` schema: a schema matches only metrics with exactly the dimensions it names (none, here).
     """
+    terms = "".join(f' {name}=\"{value}\"' for name, value in (where or {}).items())
     return (
-        f"SEARCH('Namespace=\"{NAMESPACE}\" MetricName=\"{metric_name}\"', '{statistic}', "
+        f"SEARCH('Namespace=\"{NAMESPACE}\" MetricName=\"{metric_name}\"{terms}', '{statistic}', "
         f"{int(period.to_seconds())})"
     )
 
@@ -80,10 +84,51 @@ def _total(metric_name: str, statistic: str, period: Duration, label: str) -> cl
     )
 
 
+def _provider(
+    reducer: str, metric_name: str, statistic: str, provider: str, label: str, **where: str
+) -> cloudwatch.MathExpression:
+    """One provider's series of a metric, reduced over the functions that emit it (checks and worker each carry their
+    own `service`): SUM for counts, MIN or MAX for gauges."""
+    query = search(metric_name, statistic, ONE_MINUTE, {"provider": provider, **where})
+    return cloudwatch.MathExpression(
+        expression=f"{reducer}({query})", using_metrics={}, label=label, period=ONE_MINUTE
+    )
+
+
 def _each(metric_name: str, statistic: str, period: Duration, label: str) -> cloudwatch.MathExpression:
     return cloudwatch.MathExpression(
         expression=search(metric_name, statistic, period), using_metrics={}, label=label, period=period
     )
+
+
+def provider_widgets(limits: Mapping[str, int]) -> list[list[cloudwatch.IWidget]]:
+    """Per provider of the order: its calls a minute against its deployed capacity (`limits`, the stage's
+    providerLimits, drawn as a constant annotation) with its 429s and its answers older than their lookup's max_age
+    (FreshnessUnmet), and its schedule's slots free and its breaker as
+    the chain saw them (ProviderSlotsFree, ProviderBreakerOpen: radar.lookup.chain). Two providers a row."""
+    widgets: list[cloudwatch.IWidget] = []
+    for name in PROVIDER_NAMES:
+        capacity = limits[name]
+        widgets.append(cloudwatch.GraphWidget(
+            title=f"{name}: calls a minute and 429s", width=6,
+            left=[
+                _provider("SUM", "ProviderLatency", "SampleCount", name, "calls"),
+                _provider("SUM", "ProviderErrors", "Sum", name, "429s", outcome="rate_limited"),
+                _provider("SUM", "FreshnessUnmet", "Sum", name, "answers older than max_age"),
+            ],
+            left_annotations=[cloudwatch.HorizontalAnnotation(
+                value=capacity, label=f"capacity {capacity}/min", color=cloudwatch.Color.RED,
+            )],
+            left_y_axis=cloudwatch.YAxisProps(min=0),
+        ))
+        widgets.append(cloudwatch.GraphWidget(
+            title=f"{name}: slots free and breaker", width=6,
+            left=[_provider("MIN", "ProviderSlotsFree", "Minimum", name, "slots free (min)")],
+            right=[_provider("MAX", "ProviderBreakerOpen", "Maximum", name, "breaker open (1)")],
+            left_y_axis=cloudwatch.YAxisProps(min=0),
+            right_y_axis=cloudwatch.YAxisProps(min=0, max=1),
+        ))
+    return [widgets[start:start + 4] for start in range(0, len(widgets), 4)]
 
 
 @dataclass(frozen=True)
@@ -381,6 +426,7 @@ class Monitoring(Construct):
             ],
             [cloudwatch.TextWidget(markdown=f"Providers in order: {', '.join(PROVIDER_NAMES)}. Series per "
                                    "provider and outcome come from the functions' EMF metrics.", width=24, height=1)],
+            *provider_widgets(self._settings.provider_limits),
         ]
 
     def _business_widgets(self) -> list[list[cloudwatch.IWidget]]:

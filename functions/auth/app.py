@@ -338,18 +338,26 @@ def list_plans() -> PlanList:
 
 @app.post(
     "/billing/checkout",
-    summary="Start paying for a higher plan: a hosted checkout page; the plan changes when the payment is confirmed",
+    summary="Start paying for a higher plan: a hosted checkout page, or for a paying tenant its subscription moved to "
+    "the higher price; the plan changes when the provider confirms it",
+    description="A tenant without a subscription gets a Checkout Session (201, kind checkout). A tenant with an active "
+                "subscription keeps that one subscription: its price changes to the higher plan's, the prorated "
+                "difference for the rest of the period is invoiced at once (200, kind subscription_update). Either "
+                "way the plan moves when the verified webhook (customer.subscription.updated) says so.",
     tags=["billing"],
     responses={
         201: {"description": "the checkout session and its URL"},
-        **error_responses({409: "not an upgrade, or a subscription exists (use the portal)",
+        200: {"description": "the tenant's subscription moved to the higher price", "content": {
+            "application/json": {"model": CheckoutOut}}},
+        **error_responses({409: "not an upgrade, or the subscription has an unpaid invoice (use the portal)",
                            503: "billing unavailable"}),
         **_AUTHED,
         **_ERRORS,
     },
 )
 def create_checkout(body: Annotated[CheckoutRequest, Body()]) -> tuple[CheckoutOut, int]:
-    return services().billing.checkout(tenant(app), body.plan, _event()), 201
+    answer = services().billing.checkout(tenant(app), body.plan, _event())
+    return answer, 201 if answer.kind == "checkout" else 200
 
 
 @app.post(

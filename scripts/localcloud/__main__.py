@@ -1,4 +1,4 @@
-"""`python -m scripts.localcloud up|invoke|synth`: the local cloud's command line."""
+"""`python -m scripts.localcloud up|invoke|synth|schedule`: the local cloud's command line."""
 
 from __future__ import annotations
 
@@ -220,6 +220,34 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Fire one EventBridge schedule of the running local cloud now (or list them), through its gateway's local-only
+    control (scripts/localcloud/schedules.py); prints the targets' results."""
+    import urllib.error
+    import urllib.request
+
+    from scripts.localcloud.schedules import CONTROL_PATH
+
+    state_file = Path(args.state) if args.state else CloudConfig().state_file
+    try:
+        api_url = json.loads(state_file.read_text(encoding="utf-8"))["api_url"]
+    except (OSError, ValueError, KeyError):
+        print(f"no running local cloud ({state_file} unreadable): start it with `make up`", file=sys.stderr)
+        return 1
+    url = f"{api_url}{CONTROL_PATH}" + (f"/{args.rule}" if args.rule else "")
+    request = urllib.request.Request(url, method="POST" if args.rule else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            body, status = response.read(), response.status
+    except urllib.error.HTTPError as exc:
+        body, status = exc.read(), exc.code
+    except OSError as exc:
+        print(f"the local cloud at {api_url} does not answer ({exc}): is `make up` running?", file=sys.stderr)
+        return 1
+    print(json.dumps(json.loads(body), indent=2))
+    return 0 if status == 200 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.localcloud")
     sub = parser.add_subparsers(dest="command")
@@ -230,8 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     invoke.add_argument("event", help="path to an event JSON file, e.g. events/checks/get_health.json")
     synth_cmd = sub.add_parser("synth", help="synthesize the CDK app (cached by a hash of the sources)")
     synth_cmd.add_argument("--force", action="store_true")
+    schedule = sub.add_parser("schedule", help="on the running local cloud: fire an EventBridge schedule now")
+    schedule.add_argument("rule", nargs="?", help="logical id or name, e.g. BillingSweepSchedule (none: list them)")
+    schedule.add_argument("--state", default=None, help="the local cloud's state file (default .local/state.json)")
     args = parser.parse_args(argv)
-    handlers = {"up": cmd_up, "invoke": cmd_invoke, "synth": cmd_synth}
+    handlers = {"up": cmd_up, "invoke": cmd_invoke, "synth": cmd_synth, "schedule": cmd_schedule}
     if args.command is None:
         args = parser.parse_args(["up", *(argv or [])])
     return handlers[args.command](args)

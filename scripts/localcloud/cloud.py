@@ -25,6 +25,8 @@ from scripts.localcloud.logs import LogSink
 from scripts.localcloud.ports import PortTaken, any_free_port, check_port
 from scripts.localcloud.provision import Provisioned, provision
 from scripts.localcloud.runtime import FunctionRuntime, function_specs
+from scripts.localcloud.schedules import CONTROL_PATH as SCHEDULES_PATH
+from scripts.localcloud.schedules import Scheduler, schedule_specs
 from scripts.localcloud.services import SANDBOX_ENV, SERVICES, LocalService, RunningService
 from scripts.localcloud.synth import synth
 from scripts.localcloud.template import Template
@@ -103,6 +105,7 @@ class LocalCloud:
         self.provisioned: Provisioned | None = None
         self.runtimes: dict[str, FunctionRuntime] = {}
         self.pollers: list[SqsPoller] = []
+        self.scheduler: Scheduler | None = None
         self.gateway: Gateway | None = None
         self.server: GatewayServer | None = None
         self.services: dict[str, RunningService] = {}
@@ -241,6 +244,10 @@ class LocalCloud:
                 poller = SqsPoller(mapping, runtime, duplicate_rate=self.config.sqs_duplicate_rate)
                 poller.start()
                 self.pollers.append(poller)
+        # EventBridge schedules: fired at their rate, and on demand (POST /_localcloud/schedules/<rule>).
+        self.scheduler = Scheduler(schedule_specs(self.template), self.runtimes)
+        self.extra_routes[SCHEDULES_PATH] = self.scheduler.route
+        self.scheduler.start()
 
     def _start_gateway(self) -> None:
         assert self.template is not None
@@ -269,6 +276,8 @@ class LocalCloud:
         self.stopped.set()
         for poller in self.pollers:
             poller.stop_event.set()
+        if self.scheduler is not None:
+            self.scheduler.stop()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()

@@ -67,8 +67,16 @@ def format_dashboard(name: str, rendered: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _lag(seconds: float | None) -> str:
+    """A data lag as people say it: `live` for none, else whole days or hours."""
+    if not seconds:
+        return "live"
+    return f"{seconds / 86400:g} d" if seconds >= 86400 else f"{seconds / 3600:g} h"
+
+
 def provider_lines(state: dict[str, Any]) -> list[str]:
-    """Each provider's capacity now and its breaker, as the API's readiness reports them (the chain's own items)."""
+    """Each provider's capacity now, its breaker and its declared data lag, as the API's readiness reports them (the
+    chain's own items)."""
     import httpx
 
     try:
@@ -76,11 +84,13 @@ def provider_lines(state: dict[str, Any]) -> list[str]:
     except (httpx.HTTPError, KeyError, ValueError) as exc:
         return [f"\nProviders: readiness unreadable ({type(exc).__name__})"]
     providers = body.get("providers") or []
-    lines = [f"\nProviders ({len(providers)}, in the chain's order): per minute, slots free now, next slot, breaker"]
+    lines = [f"\nProviders ({len(providers)}, in the chain's order): per minute, slots free now, next slot, breaker, "
+             "data lag"]
     for p in providers:
         slots = "unlimited" if p.get("slots_now") is None else _number(p["slots_now"])
         lines.append(f"  {p['name']:<14} {_number(p.get('per_minute')):>8}/min  {slots:>9} free  "
-                     f"next in {_number(p['next_slot_seconds'])} s  breaker {p['breaker']} ({p['outage_group']})")
+                     f"next in {_number(p['next_slot_seconds'])} s  breaker {p['breaker']} ({p['outage_group']})  "
+                     f"lag {_lag(p.get('data_lag_seconds'))}")
     return lines
 
 

@@ -109,20 +109,47 @@ def _start_console(cloud: Any, port: int) -> RunningService:
     return RunningService(url=url, stop=server.stop, handle=server)
 
 
+def _sandbox_keys_in(secret_arn: str | None) -> dict[str, str]:
+    """The sandbox test key and signing secret the billing secret already holds (an emulator another local cloud
+    set up, or a restored one), so this sandbox accepts what every function already read; {} when it holds none."""
+    import json
+
+    from botocore.exceptions import ClientError
+
+    from scripts.localcloud.aws import client
+
+    if not secret_arn:
+        return {}
+    try:
+        value = json.loads(client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
+    except (ClientError, KeyError, ValueError):
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    key, signing = str(value.get("secret_key") or ""), str(value.get("webhook_secret") or "")
+    if key.startswith("sk_test_") and signing.startswith("whsec_"):
+        return {"api_key": key, "webhook_secret": signing}
+    return {}
+
+
 def _start_billing_sandbox(cloud: Any, port: int) -> RunningService:
     """Stripe's wire format offline (scripts/billing_sandbox), seeded with the tiers file's prices; its test key and
-    webhook signing secret go into the template's billing secret, where the auth function reads Stripe's."""
+    webhook signing secret go into the template's billing secret, where the auth function reads Stripe's. A secret
+    that already holds sandbox keys keeps them: a second cloud on the same emulator must not change the key under
+    the functions of the first (they cache it for minutes, and would then be refused by their own sandbox)."""
     import json
 
     from radar.tiers import TIERS_FILE
     from scripts.billing_sandbox import start_billing_sandbox
     from scripts.localcloud.aws import client
 
-    # Stripe retries a failed delivery for three days; here for about a minute, so a busy laptop loses no event.
-    server, url = start_billing_sandbox(port=port, prices=json.loads(TIERS_FILE.read_text(encoding="utf-8")),
-                                        retry_delays=(0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0))
     secret_arn = cloud.template.refs.get("BillingSecret")  # a template without billing has no function to tell
-    if secret_arn:
+    keys = _sandbox_keys_in(secret_arn)
+    # Stripe retries a failed delivery for three days; here for about a minute, so a busy laptop loses no event.
+    settings: dict[str, Any] = {"prices": json.loads(TIERS_FILE.read_text(encoding="utf-8")),
+                                "retry_delays": (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0), **keys}
+    server, url = start_billing_sandbox(port=port, **settings)
+    if secret_arn and not keys:
         client("secretsmanager").put_secret_value(SecretId=secret_arn, SecretString=json.dumps(
             {"secret_key": server.config.api_key, "webhook_secret": server.config.webhook_secret}))
     return RunningService(url=url, stop=server.stop, handle=server)

@@ -177,12 +177,46 @@ def test_checkout_pay_and_the_signed_webhook_move_the_plan_and_its_limits(
     time.sleep(1.5)  # the gateway re-reads usage plans every second
     passed = burst(tenant)
     assert passed == [200] * BURST, passed
-    # One subscription per tenant: another checkout is refused; the portal manages it.
-    again = httpx.post(f"{cloud.api_url}/billing/checkout", json={"plan": "business"}, headers=tenant.bearer(),
-                       timeout=30)
-    assert again.status_code == 409 and again.json()["error"]["details"][0]["reason"] == "subscription_active"
     portal = httpx.post(f"{cloud.api_url}/billing/portal", headers=tenant.bearer(), timeout=30)
     assert portal.status_code == 200 and portal.json()["url"].startswith(cloud.billing_url)
+
+
+def test_a_paying_tenant_moves_up_on_its_one_subscription_after_the_webhook(
+    cloud: RunningCloud, tenant: Tenant, stripe_api: stripe.StripeClient
+) -> None:
+    first = subscribe(cloud, tenant, "pro")
+    customer = str(stripe_api.v1.checkout.sessions.retrieve(first["session_id"]).customer)
+    (subscription,) = stripe_api.v1.subscriptions.list(params={"customer": customer}).data
+    control(cloud, "webhooks/hold")  # the confirmation is on its way, not here yet
+    try:
+        response = paced("POST", f"{tenant.api_url}/billing/checkout", json={"plan": "business"},
+                         headers=tenant.bearer(), timeout=30)
+        assert response.status_code == 200, response.text
+        change = response.json()
+        assert change["kind"] == "subscription_update" and change["subscription_id"] == subscription.id
+        assert change["plan"] == "business" and change["session_id"] is None and "checkout=updated" in change["url"]
+        assert plan_of(tenant) == "pro" and usage_plans_holding(tenant) == ["pro"]  # only the webhook moves it
+    finally:
+        control(cloud, "webhooks/release")
+    wait_for_plan(cloud, tenant, "business")
+    assert usage_plans_holding(tenant) == ["business"]
+    # One subscription, now on the business price; the rest of the period's difference was invoiced and paid now.
+    live = stripe_api.v1.subscriptions.list(params={"customer": customer, "status": "all"}).data
+    assert [s.id for s in live] == [subscription.id] and live[0].status == "active"
+    price = live[0]["items"]["data"][0]["price"]
+    assert price["lookup_key"] == load_tiers().get("business").price.lookup_key  # type: ignore[union-attr]
+    invoices = stripe_api.v1.invoices.list(params={"customer": customer}).data
+    prorated = [i for i in invoices if i.billing_reason == "subscription_update"]
+    assert len(prorated) == 1 and prorated[0].status == "paid" and prorated[0].amount_paid > 0
+    actions = audit_actions(tenant)
+    assert any(a["action"] == "billing.subscription_change" for a in actions)
+    move = next(a for a in actions if a["action"] == "tenant.plan_change")  # newest first
+    assert move["resource"] == "plan/pro->business" and move["actor"] == "billing:stripe"
+    # Not an upgrade any more: refused, and nothing changed at the provider.
+    again = paced("POST", f"{tenant.api_url}/billing/checkout", json={"plan": "pro"}, headers=tenant.bearer(),
+                  timeout=30)
+    assert again.status_code == 409 and again.json()["error"]["details"][0]["reason"] == "not_an_upgrade"
+    assert len(stripe_api.v1.subscriptions.list(params={"customer": customer, "status": "all"}).data) == 1
 
 
 def test_a_declined_card_changes_nothing(cloud: RunningCloud, tenant: Tenant) -> None:
@@ -366,6 +400,16 @@ def test_a_failed_renewal_keeps_the_plan_through_the_grace_period_then_downgrade
     control(cloud, "webhooks/flush")
     time.sleep(0.5)
     assert plan_of(tenant) == "pro"
+    # The hourly schedule (fired now through the local cloud) leaves a grace period that is still running alone.
+    fired = httpx.post(f"{cloud.api_url}/_localcloud/schedules/BillingSweepSchedule", timeout=60)
+    assert fired.status_code == 200, fired.text
+    (run,) = fired.json()["results"]
+    assert run["function"].endswith("-purge") and run["result"]["failed"] == 0
+    assert plan_of(tenant) == "pro"
+    # Past due: no move up until the open invoice is paid.
+    up = paced("POST", f"{tenant.api_url}/billing/checkout", json={"plan": "business"}, headers=tenant.bearer(),
+               timeout=30)
+    assert up.status_code == 409 and up.json()["error"]["details"][0]["reason"] == "subscription_past_due"
 
     control(cloud, "advance", days="7")  # the day-10 retry fails after the grace period ended
     wait_for_plan(cloud, tenant, "free")

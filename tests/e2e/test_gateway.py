@@ -98,6 +98,9 @@ def test_public_routes_need_no_credentials(cloud: RunningCloud) -> None:
 
     lines = provider_lines(cloud.refresh_state())
     assert len(lines) == 1 + len(providers) and lines[1].split()[0] == "cnpjws" and "breaker" in lines[1], lines
+    # And each one's declared data lag: cnpj.ws looks records up live, BrasilAPI serves minha-receita's monthly dump.
+    assert providers[0]["data_lag_seconds"] == 0 and providers[1]["data_lag_seconds"] == 45 * 86400
+    assert lines[1].endswith("lag live") and lines[2].endswith("lag 45 d"), lines
 
 
 def test_gateway_throttles_reach_the_access_log_and_the_throttled_requests_metric(cloud: RunningCloud) -> None:

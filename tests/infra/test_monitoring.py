@@ -171,3 +171,43 @@ def test_a_broken_provider_tokens_secret_alarms_on_the_first_failure(synthesized
     [query] = [m["Expression"] for m in alarm["Metrics"] if "Expression" in m]
     assert query == "SELECT SUM(ProviderTokenSecretBroken) FROM CnpjRadar"
     assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+
+
+@pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
+def test_the_ops_dashboard_shows_each_providers_capacity_slots_breaker_and_429s(
+    stages: dict[str, Synthesized], stage: str
+) -> None:
+    """Issue 15 point 2: per provider of the order, its calls a minute against its deployed capacity (a constant
+    annotation from the stage's providerLimits), its 429s, its slots free and its breaker, by the `provider`
+    dimension the chain's gauges carry (reduced over the functions that emit them)."""
+    from infra_cdk.settings import PROVIDER_NAMES
+    from infra_cdk.stages import load_stage
+
+    limits = load_stage(stage)["providerLimits"]
+    body = dashboard(stages[stage], "OpsDashboard")
+    by_title = {w["properties"].get("title"): w for w in body["widgets"]}
+    for name in PROVIDER_NAMES:
+        calls = by_title[f"{name}: calls a minute and 429s"]["properties"]
+        queries = [row[-1]["expression"] for row in calls["metrics"]]
+        assert queries == [
+            f"SUM(SEARCH('Namespace=\"CnpjRadar\" MetricName=\"ProviderLatency\" provider=\"{name}\"', "
+            "'SampleCount', 60))",
+            f"SUM(SEARCH('Namespace=\"CnpjRadar\" MetricName=\"ProviderErrors\" provider=\"{name}\" "
+            "outcome=\"rate_limited\"', 'Sum', 60))",
+            f"SUM(SEARCH('Namespace=\"CnpjRadar\" MetricName=\"FreshnessUnmet\" provider=\"{name}\"', 'Sum', 60))",
+        ]
+        [capacity] = calls["annotations"]["horizontal"]
+        assert capacity["value"] == limits[name] and capacity["label"] == f"capacity {limits[name]}/min"
+        state = by_title[f"{name}: slots free and breaker"]["properties"]
+        rows = {row[-1]["label"]: row[-1] for row in state["metrics"]}
+        assert rows["slots free (min)"]["expression"] == (
+            f"MIN(SEARCH('Namespace=\"CnpjRadar\" MetricName=\"ProviderSlotsFree\" provider=\"{name}\"', "
+            "'Minimum', 60))"
+        )
+        assert rows["breaker open (1)"]["expression"] == (
+            f"MAX(SEARCH('Namespace=\"CnpjRadar\" MetricName=\"ProviderBreakerOpen\" provider=\"{name}\"', "
+            "'Maximum', 60))"
+        )
+        assert rows["breaker open (1)"].get("yAxis") == "right"
+        assert state["yAxis"]["right"] == {"min": 0, "max": 1}
+

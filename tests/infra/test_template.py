@@ -191,6 +191,23 @@ def test_worker_consumes_the_queue_reporting_partial_batch_failures(synthesized:
     assert render(env(synthesized, "Checks")["BATCH_QUEUE_URL"]) == "<BatchQueue>"
 
 
+def test_the_billing_sweep_runs_hourly_on_the_purge_functions_live_alias(synthesized: Synthesized) -> None:
+    from radar.billing import SWEEP_EVENT
+
+    rule = synthesized.props("BillingSweepSchedule")
+    assert rule["ScheduleExpression"] == "rate(1 hour)" and rule.get("State", "ENABLED") == "ENABLED"
+    (target,) = rule["Targets"]
+    assert render(target["Arn"]) == "<PurgeFunctionLiveAlias>"  # the alias every caller invokes, never $LATEST
+    assert json.loads(target["Input"]) == SWEEP_EVENT  # the purge handler's scheduled entry dispatches on it
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 2
+    # EventBridge may invoke that alias, and only from this rule.
+    permissions = [r["Properties"] for r in synthesized.template["Resources"].values()
+                   if r["Type"] == "AWS::Lambda::Permission"
+                   and r["Properties"].get("Principal") == "events.amazonaws.com"]
+    assert [(render(p["FunctionName"]), render(p["SourceArn"])) for p in permissions] == [
+        ("<PurgeFunctionLiveAlias>", "<BillingSweepSchedule.Arn>")]
+
+
 def test_queue_redrives_to_the_dlq_with_visibility_six_times_the_worker_timeout(synthesized: Synthesized) -> None:
     queue = synthesized.props("ChecksQueue")
     worker_timeout = synthesized.props("WorkerFunction")["Timeout"]

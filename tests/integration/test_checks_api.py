@@ -498,6 +498,11 @@ def test_health_and_readiness(checks_fn: ModuleType, lambda_context: Any, monkey
     assert list(providers) == settings.provider_order  # the chain's order of preference
     assert {p["breaker"] for p in providers.values()} == {"closed"}
     assert all(p["next_slot_seconds"] == 0 for p in providers.values())
+    # Each provider's declared data lag (DATA_LAG_<NAME>, the registry's figure by default): dump-based sources lag.
+    assert {name: p["data_lag_seconds"] for name, p in providers.items()} == {
+        name: settings.data_lag_seconds[name] for name in settings.provider_order
+    }
+    assert providers["cnpjws"]["data_lag_seconds"] == 0 and providers["brasilapi"]["data_lag_seconds"] == 45 * 86400
     # minha-receita's outage opens the breaker BrasilAPI shares with it: readiness shows both open.
     breaker = DynamoCircuitBreaker(settings.cache_table)
     for _ in range(breaker.failure_threshold):

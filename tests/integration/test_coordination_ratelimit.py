@@ -123,6 +123,27 @@ def test_a_reservation_holds_a_future_slot_and_the_next_caller_gets_the_one_afte
     assert limiter.seconds_until_available(provider) == pytest.approx(3.0)
 
 
+def test_the_slots_left_by_a_reservation_are_known_without_reading_the_schedule_again(aws: AwsResources) -> None:
+    """What the chain reports as ProviderSlotsFree: computed from the item the reservation read and wrote."""
+    provider = _provider()
+    clock = FakeClock()
+    limiter = DynamoRateLimiter(aws.cache_table, {provider: 60}, burst={provider: 3}, clock=clock, skew_seconds=0.0)
+    assert limiter.observed_slots(provider) is None  # nothing tried yet
+    assert limiter.try_acquire(provider) is True
+    assert limiter.observed_slots(provider) == pytest.approx(2.0, abs=1e-3)
+    assert limiter.tokens(provider) == pytest.approx(2.0, abs=1e-3)
+    assert limiter.try_acquire(provider) and limiter.try_acquire(provider)
+    assert limiter.observed_slots(provider) == pytest.approx(0.0, abs=1e-3)
+    assert limiter.try_acquire(provider) is False
+    assert limiter.observed_slots(provider) == 0.0
+    clock.now += 1.5  # a slot refills every 60/58 s: 1.45 slots back, one taken
+    assert limiter.try_acquire(provider) is True
+    left = 1.5 / bucket_spec(60, 3, skew_seconds=0.0).interval - 1
+    assert limiter.observed_slots(provider) == pytest.approx(left, abs=1e-3)
+    assert limiter.observed_slots(provider) == pytest.approx(limiter.tokens(provider), abs=1e-3)
+    assert limiter.observed_slots("not-configured") is None
+
+
 def test_a_pause_holds_every_slot_until_the_retry_after(aws: AwsResources) -> None:
     provider = _provider()
     clock = FakeClock()

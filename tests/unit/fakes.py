@@ -141,6 +141,10 @@ class InMemoryLimiter:
     def try_acquire(self, provider: str) -> bool:
         return self.reserve(provider, 0.0) is not None
 
+    def observed_slots(self, provider: str) -> float | None:
+        """Slots left after the last reservation (None for an unlimited provider), as DynamoRateLimiter reports."""
+        return float(max(0, self.tokens[provider])) if provider in self.tokens else None
+
     def seconds_until_available(self, provider: str) -> float:
         if provider in self.tokens and self.tokens[provider] <= 0:
             return self.waits.get(provider, 1e9)

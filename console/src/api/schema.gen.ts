@@ -130,7 +130,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start paying for a higher plan: a hosted checkout page; the plan changes when the payment is confirmed */
+        /**
+         * Start paying for a higher plan: a hosted checkout page, or for a paying tenant its subscription moved to the higher price; the plan changes when the provider confirms it
+         * @description A tenant without a subscription gets a Checkout Session (201, kind checkout). A tenant with an active subscription keeps that one subscription: its price changes to the higher plan's, the prorated difference for the rest of the period is invoiced at once (200, kind subscription_update). Either way the plan moves when the verified webhook (customer.subscription.updated) says so.
+         */
         post: operations["createCheckout"];
         delete?: never;
         options?: never;
@@ -902,15 +905,36 @@ export interface components {
             target_id: string;
             timings: components["schemas"]["CheckTimings"];
         };
-        /** CheckoutOut */
+        /**
+         * CheckoutOut
+         * @description A first subscription's checkout page (201), or the one subscription moved up, prorated (200).
+         */
         CheckoutOut: {
-            /** Plan */
+            /**
+             * Kind
+             * @description which of the two
+             * @default checkout
+             * @enum {string}
+             */
+            kind: "checkout" | "subscription_update";
+            /**
+             * Plan
+             * @description moves when the provider confirms it (the webhook)
+             */
             plan: string;
-            /** Session Id */
-            session_id: string;
+            /**
+             * Session Id
+             * @description the checkout session (checkout)
+             */
+            session_id?: string | null;
+            /**
+             * Subscription Id
+             * @description the subscription (subscription_update)
+             */
+            subscription_id?: string | null;
             /**
              * Url
-             * @description the hosted payment page; the plan changes when the provider confirms the payment
+             * @description the payment page (checkout), or the page to go back to
              */
             url: string;
         };
@@ -1230,6 +1254,11 @@ export interface components {
              * @description closed, open or half_open (shared with the source it proxies)
              */
             breaker: string;
+            /**
+             * Data Lag Seconds
+             * @description how old its answers can be, in seconds (dump cycle; 0: live lookup)
+             */
+            data_lag_seconds: number;
             /**
              * Name
              * @description provider, in the chain's order of preference
@@ -2500,6 +2529,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the tenant's subscription moved to the higher price */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutOut"];
+                };
+            };
             /** @description the checkout session and its URL */
             201: {
                 headers: {
@@ -2545,7 +2583,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not an upgrade, or a subscription exists (use the portal). Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
+            /** @description not an upgrade, or the subscription has an unpaid invoice (use the portal). Codes: `conflict`, `email_taken`, `idempotency_conflict`, `last_admin`, `no_billing_account`, `target_exists` */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -309,11 +309,13 @@ class CheckTimings(ApiShape):
 
 
 class CheckoutOut(ApiShape):
-    """CheckoutOut"""
+    """A first subscription's checkout page (201), or the one subscription moved up, prorated (200)."""
 
-    plan: str
-    session_id: str
-    url: str = Field(description="the hosted payment page; the plan changes when the provider confirms the payment")
+    kind: Literal["checkout", "subscription_update"] = Field(default="checkout", description="which of the two")
+    plan: str = Field(description="moves when the provider confirms it (the webhook)")
+    session_id: str | None = Field(default=None, description="the checkout session (checkout)")
+    subscription_id: str | None = Field(default=None, description="the subscription (subscription_update)")
+    url: str = Field(description="the payment page (checkout), or the page to go back to")
 
 
 class CheckoutRequest(ApiShape):
@@ -489,6 +491,7 @@ class ProviderStatus(ApiShape):
     """One provider of the chain as the capacity model and its breaker see it now (readiness, ops)."""
 
     breaker: str = Field(description="closed, open or half_open (shared with the source it proxies)")
+    data_lag_seconds: float = Field(description="how old its answers can be, in seconds (dump cycle; 0: live lookup)")
     name: str = Field(description="provider, in the chain's order of preference")
     next_slot_seconds: float = Field(description="seconds until its next free request slot (0: now)")
     outage_group: str = Field(description="the source whose outage takes this provider down")
@@ -723,7 +726,7 @@ OPERATIONS: dict[str, Operation] = {
     "createApiKey": Operation("POST", "/api-keys", 201, "ApiKeyCreated"),
     "createBatch": Operation("POST", "/checks/batch", 202, "BatchOut"),
     "createCheck": Operation("POST", "/targets/{target_id}/checks", 201, "CheckOut"),
-    "createCheckout": Operation("POST", "/billing/checkout", 201, "CheckoutOut"),
+    "createCheckout": Operation("POST", "/billing/checkout", 200, "CheckoutOut"),
     "createPortalSession": Operation("POST", "/billing/portal", 200, "PortalOut"),
     "createTarget": Operation("POST", "/targets", 201, "TargetOut"),
     "deleteTarget": Operation("DELETE", "/targets/{target_id}", 204, None),

@@ -11,4 +11,9 @@ from __future__ import annotations
 
 from radar.billing.settings import BillingSettings
 
-__all__ = ["BillingSettings"]
+__all__ = ["SWEEP_EVENT", "SWEEP_SCHEDULE_MINUTES", "BillingSettings"]
+
+# The hourly schedule's constant input to the purge function (its scheduled entry), and its rate: the CDK app reads
+# both from here, the handler dispatches on the first.
+SWEEP_EVENT = {"action": "billing.sweep"}
+SWEEP_SCHEDULE_MINUTES = 60

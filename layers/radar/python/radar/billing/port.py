@@ -61,6 +61,11 @@ class BillingProvider(Protocol):
         """At the end of the paid period: cancel (`plan` None) or bill the lower `plan` from the next invoice on."""
         ...
 
+    def upgrade_subscription(self, subscription_id: str, *, lookup_key: str) -> None:
+        """Move the subscription's one item to the higher price now and invoice the prorated difference at once
+        (the same subscription: a customer never pays two); the provider's subscription.updated event follows."""
+        ...
+
     def cancel_subscription(self, subscription_id: str) -> None:
         """Cancel at once (the tenant is deleted); an already cancelled subscription is fine."""
         ...

@@ -8,13 +8,15 @@ from pynamodb.exceptions import DoesNotExist
 
 from radar.billing.models import (
     BILLING_SK,
+    DUE_PK,
     BillingItem,
     CustomerLinkItem,
     WebhookEventItem,
     customer_pk,
+    due_sk,
     webhook_event_pk,
 )
-from radar.store import storage_errors, written
+from radar.store import Gsi2, storage_errors, written
 from radar.tables import tenant_pk
 from radar.timestamps import utc_iso
 
@@ -35,7 +37,17 @@ class BillingRepository:
     def save(self, item: BillingItem) -> bool:
         """Save if nobody saved it since it was read (its version); False when someone did (read again)."""
         item.updated_at = utc_iso(timespec="microseconds")
+        due = item.due_at()
+        item.gsi2pk = DUE_PK if due is not None else None
+        item.gsi2sk = due_sk(due, item.tenant_id) if due is not None else None
         return written(item.save)
+
+    def due(self, now: float, limit: int) -> list[str]:
+        """Tenants whose record has something due by `now`, earliest first: one query of the sparse deadline
+        partition (gsi2 is eventually consistent: the caller decides on a consistent read of each record)."""
+        with storage_errors():
+            found = BillingItem.due.query(DUE_PK, Gsi2.gsi2sk < due_sk(now + 1), limit=limit)
+            return [item.tenant_id for item in found]
 
     def link_customer(self, customer_id: str, tenant_id: str) -> str:
         """Link a provider customer to a tenant (first link wins); returns the tenant the customer belongs to."""

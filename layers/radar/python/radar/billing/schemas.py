@@ -8,8 +8,8 @@ from pydantic import Field
 
 from radar.schema import ApiModel, RequestBody
 
-__all__ = ["CheckoutOut", "CheckoutRequest", "PlanList", "PlanOut", "PortalOut", "PriceOut", "TierLimits",
-           "WebhookOut"]
+__all__ = ["CheckoutOut", "CheckoutRequest", "PlanList", "PlanOut", "PortalOut", "PriceOut", "SweepOut",
+           "TierLimits", "WebhookOut"]
 
 
 class TierLimits(ApiModel):
@@ -26,9 +26,13 @@ class CheckoutRequest(RequestBody):
 
 
 class CheckoutOut(ApiModel):
-    session_id: str
-    url: str = Field(description="the hosted payment page; the plan changes when the provider confirms the payment")
-    plan: str
+    """A first subscription's checkout page (201), or the one subscription moved up, prorated (200)."""
+
+    kind: Literal["checkout", "subscription_update"] = Field(default="checkout", description="which of the two")
+    session_id: str | None = Field(default=None, description="the checkout session (checkout)")
+    subscription_id: str | None = Field(default=None, description="the subscription (subscription_update)")
+    url: str = Field(description="the payment page (checkout), or the page to go back to")
+    plan: str = Field(description="moves when the provider confirms it (the webhook)")
 
 
 class PortalOut(ApiModel):
@@ -40,6 +44,15 @@ class WebhookOut(ApiModel):
     event_id: str
     type: str
     outcome: Literal["processed", "duplicate", "ignored"]
+
+
+class SweepOut(ApiModel):
+    """One run of the billing sweep: records found due, settled (a downgrade or a held plan ended), failed."""
+
+    due: int
+    settled: int
+    failed: int
+    more: bool = Field(description="the run stopped at its limit: the next one carries on")
 
 
 class PriceOut(ApiModel):

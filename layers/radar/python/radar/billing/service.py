@@ -19,7 +19,16 @@ from radar.billing.errors import BillingNotConfigured, InvalidWebhook, NoBilling
 from radar.billing.models import BillingItem
 from radar.billing.port import ACTIVE_STATUSES, BillingEvent, BillingProvider, SubscriptionState
 from radar.billing.repository import BillingRepository
-from radar.billing.schemas import CheckoutOut, PlanList, PlanOut, PortalOut, PriceOut, TierLimits, WebhookOut
+from radar.billing.schemas import (
+    CheckoutOut,
+    PlanList,
+    PlanOut,
+    PortalOut,
+    PriceOut,
+    SweepOut,
+    TierLimits,
+    WebhookOut,
+)
 from radar.billing.settings import BillingSettings
 from radar.context import TenantContext
 from radar.errors import Conflict
@@ -28,7 +37,7 @@ from radar.observability import logger
 from radar.tiers import CHECKOUT_ROUTE, TiersConfig, UnknownPlan, load_tiers
 from radar.timestamps import epoch_iso
 
-__all__ = ["HANDLED_EVENTS", "BillingService", "PlanChange", "effective_plan", "provider_from_secret"]
+__all__ = ["HANDLED_EVENTS", "SWEEP_ACTOR", "BillingService", "PlanChange", "effective_plan", "provider_from_secret"]
 
 HANDLED_EVENTS = frozenset({
     "checkout.session.completed",
@@ -39,6 +48,9 @@ HANDLED_EVENTS = frozenset({
     "invoice.payment_failed",
 })
 PROVIDER_ACTOR = ("billing:stripe", "billing_provider")
+SWEEP_ACTOR = ("billing:sweep", "scheduler")  # the hourly schedule, in the audit trail
+SWEEP_LIMIT = 500  # records settled per run; `more` says the next run has more (deadlines are rare)
+SWEEP_RESERVE_MS = 10_000  # a run stops settling with this much of its invocation left (~10 calls per record)
 _SAVE_ATTEMPTS = 8
 _SECRET_MAX_AGE_SECONDS = 300
 
@@ -133,11 +145,12 @@ class BillingService:
             raise Conflict(f"the tenant is already on {tenant.plan}; PUT /tenant/plan moves down", details=[
                 {"field": "plan", "reason": "not_an_upgrade", "message": f"current plan: {tenant.plan}"}])
         item = self.repository.get(ctx.tenant_id)
-        if item.subscription_id and (item.subscription_status in ACTIVE_STATUSES
-                                     or item.subscription_status == "past_due"):
-            raise Conflict("the tenant already has a subscription; change it in the portal (POST /billing/portal)",
-                           details=[{"field": "plan", "reason": "subscription_active",
-                                     "message": "POST /billing/portal"}])
+        if item.subscription_id and item.subscription_status == "past_due":
+            raise Conflict("the subscription has an unpaid invoice; pay it in the portal (POST /billing/portal) "
+                           "before moving up", details=[{"field": "plan", "reason": "subscription_past_due",
+                                                         "message": "POST /billing/portal"}])
+        if item.subscription_id and item.subscription_status in ACTIVE_STATUSES:
+            return self._upgrade(ctx, item, plan, tier, event)
         provider = self._provider()
         customer = item.customer_id or self._create_customer(provider, tenant)
         assert tier.price is not None
@@ -150,6 +163,18 @@ class BillingService:
         )
         record_event(event, ctx, "billing.checkout", f"plan/{plan}")
         return CheckoutOut(session_id=session_id, url=url, plan=plan)
+
+    def _upgrade(self, ctx: TenantContext, item: BillingItem, plan: str, tier: Any,
+                 event: dict[str, Any]) -> CheckoutOut:
+        """A paying tenant moves up: its one subscription gets the higher price (the prorated difference invoiced
+        now), never a second subscription. The plan moves when the verified subscription.updated event says so."""
+        subscription = str(item.subscription_id)
+        self._provider().upgrade_subscription(subscription, lookup_key=tier.price.lookup_key)
+        record_event(event, ctx, "billing.subscription_change", f"subscription/{subscription}: plan/{plan}")
+        back = self.settings.return_url
+        join = "&" if "?" in back else "?"
+        return CheckoutOut(kind="subscription_update", subscription_id=subscription, plan=plan,
+                           url=f"{back}{join}checkout=updated&plan={plan}")
 
     def portal(self, ctx: TenantContext, event: dict[str, Any]) -> PortalOut:
         ctx.require("admin")
@@ -255,21 +280,57 @@ class BillingService:
         state = provider.subscription(verified.subscription_id)
         if state.customer_id != verified.customer_id:
             return "ignored"
+        self._settle(tenant_id, state=state, at=float(verified.created), event=event, actor=PROVIDER_ACTOR)
+        return "processed"
+
+    # -- the hourly schedule (the purge function's scheduled entry, infra_cdk/functions.py) --------------------
+    def sweep(self, *, limit: int = SWEEP_LIMIT, time_left_ms: Callable[[], int] | None = None) -> SweepOut:
+        """Apply what fell due with no event to bring it: a grace period that ended unpaid, a held plan whose paid
+        period is over. The records come from the sparse deadline partition (no scan); each one is settled exactly
+        as a billing event settles it (`_settle`), so running it twice changes and audits nothing the second time."""
+        due = self.repository.due(self._clock(), limit)
+        settled = failed = done = 0
+        for tenant_id in due:
+            if time_left_ms is not None and time_left_ms() < SWEEP_RESERVE_MS:
+                break  # the rest stays due: the next run (within the hour) carries on
+            done += 1
+            try:
+                if self._settle(tenant_id, event=None, actor=SWEEP_ACTOR):
+                    settled += 1
+            except Exception as exc:  # one tenant's failure must not hold the others back; the next run retries
+                failed += 1
+                logger.warning("billing sweep: a tenant was not settled",
+                               extra={"tenant_id": tenant_id, "error_type": type(exc).__name__})
+        return SweepOut(due=len(due), settled=settled, failed=failed, more=len(due) >= limit or done < len(due))
+
+    def _settle(self, tenant_id: str, *, state: SubscriptionState | None = None, at: float = 0.0,
+                event: dict[str, Any] | None, actor: tuple[str, str]) -> bool:
+        """The one place a billing record moves: take the subscription's state (when a verified event brought
+        it), let fall due what is due, save (versioned), audit what changed, and put the tenant on its plan.
+        True when the record changed."""
         notes: list[tuple[str, str]] = []
         for _ in range(_SAVE_ATTEMPTS):
             item = self.repository.get(tenant_id)
-            now = max(self._clock(), float(item.clock or 0), float(verified.created))
+            now = max(self._clock(), float(item.clock or 0), at)
+            before = (item.lapsed, item.held_plan, item.held_until, item.due_at())
+            notes = (self._reconcile(item, state, now) if state is not None else []) + self._advance(item, now)
+            if state is None and not notes and before == (item.lapsed, item.held_plan, item.held_until,
+                                                           item.due_at()):
+                break  # nothing fell due (a deadline read from the index before it moved): nothing to save
             item.clock = now
-            notes = self._reconcile(item, state, now) + self._advance(item, now)
+            item.settle_pending = True  # until the plan move below is done (a crash leaves the record due)
             if self.repository.save(item):
                 break
         else:
             raise Conflict("the billing record kept changing; the provider will retry")
         for action, resource in notes:
-            record_event(event, None, action, resource, tenant_id=tenant_id, actor=PROVIDER_ACTOR[0],
-                         principal_type=PROVIDER_ACTOR[1])
-        self._apply(tenant_id, item, now, event, PROVIDER_ACTOR)
-        return "processed"
+            record_event(event, None, action, resource, tenant_id=tenant_id, actor=actor[0], principal_type=actor[1])
+        self._apply(tenant_id, item, now, event, actor)
+        if item.settle_pending:
+            # Versioned: if someone saved the record since, their own settle clears it (or the next sweep does).
+            item.settle_pending = False
+            self.repository.save(item)
+        return bool(notes) or state is not None
 
     def _reconcile(self, item: BillingItem, state: SubscriptionState, now: float) -> list[tuple[str, str]]:
         """Take the subscription's own state (not the event's arrival order) as the truth."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from radar.billing.errors import BillingProviderError, InvalidWebhook
 from radar.billing.port import BillingEvent, SubscriptionState
@@ -155,12 +155,22 @@ class StripeProvider:
             self._call("schedule the cancellation", lambda: self._client.v1.subscriptions.update(
                 subscription_id, params={"cancel_at_period_end": True}))
             return
+        # No proration: the paid period stays as paid; the next invoice bills the lower price.
+        self._move_item(subscription_id, lookup_key, proration="none")
+
+    def upgrade_subscription(self, subscription_id: str, *, lookup_key: str) -> None:
+        # always_invoice: the difference for the rest of the period is invoiced and charged now, not next month.
+        self._move_item(subscription_id, lookup_key, proration="always_invoice")
+
+    def _move_item(self, subscription_id: str, lookup_key: str, *,
+                   proration: Literal["always_invoice", "none"]) -> None:
+        """Give the subscription's one item another price (Stripe's subscriptions.modify with the item's id)."""
         sub = self._call("read the subscription", lambda: self._client.v1.subscriptions.retrieve(subscription_id))
         item_id = sub.to_dict()["items"]["data"][0]["id"]
         price = self._price_id(lookup_key)
-        # No proration: the paid period stays as paid; the next invoice bills the lower price.
         self._call("change the subscription", lambda: self._client.v1.subscriptions.update(subscription_id, params={
-            "items": [{"id": item_id, "price": price}], "proration_behavior": "none", "cancel_at_period_end": False}))
+            "items": [{"id": item_id, "price": price}], "proration_behavior": proration,
+            "cancel_at_period_end": False}))
 
     def cancel_subscription(self, subscription_id: str) -> None:
         sub = self._call("read the subscription", lambda: self._client.v1.subscriptions.retrieve(subscription_id))

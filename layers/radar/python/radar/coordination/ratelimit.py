@@ -112,6 +112,9 @@ class DynamoRateLimiter:
         self._clock = clock
         self._max_attempts = max_attempts
         self._sleep = sleep
+        # Slots free right after this process's last reservation attempt per provider, from the item it read (the
+        # chain reports them as a metric without reading the schedule again).
+        self._observed: dict[str, float] = {}
 
     # --- taking slots ---
     def reserve(self, provider: str, max_wait: float = 0.0) -> float | None:
@@ -127,12 +130,17 @@ class DynamoRateLimiter:
             now = now_seconds(self._clock)
             slot = self._earliest(spec, state, now)
             if slot - now > max_wait + 1e-6:  # epoch seconds carry ~1e-7 of float error
+                self._observed[provider] = 0.0
                 return None
-            if self._write(provider, state, tat=max(state.tat, slot) + spec.interval):
+            tat = max(state.tat, slot) + spec.interval
+            if self._write(provider, state, tat=tat):
+                after = _State(tat, state.paused_until, state.version + 1)
+                self._observed[provider] = round(self._free(spec, after, now), 3)  # epoch floats: ~1e-7 of noise
                 return max(0.0, slot - now)
             # Lost a race: back off a little (randomized so contenders spread out) and re-read.
             self._sleep(random.uniform(0, 0.005 * (attempt + 1)))
         # Extreme contention: answering "no slot" is the safe side (the chain moves on or waits for capacity).
+        self._observed[provider] = 0.0
         return None
 
     def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
@@ -180,11 +188,12 @@ class DynamoRateLimiter:
         spec = self.specs.get(provider)
         if spec is None:
             return math.inf
-        state = self._read(provider)
-        now = now_seconds(self._clock)
-        if state.paused_until > now:
-            return 0.0
-        return max(0.0, min(float(spec.burst), (now + spec.tolerance - state.tat) / spec.interval + 1))
+        return self._free(spec, self._read(provider), now_seconds(self._clock))
+
+    def observed_slots(self, provider: str) -> float | None:
+        """Slots free right after this process's last reservation attempt for `provider` (no read): 0 when it found
+        none; None when it has not tried one yet or the provider is unlimited."""
+        return self._observed.get(provider)
 
     def per_minute(self, provider: str) -> float:
         """The sustained requests per real minute this limiter lets through for `provider` (inf: unlimited)."""
@@ -192,6 +201,12 @@ class DynamoRateLimiter:
         return math.inf if spec is None else spec.per_minute
 
     # --- storage ---
+    @staticmethod
+    def _free(spec: BucketSpec, state: _State, now: float) -> float:
+        if state.paused_until > now:
+            return 0.0
+        return max(0.0, min(float(spec.burst), (now + spec.tolerance - state.tat) / spec.interval + 1))
+
     @staticmethod
     def _earliest(spec: BucketSpec, state: _State, now: float) -> float:
         return max(state.tat - spec.tolerance, now, state.paused_until)

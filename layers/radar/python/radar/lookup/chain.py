@@ -1,4 +1,5 @@
-"""The provider chain: cache, single-flight, then each provider in order behind its rate limit and breaker."""
+"""The provider chain: cache, single-flight, then each provider in order behind its rate limit and breaker, the
+providers whose data is too old for the request's max_age after those whose data is young enough."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ class _Walk:
     mock_report: Report | None = None
     retry_after: float | None = None
     called: bool = False  # some provider was actually asked (else the lookup only waited for capacity)
+    max_age: float | None = None  # the request's freshness demand (0 for a refresh): routes by the providers' data lag
 
 
 class ProviderChain:
@@ -82,6 +84,14 @@ class ProviderChain:
       feed one breaker and an outage of either skips both instead of spending a failed call on the second.
     - The first pass takes, in the order of preference, the first provider whose breaker allows it and that has a
       request slot now: an empty schedule is never waited on while another provider could answer at once.
+    - Freshness routing: a lookup with a max_age (a refresh is max_age 0) walks the providers whose declared data lag
+      is at most max_age first, then the others, each group in the order of preference; without one the order
+      stands. The second pass likewise waits for a slot of a provider that meets max_age before one that does not,
+      within the wait budget. A provider that cannot meet it still answers when none that can does (its report's
+      source_updated_at says how old it is): an older answer beats none.
+    - An answer from a provider whose lag is over max_age counts FreshnessUnmet (dimension `provider`).
+    - Each provider's state read on the way is a metric (ProviderBreakerOpen 0/1, ProviderSlotsFree after the
+      reservation, dimension `provider`): the ops dashboard's capacity panels, at no extra read.
     """
 
     def __init__(
@@ -96,6 +106,7 @@ class ProviderChain:
         mock: Provider | None = None,
         capacity_wait_seconds: float = 0.0,
         max_stale_seconds: float = 0.0,
+        data_lag_seconds: Mapping[str, float] | None = None,
     ) -> None:
         from radar.observability import metrics as shared_metrics
 
@@ -112,6 +123,8 @@ class ProviderChain:
         self.capacity_wait_seconds = capacity_wait_seconds
         # Stale if error: the default (and the ceiling) of a lookup's max_stale; 0 = never serve a stale report.
         self.max_stale_seconds = max_stale_seconds
+        # How old each provider's answers can be (radar.lookup.registry, DATA_LAG_<NAME>); unknown = 0 (live).
+        self.data_lag_seconds = dict(data_lag_seconds or {})
         for provider in self.providers:
             if hasattr(provider, "attempt_gate"):
                 # Every HTTP attempt takes a slot, retries included.
@@ -226,7 +239,8 @@ class ProviderChain:
                 if cached is not None:
                     return cached
         started = datetime.now(UTC)  # full precision: the cache stamps fetched_at to the millisecond
-        walk = _Walk()
+        demand = 0.0 if force_refresh else max_age
+        walk = _Walk(max_age=demand)
 
         def compute() -> CacheEntry:
             walk.computed = True
@@ -246,7 +260,7 @@ class ProviderChain:
         result = self._result_from_entry(cnpj, entry, cached=not walk.computed, attempts=walk.attempts)
         if result is None:
             # Another caller's result was unreadable: compute here rather than fail the check.
-            walk = _Walk(computed=True)
+            walk = _Walk(computed=True, max_age=demand)
             entry = self._walk(cnpj, remaining, walk)
             if walk.mock_report is not None:
                 return LookupResult(report=walk.mock_report, source="mock", cached=False, attempts=walk.attempts)
@@ -257,26 +271,28 @@ class ProviderChain:
 
     # --- the walk ---
     def _walk(self, cnpj: Cnpj, remaining: Callable[[], int] | None, walk: _Walk) -> CacheEntry:
-        # First pass: in order, each provider whose circuit allows it and that has a slot now.
+        # First pass: in order (those fresh enough first), each provider whose circuit allows it and that has a slot.
         prefetch = getattr(self._breaker, "prefetch", None)
         if callable(prefetch):
             prefetch(*self._state_names())  # every breaker and schedule in one round trip, not one each
         waits: dict[str, float] = {}
-        for provider in self.providers:
+        for provider in self.preference(walk.max_age):
             report = self._try_provider(provider, cnpj, remaining, walk, waits=waits)
             if report is not None:
-                return self._cache.put_report(cnpj.value, report.model_dump(mode="json"), report.source)
+                return self._answered(cnpj, provider.name, report, walk)
         # Second pass: none had a slot now; wait for the earliest predicted slot if it comes within the budget.
         by_name = {provider.name: provider for provider in self.providers}
         while waits:
-            name = min(waits, key=lambda key: waits[key])
             budget = self._wait_budget(remaining)
-            if waits[name] > budget:
+            within = [key for key in waits if waits[key] <= budget]
+            if not within:
                 break
+            # A fresh-enough provider's slot before a stale one's, then the earliest.
+            name = min(within, key=lambda key: (not self.meets(key, walk.max_age), waits[key]))
             del waits[name]
             report = self._try_provider(by_name[name], cnpj, remaining, walk, max_wait=budget, breaker_passed=True)
             if report is not None:
-                return self._cache.put_report(cnpj.value, report.model_dump(mode="json"), report.source)
+                return self._answered(cnpj, name, report, walk)
         outcomes = {a.outcome for a in walk.attempts}
         if outcomes & _ABSENCE_EVIDENCE and not outcomes & _UNHEARD:
             return self._cache.put_negative(cnpj.value)
@@ -296,6 +312,24 @@ class ProviderChain:
             extra={"outcomes": {a.provider: a.outcome for a in walk.attempts}, "retry_after_s": retry_after},
         )
         raise ProvidersUnavailable(walk.attempts, retry_after, waiting_for_capacity=not called, eta_seconds=eta)
+
+    def _answered(self, cnpj: Cnpj, name: str, report: Report, walk: _Walk) -> CacheEntry:
+        """Cache a provider's report; count it as FreshnessUnmet when its declared lag is over the lookup's max_age
+        (no provider that meets it could answer: the older answer is served)."""
+        if not self.meets(name, walk.max_age):
+            self._emit("FreshnessUnmet", "Count", 1, {"provider": name})
+        return self._cache.put_report(cnpj.value, report.model_dump(mode="json"), report.source)
+
+    def meets(self, name: str, max_age: float | None) -> bool:
+        """Whether provider `name`'s declared data lag fits a request's `max_age` (None: no demand, every one fits)."""
+        return max_age is None or self.data_lag_seconds.get(name, 0.0) <= max_age
+
+    def preference(self, max_age: float | None) -> list[Provider]:
+        """The providers in the order a lookup with `max_age` tries them: those whose data lag meets it, then the
+        others, each in the order of preference (stable); the order itself without a demand."""
+        if max_age is None:
+            return list(self.providers)
+        return sorted(self.providers, key=lambda provider: not self.meets(provider.name, max_age))
 
     def _wait_budget(self, remaining: Callable[[], int] | None) -> float:
         budget = self.capacity_wait_seconds
@@ -318,10 +352,18 @@ class ProviderChain:
         if remaining is not None and remaining() < _MIN_REMAINING_MS_FOR_CALL:
             self._record(walk, name, "transient", None, "skipped: not enough time left in this invocation", 0.0)
             return None
-        if not breaker_passed and not self._breaker.allow(outage_group(name)):
-            self._record(walk, name, "circuit_open", None, "skipped: circuit open after repeated failures", 0.0)
-            return None
-        if not self._limiter.acquire(name, max_wait):
+        if not breaker_passed:
+            allowed = self._breaker.allow(outage_group(name))
+            self._emit("ProviderBreakerOpen", "Count", 0 if allowed else 1, {"provider": name})
+            if not allowed:
+                self._record(walk, name, "circuit_open", None, "skipped: circuit open after repeated failures", 0.0)
+                return None
+        acquired = self._limiter.acquire(name, max_wait)
+        observed = getattr(self._limiter, "observed_slots", None)
+        slots = observed(name) if callable(observed) else None
+        if slots is not None:
+            self._emit("ProviderSlotsFree", "Count", slots, {"provider": name})
+        if not acquired:
             self._emit("RateLimitedByProvider", "Count", 1, {"provider": name})
             if waits is not None:
                 # The second pass may still wait for it.

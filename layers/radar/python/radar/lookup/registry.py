@@ -3,7 +3,9 @@
 A provider module (radar.providers.<name>) holds the provider class, whose `from_environ(token_source=...)` reads
 its own settings (a ProviderSettings subclass in the same module). Its rate limit is read from
 RATE_LIMIT_<NAME>_PER_MIN (radar.lookup.settings), defaulting to the figure here; PROVIDER_ORDER picks and orders the
-providers a deployment walks.
+providers a deployment walks. Its data lag (how old its answers can be: a dump-based source lags by its dump cycle,
+a live lookup by about nothing) is read from DATA_LAG_<NAME>, defaulting to the figure here; the chain puts providers
+that cannot meet a request's max_age after those that can (docs/architecture.md, "Freshness routing").
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from radar.providers.base import Provider
 
 __all__ = [
+    "DAY",
     "DEFAULT_PROVIDER_ORDER",
     "PROVIDERS",
     "ProviderEntry",
@@ -26,6 +29,9 @@ __all__ = [
 ]
 
 
+DAY = 86400
+
+
 class ProviderEntry(NamedTuple):
     name: str
     provider_class: str  # "module:Class", imported when the chain is built so that cold starts do not pay for it
@@ -34,6 +40,9 @@ class ProviderEntry(NamedTuple):
     # The provider this one proxies (BrasilAPI serves minha-receita's answers): an outage of the upstream is an
     # outage of both, which a breaker can read through outage_group().
     upstream: str | None = None
+    # How old the provider's answers can be, in seconds (the default of DATA_LAG_<NAME>): a dump-based source lags by
+    # its dump cycle plus its loading delay, a live lookup by about nothing. From the providers' docs (below).
+    data_lag: float = 0.0
 
     def build(self) -> Provider:
         """The provider, configured from the environment; its token (if any) is read at call time."""
@@ -47,14 +56,26 @@ class ProviderEntry(NamedTuple):
 
 
 PROVIDERS: tuple[ProviderEntry, ...] = (
+    # Data lag (../shared/docs/providers.md, providers-more.md): cnpj.ws and ReceitaWS look a record up and date it
+    # (`atualizado_em`, `ultima_atualizacao`), taken as live (0). minha-receita (and BrasilAPI, its proxy) load the
+    # monthly Receita Federal dump by hand a few days after it is published (lags of months have happened): 45 days.
+    # OpenCNPJ pulls the same monthly dump automatically (`/info` `last_updated` two weeks old on the 1st): 35 days.
+    # CNPJá open serves CNPJá's own cache, "slightly outdated", dated per record (the paid API's maxAge default is
+    # 45 days): 45 days.
     ProviderEntry("cnpjws", "radar.providers.cnpjws:CnpjWsProvider", per_minute=3, uses_token=True),
-    ProviderEntry("brasilapi", "radar.providers.brasilapi:BrasilApiProvider", per_minute=60, upstream="minhareceita"),
+    ProviderEntry(
+        "brasilapi", "radar.providers.brasilapi:BrasilApiProvider", per_minute=60, upstream="minhareceita",
+        data_lag=45 * DAY,
+    ),
     ProviderEntry("receitaws", "radar.providers.receitaws:ReceitaWsProvider", per_minute=3, uses_token=True),
     # No documented limit ("Se cair, caiu"; one or two small fly.io machines): 30/min is our conservative choice.
-    ProviderEntry("minhareceita", "radar.providers.minhareceita:MinhaReceitaProvider", per_minute=30),
+    ProviderEntry(
+        "minhareceita", "radar.providers.minhareceita:MinhaReceitaProvider", per_minute=30, data_lag=45 * DAY
+    ),
     # No fixed quota, bursts accepted, sustained volume refused (429, then a challenge): 60/min sustained.
-    ProviderEntry("opencnpj", "radar.providers.opencnpj:OpenCnpjProvider", per_minute=60),
-    ProviderEntry("cnpja", "radar.providers.cnpja:CnpjaProvider", per_minute=5),  # documented: 5/min per IP
+    ProviderEntry("opencnpj", "radar.providers.opencnpj:OpenCnpjProvider", per_minute=60, data_lag=35 * DAY),
+    # documented: 5/min per IP
+    ProviderEntry("cnpja", "radar.providers.cnpja:CnpjaProvider", per_minute=5, data_lag=45 * DAY),
 )
 DEFAULT_PROVIDER_ORDER: tuple[str, ...] = tuple(entry.name for entry in PROVIDERS)
 _BY_NAME = {entry.name: entry for entry in PROVIDERS}

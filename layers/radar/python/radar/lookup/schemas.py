@@ -34,6 +34,8 @@ class ProviderStatus(BaseModel):
     next_slot_seconds: float = Field(description="seconds until its next free request slot (0: now)")
     breaker: str = Field(description="closed, open or half_open (shared with the source it proxies)")
     outage_group: str = Field(description="the source whose outage takes this provider down")
+    # Declared (DATA_LAG_<NAME>): a check whose max_age is below it tries this provider after those that meet it.
+    data_lag_seconds: float = Field(description="how old its answers can be, in seconds (dump cycle; 0: live lookup)")
 
 
 class LookupResult(BaseModel):

@@ -55,6 +55,7 @@ def build_lookup(settings: LookupSettings) -> ProviderChain:
         allow_mock=settings.allow_mock_fallback,
         capacity_wait_seconds=settings.capacity_wait_seconds,
         max_stale_seconds=settings.max_stale_seconds,
+        data_lag_seconds=settings.data_lag_seconds,
     )
 
 
@@ -73,8 +74,9 @@ def _limiter(settings: LookupSettings) -> DynamoRateLimiter:
 
 
 def provider_status(settings: LookupSettings) -> list[ProviderStatus]:
-    """Each provider of the order with its capacity now: sustained rate, free slots, next slot, breaker state (read
-    in parallel from the same items the chain uses; no slot is taken, nothing is written)."""
+    """Each provider of the order with its capacity now: sustained rate, free slots, next slot, breaker state, and
+    its declared data lag (read in parallel from the same items the chain uses; no slot is taken, nothing is
+    written)."""
     import math
     from concurrent.futures import ThreadPoolExecutor
 
@@ -94,6 +96,7 @@ def provider_status(settings: LookupSettings) -> list[ProviderStatus]:
             next_slot_seconds=round(limiter.seconds_until_available(name), 2),
             breaker=breaker.state(outage_group(name)),
             outage_group=outage_group(name),
+            data_lag_seconds=settings.data_lag_seconds.get(name, 0.0),
         )
 
     with ThreadPoolExecutor(max_workers=max(1, len(settings.provider_order))) as pool:

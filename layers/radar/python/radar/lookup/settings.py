@@ -12,6 +12,15 @@ from radar.settings import EnvSettings
 __all__ = ["LookupSettings"]
 
 
+def _lag_seconds(name: str, value: Any) -> int:
+    from radar.timestamps import parse_duration
+
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise ValueError(f"DATA_LAG_{name.upper()}: {exc}") from None
+
+
 class LookupSettings(EnvSettings):
     cache_table: str = Field(min_length=1, alias="CACHE_TABLE")
     provider_order: list[str] = Field(default_factory=lambda: list(DEFAULT_PROVIDER_ORDER), alias="PROVIDER_ORDER")
@@ -31,6 +40,11 @@ class LookupSettings(EnvSettings):
     rate_limit_time_scale: float = Field(default=1.0, gt=0, alias="RATE_LIMIT_TIME_SCALE")
     # Absolute seconds of network and scheduling skew between a slot and the request reaching the provider.
     rate_limit_skew_seconds: float = Field(default=1.0, ge=0, alias="RATE_LIMIT_SKEW_SECONDS")
+    # Per provider, from DATA_LAG_<NAME> (seconds or a duration like 35d): how old its answers can be (the
+    # registry's figure when unset). A request's max_age tighter than a provider's lag puts it after those that meet it.
+    data_lag_seconds: dict[str, float] = Field(
+        default_factory=lambda: {entry.name: entry.data_lag for entry in PROVIDERS}
+    )
     # How long one lookup waits for a provider's next slot before the check is deferred (sync: then a 202).
     capacity_wait_seconds: float = Field(default=8.0, ge=0, alias="CAPACITY_WAIT_SECONDS")
 
@@ -39,12 +53,16 @@ class LookupSettings(EnvSettings):
     def _rate_limits_from_variables(cls, data: Any) -> Any:
         if not isinstance(data, dict) or "rate_limits_per_minute" in data:
             return data
-        limits, bursts = {}, {}
+        limits, bursts, lags = {}, {}, {}
         for entry in PROVIDERS:
             limits[entry.name] = data.get(f"RATE_LIMIT_{entry.name.upper()}_PER_MIN", entry.per_minute)
             burst = data.get(f"RATE_LIMIT_{entry.name.upper()}_BURST")
             if burst not in (None, ""):
                 bursts[entry.name] = burst
+            lag = data.get(f"DATA_LAG_{entry.name.upper()}")
+            lags[entry.name] = entry.data_lag if lag in (None, "") else _lag_seconds(entry.name, lag)
+        if "data_lag_seconds" not in data:
+            data = {**data, "data_lag_seconds": lags}
         return {**data, "rate_limits_per_minute": limits, "rate_limit_bursts": bursts}
 
     def capacity_per_minute(self) -> float:

@@ -19,7 +19,7 @@ from radar.tenants.repository import DeletionRepository
 from radar.tenants.service import TenantService
 from radar.tenants.settings import AuthEnv, PurgeEnv
 
-__all__ = ["AuthServices", "build_auth_services", "build_purge"]
+__all__ = ["AuthServices", "build_auth_services", "build_billing_sweep", "build_purge"]
 
 
 @dataclass(frozen=True)
@@ -77,3 +77,9 @@ def build_purge(env: PurgeEnv) -> TenantPurge:
         pages_per_run=env.purge.pages_per_run,
         lease_seconds=env.purge.lease_seconds,
     )
+
+
+def build_billing_sweep(env: PurgeEnv) -> BillingService:
+    """The purge function's scheduled entry: billing's hourly sweep of what fell due (radar.billing)."""
+    return BillingService(settings=env.billing, tenants=TenantRepository(),
+                          gateway_keys=GatewayKeys(env.usage_plan_ids))
