@@ -241,7 +241,8 @@ class Api(Construct):
             # A gateway response cannot echo a matched origin, so it names the primary one (as radar.http does).
             headers["Access-Control-Allow-Origin"] = _quoted(origins[0])
             headers["Vary"] = _quoted("Origin")
-        for spec in GATEWAY_RESPONSES:
+        # The stage's prices (its planPrices on top of the tiers file): the 429s name them.
+        for spec in _gateway_responses(self._settings.tiers()):
             logical_id = "GatewayResponse" + spec.response_type.response_type.title().replace("_", "")
             response = self.rest_api.add_gateway_response(
                 logical_id,

@@ -2,7 +2,9 @@
 
 The stage comes from `-c radar:stage=<dev|staging|prod|all>` (a comma list works too), else RADAR_STAGE, else dev:
 dev writes cdk.out/CnpjRadar.template.json, staging CnpjRadar-staging.template.json, prod CnpjRadar-prod.template.json,
-each beside its account stack (<stack>-Account: the GitHub deploy role and the account-wide API Gateway logging role).
+each beside its account stack (<stack>-Account: the GitHub deploy role and the account-wide API Gateway logging role)
+and its edge stack (<stack>-Edge, in us-east-1: the console distribution's CLOUDFRONT web ACL; the main stack
+depends on it, so `cdk deploy --all` or `cdk deploy <stack>` deploys it first).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from infra_cdk.account import AccountStack
 from infra_cdk.bundling import BUNDLE_DEPS_CONTEXT
+from infra_cdk.edge import EdgeStack, edge_stack_name
 from infra_cdk.settings import STACK_ID, Settings
 from infra_cdk.stack import CnpjRadarStack
 from infra_cdk.stages import STAGES, requested_stage
@@ -54,6 +57,7 @@ class StageStacks:
     settings: Settings
     main: CnpjRadarStack
     account: AccountStack
+    edge: EdgeStack
 
 
 def selected_stages(value: object = None) -> tuple[str, ...]:
@@ -117,7 +121,10 @@ def build_stages(
         env = _environment()
         main = CnpjRadarStack(app, settings.stack_name, settings=settings, env=env)
         account = AccountStack(app, f"{settings.stack_name}-Account", settings=settings, env=env)
-        built[stage] = StageStacks(settings=settings, main=main, account=account)
+        edge = EdgeStack(app, edge_stack_name(settings), settings=settings, account=env.account)
+        # Deploy order only (no reference crosses the regions): the distribution names the edge stack's web ACL.
+        main.add_stack_dependency(edge, "the console distribution reads the edge stack's web ACL ARN (SSM, us-east-1)")
+        built[stage] = StageStacks(settings=settings, main=main, account=account, edge=edge)
     if nag:
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app, built

@@ -11,6 +11,8 @@ the main template and serves the console itself with scripts/console) sees one A
   Host), query strings and cookies (the refresh cookie's path is /v1/auth); the API's answers keep their own
   security headers (radar.http), as scripts/console passes them locally. The stage's name is the path prefix,
   so no origin path and no rewrite: /v1/targets reaches stage v1, resource /targets.
+- The distribution's web ACL (scope CLOUDFRONT) lives in the stage's edge stack in us-east-1 (infra_cdk/edge.py);
+  an AwsCustomResource reads its ARN from the edge stack's SSM parameter and the distribution names it (WebACLId).
 - The built files (console/dist, built by the synth when the console's sources changed, cached by their hash) are
   deployed by two BucketDeployments: the hashed assets with a year's immutable caching and no pruning (a tab
   opened before a deploy can still load its chunks), the rest (index.html, favicon) revalidated on every load.
@@ -21,13 +23,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from aws_cdk import Duration, Fn, NestedStack, RemovalPolicy, Stack
+from aws_cdk import Aws, Duration, Fn, NestedStack, RemovalPolicy, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from infra_cdk.account import CDK_BOOTSTRAP_QUALIFIER
@@ -42,6 +45,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 HEADERS_FILE = REPO_ROOT / "console" / "security-headers.json"
 # The path the browser uses for the API; it is also the stage's name (see the module docstring).
 API_PATH_PREFIX = "v1"
+# The id aws-cdk-lib gives the one Lambda function behind every AwsCustomResource of a stack.
+_AWS_CUSTOM_RESOURCE_SINGLETON = "AWS679f53fac002430cb0da5b7982bd2287"
 # Build bookkeeping that is not part of the site.
 DIST_EXCLUDES = [".source-hash", ".vite", ".vite/*"]
 
@@ -124,9 +129,31 @@ def headers_policy_props(headers: dict[str, str]) -> dict[str, object]:
     }
 
 
+def _web_acl_arn(scope: Construct, parameter_name: str, region: str) -> tuple[cr.AwsCustomResource, str]:
+    """The edge stack's CLOUDFRONT web ACL ARN, read from its SSM parameter in `region` (infra_cdk/edge.py says why
+    a parameter). Read when the console stack is created, and again when the parameter's name changes."""
+    parameter_arn = f"arn:{Aws.PARTITION}:ssm:{region}:{Aws.ACCOUNT_ID}:parameter/{parameter_name.lstrip('/')}"
+    call = cr.AwsSdkCall(
+        service="SSM", action="getParameter", parameters={"Name": parameter_name}, region=region,
+        physical_resource_id=cr.PhysicalResourceId.of(parameter_name),
+    )
+    reader = cr.AwsCustomResource(
+        scope, "WebAclArn", on_update=call, install_latest_aws_sdk=False,
+        policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=[parameter_arn]),
+    )
+    # The singleton function CDK runs every AwsCustomResource of this stack with.
+    handler = Stack.of(scope).node.try_find_child(_AWS_CUSTOM_RESOURCE_SINGLETON)
+    if handler is not None:
+        acknowledge(handler, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                             "AWSLambdaBasicExecutionRole]",
+                    "CDK's AwsCustomResource handler: the AWS-managed basic execution role, logs only; its one "
+                    "other grant is ssm:GetParameter on the edge stack's web ACL parameter")
+    return reader, reader.get_response_field("Parameter.Value")
+
+
 class ConsoleSite(NestedStack):
     def __init__(self, scope: Construct, construct_id: str, *, api: Api, settings: Settings,
-                 dist: Path | None = None) -> None:
+                 web_acl_parameter: str, web_acl_region: str, dist: Path | None = None) -> None:
         super().__init__(scope, construct_id, description="cnpj-radar tenant console: S3 behind CloudFront")
         if settings.stage_name != API_PATH_PREFIX:
             raise ValueError(f"the console calls /{API_PATH_PREFIX}/*, which must be the API stage's name "
@@ -164,10 +191,12 @@ class ConsoleSite(NestedStack):
             code=cloudfront.FunctionCode.from_inline(SPA_REWRITE_CODE),
             runtime=cloudfront.FunctionRuntime.JS_2_0,
         )
+        self.web_acl_reader, self.web_acl_arn = _web_acl_arn(self, web_acl_parameter, web_acl_region)
         api_domain = Fn.select(2, Fn.split("/", api.url))  # https://<id>.execute-api.<region>.<suffix>/v1/
         self.distribution = cloudfront.Distribution(
             self, "Distribution",
             comment=f"{settings.stack_name} console",
+            web_acl_id=self.web_acl_arn,
             default_root_object="index.html",
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             price_class=_price_class(settings.console_price_class),
@@ -230,9 +259,6 @@ class ConsoleSite(NestedStack):
     def _acknowledge_findings(self) -> None:
         acknowledge(self.distribution, "AwsSolutions-CFR1",
                     "the console serves tenants wherever their analysts travel; access is by sign-in, not country")
-        acknowledge(self.distribution, "AwsSolutions-CFR2",
-                    "a CLOUDFRONT web ACL exists only in us-east-1 and this stack deploys to the API's region; /v1/* "
-                    "still passes the stage's regional web ACL, and the static files are public build output")
         acknowledge(self.distribution, "AwsSolutions-CFR4",
                     "no custom domain in the stage files yet: with the default *.cloudfront.net certificate "
                     "CloudFront fixes the viewer TLS policy; a domain with an ACM certificate gets TLSv1.2_2021")

@@ -143,6 +143,7 @@ class RadarFunction(Construct):
                 "POWERTOOLS_SERVICE_NAME": f"cnpj-radar-{spec.name}",
                 "POWERTOOLS_METRICS_NAMESPACE": "CnpjRadar",
                 "LOG_LEVEL": settings.log_level,
+                **settings.plan_prices_environment(),
                 **({"CORS_ALLOWED_ORIGINS": ",".join(settings.cors_allowed_origins)} if spec.serves_http else {}),
                 **environment,
             },

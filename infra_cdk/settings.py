@@ -15,6 +15,11 @@ Stage file keys (every stage has each one; differences between stages are data, 
   any plan stop at the edge), the same on the public /auth routes (credential stuffing), and the WAF log retention;
 - `backup`: daily recovery points' retention in days, monthly ones' in months (null: no monthly rule);
 - `githubEnvironment`: the GitHub environment whose jobs may assume the deploy role (null: no deploy role);
+- `planPrices`: the stage's plan prices on top of the tiers file's (radar/tiers.json): `{"<plan>": {"unitAmount",
+  "currency", "interval", "lookupKey"}}`, each key optional (the file's value stays), `{}` for the file's prices;
+  every function gets the resolved prices (`PLAN_PRICES`), so GET /billing/plans, the upsells, the gateway's 429s
+  and the local billing sandbox's seed follow the stage. An unknown plan or key, the free plan, or an amount that is
+  not a positive integer fails the synth naming the field (`planPrices.pro.unitAmount`);
 - `console`: the tenant console's CloudFront price class (`PriceClass_100`, `PriceClass_200`, `PriceClass_All`) and
   how many days its access logs (CloudFront and S3) are kept.
 """
@@ -29,6 +34,7 @@ from typing import Any
 from constructs import Construct
 
 from infra_cdk.stages import load_stage, requested_stage
+from radar.tiers import PLAN_PRICES_ENV, TiersConfig, load_tiers_file, with_prices
 
 __all__ = ["PROVIDER_NAMES", "PYTHON_VERSION", "STACK_ID", "AlarmThresholds", "Settings"]
 
@@ -74,6 +80,30 @@ class AlarmThresholds:
         )
 
 
+# The stage file's price keys (camelCase, like the rest of the file) and radar.tiers.Price's fields.
+PRICE_KEYS = {"unitAmount": "unit_amount", "currency": "currency", "interval": "interval", "lookupKey": "lookup_key"}
+
+
+def _plan_prices(stage: str, raw: object) -> dict[str, dict[str, Any]]:
+    """The stage file's `planPrices` as radar.tiers overrides, validated against the tiers file (ValueError names
+    the field: `stage prod: planPrices.pro.unitAmount: ...`)."""
+    field_name = f"stage {stage}: planPrices"
+    if not isinstance(raw, dict):
+        raise ValueError(f"{field_name}: expected an object of plans, not {raw!r}")
+    overrides: dict[str, dict[str, Any]] = {}
+    for plan, price in raw.items():
+        if not isinstance(price, dict):
+            raise ValueError(f"{field_name}.{plan}: expected an object of price fields, not {price!r}")
+        unknown = sorted(set(price) - set(PRICE_KEYS))
+        if unknown:
+            raise ValueError(f"{field_name}.{plan}.{unknown[0]}: unknown key; the keys are {', '.join(PRICE_KEYS)}")
+        overrides[plan] = {PRICE_KEYS[key]: value for key, value in price.items()}
+    # Resolved once here, so a bad value fails the synth rather than a function's cold start.
+    resolved = with_prices(load_tiers_file(), overrides, field=field_name,
+                           names={snake: camel for camel, snake in PRICE_KEYS.items()})
+    return {plan: resolved.get(plan).price.model_dump() for plan in overrides}  # type: ignore[union-attr]
+
+
 @dataclass(frozen=True)
 class Settings:
     stage: str = "dev"
@@ -104,6 +134,7 @@ class Settings:
     github_repository: str = DEFAULT_GITHUB_REPOSITORY
     console_price_class: str = "PriceClass_100"
     console_log_retention_days: int = 30
+    plan_prices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def for_stage(cls, stage: str) -> Settings:
@@ -131,6 +162,7 @@ class Settings:
             github_environment=data.get("githubEnvironment") or None,
             console_price_class=str(data["console"]["priceClass"]),
             console_log_retention_days=int(data["console"]["accessLogRetentionDays"]),
+            plan_prices=_plan_prices(stage, data["planPrices"]),
         )
 
     @classmethod
@@ -161,6 +193,14 @@ class Settings:
                 "github_repository": str(value("githubRepository", "GITHUB_REPOSITORY") or DEFAULT_GITHUB_REPOSITORY),
             }
         )
+
+    def tiers(self) -> TiersConfig:
+        """The plans this stage sells: the tiers file with the stage's prices."""
+        return with_prices(load_tiers_file(), self.plan_prices)
+
+    def plan_prices_environment(self) -> dict[str, str]:
+        """`PLAN_PRICES` for every function when the stage overrides a price (none when it keeps the file's)."""
+        return {PLAN_PRICES_ENV: json.dumps(self.plan_prices, sort_keys=True)} if self.plan_prices else {}
 
     def runbook_url(self, alarm_name: str) -> str:
         return f"{self.runbook_base_url.rstrip('/')}/{alarm_name}.md"

@@ -12,6 +12,7 @@ from infra_cdk.backup import TableBackups
 from infra_cdk.console import ConsoleSite
 from infra_cdk.data import DataTables
 from infra_cdk.deployments import Deployments
+from infra_cdk.edge import EDGE_REGION, edge_web_acl_parameter
 from infra_cdk.functions import FUNCTION_SPECS, Functions
 from infra_cdk.messaging import ChecksQueue, PurgeQueue
 from infra_cdk.monitoring import Monitoring
@@ -55,7 +56,9 @@ class CnpjRadarStack(Stack):
                           auth_path_prefix=f"/{settings.stage_name}/auth/")
         self.waf.associate("ApiWafAssociation", self.api.stage.stage_arn)
         self.backups = TableBackups(self, "Backups", tables=[self.tables.main, self.tables.cache], settings=settings)
-        self.console = ConsoleSite(self, "Console", api=self.api, settings=settings)
+        # The distribution's CLOUDFRONT web ACL lives in the stage's edge stack (us-east-1), which deploys first.
+        self.console = ConsoleSite(self, "Console", api=self.api, settings=settings,
+                                   web_acl_parameter=edge_web_acl_parameter(settings), web_acl_region=EDGE_REGION)
         for key, value in TAGS.items():
             Tags.of(self).add(key, value)
         self._outputs()

@@ -1,8 +1,9 @@
 """Edge protection: a WAFv2 web ACL (AWS managed rules, per-IP rate rules, a body-size rule) with its logs.
 
-The same construct serves the API stage (`REGIONAL`, associated here) and, later, the console's CloudFront
-distribution (`CLOUDFRONT`: the ACL must then live in a us-east-1 stack, and the distribution names it by ARN in
-its `web_acl_id`). Limits it enforces, besides API Gateway's own (10 MB payload, 10 KB of request line and headers):
+The same construct serves the API stage (`REGIONAL`, associated here) and the console's CloudFront distribution
+(`CLOUDFRONT`: the ACL lives in the stage's us-east-1 edge stack, infra_cdk/edge.py, and the distribution names it
+by ARN in its `web_acl_id`). Limits it enforces, besides API Gateway's own (10 MB payload, 10 KB of request line and
+headers):
 - bodies over MAX_BODY_BYTES (32 KB) are refused with 413, except on POST <stage>/checks/batch (a 10,000-CNPJ
   batch is about 190 KB of CSV): its function holds it to its own limit (radar.checks.schemas.BATCH_MAX_BODY_BYTES);
 - the managed common rule set refuses query strings over 2 KB, URI paths over 1 KB and cookies over 10 KB;
@@ -91,10 +92,12 @@ class WebAcl(Construct):
                 ),
             },
             # API Gateway hands WAF the first 16 KB of a body by default: inspect up to the cap.
+            # (CloudFront likewise: without it the body rule would refuse bodies over 16 KB as oversized.)
             association_config=wafv2.CfnWebACL.AssociationConfigProperty(request_body={
-                "API_GATEWAY": wafv2.CfnWebACL.RequestBodyAssociatedResourceTypeConfigProperty(
-                    default_size_inspection_limit="KB_32"),
-            }) if acl_scope == "REGIONAL" else None,
+                "API_GATEWAY" if acl_scope == "REGIONAL" else "CLOUDFRONT":
+                    wafv2.CfnWebACL.RequestBodyAssociatedResourceTypeConfigProperty(
+                        default_size_inspection_limit="KB_32"),
+            }),
             rules=[*self._managed_rules(), *self._own_rules(rate_per_ip, auth_rate_per_ip, auth_path_prefix)],
         )
         self.acl.override_logical_id(f"{construct_id}WebAcl")

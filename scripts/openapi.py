@@ -85,6 +85,54 @@ def error_codes() -> dict[str, list[str]]:
     return {status: sorted(codes) for status, codes in sorted(by_status.items())}
 
 
+# Cookie mode for browsers (radar.sessions.cookies, functions/auth): the routes that read the mode header, and of
+# those the ones that also read the refresh cookie. Every one of them sets the cookie in that mode (a token pair, or
+# a cleared cookie on logout and on a refused refresh). tests/integration/test_openapi_cookie_mode.py calls each auth
+# route with and without the header and holds this table to what the handler does.
+COOKIE_MODE_ROUTES: dict[tuple[str, str], bool] = {
+    ("post", "/auth/signup"): False,
+    ("post", "/auth/login"): False,
+    ("post", "/auth/refresh"): True,
+    ("post", "/auth/logout"): True,
+}
+
+
+def _cookie_mode(spec: dict[str, Any]) -> None:
+    """Declare the cookie mode on its routes: the request header, the refresh cookie read, the Set-Cookie answers."""
+    from radar.sessions.cookies import COOKIE_MODE, COOKIE_NAME, COOKIE_PATH, MODE_HEADER
+
+    header = {
+        "name": MODE_HEADER, "in": "header", "required": False,
+        "schema": {"type": "string", "enum": [COOKIE_MODE]},
+        "description": f"`{COOKIE_MODE}` (browsers): the refresh token travels in the httpOnly `{COOKIE_NAME}` cookie "
+                       f"(Secure, SameSite=Strict, Path={COOKIE_PATH}), never in a body; the answer's "
+                       "`refresh_token` is null and `refresh_expires_in` says how long the cookie's token lasts. "
+                       "Without it (API clients) the refresh token is in the JSON body and cookies are ignored.",
+    }
+    cookie = {
+        "name": COOKIE_NAME, "in": "cookie", "required": False, "schema": {"type": "string"},
+        "description": f"The refresh token, read only with `{MODE_HEADER}: {COOKIE_MODE}` (the header is the CSRF "
+                       "guard) and only when the body has no `refresh_token`.",
+    }
+    set_cookie = {
+        "description": f"With `{MODE_HEADER}: {COOKIE_MODE}`: `{COOKIE_NAME}=<refresh token>; Path={COOKIE_PATH}; "
+                       "Max-Age=<refresh lifetime>; Secure; HttpOnly; SameSite=Strict` (a cleared cookie, Max-Age=0, "
+                       "when the session ends: logout, or a refused refresh)",
+        "schema": {"type": "string"},
+    }
+    for (method, path), reads_cookie in COOKIE_MODE_ROUTES.items():
+        operation = spec["paths"][path][method]
+        parameters = operation.setdefault("parameters", [])
+        parameters.append(dict(header))
+        if reads_cookie:
+            parameters.append(dict(cookie))
+        statuses = [status for status in operation["responses"] if status.startswith("2")]
+        if reads_cookie and path.endswith("/refresh"):
+            statuses.append("401")  # the dead cookie is cleared with the refusal
+        for status in statuses:
+            operation["responses"][status].setdefault("headers", {})["Set-Cookie"] = dict(set_cookie)
+
+
 # What radar.http answers itself (not a RadarError): bad JSON, wrong content type, body limit, validation, routes.
 HTTP_LAYER_CODES = (
     ("400", "malformed_json"),
@@ -174,6 +222,7 @@ def build() -> dict[str, Any]:
                     if codes.get(status):
                         listed = ", ".join(f"`{code}`" for code in codes[status])
                         response["description"] = f"{response['description']}. Codes: {listed}"
+    _cookie_mode(spec)
     # Relative to where the spec is read: the stage's base path. The local gateway serves it with its own URL.
     from infra_cdk.settings import Settings
 

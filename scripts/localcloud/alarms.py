@@ -140,8 +140,12 @@ def _interior(count: float, mean: float, low: float, high: float, steps: int = 2
 class MetricQueries:
     """Reads the emulator's CloudWatch the way dashboards and alarms do."""
 
-    def __init__(self, cloudwatch: Callable[[], Any] | None = None) -> None:
+    def __init__(self, cloudwatch: Callable[[], Any] | None = None, *, memoize_listings: bool = False) -> None:
         self._cloudwatch = cloudwatch or (lambda: client("cloudwatch"))
+        # One dashboard render asks for the same listing many times (a SEARCH per provider panel over one metric
+        # name), and moto answers ListMetrics by scanning every datapoint it holds: a render keeps its listings.
+        # Off for long-lived instances (the alarm evaluator), which must see metrics that appear later.
+        self._listings: dict[tuple[str, str | None], list[dict[str, Any]]] | None = {} if memoize_listings else None
 
     # -- one metric ---------------------------------------------------------------------------------------------
     def series(self, spec: MetricSpec, window: Window) -> Series:
@@ -205,6 +209,14 @@ class MetricQueries:
         return found
 
     def list_metrics(self, namespace: str, metric_name: str | None = None) -> list[dict[str, Any]]:
+        if self._listings is None:
+            return self._list_metrics(namespace, metric_name)
+        key = (namespace, metric_name)
+        if key not in self._listings:
+            self._listings[key] = self._list_metrics(namespace, metric_name)
+        return self._listings[key]
+
+    def _list_metrics(self, namespace: str, metric_name: str | None) -> list[dict[str, Any]]:
         args: dict[str, Any] = {"Namespace": namespace}
         if metric_name:
             args["MetricName"] = metric_name

@@ -510,7 +510,7 @@ def render_dashboard(
     period: int | None = DEFAULT_PERIOD,
 ) -> dict[str, Any]:
     """A dashboard body with data: each widget keeps its grid place; charts get series, alarm widgets get states."""
-    queries = queries or MetricQueries()
+    queries = queries or MetricQueries(memoize_listings=True)  # one render: its listings do not change under it
     now = time.time() if now is None else now
     described = describe_alarms()
     states = {alarm["name"]: alarm for alarm in alarm_states(alarms=described)}

@@ -132,21 +132,34 @@ def _sandbox_keys_in(secret_arn: str | None) -> dict[str, str]:
     return {}
 
 
+def _stage_tiers(template: Any) -> Any:
+    """The plans the template's functions sell: the tiers file with the stage's prices (`PLAN_PRICES`, which the CDK
+    app writes into every function's environment), resolved by radar.tiers as the functions resolve them."""
+    from radar.tiers import PLAN_PRICES_ENV, resolve_tiers
+
+    values = {str(resource.get("Properties", {}).get("Environment", {}).get("Variables", {}).get(PLAN_PRICES_ENV, ""))
+              for resource in getattr(template, "resources", {}).values()
+              if resource.get("Type") == "AWS::Lambda::Function"}
+    values.discard("")
+    if len(values) > 1:
+        raise ValueError(f"the template's functions disagree on {PLAN_PRICES_ENV}: {sorted(values)}")
+    return resolve_tiers(values.pop() if values else "")
+
+
 def _start_billing_sandbox(cloud: Any, port: int) -> RunningService:
-    """Stripe's wire format offline (scripts/billing_sandbox), seeded with the tiers file's prices; its test key and
+    """Stripe's wire format offline (scripts/billing_sandbox), seeded with the stage's prices; its test key and
     webhook signing secret go into the template's billing secret, where the auth function reads Stripe's. A secret
     that already holds sandbox keys keeps them: a second cloud on the same emulator must not change the key under
     the functions of the first (they cache it for minutes, and would then be refused by their own sandbox)."""
     import json
 
-    from radar.tiers import TIERS_FILE
     from scripts.billing_sandbox import start_billing_sandbox
     from scripts.localcloud.aws import client
 
     secret_arn = cloud.template.refs.get("BillingSecret")  # a template without billing has no function to tell
     keys = _sandbox_keys_in(secret_arn)
     # Stripe retries a failed delivery for three days; here for about a minute, so a busy laptop loses no event.
-    settings: dict[str, Any] = {"prices": json.loads(TIERS_FILE.read_text(encoding="utf-8")),
+    settings: dict[str, Any] = {"prices": _stage_tiers(cloud.template).model_dump(mode="json"),
                                 "retry_delays": (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0), **keys}
     server, url = start_billing_sandbox(port=port, **settings)
     if secret_arn and not keys:

@@ -101,7 +101,7 @@ def test_dashboards_show_data_and_a_forced_alarm(cloud: RunningCloud, traffic: T
     page.on("request", lambda r: None if r.url.startswith(ops_url) else requests_outside.append(r.url))
 
     page.goto(f"{ops_url}/?range=900&period=60")  # no dashboard named: the page opens on the operations one
-    page.wait_for_selector('main[data-dashboard="CnpjRadar-Ops"]', timeout=20_000)
+    page.wait_for_selector('main[data-dashboard="CnpjRadar-Ops"]', timeout=60_000)  # 12 provider panels, on a loaded CI
     first_tab = page.get_attribute("nav a:first-child", "data-dashboard")
     page.wait_for_selector(f'[data-alarm="{forced}"][data-state="ALARM"]', timeout=20_000)
     forced_colour = page.eval_on_selector(f'[data-alarm="{forced}"]', "e => getComputedStyle(e).backgroundColor")
@@ -135,7 +135,7 @@ def test_dashboards_show_data_and_a_forced_alarm(cloud: RunningCloud, traffic: T
     print(f"runbook page screenshot: {runbook_shot}")
 
     page.goto(f"{ops_url}/?range=900&period=60")
-    page.wait_for_selector('main[data-dashboard="CnpjRadar-Ops"]', timeout=20_000)
+    page.wait_for_selector('main[data-dashboard="CnpjRadar-Ops"]', timeout=60_000)  # 12 provider panels, on a loaded CI
     page.click('nav a[data-dashboard="CnpjRadar-Business"]')
     page.wait_for_selector('main[data-dashboard="CnpjRadar-Business"] section[data-title="Checks per hour"]')
     checks_points = int(page.get_attribute('section[data-title="Checks per hour"] svg', "data-points") or 0)

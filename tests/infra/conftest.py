@@ -38,7 +38,8 @@ def stages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
 
     return {
         stage: Synthesized(stack=stacks.main, template=template(stacks.main.stack_name), outdir=outdir,
-                           account_stack=stacks.account, account_template=template(stacks.account.stack_name))
+                           account_stack=stacks.account, account_template=template(stacks.account.stack_name),
+                           edge_stack=stacks.edge, edge_template=template(stacks.edge.stack_name))
         for stage, stacks in built.items()
     }
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Synthesized", "api_methods", "render", "role_statements"]
+__all__ = ["Synthesized", "api_methods", "assert_waf_rules", "render", "role_statements"]
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,8 @@ class Synthesized:
     outdir: Path
     account_stack: Any = None  # infra_cdk.account.AccountStack
     account_template: dict[str, Any] | None = None
+    edge_stack: Any = None  # infra_cdk.edge.EdgeStack
+    edge_template: dict[str, Any] | None = None
 
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
@@ -85,3 +87,36 @@ def api_methods(synth: Synthesized) -> dict[tuple[str, str], dict[str, Any]]:
         path = _resource_path(synth, props["ResourceId"]) or "/"
         methods[(props["HttpMethod"], path)] = resource
     return methods
+
+
+def assert_waf_rules(acl: dict[str, Any], waf: dict[str, Any], body_for: str) -> dict[str, dict[str, Any]]:
+    """The rules every cnpj-radar web ACL has (infra_cdk/waf.py), with the stage file's `waf` limits, on the /v1/*
+    paths; `body_for` is the resource type whose body inspection limit must cover the body rule. Returns the rules."""
+    from infra_cdk.waf import MANAGED_RULE_GROUPS, MAX_BODY_BYTES
+
+    assert acl["DefaultAction"] == {"Allow": {}}
+    by_name = {rule["Name"]: rule for rule in acl["Rules"]}
+    managed = {name: rule["Statement"]["ManagedRuleGroupStatement"] for name, rule in by_name.items()
+               if "ManagedRuleGroupStatement" in rule["Statement"]}
+    assert set(managed) == {group for _, group, _ in MANAGED_RULE_GROUPS} == {
+        "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"}
+    assert all(group["VendorName"] == "AWS" for group in managed.values())
+    assert len({rule["Priority"] for rule in by_name.values()}) == len(by_name)
+    rate = by_name["RatePerIp"]["Statement"]["RateBasedStatement"]
+    assert (rate["AggregateKeyType"], rate["Limit"], rate["EvaluationWindowSec"]) == (
+        "IP", waf["ratePerIpPer5Minutes"], 300)
+    auth = by_name["AuthRatePerIp"]["Statement"]["RateBasedStatement"]
+    assert auth["Limit"] == waf["authRatePerIpPer5Minutes"]
+    assert auth["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/v1/auth/"
+    for name in ("RatePerIp", "AuthRatePerIp"):
+        assert by_name[name]["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    too_large, not_batch = by_name["BodySize"]["Statement"]["AndStatement"]["Statements"]
+    size = too_large["SizeConstraintStatement"]
+    assert (size["ComparisonOperator"], size["Size"]) == ("GT", MAX_BODY_BYTES)
+    assert size["FieldToMatch"]["Body"]["OversizeHandling"] == "MATCH"
+    # The batch route takes up to 10,000 CNPJs (its function holds it to BATCH_MAX_BODY_BYTES).
+    batch = not_batch["NotStatement"]["Statement"]["ByteMatchStatement"]
+    assert (batch["PositionalConstraint"], batch["SearchString"]) == ("EXACTLY", "/v1/checks/batch")
+    inspected = acl["AssociationConfig"]["RequestBody"][body_for]["DefaultSizeInspectionLimit"]
+    assert int(inspected.removeprefix("KB_")) * 1024 >= MAX_BODY_BYTES
+    return by_name

@@ -226,6 +226,12 @@ def test_local_synth_runs_the_requested_stage_with_its_own_cache(tmp_path: Path,
     assert ran and template.name == "CnpjRadar-staging.template.json"
     body = json.loads(template.read_text(encoding="utf-8"))
     assert "AuthDeploymentGroup" in body["Resources"]  # staging shifts traffic; dev has no groups
+    # The app writes the stage's edge stack (us-east-1) beside it; the local cloud still runs the main stack only.
+    edge = json.loads((tmp_path / "CnpjRadar-staging-Edge.template.json").read_text(encoding="utf-8"))
+    assert {r["Type"] for r in edge["Resources"].values()} >= {"AWS::WAFv2::WebACL", "AWS::SSM::Parameter"}
+    assert "ApiWafWebAcl" in body["Resources"] and "ConsoleWafWebAcl" not in body["Resources"]
+    assert not [r for r in body["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL"
+                and r["Properties"]["Scope"] == "CLOUDFRONT"]
     assert (tmp_path / ".source-hash.staging").is_file() and not (tmp_path / ".source-hash").exists()
     assert synth(tmp_path) == (template, False)  # cached per stage
     monkeypatch.setenv("RADAR_STAGE", "qa")

@@ -40,7 +40,7 @@ def test_cfn_lint_passes_on_every_stage(stages: dict[str, Synthesized], stage: s
 
     settings = config()
     synth = stages[stage]
-    for stack in (synth.stack, synth.account_stack):
+    for stack in (synth.stack, synth.account_stack, synth.edge_stack):
         template = synth.outdir / f"{stack.stack_name}.template.json"
         matches = lint_file(template, config=ManualArgs(ignore_checks=settings["ignore_checks"],
                                                         regions=settings["regions"]))

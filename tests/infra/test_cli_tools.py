@@ -57,7 +57,11 @@ def test_cdk_cli_synthesizes_every_stage_with_nag_and_every_feature_flag_set(
     stacks = {name for name, artifact in manifest["artifacts"].items()
               if artifact["type"] == "aws:cloudformation:stack"}
     expected = {stack_name(stage) for stage in STAGES}
-    assert stacks == expected | {f"{name}-Account" for name in expected}
+    # Each stage: its stack, its account stack and its us-east-1 edge stack (the console's web ACL).
+    assert stacks == expected | {f"{name}-Account" for name in expected} | {f"{name}-Edge" for name in expected}
+    for name in expected:
+        assert manifest["artifacts"][f"{name}-Edge"]["environment"].endswith("/us-east-1")
+        assert f"{name}-Edge" in manifest["artifacts"][name]["dependencies"]
 
 
 def test_sam_validate_lint_passes_with_the_shipped_config() -> None:

@@ -286,6 +286,35 @@ def test_search_lists_every_series_of_a_metric(cloudwatch: Any, namespace: str, 
     assert list(total.values()) == [400]
 
 
+def test_a_render_lists_a_metric_once_and_the_evaluator_sees_new_series(
+    cloudwatch: Any, namespace: str, now: float
+) -> None:
+    listings: list[dict[str, Any]] = []
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(cloudwatch, name)
+
+        def list_metrics(self, **args: Any) -> Any:
+            listings.append(args)
+            return cloudwatch.list_metrics(**args)
+
+    _put(cloudwatch, namespace, "ProviderLatency", [1], now - 10, provider="cnpjws")
+    window = Window(now - PERIOD, now, PERIOD)
+    query = f'Namespace="{namespace}" MetricName="ProviderLatency"'
+    render = MetricQueries(cloudwatch=lambda: Counting(), memoize_listings=True)
+    first = render.search(query + ' provider="cnpjws"', "SampleCount", window)
+    _put(cloudwatch, namespace, "ProviderLatency", [1], now - 10, provider="brasilapi")
+    second = render.search(query + ' provider="brasilapi"', "SampleCount", window)
+    assert len(listings) == 1  # one listing for the whole render
+    assert [label for label, _ in first] == ["cnpjws"] and second == []  # a series born mid-render waits for the next
+
+    evaluator = MetricQueries(cloudwatch=lambda: Counting())
+    assert [label for label, _ in evaluator.search(query + ' provider="brasilapi"', "SampleCount", window)] == [
+        "brasilapi"]
+    assert len(listings) == 2  # a long-lived instance lists again
+
+
 def test_unknown_statistics_and_free_text_search_are_refused(moto_endpoint: str, namespace: str, now: float) -> None:
     queries = MetricQueries()
     window = Window(now - PERIOD, now, PERIOD)

@@ -28,7 +28,9 @@ def cheap_argon2() -> Iterator[None]:
 
 
 def _browser(event: dict[str, Any], cookie: str | None = None, mode: bool = True) -> dict[str, Any]:
-    for name, value in (("X-Radar-Session", "cookie" if mode else None), ("Cookie", cookie)):
+    from radar.sessions.cookies import COOKIE_MODE, MODE_HEADER
+
+    for name, value in ((MODE_HEADER, COOKIE_MODE if mode else None), ("Cookie", cookie)):
         if value is not None:
             event["headers"][name] = value
             event["multiValueHeaders"][name] = [value]
@@ -118,3 +120,32 @@ def test_without_the_header_a_cookie_is_ignored_and_json_clients_are_unchanged(a
     assert status == 422 and body["error"]["details"][0]["field"] == "refresh_token"
     status, body, _ = _send(rest_event("POST", "/auth/refresh", {"refresh_token": token}), lambda_context)
     assert status == 200 and body["refresh_token"].startswith("rt.")
+
+
+def test_an_unknown_session_mode_is_refused_naming_the_header_and_changes_nothing(
+    aws: AwsResources, lambda_context: Any
+) -> None:
+    from radar.sessions.cookies import MODE_HEADER
+
+    def bogus(event: dict[str, Any]) -> dict[str, Any]:
+        event["headers"][MODE_HEADER] = "cookies"  # not the spec's enum value
+        event["multiValueHeaders"][MODE_HEADER] = ["cookies"]
+        return event
+
+    email = unique_email("bogus-mode")
+    status, body, cookies = _send(bogus(rest_event("POST", "/auth/signup", {
+        "tenant_name": "Bogus Co", "email": email, "password": PASSWORD})), lambda_context)
+    assert status == 422 and cookies == []
+    assert body["error"]["details"][0]["field"] == MODE_HEADER
+    # Nothing was created: the e-mail is still free, and a JSON-mode signup with it works.
+    status, signed, _ = _signup(email, lambda_context, browser=False)
+    assert status == 201, signed
+    refresh_token = signed["tokens"]["refresh_token"]
+
+    for path, payload in (("/auth/login", {"email": email, "password": PASSWORD}),
+                          ("/auth/refresh", {"refresh_token": refresh_token})):
+        status, body, cookies = _send(bogus(rest_event("POST", path, payload)), lambda_context)
+        assert status == 422 and body["error"]["details"][0]["field"] == MODE_HEADER and cookies == [], path
+    # The refused refresh did not rotate the token: it still works once, in JSON mode.
+    status, pair, _ = _send(rest_event("POST", "/auth/refresh", {"refresh_token": refresh_token}), lambda_context)
+    assert status == 200 and pair["refresh_token"] != refresh_token

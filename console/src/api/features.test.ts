@@ -7,7 +7,7 @@ describe("feature gating from the contract", () => {
     expect(hasOperation("GET /targets")).toBe(true);
     expect(today.userRemove && today.userRoleChange && today.userSessionsRevoke).toBe(true);
     expect(today.tenantDeletionJob).toBe(true);
-    expect(today.cookieSession).toBe(false);
+    expect(today.cookieSession).toBe(true); // the contract declares X-Radar-Session on the auth routes
     expect(today.billingCheckout && today.billingPortal).toBe(true);
   });
 

@@ -2101,7 +2101,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` (browsers): the refresh token travels in the httpOnly `radar_refresh` cookie (Secure, SameSite=Strict, Path=/v1/auth), never in a body; the answer's `refresh_token` is null and `refresh_expires_in` says how long the cookie's token lasts. Without it (API clients) the refresh token is in the JSON body and cookies are ignored. */
+                "X-Radar-Session"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -2114,6 +2117,8 @@ export interface operations {
             /** @description token pair */
             200: {
                 headers: {
+                    /** @description With `X-Radar-Session: cookie`: `radar_refresh=<refresh token>; Path=/v1/auth; Max-Age=<refresh lifetime>; Secure; HttpOnly; SameSite=Strict` (a cleared cookie, Max-Age=0, when the session ends: logout, or a refused refresh) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2206,9 +2211,15 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` (browsers): the refresh token travels in the httpOnly `radar_refresh` cookie (Secure, SameSite=Strict, Path=/v1/auth), never in a body; the answer's `refresh_token` is null and `refresh_expires_in` says how long the cookie's token lasts. Without it (API clients) the refresh token is in the JSON body and cookies are ignored. */
+                "X-Radar-Session"?: "cookie";
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The refresh token, read only with `X-Radar-Session: cookie` (the header is the CSRF guard) and only when the body has no `refresh_token`. */
+                radar_refresh?: string;
+            };
         };
         requestBody: {
             content: {
@@ -2219,6 +2230,8 @@ export interface operations {
             /** @description revoked (or already unknown) */
             204: {
                 headers: {
+                    /** @description With `X-Radar-Session: cookie`: `radar_refresh=<refresh token>; Path=/v1/auth; Max-Age=<refresh lifetime>; Secure; HttpOnly; SameSite=Strict` (a cleared cookie, Max-Age=0, when the session ends: logout, or a refused refresh) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2318,9 +2331,15 @@ export interface operations {
     refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` (browsers): the refresh token travels in the httpOnly `radar_refresh` cookie (Secure, SameSite=Strict, Path=/v1/auth), never in a body; the answer's `refresh_token` is null and `refresh_expires_in` says how long the cookie's token lasts. Without it (API clients) the refresh token is in the JSON body and cookies are ignored. */
+                "X-Radar-Session"?: "cookie";
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The refresh token, read only with `X-Radar-Session: cookie` (the header is the CSRF guard) and only when the body has no `refresh_token`. */
+                radar_refresh?: string;
+            };
         };
         requestBody: {
             content: {
@@ -2331,6 +2350,8 @@ export interface operations {
             /** @description new token pair */
             200: {
                 headers: {
+                    /** @description With `X-Radar-Session: cookie`: `radar_refresh=<refresh token>; Path=/v1/auth; Max-Age=<refresh lifetime>; Secure; HttpOnly; SameSite=Strict` (a cleared cookie, Max-Age=0, when the session ends: logout, or a refused refresh) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2349,6 +2370,8 @@ export interface operations {
             /** @description invalid refresh token. Codes: `unauthorized` */
             401: {
                 headers: {
+                    /** @description With `X-Radar-Session: cookie`: `radar_refresh=<refresh token>; Path=/v1/auth; Max-Age=<refresh lifetime>; Secure; HttpOnly; SameSite=Strict` (a cleared cookie, Max-Age=0, when the session ends: logout, or a refused refresh) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2423,7 +2446,10 @@ export interface operations {
     signup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` (browsers): the refresh token travels in the httpOnly `radar_refresh` cookie (Secure, SameSite=Strict, Path=/v1/auth), never in a body; the answer's `refresh_token` is null and `refresh_expires_in` says how long the cookie's token lasts. Without it (API clients) the refresh token is in the JSON body and cookies are ignored. */
+                "X-Radar-Session"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -2436,6 +2462,8 @@ export interface operations {
             /** @description tenant, admin user and tokens */
             201: {
                 headers: {
+                    /** @description With `X-Radar-Session: cookie`: `radar_refresh=<refresh token>; Path=/v1/auth; Max-Age=<refresh lifetime>; Secure; HttpOnly; SameSite=Strict` (a cleared cookie, Max-Age=0, when the session ends: logout, or a refused refresh) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {

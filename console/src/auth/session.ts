@@ -1,7 +1,8 @@
 // The signed-in session, kept in memory only: the access token lives in this object and nowhere else (no
-// localStorage, no sessionStorage, no readable cookie). Today's API returns the refresh token in the JSON body,
-// so it is kept here too and a reload signs the user out; with the API's cookie mode (console/API_NEEDS.md) the
-// refresh token moves to an httpOnly cookie the console never sees, and a reload restores the session.
+// localStorage, no sessionStorage, no readable cookie). When the API's spec declares its cookie mode (it does:
+// console/API_NEEDS.md, item 1) the refresh token lives in an httpOnly cookie the console never sees, and a reload
+// restores the session; against an API without it the refresh token comes in the JSON body, is kept here too, and a
+// reload signs the user out.
 //
 // Refresh is transparent: a 401 on an authorized call refreshes once and retries, and a user who was active
 // gets a new token before the old one ends. An idle user is asked "stay signed in?" before the end; with no

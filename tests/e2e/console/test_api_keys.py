@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.e2e.console.conftest import ConsolePage, check_page, sign_in, signed_in, unexpected_errors, wait_for
+from tests.e2e.console.conftest import ConsolePage, check_page, signed_in, unexpected_errors, wait_for
 from tests.support.cloud import RunningCloud
 
 
@@ -37,10 +37,10 @@ def test_key_create_copy_and_revoke(cloud: RunningCloud, open_page: Callable[...
     assert key not in page.inner_text("main")  # shown once: never again
     prefix = row.query_selector("td.mono").inner_text()
     assert "*" in prefix or len(prefix) < len(key) // 2
-    page.reload()  # still listed after a reload would need a session: the list comes from the API, not memory
-    page.wait_for_selector("h1:has-text('Entrar')")
-    sign_in(console, tenant)
-    console.navigate("/admin/keys")
+    # A reload forgets the in-memory access token; the httpOnly refresh cookie brings the session back, and the
+    # list comes from the API again, not from memory.
+    with page.expect_response(lambda r: r.url.endswith("/v1/auth/refresh") and r.status == 200):
+        page.reload()
     row = page.wait_for_selector("[data-testid=keys-table] tr[data-revoked=false]")
     assert "nunca" not in row.inner_text()  # last use: the request above
     check_page(console, "api-keys-desktop")

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from radar.sessions.cookies import COOKIE_NAME as REFRESH_COOKIE
 from tests.e2e.console.conftest import ConsolePage, check_page, sign_in, unexpected_errors, wait_for
 from tests.support.cloud import RunningCloud
 
@@ -28,10 +29,18 @@ def test_expiry_warning_stay_signed_in_then_expiry(cloud: RunningCloud, open_pag
         if response.request.method == "POST" and auth and response.status == 200:
             tokens.append(response.json())
 
+    def refresh_cookie() -> str:
+        """The refresh token, which in the console's cookie mode lives only in the httpOnly cookie."""
+        cookies = [c for c in page.context.cookies() if c["name"] == REFRESH_COOKIE]
+        assert len(cookies) == 1 and cookies[0]["httpOnly"] and cookies[0]["sameSite"] == "Strict", cookies
+        return str(cookies[0]["value"])
+
     page.on("response", keep_tokens)
     sign_in(console, tenant)
     page.wait_for_selector("[data-testid=empty-state]")
     assert len(tokens) == 1 and tokens[0]["expires_in"] == 900
+    assert not tokens[0].get("refresh_token")  # cookie mode: never in a body the page's script can read
+    first_refresh = refresh_cookie()
 
     page.clock.fast_forward("12:00")
     page.wait_for_timeout(1500)
@@ -46,6 +55,8 @@ def test_expiry_warning_stay_signed_in_then_expiry(cloud: RunningCloud, open_pag
     assert page.locator("[data-testid=session-warning][open]").count() == 0
     assert len(tokens) == 2  # a real refresh: a new pair from the API
     assert ("POST", "/v1/auth/refresh", 200) in console.api_responses
+    last_refresh = refresh_cookie()
+    assert last_refresh != first_refresh  # rotated, in the cookie
 
     page.clock.fast_forward("13:05")
     page.wait_for_selector("[data-testid=session-warning][open]")
@@ -62,10 +73,11 @@ def test_expiry_warning_stay_signed_in_then_expiry(cloud: RunningCloud, open_pag
     assert storage["session"] == {} and storage["cookie"] == ""
     assert set(storage["local"]) <= {"radar.lang"}
     held = " ".join(str(v) for v in storage["local"].values())
-    assert tokens[-1]["access_token"] not in held and tokens[-1]["refresh_token"] not in held
+    assert tokens[-1]["access_token"] not in held and last_refresh not in held
+    assert not [c for c in page.context.cookies() if c["name"] == REFRESH_COOKIE and c["value"]]  # cleared
     # Revoked at the API too: the last refresh token is refused, and so is the last access token (within the
     # authorizer's cache TTL).
-    last = {"refresh_token": tokens[-1]["refresh_token"]}
+    last = {"refresh_token": last_refresh}
     refreshed = httpx.post(f"{cloud.api_url}/auth/refresh", json=last, timeout=30)
     assert refreshed.status_code == 401, refreshed.text
 
