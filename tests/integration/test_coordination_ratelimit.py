@@ -198,3 +198,58 @@ def test_bucket_sizing() -> None:
         bucket_spec(3, burst=4)
     with pytest.raises(ValueError):
         bucket_spec(0)
+
+
+def _prefetch(table: str, provider: str) -> None:
+    """What the walk does first on each worker thread: the provider's bucket read in the one BatchGetItem of every
+    breaker and schedule, remembered for the reservation that follows."""
+    from radar.coordination import DynamoCircuitBreaker
+
+    DynamoCircuitBreaker(table).prefetch([provider], [provider])
+
+
+@pytest.mark.parametrize("taken_since_read", [0, 2])
+def test_reservations_from_a_prefetched_bucket_never_grant_more_than_its_capacity(
+    aws: AwsResources, taken_since_read: int
+) -> None:
+    """N threads each prefetch the same bucket (one version), then all reserve at once from that snapshot, at a frozen
+    instant: only the slots the schedule holds within the wait are granted, however stale the snapshot. With
+    `taken_since_read`, another worker takes slots between the prefetch and the reservations: a snapshot that no
+    longer matches the bucket must lose its conditional write and read again, never reserve from the old state."""
+    provider = _provider()
+    frozen = 1_800_000_000.0
+    # 6 per 6 s at time scale 10, no skew: one slot a second, burst 1. A wait of up to 3.5 s holds 4 slots (0..3 s).
+    limiter = DynamoRateLimiter(
+        aws.cache_table, {provider: 6}, clock=lambda: frozen, time_scale=10.0, skew_seconds=0.0, max_attempts=200
+    )
+    max_wait, capacity = 3.5, 4
+    threads_count = 12
+    barrier = threading.Barrier(threads_count + 1)
+    slots: list[float] = []
+    lock = threading.Lock()
+
+    def reserver() -> None:
+        _prefetch(aws.cache_table, provider)
+        barrier.wait()  # every thread holds its snapshot: the other worker (main thread) goes now
+        barrier.wait()
+        for _ in range(2):
+            wait = limiter.reserve(provider, max_wait=max_wait)
+            if wait is not None:
+                with lock:
+                    slots.append(round(wait, 6))
+
+    threads = [threading.Thread(target=reserver) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    other = DynamoRateLimiter(aws.cache_table, {provider: 6}, clock=lambda: frozen, time_scale=10.0, skew_seconds=0.0)
+    taken = [other.reserve(provider, max_wait=max_wait) for _ in range(taken_since_read)]
+    assert all(wait is not None for wait in taken)
+    barrier.wait()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(slots) == capacity - taken_since_read
+    # Each granted slot is its own: one a second, after the ones the other worker took.
+    assert sorted(slots) == [float(s) for s in range(taken_since_read, capacity)]
+    assert limiter.reserve(provider, max_wait=max_wait) is None
