@@ -253,3 +253,28 @@ def test_reservations_from_a_prefetched_bucket_never_grant_more_than_its_capacit
     # Each granted slot is its own: one a second, after the ones the other worker took.
     assert sorted(slots) == [float(s) for s in range(taken_since_read, capacity)]
     assert limiter.reserve(provider, max_wait=max_wait) is None
+
+
+def test_a_slot_the_caller_reaches_too_late_is_left_unused_and_the_next_one_taken(aws: AwsResources) -> None:
+    """A request sent well after its slot (an oversleep on a busy host, a slow write) would reach the provider within
+    one window of the requests of the next slots: acquire leaves such a slot unused and waits for the next one."""
+    provider = _provider()
+    clock = FakeClock()
+    start = clock.now
+    oversleeps = [0.8]  # the first sleep overruns by 0.8 s, past the 0.5 s a 1 s skew leaves for lateness
+
+    def sleep(seconds: float) -> None:
+        clock.now += seconds + (oversleeps.pop() if oversleeps else 0.0)
+
+    # 6 per 6 s with 1 s skew: a slot every 7/6 s.
+    limiter = DynamoRateLimiter(aws.cache_table, {provider: 6}, clock=clock, time_scale=10.0, sleep=sleep)
+    interval = 7.0 / 6.0
+    assert limiter.late_seconds == pytest.approx(0.5)
+    assert limiter.acquire(provider, max_wait=5) is True  # slot 0, now
+    assert limiter.acquire(provider, max_wait=5) is True
+    # Slot 1 was reached 0.8 s late: unused; slot 2 was waited for and met on time.
+    assert clock.now == pytest.approx(start + 2 * interval)
+    assert limiter.seconds_until_available(provider) == pytest.approx(interval)
+    # A late slot with no next one inside the budget: nothing is sent.
+    oversleeps.append(0.8)
+    assert limiter.acquire(provider, max_wait=interval + 0.1) is False

@@ -27,6 +27,8 @@ WINDOW_SECONDS = 60.0
 # Absolute seconds of skew between the instant a slot starts here and the request reaching the provider (network,
 # scheduling). Not scaled by the time scale: a faster sandbox does not make the network faster.
 SKEW_SECONDS = 1.0
+# The share of the skew a request may spend between its slot and leaving this process (`acquire`).
+_LATE_SHARE = 0.5
 # How old a bucket this thread read (or wrote) may be to start a reservation from, instead of reading it again.
 _RECENT_SECONDS = 2.0
 
@@ -102,8 +104,12 @@ class DynamoRateLimiter:
         clock: Clock | None = None,
         max_attempts: int = 25,
         sleep: Callable[[float], None] = time.sleep,
+        late_seconds: float | None = None,
     ) -> None:
         self.table_name = table_name
+        # How late after its slot a request may still go out: half the skew the schedule's spacing allows for, the
+        # other half is for the way from here to the provider.
+        self.late_seconds = skew_seconds * _LATE_SHARE if late_seconds is None else late_seconds
         self.time_scale = time_scale
         self.specs = {
             provider: bucket_spec(limit, (burst or {}).get(provider), time_scale=time_scale, skew_seconds=skew_seconds)
@@ -120,9 +126,38 @@ class DynamoRateLimiter:
     def reserve(self, provider: str, max_wait: float = 0.0) -> float | None:
         """Reserve the provider's earliest slot if it starts within `max_wait` seconds; return the seconds until it
         (0 = now), or None (nothing reserved) when the earliest slot is later."""
+        slot = self._reserve(provider, max_wait)
+        return None if slot is None else max(0.0, slot - now_seconds(self._clock))
+
+    def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
+        """Reserve a slot within `max_wait` and wait for it; False (nothing reserved) when none is that close.
+
+        A slot is only good while it is fresh: the schedule spaces requests by their slots, so a request sent more than
+        `late_seconds` after its slot started (a slow conditional write, an oversleep on a busy host) would reach the
+        provider too close to the requests of the next slots. Such a slot is left unused and the next one reserved,
+        within what is left of `max_wait`."""
+        if provider not in self.specs:
+            return True
+        deadline = now_seconds(self._clock) + max_wait
+        while True:
+            slot = self._reserve(provider, max(0.0, deadline - now_seconds(self._clock)))
+            if slot is None:
+                return False
+            wait = slot - now_seconds(self._clock)
+            if wait > 0:
+                self._sleep(wait)
+            late = now_seconds(self._clock) - slot
+            if late <= self.late_seconds:
+                return True
+            from radar.observability import logger
+
+            logger.warning("request slot missed; reserving the next one", extra={"provider": provider, "late_s": late})
+
+    def _reserve(self, provider: str, max_wait: float) -> float | None:
+        """The epoch second the reserved slot starts, or None (nothing reserved)."""
         spec = self.specs.get(provider)
         if spec is None:
-            return 0.0
+            return now_seconds(self._clock)
         for attempt in range(self._max_attempts):
             # The first attempt may start from the bucket as this thread just saw it (read with the breaker): the
             # write is conditioned on its version, so a stale one only loses the race and reads again.
@@ -136,21 +171,12 @@ class DynamoRateLimiter:
             if self._write(provider, state, tat=tat):
                 after = _State(tat, state.paused_until, state.version + 1)
                 self._observed[provider] = round(self._free(spec, after, now), 3)  # epoch floats: ~1e-7 of noise
-                return max(0.0, slot - now)
+                return slot
             # Lost a race: back off a little (randomized so contenders spread out) and re-read.
             self._sleep(random.uniform(0, 0.005 * (attempt + 1)))
         # Extreme contention: answering "no slot" is the safe side (the chain moves on or waits for capacity).
         self._observed[provider] = 0.0
         return None
-
-    def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
-        """Reserve a slot within `max_wait` and wait for it; False (nothing reserved) when none is that close."""
-        wait = self.reserve(provider, max_wait)
-        if wait is None:
-            return False
-        if wait > 0:
-            self._sleep(wait)
-        return True
 
     def try_acquire(self, provider: str) -> bool:
         """A slot now, or False (the chain moves on)."""

@@ -358,6 +358,9 @@ class ProviderChain:
             if not allowed:
                 self._record(walk, name, "circuit_open", None, "skipped: circuit open after repeated failures", 0.0)
                 return None
+        prepare = getattr(provider, "prepare", None)
+        if callable(prepare):
+            prepare()  # its client and token before its slot: the request leaves as soon as the slot starts
         acquired = self._limiter.acquire(name, max_wait)
         observed = getattr(self._limiter, "observed_slots", None)
         slots = observed(name) if callable(observed) else None
