@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,6 +31,7 @@ from radar.targets.repository import TargetRepository
 from radar.timestamps import utc_iso
 
 __all__ = [
+    "AuditWrite",
     "CheckParts",
     "CheckService",
     "CheckUseCases",
@@ -39,6 +41,9 @@ __all__ = [
     "queue_message",
     "release_allowance",
 ]
+
+# The audit event of a new check, as a TransactWriteItems entry, given the check's id (the caller's radar.audit).
+AuditWrite = Callable[[str], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,7 @@ class CheckService(CheckUseCases):
         correlation_id: str | None,
         refresh: bool,
         freshness: Freshness | None = None,
+        audit: AuditWrite | None = None,
     ) -> CheckModel:
         """One check of the target, counted against the allowance and stored in the same transaction."""
         counted_at = datetime.now(UTC)
@@ -181,7 +187,7 @@ class CheckService(CheckUseCases):
             counted_at=counted_at,
             freshness=freshness,
         )
-        self._store_counted(ctx, settings, check, counted_at)
+        self._store_counted(ctx, settings, check, counted_at, audit=audit)
         return check
 
     def _store_counted(
@@ -191,12 +197,17 @@ class CheckService(CheckUseCases):
         check: CheckModel,
         counted_at: datetime,
         optional: list[dict[str, Any]] | None = None,
+        audit: AuditWrite | None = None,
     ) -> None:
         """The allowance unit and the check commit together (a failure between the two cannot leak the unit); the
-        usage condition refusing is the allowance answer (429), and nothing is stored."""
+        usage condition refusing is the allowance answer (429), and nothing is stored. `audit` gives the check's
+        audit event as a transaction entry: it commits with them (no event without its check, no round trip)."""
         counted = self._meter.reserve_write(ctx.tenant_id, settings.plan, 1, now=counted_at)
+        required = [counted, self._checks.put_write(check)]
+        if audit is not None:
+            required.append(audit(str(check.check_id)))
         try:
-            commit([counted, self._checks.put_write(check)], optional or [])
+            commit(required, optional or [])
         except Refused as refused:
             if 0 in refused.failed:
                 raise self._meter.exceeded(ctx.tenant_id, settings.plan, now=counted_at) from None
@@ -211,6 +222,7 @@ class CheckService(CheckUseCases):
         result: LookupResult,
         correlation_id: str | None,
         freshness: Freshness | None = None,
+        audit: AuditWrite | None = None,
     ) -> CheckModel:
         """A sync check whose CNPJ is in the cache: counted, stored succeeded and pointed at by its target in one
         transaction (nothing runs in between that could fail and leave the unit counted)."""
@@ -232,7 +244,9 @@ class CheckService(CheckUseCases):
         for name, value in fields.items():
             setattr(check, name, value)
         check.status = CheckStatus.SUCCEEDED
-        self._store_counted(ctx, settings, check, counted_at, optional=[runner.pointer_write(check, fields)])
+        self._store_counted(
+            ctx, settings, check, counted_at, optional=[runner.pointer_write(check, fields)], audit=audit
+        )
         metrics.add_metric(name="ChecksSucceeded", unit=MetricUnit.Count, value=1)
         runner.log_success(check)
         return check
@@ -260,8 +274,9 @@ class CheckService(CheckUseCases):
         refresh: bool = False,
         on_busy: str = "queue",
         freshness: Freshness | None = None,
+        audit: AuditWrite | None = None,
     ) -> CheckOut:
-        """Synchronous check: counted, run inline, stored with its report.
+        """Synchronous check: counted (with its audit event, `audit`), run inline, stored with its report.
 
         A CNPJ already in the shared cache is answered from it before anything is written: the unit, the finished
         check and the target's pointer are one transaction. When no provider has a request slot within the sync
@@ -274,11 +289,11 @@ class CheckService(CheckUseCases):
         metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
         result = None if refresh else self._cached_result(lookup, str(target.cnpj), freshness)
         if result is not None:
-            out = check_out(self._from_cache(ctx, target, settings, runner, result, correlation_id, freshness))
+            out = check_out(self._from_cache(ctx, target, settings, runner, result, correlation_id, freshness, audit))
             count_check_by_plan(ctx.plan)
             return out
         check = self._counted_check(
-            ctx, target, settings, "sync", CheckStatus.RUNNING, correlation_id, refresh, freshness
+            ctx, target, settings, "sync", CheckStatus.RUNNING, correlation_id, refresh, freshness, audit
         )
         try:
             out = check_out(runner.execute(check, remaining_ms=remaining_ms, target=target))
@@ -341,11 +356,13 @@ class CheckService(CheckUseCases):
         correlation_id: str | None,
         refresh: bool = False,
         freshness: Freshness | None = None,
+        audit: AuditWrite | None = None,
     ) -> CheckOut:
-        """Asynchronous check: counted, recorded `queued`, sent to the checks queue for the worker."""
+        """Asynchronous check: counted (with its audit event, `audit`), recorded `queued`, sent to the checks queue
+        for the worker."""
         target, settings = self._context(ctx, target_id)
         check = self._counted_check(
-            ctx, target, settings, "async", CheckStatus.QUEUED, correlation_id, refresh, freshness
+            ctx, target, settings, "async", CheckStatus.QUEUED, correlation_id, refresh, freshness, audit
         )
         try:
             self._queue.send(queue_message(check))
