@@ -221,6 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
         delay = state.latency_seconds()
         if delay:
             time.sleep(delay)
+        # A provider's limiter (its edge) counts a request when it arrives, before the origin renders an answer.
+        arrived = time.monotonic()
         if route.kind == "lookup":
             answer, cnpj = provider.lookup(route, call, world)
         else:
@@ -229,7 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
         # Paid tiers (cnpj.ws token, ReceitaWS Bearer) are not held to the public per-minute limit.
         if config.rate_limits and limit and not route.commercial:
             key = f"{name}:{self.client_address[0]}"
-            now = time.monotonic()
+            now = arrived
             refusal: tuple[Answer, str] | None = None
             if provider.challenged(state.arrivals.arrive(key, now, config.scaled(HOUR_SECONDS)), world):
                 refusal = provider.challenge(), "challenge"

@@ -101,15 +101,15 @@ def write_together(items: list[dict[str, Any]]) -> None:
         raise unavailable() from exc
 
 
-def commit(required: Sequence[dict[str, Any]], optional: Sequence[dict[str, Any]] = ()) -> None:
+def commit(required: Sequence[dict[str, Any]], optional: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """Commit `required` with as many of `optional` as hold, in one transaction: an optional entry whose condition
-    fails is dropped and the rest committed again. Raises Refused (positions in `required`) when a required one
-    fails."""
+    fails is dropped and the rest committed again. Returns the optional entries that committed. Raises Refused
+    (positions in `required`) when a required one fails."""
     items = [*required, *optional]
     while True:
         try:
             write_together(items)
-            return
+            return items[len(required) :]
         except Refused as refused:
             mandatory = {i for i in refused.failed if i < len(required)}
             if mandatory:
@@ -244,6 +244,7 @@ class CheckRepository:
         waiting_since: str | None = None,
         known: CheckModel | None = None,
         also: Sequence[dict[str, Any]] = (),
+        landed: list[dict[str, Any]] | None = None,
     ) -> CheckModel:
         """Move the check to `to` only from one of the `expected` states (a redelivery cannot rerun it).
 
@@ -254,7 +255,8 @@ class CheckRepository:
         `batch=(batch_id, from_status)` moves the batch's counter from `from_status` to `to` in the same transaction:
         a worker killed between the two writes would otherwise leave the batch counting a finished check as running.
         `also` are further TransactWriteItems entries that commit with the move when their own conditions hold (the
-        target's success pointer): one transaction, and one whose condition fails is dropped, never the move.
+        target's success pointer, a single-flight lease): one transaction, and one whose condition fails is dropped,
+        never the move; `landed` receives the ones of `also` that committed.
         A transaction returns no item: with `known` (the check as the caller read it) the moves are applied to it and
         it is returned, instead of reading the check again.
         """
@@ -298,9 +300,11 @@ class CheckRepository:
             return check
         move = {"Update": check.get_update_kwargs_from_instance(actions=actions, condition=condition)}
         try:
-            commit([move], optional)
+            committed = commit([move], optional)
         except Refused as refused:
             raise StaleTransition(check_id) from refused
+        if landed is not None:
+            landed.extend(entry for entry in committed if any(entry is wanted for wanted in also))
         if known is None:
             return self.get(tenant_id, check_id)
         for name, value in (fields or {}).items():

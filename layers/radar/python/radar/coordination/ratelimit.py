@@ -27,8 +27,9 @@ WINDOW_SECONDS = 60.0
 # Absolute seconds of skew between the instant a slot starts here and the request reaching the provider (network,
 # scheduling). Not scaled by the time scale: a faster sandbox does not make the network faster.
 SKEW_SECONDS = 1.0
-# The share of the skew a request may spend between its slot and leaving this process (`acquire`).
-_LATE_SHARE = 0.5
+# The share of the skew a request may spend between its slot and leaving this process (`acquire`): later than the
+# whole skew, it can reach the provider within one window of the requests of the next slots, sent on time.
+_LATE_SHARE = 1.0
 # How old a bucket this thread read (or wrote) may be to start a reservation from, instead of reading it again.
 _RECENT_SECONDS = 2.0
 
@@ -107,8 +108,7 @@ class DynamoRateLimiter:
         late_seconds: float | None = None,
     ) -> None:
         self.table_name = table_name
-        # How late after its slot a request may still go out: half the skew the schedule's spacing allows for, the
-        # other half is for the way from here to the provider.
+        # How late after its slot a request may still go out (the skew the schedule's spacing allows for).
         self.late_seconds = skew_seconds * _LATE_SHARE if late_seconds is None else late_seconds
         self.time_scale = time_scale
         self.specs = {

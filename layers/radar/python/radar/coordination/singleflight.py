@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -59,7 +60,63 @@ class DynamoSingleFlight:
         self._clock = clock
         self._sleep = sleep
 
+    # --- the lease taken ahead, in the caller's own transaction ---
+    def lease_item_key(self, key: str) -> tuple[str, dict[str, Any]]:
+        """(table, key) of the lease item, for a caller that reads it with its own items (`take_ahead`)."""
+        return self.table_name, {"pk": {"S": _lease_key(key)}}
+
+    def take_ahead(self, key: str, seen: dict[str, Any] | None, seen_at: float) -> tuple[dict[str, Any], str] | None:
+        """A TransactWriteItems `Put` entry taking the lease on `key` in the caller's own transaction, and its owner;
+        None when the item as the caller read it (`seen`, at `seen_at`) shows the lease held. The put is conditioned
+        on the item being exactly as seen (absent, or the same holder's same expiry) and free: if anyone took or
+        released it since, it fails and `run` takes the lease as usual. After the transaction, `taken_ahead` says
+        whether it landed; the next `run` of `key` on this thread then starts as the holder."""
+        now = now_seconds(self._clock)
+        if seen and attr_number(seen, "expires_at") > int(now):
+            return None  # held: the waiters' path, in run()
+        owner = uuid.uuid4().hex
+        item = {
+            "pk": {"S": _lease_key(key)},
+            "owner": {"S": owner},
+            "expires_at": {"N": str(int(now + self.lease_seconds) + 1)},
+        }
+        put: dict[str, Any] = {"TableName": self.table_name, "Item": item}
+        if not seen:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "#owner = :owner AND expires_at = :expires AND expires_at <= :now"
+            put["ExpressionAttributeNames"] = {"#owner": "owner"}
+            put["ExpressionAttributeValues"] = {
+                ":owner": seen.get("owner", {"S": ""}),
+                ":expires": seen.get("expires_at", {"N": "0"}),
+                ":now": {"N": str(int(now))},
+            }
+        _ahead.pending = (self.table_name, key, owner, dict(seen or {}) or None, seen_at)
+        return {"Put": put}, owner
+
+    def taken_ahead(self, key: str, landed: bool) -> None:
+        """Whether the caller's transaction with the `take_ahead` entry committed: if so this thread holds the lease
+        (its next `run` of `key` computes at once); if not, nothing is held."""
+        pending = getattr(_ahead, "pending", None)
+        _ahead.pending = None
+        if landed and pending is not None and pending[:2] == (self.table_name, key):
+            _ahead.held = pending
+
+    def release_ahead(self, key: str) -> None:
+        """Free a lease taken ahead that no `run` used (the caller's lookup never started): else it would hold the
+        CNPJ's other callers back until it expires."""
+        held = getattr(_ahead, "held", None)
+        if held is not None and held[:2] == (self.table_name, key):
+            _ahead.held = None
+            hold(self.table_name, key, held[2])
+            self._release(key, held[2])
+
     def run(self, key: str, compute: Callable[[], CacheEntry], lookup: Callable[[], CacheEntry | None]) -> CacheEntry:
+        held = getattr(_ahead, "held", None)
+        if held is not None and held[:2] == (self.table_name, key):
+            # Taken ahead in the caller's transaction, from the item it read with its cache miss.
+            _ahead.held = None
+            return self._lookup_or_compute(key, held[2], compute, lookup, held[3], held[4])
         owner = uuid.uuid4().hex
         started = now_seconds(self._clock)
         won, before = self._acquire(key, owner)
@@ -140,6 +197,10 @@ class DynamoSingleFlight:
             # Someone took over an expired lease of ours: it is theirs to release now.
             if not is_conditional_failure(exc):
                 raise
+
+
+# The lease this thread is taking (`take_ahead`: table, key, owner, the item seen, when) or holds (`taken_ahead`).
+_ahead = threading.local()
 
 
 def _maybe_finished(before: dict[str, Any], started: float) -> bool:

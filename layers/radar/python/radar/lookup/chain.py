@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,6 +126,7 @@ class ProviderChain:
         self.max_stale_seconds = max_stale_seconds
         # How old each provider's answers can be (radar.lookup.registry, DATA_LAG_<NAME>); unknown = 0 (live).
         self.data_lag_seconds = dict(data_lag_seconds or {})
+        self._ahead = threading.local()  # this thread's read-ahead cache miss and lease item (`lease_ahead`)
         for provider in self.providers:
             if hasattr(provider, "attempt_gate"):
                 # Every HTTP attempt takes a slot, retries included.
@@ -163,12 +165,16 @@ class ProviderChain:
         return result
 
     def read_ahead_keys(self, cnpj: Cnpj) -> list[tuple[str, dict[str, Any]]]:
-        """(table, key) of what a lookup of `cnpj` reads first: its cache entry, and every provider's breaker and
-        schedule. A caller that reads them in its own first round trip hands them over with `read_ahead`."""
+        """(table, key) of what a lookup of `cnpj` reads first: its cache entry, its single-flight lease, and every
+        provider's breaker and schedule. A caller that reads them in its own first round trip hands them over with
+        `read_ahead`."""
         keys: list[tuple[str, dict[str, Any]]] = []
         entry_key = getattr(self._cache, "item_key", None)
         if callable(entry_key):
             keys.append(entry_key(cnpj.value))
+        lease_key = getattr(self._single_flight, "lease_item_key", None)
+        if callable(entry_key) and callable(lease_key):
+            keys.append(lease_key(cnpj.value))
         state_keys = getattr(self._breaker, "state_keys", None)
         if callable(state_keys):
             keys.extend(state_keys(*self._state_names()))
@@ -178,11 +184,43 @@ class ProviderChain:
         """The items of `read_ahead_keys` as the caller just read them (consistently; None = absent), in that order:
         the lookup that follows starts from them instead of reading them again."""
         rest = list(items)
+        self._ahead.seen = None
         if callable(getattr(self._cache, "item_key", None)) and rest:
-            self._cache.read_ahead(cnpj.value, rest.pop(0))  # type: ignore[attr-defined]
+            entry = rest.pop(0)
+            self._cache.read_ahead(cnpj.value, entry)  # type: ignore[attr-defined]
+            if callable(getattr(self._single_flight, "lease_item_key", None)) and rest:
+                lease = rest.pop(0)
+                # The lease may be taken ahead only for a miss (a hit needs none), from the item read with it; the
+                # time is just after the read (the single-flight allows for skew).
+                if not entry:
+                    self._ahead.seen = (cnpj.value, lease, time.time())
         states = getattr(self._breaker, "read_ahead", None)
         if callable(states) and rest:
             states(*self._state_names(), rest)
+
+    def lease_ahead(self, cnpj: Cnpj) -> dict[str, Any] | None:
+        """After a `read_ahead` that found no cache entry: a TransactWriteItems entry taking the CNPJ's single-flight
+        lease, for the caller to commit with its own write (the worker's claim), then to report with `lease_taken`;
+        None when there is nothing to take ahead (a hit, the lease held, no such single-flight)."""
+        seen = getattr(self._ahead, "seen", None)
+        take = getattr(self._single_flight, "take_ahead", None)
+        if seen is None or seen[0] != cnpj.value or not callable(take):
+            return None
+        taken = take(cnpj.value, seen[1], seen[2])
+        return None if taken is None else dict(taken[0])
+
+    def lease_taken(self, cnpj: Cnpj, landed: bool) -> None:
+        """Whether the caller's write with the `lease_ahead` entry committed (this thread then holds the lease)."""
+        self._ahead.seen = None
+        taken = getattr(self._single_flight, "taken_ahead", None)
+        if callable(taken):
+            taken(cnpj.value, landed)
+
+    def release_lease_ahead(self, cnpj: Cnpj) -> None:
+        """Free a lease taken ahead that no lookup used (the caller's check never reached it)."""
+        release = getattr(self._single_flight, "release_ahead", None)
+        if callable(release):
+            release(cnpj.value)
 
     def _state_names(self) -> tuple[list[str], list[str]]:
         """(breakers, schedules) the walk consults: one breaker per outage group, one schedule per provider."""
