@@ -16,15 +16,13 @@ import httpx
 import pytest
 
 from radar.cnpj import check_digits
-from radar.coordination import DynamoCircuitBreaker, DynamoRateLimiter, DynamoReportCache, DynamoSingleFlight
 from radar.lookup.chain import ProviderChain
-from radar.providers.cnpjws import CnpjWsProvider
-from radar.providers.receitaws import ReceitaWsProvider
 from scripts.sandbox import SandboxServer, start_sandbox
 from tests.integration.test_checks_api import Api, load_function, make_queues, receive_all
+from tests.integration.test_coordination_chain import _connector
 from tests.support.aws import AwsResources
 
-LIMITS = {"cnpjws": 60.0, "receitaws": 60.0}
+LIMITS = {"cnpjws": 60.0, "brasilapi": 60.0, "receitaws": 60.0}
 
 
 @pytest.fixture(scope="module")
@@ -60,18 +58,7 @@ def chain(
     functions: tuple[ModuleType, ModuleType],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[ProviderChain]:
-    table, url = aws.cache_table, sandbox[1]
-    connector = ProviderChain(
-        providers=[
-            CnpjWsProvider(base_url=f"{url}/cnpjws", commercial_base_url=f"{url}/cnpjws"),
-            ReceitaWsProvider(base_url=f"{url}/receitaws/v1"),
-        ],
-        cache=DynamoReportCache(table),
-        single_flight=DynamoSingleFlight(table, wait_seconds=10, poll_interval=0.05),
-        limiter=DynamoRateLimiter(table, per_minute=LIMITS),
-        breaker=DynamoCircuitBreaker(table),
-        allow_mock=False,
-    )
+    connector = _connector(aws.cache_table, sandbox[1], LIMITS)
     for fn in functions:
         monkeypatch.setattr(fn, "get_lookup", lambda: connector)
     functions[1].worker.cache_clear()
