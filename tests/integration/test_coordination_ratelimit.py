@@ -255,26 +255,47 @@ def test_reservations_from_a_prefetched_bucket_never_grant_more_than_its_capacit
     assert limiter.reserve(provider, max_wait=max_wait) is None
 
 
-def test_a_slot_the_caller_reaches_too_late_is_left_unused_and_the_next_one_taken(aws: AwsResources) -> None:
+def test_a_slot_reached_too_late_moves_the_schedule_or_is_left_unused_for_the_next(aws: AwsResources) -> None:
     """A request sent well after its slot (an oversleep on a busy host, a slow write) would reach the provider within
-    one window of the requests of the next slots: acquire leaves such a slot unused and waits for the next one."""
+    one window of the requests of the next slots. acquire shifts the schedule by the delay when nobody reserved after
+    that slot; when someone did, it leaves the slot unused and waits for the next one, so requests stay an interval
+    apart as they really leave."""
     provider = _provider()
     clock = FakeClock()
     start = clock.now
-    oversleeps = [1.05]  # the first sleep overruns by 1.05 s, past the 1 s skew the schedule allows for
+    others: list[float] = []  # slots another worker reserves while this one oversleeps
+    oversleeps: list[tuple[float, bool]] = []  # (overrun, whether another worker reserves meanwhile)
 
     def sleep(seconds: float) -> None:
-        clock.now += seconds + (oversleeps.pop() if oversleeps else 0.0)
+        clock.now += seconds
+        if oversleeps:
+            overrun, contended = oversleeps.pop(0)
+            clock.now += overrun
+            if contended:
+                wait = other.reserve(provider, max_wait=10)
+                assert wait is not None
+                others.append(clock.now + wait)
 
     # 6 per 6 s with 1 s skew: a slot every 7/6 s.
     limiter = DynamoRateLimiter(aws.cache_table, {provider: 6}, clock=clock, time_scale=10.0, sleep=sleep)
+    other = DynamoRateLimiter(aws.cache_table, {provider: 6}, clock=clock, time_scale=10.0)
     interval = 7.0 / 6.0
     assert limiter.late_seconds == pytest.approx(1.0)
     assert limiter.acquire(provider, max_wait=5) is True  # slot 0, now
+
+    # Slot 1 reached 1.05 s late, nobody after it: the schedule moves, the next slot is an interval after now.
+    oversleeps.append((1.05, False))
     assert limiter.acquire(provider, max_wait=5) is True
-    # Slot 1 was reached 1.05 s late: unused; slot 2 was waited for and met on time.
-    assert clock.now == pytest.approx(start + 2 * interval)
+    sent = clock.now
+    assert sent == pytest.approx(start + interval + 1.05)
     assert limiter.seconds_until_available(provider) == pytest.approx(interval)
-    # A late slot with no next one inside the budget: nothing is sent.
-    oversleeps.append(1.05)
+
+    # Slot 2 reached 1.05 s late while another worker took slot 3: slot 2 stays unused, this request waits for slot 4.
+    oversleeps.append((1.05, True))
+    assert limiter.acquire(provider, max_wait=5) is True
+    assert len(others) == 1 and clock.now - others[0] >= interval - 1e-6
+    assert clock.now - sent >= interval - 1e-6
+
+    # Late again and no next slot inside the budget: nothing is sent.
+    oversleeps.append((1.05, True))
     assert limiter.acquire(provider, max_wait=interval + 0.1) is False

@@ -126,38 +126,48 @@ class DynamoRateLimiter:
     def reserve(self, provider: str, max_wait: float = 0.0) -> float | None:
         """Reserve the provider's earliest slot if it starts within `max_wait` seconds; return the seconds until it
         (0 = now), or None (nothing reserved) when the earliest slot is later."""
-        slot = self._reserve(provider, max_wait)
-        return None if slot is None else max(0.0, slot - now_seconds(self._clock))
+        if provider not in self.specs:
+            return 0.0
+        taken = self._reserve(provider, max_wait)
+        return None if taken is None else max(0.0, taken[0] - now_seconds(self._clock))
 
     def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
         """Reserve a slot within `max_wait` and wait for it; False (nothing reserved) when none is that close.
 
         A slot is only good while it is fresh: the schedule spaces requests by their slots, so a request sent more than
         `late_seconds` after its slot started (a slow conditional write, an oversleep on a busy host) would reach the
-        provider too close to the requests of the next slots. Such a slot is left unused and the next one reserved,
-        within what is left of `max_wait`."""
-        if provider not in self.specs:
+        provider too close to the requests of the next slots. Such a slot is moved to now when nobody reserved after
+        it (the schedule shifts by the delay: a conditional write on the version this caller wrote), else left unused
+        and the next one reserved, within what is left of `max_wait`."""
+        spec = self.specs.get(provider)
+        if spec is None:
             return True
         deadline = now_seconds(self._clock) + max_wait
         while True:
-            slot = self._reserve(provider, max(0.0, deadline - now_seconds(self._clock)))
-            if slot is None:
+            taken = self._reserve(provider, max(0.0, deadline - now_seconds(self._clock)))
+            if taken is None:
                 return False
+            slot, written = taken
             wait = slot - now_seconds(self._clock)
             if wait > 0:
                 self._sleep(wait)
             late = now_seconds(self._clock) - slot
             if late <= self.late_seconds:
                 return True
+            # Shift the schedule by the delay: the next slot starts an interval after this request really leaves.
+            moved_to = now_seconds(self._clock)
+            if self._write(provider, written, tat=written.tat + late) and (
+                now_seconds(self._clock) - moved_to <= self.late_seconds
+            ):
+                return True
             from radar.observability import logger
 
             logger.warning("request slot missed; reserving the next one", extra={"provider": provider, "late_s": late})
 
-    def _reserve(self, provider: str, max_wait: float) -> float | None:
-        """The epoch second the reserved slot starts, or None (nothing reserved)."""
-        spec = self.specs.get(provider)
-        if spec is None:
-            return now_seconds(self._clock)
+    def _reserve(self, provider: str, max_wait: float) -> tuple[float, _State] | None:
+        """(the epoch second the reserved slot starts, the bucket as this reservation wrote it), or None (nothing
+        reserved)."""
+        spec = self.specs[provider]
         for attempt in range(self._max_attempts):
             # The first attempt may start from the bucket as this thread just saw it (read with the breaker): the
             # write is conditioned on its version, so a stale one only loses the race and reads again.
@@ -171,7 +181,7 @@ class DynamoRateLimiter:
             if self._write(provider, state, tat=tat):
                 after = _State(tat, state.paused_until, state.version + 1)
                 self._observed[provider] = round(self._free(spec, after, now), 3)  # epoch floats: ~1e-7 of noise
-                return slot
+                return slot, after
             # Lost a race: back off a little (randomized so contenders spread out) and re-read.
             self._sleep(random.uniform(0, 0.005 * (attempt + 1)))
         # Extreme contention: answering "no slot" is the safe side (the chain moves on or waits for capacity).
