@@ -110,29 +110,24 @@ def test_a_sync_check_with_no_slot_in_its_budget_is_queued_and_with_on_busy_fail
     cnpjs = random_cnpjs(3, seed=777, alphanumeric_share=0.0)
     with tenant.client(timeout=60) as client:
         targets = [client.post("/targets", json={"cnpj": c}).json()["id"] for c in cnpjs]
-
-        def storm() -> None:
-            """Every provider answers 429 once: each pauses its schedule for its Retry-After (one scaled window,
-            6 s). The check under test goes right after it with nothing in between: its premise is that every
-            schedule is still paused beyond the sync budget, which a loaded host must not have spent on other calls."""
-            cloud.sandbox(fault_rate=1.0, faults=["429"])
-            refused_by_all = client.post(f"/targets/{targets[0]}/checks")
-            cloud.sandbox(fault_rate=0.0)
-            assert refused_by_all.status_code == 503 and "Retry-After" in refused_by_all.headers, refused_by_all.text
-
-        storm()
+        # Every provider answers 429 once: each pauses its schedule for its Retry-After (one scaled window, 6 s). The
+        # checks under test go right after it, with nothing in between (the usage reads come after them): their
+        # premise is that every schedule is still paused beyond the 2 s sync budget.
+        cloud.sandbox(fault_rate=1.0, faults=["429"])
+        storm = client.post(f"/targets/{targets[0]}/checks")
+        cloud.sandbox(fault_rate=0.0)
         refused = client.post(f"/targets/{targets[1]}/checks", params={"on_busy": "fail"})
+        queued = client.post(f"/targets/{targets[2]}/checks")
+        assert storm.status_code == 503 and "Retry-After" in storm.headers, storm.text
         assert refused.status_code == 503, refused.text
         assert refused.json()["error"]["code"] == "providers_busy"
         assert int(refused.headers["Retry-After"]) >= 1
-        assert _usage(tenant) == 0  # the storm's failed check gave its unit back, the refused one was not charged
-
-        storm()
-        queued = client.post(f"/targets/{targets[2]}/checks")
         assert queued.status_code == 202, queued.text
         body = queued.json()
         assert body["status"] == "queued" and body["eta_seconds"] > CAPACITY_WAIT_SECONDS
         assert queued.headers["Location"] == f"/checks/{body['id']}" and int(queued.headers["Retry-After"]) >= 1
+        # The storm's failed check gave its unit back, the refused one was not charged, the queued one is counted.
+        assert _usage(tenant) == 1
         deadline = time.time() + 60
         while (check := client.get(f"/checks/{body['id']}").json())["status"] not in ("succeeded", "failed"):
             assert time.time() < deadline, check
