@@ -39,7 +39,8 @@ from infra_cdk.functions import log_retention
 from infra_cdk.nag import acknowledge
 from infra_cdk.settings import Settings
 
-__all__ = ["API_PATH_PREFIX", "HEADERS_FILE", "SPA_REWRITE_CODE", "ConsoleSite", "console_dist", "security_headers"]
+__all__ = ["API_PATH_PREFIX", "HEADERS_FILE", "SPA_REWRITE_CODE", "ConsoleSite", "console_dist", "console_public_url",
+           "security_headers"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 HEADERS_FILE = REPO_ROOT / "console" / "security-headers.json"
@@ -151,6 +152,12 @@ def _web_acl_arn(scope: Construct, parameter_name: str, region: str) -> tuple[cr
     return reader, reader.get_response_field("Parameter.Value")
 
 
+def console_public_url(settings: Settings, distribution_url: str) -> str:
+    """Where people reach the console: the stage's custom domain (`console.domain`) when it names one, else the
+    distribution's own https://<id>.cloudfront.net."""
+    return f"https://{settings.console_domain}" if settings.console_domain else distribution_url
+
+
 class ConsoleSite(NestedStack):
     def __init__(self, scope: Construct, construct_id: str, *, api: Api, settings: Settings,
                  web_acl_parameter: str, web_acl_region: str, dist: Path | None = None) -> None:
@@ -192,7 +199,10 @@ class ConsoleSite(NestedStack):
             runtime=cloudfront.FunctionRuntime.JS_2_0,
         )
         self.web_acl_reader, self.web_acl_arn = _web_acl_arn(self, web_acl_parameter, web_acl_region)
-        api_domain = Fn.select(2, Fn.split("/", api.url))  # https://<id>.execute-api.<region>.<suffix>/v1/
+        # The API's host from the RestApi id alone, not from its URL (which names the Stage, and so its deployment,
+        # methods and functions): the auth function's BILLING_RETURN_URL names this distribution, which may then not
+        # depend on the functions itself (a circular reference).
+        api_domain = Fn.join("", [api.rest_api.rest_api_id, ".execute-api.", Aws.REGION, ".", Aws.URL_SUFFIX])
         self.distribution = cloudfront.Distribution(
             self, "Distribution",
             comment=f"{settings.stack_name} console",
@@ -232,6 +242,10 @@ class ConsoleSite(NestedStack):
     @property
     def url(self) -> str:
         return f"https://{self.distribution.distribution_domain_name}"
+
+    def public_url(self, settings: Settings) -> str:
+        return console_public_url(settings, self.url)
+
 
     def _deploy(self, dist: Path, settings: Settings) -> None:
         source = s3deploy.Source.asset(str(dist), exclude=DIST_EXCLUDES)

@@ -20,14 +20,18 @@ Stage file keys (every stage has each one; differences between stages are data, 
   every function gets the resolved prices (`PLAN_PRICES`), so GET /billing/plans, the upsells, the gateway's 429s
   and the local billing sandbox's seed follow the stage. An unknown plan or key, the free plan, or an amount that is
   not a positive integer fails the synth naming the field (`planPrices.pro.unitAmount`);
-- `console`: the tenant console's CloudFront price class (`PriceClass_100`, `PriceClass_200`, `PriceClass_All`) and
-  how many days its access logs (CloudFront and S3) are kept.
+- `console`: the tenant console's CloudFront price class (`PriceClass_100`, `PriceClass_200`, `PriceClass_All`),
+  how many days its access logs (CloudFront and S3) are kept, and `domain`: the console's custom host name (e.g.
+  `console.cnpj-radar.com.br`, no scheme or path), or null for the distribution's own `*.cloudfront.net` domain; it
+  is where Stripe sends the customer back (BILLING_RETURN_URL = `https://<domain>/admin/plan`). The alias and its
+  certificate are not managed by this stack yet.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +50,20 @@ PYTHON_VERSION = "3.12"
 PROVIDER_NAMES: tuple[str, ...] = ("cnpjws", "brasilapi", "receitaws", "minhareceita", "opencnpj", "cnpja")
 # The repository whose workflows may deploy (GitHub OIDC trust); `radar:githubRepository` or GITHUB_REPOSITORY.
 DEFAULT_GITHUB_REPOSITORY = "cnpj-radar/cnpj-radar"
+
+
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _console_domain(stage: str, raw: object) -> str | None:
+    """The stage's console host name (`console.domain`), checked at synth: a bare DNS name, or None."""
+    if raw is None or raw == "":
+        return None
+    name = str(raw).strip().lower()
+    if not _HOST_NAME.match(name):
+        raise ValueError(f"stage {stage}: console.domain must be a host name such as console.example.com.br "
+                         f"(no scheme, port or path), not {raw!r}")
+    return name
 
 
 def _split_origins(raw: object) -> tuple[str, ...]:
@@ -134,6 +152,7 @@ class Settings:
     github_repository: str = DEFAULT_GITHUB_REPOSITORY
     console_price_class: str = "PriceClass_100"
     console_log_retention_days: int = 30
+    console_domain: str | None = None
     plan_prices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
@@ -162,6 +181,7 @@ class Settings:
             github_environment=data.get("githubEnvironment") or None,
             console_price_class=str(data["console"]["priceClass"]),
             console_log_retention_days=int(data["console"]["accessLogRetentionDays"]),
+            console_domain=_console_domain(stage, data["console"].get("domain")),
             plan_prices=_plan_prices(stage, data["planPrices"]),
         )
 

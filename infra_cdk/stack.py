@@ -19,6 +19,7 @@ from infra_cdk.monitoring import Monitoring
 from infra_cdk.secrets import Secrets
 from infra_cdk.settings import Settings
 from infra_cdk.waf import WebAcl
+from radar.billing import RETURN_PATH
 
 __all__ = ["TAGS", "CnpjRadarStack"]
 
@@ -59,6 +60,9 @@ class CnpjRadarStack(Stack):
         # The distribution's CLOUDFRONT web ACL lives in the stage's edge stack (us-east-1), which deploys first.
         self.console = ConsoleSite(self, "Console", api=self.api, settings=settings,
                                    web_acl_parameter=edge_web_acl_parameter(settings), web_acl_region=EDGE_REGION)
+        # Where Stripe sends the customer back: the console's plan page (radar.billing.RETURN_PATH). The auth function
+        # (the /billing routes) depends on the distribution, which reads only the RestApi's id: no cycle.
+        self.functions.auth.add_environment("BILLING_RETURN_URL", self.console.public_url(settings) + RETURN_PATH)
         for key, value in TAGS.items():
             Tags.of(self).add(key, value)
         self._outputs()

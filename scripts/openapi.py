@@ -168,8 +168,10 @@ def _placeholder_environment() -> None:
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::Lambda::Function":
             for name, value in resource["Properties"].get("Environment", {}).get("Variables", {}).items():
-                # A reference or join becomes "{}": a JSON object, so JSON-valued variables (USAGE_PLAN_IDS) validate.
-                os.environ.setdefault(name, value if isinstance(value, str) else "{}")
+                # A reference or join becomes "{}": a JSON object, so JSON-valued variables (USAGE_PLAN_IDS) validate;
+                # a URL built by a join (BILLING_RETURN_URL) becomes a URL, which its pattern accepts.
+                placeholder = "https://placeholder.invalid/x" if name.endswith("_URL") else "{}"
+                os.environ.setdefault(name, value if isinstance(value, str) else placeholder)
 
 
 def build() -> dict[str, Any]:

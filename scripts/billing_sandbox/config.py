@@ -133,8 +133,9 @@ class BillingSandboxConfig:
 
     def updated(self, changes: Mapping[str, Any]) -> BillingSandboxConfig:
         """A copy with `changes` (as in POST /_sandbox/config); raises ValueError on an unknown or bad setting."""
+        # api_key and webhook_secret: a rolled key (Stripe's "roll key"; the old one is refused from then on).
         settable = {"webhook_url", "enabled_events", "public_url", "retry_delays", "delivery_timeout",
-                    "payment_retry_days", "after_retries", "search_lag_seconds"}
+                    "payment_retry_days", "after_retries", "search_lag_seconds", "api_key", "webhook_secret"}
         unknown = set(changes) - settable
         if unknown:
             raise ValueError(f"unknown or read-only settings: {sorted(unknown)}")

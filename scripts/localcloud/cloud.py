@@ -109,6 +109,7 @@ class LocalCloud:
         self.gateway: Gateway | None = None
         self.server: GatewayServer | None = None
         self.services: dict[str, RunningService] = {}
+        self.planned_urls: dict[str, str] = {}  # services started after the functions: their URL, known before
         self.log_sink: LogSink | None = None
         self.timings: dict[str, float] = {}
         self.seed: dict[str, Any] | None = None
@@ -153,6 +154,7 @@ class LocalCloud:
         self.provisioned = provision(self.template)
         self.timings["provision_s"] = time.perf_counter() - started
         self._start_services(after_gateway=False)
+        self._plan_late_services()
         self._start_functions()
         self._start_gateway()
         for service in self.enabled_services():
@@ -217,13 +219,23 @@ class LocalCloud:
             if service.after_gateway == after_gateway:
                 self.services[service.key] = service.start(self, service.port(self.config))
 
+    def _plan_late_services(self) -> None:
+        """The URL of each service that starts after the gateway but tells the functions something (the console:
+        where Stripe sends the customer back): its port is fixed now, a free one when its setting is 0."""
+        for service in self.enabled_services():
+            if service.after_gateway and service.function_env is not None:
+                port = service.port(self.config) or any_free_port()
+                self.config.service_ports[service.key] = port
+                self.planned_urls[service.key] = f"http://127.0.0.1:{port}"
+
     def _function_env_overrides(self, env: dict[str, str]) -> dict[str, str]:
         overrides = dict(self.config.env_overrides)
         for service in self.enabled_services():
             running = self.services.get(service.key)
-            if running is not None and not service.after_gateway:
+            url = self.planned_urls.get(service.key) if service.after_gateway else running and running.url
+            if url and service.function_env is not None:
                 # An explicit override (RADAR_FUNCTION_ENV) wins over what a service suggests.
-                suggested = service.function_env(running.url, env)
+                suggested = service.function_env(url, env)
                 overrides.update({k: v for k, v in suggested.items() if k not in self.config.env_overrides})
         return overrides
 

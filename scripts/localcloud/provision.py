@@ -87,6 +87,7 @@ class _Provisioner:
             "AWS::Logs::MetricFilter": self.metric_filter,
             "AWS::IAM::Role": self.role,
             "AWS::Lambda::Function": self.function,
+            "AWS::CloudFormation::Stack": self.nested_stack,
             "AWS::Lambda::LayerVersion": self.layer,
             "AWS::Lambda::Version": self.function_version,
             "AWS::Lambda::Alias": self.function_alias,
@@ -140,6 +141,21 @@ class _Provisioner:
         self.t.refs[logical_id] = name
         self.t.attrs[logical_id] = {"Arn": _arn(service, name)}
         self.result.skipped[logical_id] = f"{resource_type}: nothing to emulate"
+
+    def nested_stack(self, logical_id: str, props: dict[str, Any]) -> None:
+        """A nested stack (the console's CloudFront site) is not emulated: the local cloud serves what it holds
+        itself (scripts/console). Its outputs resolve to host names under `.invalid` (RFC 2606: never resolvable,
+        so nothing leaves the machine) and the service that stands in for it tells the functions its real URL
+        (services.py, e.g. the console's BILLING_RETURN_URL)."""
+        name = self.t.physical_name(logical_id)
+        self.t.refs[logical_id] = f"arn:aws:cloudformation:{REGION}:{ACCOUNT_ID}:stack/{name}/local"
+        self.t.attrs[logical_id] = {}
+        path = self.t.resources[logical_id].get("Metadata", {}).get("aws:asset:path")
+        nested = self.t.path.parent / str(path) if path else None
+        found = nested is not None and nested.is_file()
+        outputs = json.loads(nested.read_text(encoding="utf-8")).get("Outputs", {}) if nested and found else {}
+        self.t.attrs[logical_id].update(
+            {f"Outputs.{name}": f"{name.lower()}.{logical_id.lower()}.localcloud.invalid" for name in outputs})
 
     # -- data ----------------------------------------------------------------------------------------------
     def table(self, logical_id: str, props: dict[str, Any]) -> None:

@@ -34,10 +34,6 @@ class RunningService:
     handle: Any = None  # the server object, for callers that need more than the URL
 
 
-def _no_env(url: str, function_env: Mapping[str, str]) -> dict[str, str]:
-    return {}
-
-
 @dataclass(frozen=True)
 class LocalService:
     key: str  # state.json `<key>_url`; CloudConfig.service_ports[key] overrides the port
@@ -46,9 +42,9 @@ class LocalService:
     default_port: int
     enabled: Callable[[Any], bool]  # (CloudConfig) -> whether to run
     start: Callable[[Any, int], RunningService]  # (LocalCloud, port) -> the running service
-    # (service URL, a function's environment) -> overrides for that function; applied to services started before
-    # the functions (after_gateway=False).
-    function_env: Callable[[str, Mapping[str, str]], dict[str, str]] = _no_env
+    # (service URL, a function's environment) -> overrides for that function. A service started after the gateway
+    # has its port chosen before the functions start (a free one when its setting is 0), so its URL is known then.
+    function_env: Callable[[str, Mapping[str, str]], dict[str, str]] | None = None
     after_gateway: bool = False  # needs the API (a web console) or observes the gateway (the ops page)
     # (LocalCloud, the running service) -> None, once the gateway listens: a service started before the functions
     # that calls the API (the billing sandbox's webhooks) learns its URL here.
@@ -107,6 +103,14 @@ def _start_console(cloud: Any, port: int) -> RunningService:
     # Builds console/dist first when its sources changed (npm ci when node_modules is missing or stale).
     server, url = start_console(cloud.api_url, port)
     return RunningService(url=url, stop=server.stop, handle=server)
+
+
+def _console_env(url: str, function_env: Mapping[str, str]) -> dict[str, str]:
+    """Checkout and the portal send the customer back to this console's plan page (the template names the CloudFront
+    distribution's, which the local cloud does not run)."""
+    from radar.billing import RETURN_PATH
+
+    return {"BILLING_RETURN_URL": url.rstrip("/") + RETURN_PATH} if "BILLING_RETURN_URL" in function_env else {}
 
 
 def _sandbox_keys_in(secret_arn: str | None) -> dict[str, str]:
@@ -215,6 +219,7 @@ SERVICES: tuple[LocalService, ...] = (
         default_port=3003,
         enabled=lambda config: bool(getattr(config, "console", True)),
         start=_start_console,
+        function_env=_console_env,
         after_gateway=True,  # forwards /v1/* to the gateway
         off_hint="Console            off (RADAR_CONSOLE=0)",
     ),

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from infra_cdk.console import HEADERS_FILE, SPA_REWRITE_CODE
+from infra_cdk.console import HEADERS_FILE, SPA_REWRITE_CODE, console_public_url
+from infra_cdk.settings import Settings, _console_domain
 from infra_cdk.stages import STAGES, load_stage
 from tests.infra.helpers import Synthesized, render
 
@@ -61,7 +62,8 @@ def test_each_stage_has_the_console_as_a_nested_stack_with_its_price_class(stage
     for stage, synth in stages.items():
         _, resource, template = nested(synth)
         # The API's ids come in as parameters of the nested stack (no exports between stacks).
-        assert {render(v) for v in resource["Properties"]["Parameters"].values()} == {"<RestApi>", "<ApiStage>"}
+        # The RestApi's id alone: the stage would tie the distribution to the functions (see the return URL below).
+        assert {render(v) for v in resource["Properties"]["Parameters"].values()} == {"<RestApi>"}
         assert distribution(template)["PriceClass"] == load_stage(stage)["console"]["priceClass"]
         outputs = synth.template["Outputs"]
         assert "ConsoleUrl" in outputs and "ConsoleBucketName" in outputs
@@ -236,3 +238,51 @@ def test_cfn_lint_passes_on_the_console_template(stages: dict[str, Synthesized],
     path = synth.outdir / nested(synth)[1]["Metadata"]["aws:asset:path"]
     matches = lint_file(path, config=ManualArgs(ignore_checks=settings["ignore_checks"], regions=settings["regions"]))
     assert [str(m) for m in matches] == [], path.name
+
+
+# --- where Stripe sends the customer back -------------------------------------------------------------------------
+
+
+def test_the_auth_functions_return_url_is_the_consoles_plan_page_on_its_distribution(
+    stages: dict[str, Synthesized]
+) -> None:
+    for stage, synth in stages.items():
+        logical_id, _, template = nested(synth)
+        variables = synth.props("AuthFunction")["Environment"]["Variables"]
+        url = variables["BILLING_RETURN_URL"]
+        parts = url["Fn::Join"][1]
+        assert parts[0] == "https://" and parts[-1] == "/admin/plan", (stage, url)
+        (getatt,) = [p for p in parts if isinstance(p, dict)]
+        stack, output = getatt["Fn::GetAtt"]
+        assert stack == logical_id and output.startswith("Outputs.")
+        # The nested stack's output is the distribution's own domain name.
+        (distribution_id, _), = of_type(template, "AWS::CloudFront::Distribution").items()
+        assert template["Outputs"][output.removeprefix("Outputs.")]["Value"] == {
+            "Fn::GetAtt": [distribution_id, "DomainName"]}
+        # Only the auth function serves the billing routes; the purge cancels, it sends nobody anywhere.
+        assert "BILLING_RETURN_URL" not in synth.props("PurgeFunction")["Environment"]["Variables"]
+
+
+def test_the_distribution_reaches_the_api_by_the_restapi_id_so_the_functions_may_name_it(
+    console: dict[str, Any], synthesized: Synthesized
+) -> None:
+    api_origin = next(o for o in distribution(console)["Origins"] if "CustomOriginConfig" in o)
+    assert render(api_origin["DomainName"]).endswith(".execute-api.<AWS::Region>.<AWS::URLSuffix>")
+    assert "ApiStage" not in json.dumps(api_origin) and "Deployment" not in json.dumps(console["Parameters"])
+    # No cycle: the console's nested stack waits for nothing the functions wait for (it names the RestApi only).
+    logical_id, resource, _ = nested(synthesized)
+    assert not resource.get("DependsOn")
+    assert logical_id in json.dumps(synthesized.props("AuthFunction")["Environment"])
+
+
+def test_a_stages_custom_console_domain_wins_and_is_checked() -> None:
+    distribution_url = "https://d111111abcdef8.cloudfront.net"
+    assert console_public_url(Settings(), distribution_url) == distribution_url
+    custom = Settings(console_domain=_console_domain("prod", "Console.CNPJ-Radar.com.br"))
+    assert console_public_url(custom, distribution_url) == "https://console.cnpj-radar.com.br"
+    assert _console_domain("dev", None) is None and _console_domain("dev", "") is None
+    for bad in ("https://console.example.com", "console.example.com/admin", "console.example.com:443", "localhost",
+                "-x.example.com"):
+        with pytest.raises(ValueError, match=r"console\.domain"):
+            _console_domain("prod", bad)
+    assert all(load_stage(stage)["console"]["domain"] is None for stage in STAGES)

@@ -247,6 +247,22 @@ def test_a_crashed_invocation_holds_the_job_no_longer_than_it_could_have_lived(t
     drain(tables)
 
 
+def test_an_invocation_s_time_left_does_not_outlive_it_on_the_shared_purge(tables: AwsResources):
+    """The handler's purge is one warm object for every invocation: a short-lived invocation's time left must not
+    shorten the leases of whatever runs on it next."""
+    tid, _expected, key_id = seed_tenant(tables)
+    job = start_job(tid, key_id)
+    clock = _Clock()
+    purge = make_purge(tables, cancelled=[], clock=clock)
+    assert purge.handle(tid, str(job.job_id), remaining_ms=lambda: 8_000) == "continued"
+    held = DeletionRepository(idempotency_table=tables.idempotency_table).get(tid)
+    assert held is not None and held.lease_owner is None  # an invocation that ends hands the job back
+    held.lease_owner = "next-invocation"
+    assert purge.step(held)
+    assert held.lease_until == int(clock.now + 30)  # the configured lease, not the earlier invocation's 9 s
+    drain(tables)
+
+
 def test_writes_that_race_the_purge_are_swept_and_the_usage_key_goes_last(tables: AwsResources):
     tid, expected, key_id = seed_tenant(tables)
     job = DeletionRepository().get(start_job(tid, key_id).tenant_id)

@@ -75,6 +75,9 @@ def test_runtime_updates_are_partial_and_checked() -> None:
                                              "enabled_events": ["invoice.paid"]})
     assert config.webhook_url == "http://x/hook" and config.retry_delays == (0.1, 0.2)
     assert config.enabled_events == ("invoice.paid",)
-    for bad in ({"api_key": "sk_test_x"}, {"nope": 1}, {"after_retries": "forever"}, {"retry_delays": 3}):
+    rolled = config.updated({"api_key": "sk_test_rolled"})  # a rolled key: the old one is refused from then on
+    assert rolled.api_key == "sk_test_rolled" and rolled.webhook_secret == config.webhook_secret
+    for bad in ({"api_key": "sk_live_x"}, {"webhook_secret": "nope"}, {"nope": 1}, {"after_retries": "forever"},
+                {"retry_delays": 3}):
         with pytest.raises(ValueError):
             config.updated(bad)

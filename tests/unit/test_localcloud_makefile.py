@@ -53,3 +53,14 @@ def test_make_help_lists_every_target_and_dry_runs_name_their_commands() -> None
     for target, command in (("seed", "scripts.seed_demo"), ("redrive", "scripts/redrive_dlq.py")):
         dry = subprocess.run(["make", "--no-print-directory", "-n", target], cwd=REPO, capture_output=True, text=True)
         assert command in dry.stdout, dry.stdout + dry.stderr
+
+
+def test_the_suite_s_paths_cover_every_test_directory() -> None:
+    """pytest runs its testpaths in the order given (unit first, e2e last): a new test directory must be listed."""
+    import tomllib
+
+    paths = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    listed = [REPO / p for p in paths["testpaths"]]
+    for test_file in (REPO / "tests").rglob("test_*.py"):
+        assert any(test_file.is_relative_to(p) for p in listed), f"{test_file} is outside pytest's testpaths"
+    assert paths["testpaths"][-1] == "tests/e2e"

@@ -15,6 +15,7 @@ from typing import Any
 from radar.accounts.models import TenantItem
 from radar.accounts.repository import TenantRepository
 from radar.audit import record_event
+from radar.billing import RETURN_QUERIES
 from radar.billing.errors import BillingNotConfigured, InvalidWebhook, NoBillingAccount, PaymentRequired, PlanNotSold
 from radar.billing.models import BillingItem
 from radar.billing.port import ACTIVE_STATUSES, BillingEvent, BillingProvider, SubscriptionState
@@ -75,16 +76,26 @@ def effective_plan(item: BillingItem, now: float, tiers: TiersConfig) -> str:
 
 
 def provider_from_secret(settings: BillingSettings, tiers: TiersConfig) -> BillingProvider:
-    """The Stripe adapter with the key and signing secret from Secrets Manager (cached five minutes)."""
+    """The Stripe adapter with the key and signing secret from Secrets Manager (cached five minutes). A call Stripe
+    refuses as unauthenticated reads the secret again past the cache, once, and is retried once (a rotated key)."""
+    from radar.billing.stripe_provider import StripeProvider
+
+    key, signing = _billing_keys(settings, fresh=False)
+    lookup = {t.price.lookup_key: name for name, t in tiers.tiers.items() if t.price}
+    return StripeProvider(key, signing, api_base=settings.billing_api_base_url,
+                          tolerance_seconds=settings.webhook_tolerance_seconds, plan_of_lookup_key=lookup,
+                          rekey=lambda: _billing_keys(settings, fresh=True))
+
+
+def _billing_keys(settings: BillingSettings, *, fresh: bool) -> tuple[str, str]:
+    """(secret key, webhook signing secret) from the billing secret; `fresh` bypasses (and refills) the cache."""
     if not settings.billing_secret_arn:
         raise BillingNotConfigured()
     from aws_lambda_powertools.utilities import parameters
 
-    from radar.billing.stripe_provider import StripeProvider
-
     try:
         value: Any = parameters.get_secret(settings.billing_secret_arn, transform="json",
-                                           max_age=_SECRET_MAX_AGE_SECONDS)
+                                           max_age=_SECRET_MAX_AGE_SECONDS, force_fetch=fresh)
     except Exception as exc:
         logger.warning("billing secret unavailable", extra={"error_type": type(exc).__name__})
         raise BillingNotConfigured() from exc
@@ -93,9 +104,7 @@ def provider_from_secret(settings: BillingSettings, tiers: TiersConfig) -> Billi
     if not key or not signing:
         raise BillingNotConfigured(details={"missing": [n for n, v in (("secret_key", key), ("webhook_secret",
                                                                         signing)) if not v]})
-    lookup = {t.price.lookup_key: name for name, t in tiers.tiers.items() if t.price}
-    return StripeProvider(key, signing, api_base=settings.billing_api_base_url,
-                          tolerance_seconds=settings.webhook_tolerance_seconds, plan_of_lookup_key=lookup)
+    return key, signing
 
 
 class BillingService:
@@ -154,12 +163,12 @@ class BillingService:
         provider = self._provider()
         customer = item.customer_id or self._create_customer(provider, tenant)
         assert tier.price is not None
-        back = self.settings.return_url
-        join = "&" if "?" in back else "?"
         session_id, url = provider.checkout_url(
             customer_id=customer, tenant_id=ctx.tenant_id, plan=plan, lookup_key=tier.price.lookup_key,
-            success_url=f"{back}{join}checkout=success&session_id={{CHECKOUT_SESSION_ID}}",
-            cancel_url=f"{back}{join}checkout=cancel",
+            # The plan bought rides along: the console waits for the tenant's plan to reach it (the webhook may even
+            # have moved it before the browser is back).
+            success_url=self._return_url("checkout_success", f"plan={plan}&session_id={{CHECKOUT_SESSION_ID}}"),
+            cancel_url=self._return_url("checkout_cancel"),
         )
         record_event(event, ctx, "billing.checkout", f"plan/{plan}")
         return CheckoutOut(session_id=session_id, url=url, plan=plan)
@@ -171,19 +180,24 @@ class BillingService:
         subscription = str(item.subscription_id)
         self._provider().upgrade_subscription(subscription, lookup_key=tier.price.lookup_key)
         record_event(event, ctx, "billing.subscription_change", f"subscription/{subscription}: plan/{plan}")
-        back = self.settings.return_url
-        join = "&" if "?" in back else "?"
+        # Nothing to pay on a page: the answer's URL is the plan page as after a payment (the console waits for the
+        # plan to move, which the verified subscription.updated event does).
         return CheckoutOut(kind="subscription_update", subscription_id=subscription, plan=plan,
-                           url=f"{back}{join}checkout=updated&plan={plan}")
+                           url=self._return_url("checkout_success", f"plan={plan}"))
 
     def portal(self, ctx: TenantContext, event: dict[str, Any]) -> PortalOut:
         ctx.require("admin")
         item = self.repository.get(ctx.tenant_id)
         if not item.customer_id:
             raise NoBillingAccount("the tenant has no billing account yet; start with POST /billing/checkout")
-        url = self._provider().portal_url(item.customer_id, self.settings.return_url)
+        url = self._provider().portal_url(item.customer_id, self._return_url("portal_return"))
         record_event(event, ctx, "billing.portal", f"customer/{item.customer_id}")
         return PortalOut(url=url)
+
+    def _return_url(self, what: str, extra: str = "") -> str:
+        """The console's plan page with the query that says what happened (radar.billing.RETURN_QUERIES)."""
+        query = RETURN_QUERIES[what] + (f"&{extra}" if extra else "")
+        return f"{self.settings.return_url}?{query}"
 
     def downgrade(self, ctx: TenantContext, plan: str, event: dict[str, Any]) -> PlanChange:
         """PUT /tenant/plan: only down. A paid plan stays until the end of its paid period; anything not paid for

@@ -15,6 +15,8 @@ class BillingSettings(EnvSettings):
     # Empty in production (the SDK's own https://api.stripe.com); the billing sandbox's URL locally.
     billing_api_base_url: str | None = Field(default=None, alias="BILLING_API_BASE_URL")
     grace_days: float = Field(default=7.0, ge=0, alias="BILLING_GRACE_DAYS")
-    # Where Checkout and the portal send the customer back (the console's billing page).
-    return_url: str = Field(default="https://cnpj-radar.example/billing", alias="BILLING_RETURN_URL")
+    # Where Checkout and the portal send the customer back: the console's plan page (radar.billing.RETURN_PATH), set
+    # by the CDK app (the console distribution's domain, or the stage's console.domain) and by the local cloud.
+    return_url: str = Field(default="https://cnpj-radar.example/admin/plan", alias="BILLING_RETURN_URL",
+                            pattern=r"^https?://[^\s?#]+$")
     webhook_tolerance_seconds: int = Field(default=300, gt=0, alias="BILLING_WEBHOOK_TOLERANCE_SECONDS")

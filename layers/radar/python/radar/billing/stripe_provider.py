@@ -1,6 +1,8 @@
 """The Stripe adapter of the billing port, through the official `stripe` SDK (imported on first use).
 
-`api_base` is the SDK's own base-URL setting: empty for Stripe itself, the billing sandbox's URL locally."""
+`api_base` is the SDK's own base-URL setting: empty for Stripe itself, the billing sandbox's URL locally. `rekey`, when
+given, reads the keys again past any cache: a call Stripe refuses with an authentication error (a key rotated and
+revoked while this process still held the old one) re-reads them once and is made once more."""
 
 from __future__ import annotations
 
@@ -46,20 +48,39 @@ def _id(value: Any) -> str | None:
     return str(value) if value else None
 
 
+Keys = tuple[str, str]  # (secret key, webhook signing secret)
+
+
 class StripeProvider:
     def __init__(self, secret_key: str, webhook_secret: str, *, api_base: str | None, tolerance_seconds: int,
-                 plan_of_lookup_key: dict[str, str]) -> None:
-        import stripe
-
-        base = {"api": api_base.rstrip("/")} if api_base else None
-        self._client = stripe.StripeClient(secret_key, base_addresses=base, max_network_retries=2)  # type: ignore[arg-type]
-        self._webhook_secret = webhook_secret
+                 plan_of_lookup_key: dict[str, str], rekey: Callable[[], Keys] | None = None) -> None:
+        self._base = {"api": api_base.rstrip("/")} if api_base else None
+        self._use(secret_key, webhook_secret)
         self._tolerance = tolerance_seconds
         self._plans = plan_of_lookup_key
         self._prices: dict[str, str] = {}
+        self._rekey = rekey
+
+    def _use(self, secret_key: str, webhook_secret: str) -> None:
+        import stripe
+
+        self._client = stripe.StripeClient(secret_key, base_addresses=self._base,  # type: ignore[arg-type]
+                                           max_network_retries=2)
+        self._webhook_secret = webhook_secret
 
     def _call(self, action: str, call: Callable[[], _T]) -> _T:
+        """`call` reads self._client when it runs, so after a re-key the same call goes out with the new key."""
+        import stripe
+
         with _provider_errors(action):
+            try:
+                return call()
+            except stripe.AuthenticationError:
+                if self._rekey is None:
+                    raise
+                rekey, self._rekey = self._rekey, None  # once per provider (one request): a second refusal stands
+                logger.info("billing key refused; reading the billing secret again", extra={"action": action})
+                self._use(*rekey())
             return call()
 
     def _price_id(self, lookup_key: str) -> str:

@@ -142,7 +142,6 @@ class TenantPurge:
         self.pages_per_run = pages_per_run
         self.lease_seconds = lease_seconds
         self.clock = clock
-        self._remaining_ms: Callable[[], int] | None = None  # the running invocation's time left, when known
 
     # -- one message ---------------------------------------------------------------------------------------
     def handle(self, tenant_id: str, job_id: str, *, remaining_ms: Callable[[], int] | None = None) -> str:
@@ -155,49 +154,52 @@ class TenantPurge:
             return "done"
         owner = uuid.uuid4().hex
         # An invocation cannot outlive its function's timeout, so its lease never needs to outlast it either.
-        self._remaining_ms = remaining_ms
-        if not self._take_lease(job, owner):
+        lease = self._lease_for(remaining_ms)
+        if not self._take_lease(job, owner, lease):
             wait = int(job.lease_until - self.clock()) + 1
             self.queue.send(tenant_id, job_id, delay_seconds=wait)
             return "deferred"
         try:
             for _ in range(self.pages_per_run):
-                if not self.step(job):
+                if not self.step(job, lease):
                     return "done"
                 if remaining_ms is not None and remaining_ms() < 5_000:
                     break
             job.lease_owner, job.lease_until = None, 0
-            self._save(job)
+            self._save(job, lease)
         except _LostLease:
             return "deferred"  # whoever saved it carries on
         self.queue.send(tenant_id, job_id)
         return "continued"
 
-    def _lease(self) -> float:
-        """How long a save holds the job: the configured lease, or less when the invocation ends sooner."""
-        if self._remaining_ms is None:
-            return float(self.lease_seconds)
-        return max(1.0, min(float(self.lease_seconds), self._remaining_ms() / 1000 + 1))
+    def _lease_for(self, remaining_ms: Callable[[], int] | None) -> Callable[[], float]:
+        """How long each save of this invocation holds the job: the configured lease, or less when the
+        invocation ends sooner (asked at each save, since the time left shrinks)."""
+        if remaining_ms is None:
+            return lambda: float(self.lease_seconds)
+        return lambda: max(1.0, min(float(self.lease_seconds), remaining_ms() / 1000 + 1))
 
-    def _take_lease(self, job: DeletedTenantItem, owner: str) -> bool:
+    def _take_lease(self, job: DeletedTenantItem, owner: str, lease: Callable[[], float]) -> bool:
         now = self.clock()
         if job.lease_owner and job.lease_until > now:
             return False
-        job.lease_owner, job.lease_until = owner, int(now + self._lease())
+        job.lease_owner, job.lease_until = owner, int(now + lease())
         if job.status != "running":
             job.status = "running"
             job.started_at = job.started_at or utc_iso(timespec="milliseconds")
         return self.repository.save(job)
 
-    def _save(self, job: DeletedTenantItem) -> None:
+    def _save(self, job: DeletedTenantItem, lease: Callable[[], float]) -> None:
         if job.lease_owner:
-            job.lease_until = int(self.clock() + self._lease())
+            job.lease_until = int(self.clock() + lease())
         if not self.repository.save(job):
             raise _LostLease()
 
     # -- one step ------------------------------------------------------------------------------------------
-    def step(self, job: DeletedTenantItem) -> bool:
-        """One bounded unit of work, ending with one save of the job; False once the job has succeeded."""
+    def step(self, job: DeletedTenantItem, lease: Callable[[], float] | None = None) -> bool:
+        """One bounded unit of work, ending with one save of the job (held for `lease()` seconds, by default
+        the configured lease); False once the job has succeeded."""
+        lease = lease or self._lease_for(None)
         tid, at = str(job.tenant_id), int(job.step)
         if job.page:
             self.repository.delete(list(job.page["keys"]))
@@ -230,10 +232,10 @@ class TenantPurge:
             job.status, job.outcome = "succeeded", "success"
             job.finished_at = utc_iso(timespec="milliseconds")
             job.lease_owner, job.lease_until = None, 0
-            self._save(job)
+            self._save(job, lease)
             logger.info("tenant purged", extra={"tenant_id": tid, "items_deleted": job.items_deleted})
             return False
-        self._save(job)
+        self._save(job, lease)
         return True
 
     def _read_page(self, job: DeletedTenantItem, kind: Kind, tid: str) -> None:
