@@ -58,5 +58,6 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/checks/batch/{batch_id}/checks", "checks"),
     Route("GET", "/checks/batch/{batch_id}/results", "checks"),
     Route("GET", "/usage", "checks"),
+    Route("GET", "/usage/report", "checks"),
     Route("GET", "/audit", "checks"),
 )

@@ -254,12 +254,14 @@ def _request_body(operation: dict[str, Any], schemas: dict[str, Any]) -> None:
 
 
 def _add_schema(name: str, schemas: dict[str, Any]) -> None:
-    """A radar.checks.schemas model (and the models it names) as components, for bodies a route writes itself."""
+    """A radar.checks.schemas or radar.metering.schemas model (and the models it names) as components, for bodies a
+    route writes itself."""
     from pydantic import BaseModel
 
-    import radar.checks.schemas as api_schemas
+    import radar.checks.schemas as check_schemas
+    import radar.metering.schemas as metering_schemas
 
-    model = getattr(api_schemas, name)
+    model = getattr(check_schemas, name, None) or getattr(metering_schemas, name)
     assert isinstance(model, type) and issubclass(model, BaseModel)
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for nested, definition in schema.pop("$defs", {}).items():

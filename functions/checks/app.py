@@ -361,6 +361,56 @@ def get_usage() -> UsageOut:
 
 
 @app.get(
+    "/usage/report",
+    summary="Consumption report of a month (admin): checks per day, mode, cache and principal",
+    description=(
+        "Checks counted in `period` (YYYY-MM, UTC; default this month), per day, split by mode (sync, async, batch), "
+        "cached versus looked up, and by principal (API key id or user id). Read from per-day counters kept with "
+        "the allowance, so its totals agree with GET /usage. `Accept: text/csv` answers CSV (one line per day and "
+        "principal, with a header); any other Accept answers JSON (UsageReport). A month before the tenant existed "
+        "is an empty report; a malformed or future period is a 422 naming `period`."
+    ),
+    tags=["usage"],
+    responses={
+        200: {
+            "description": "the report",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/UsageReport"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        **_ERRORS,
+    },
+    openapi_extensions={"x-response-schemas": ["UsageReport"]},
+)
+def get_usage_report(
+    period: Annotated[str | None, Query(max_length=7, description="YYYY-MM (UTC); default: this month")] = None,
+) -> Response[str]:
+    from datetime import UTC, datetime
+
+    from radar.metering.report import parse_period, report_csv, wants_csv
+
+    ctx = tenant(app)
+    ctx.require("admin")
+    now = datetime.now(UTC)
+    month = parse_period(period, now)
+    report = usage_meter().report(ctx.tenant_id, month, now=now)
+    if wants_csv(app.current_event.get_header_value("accept", default_value="", case_sensitive=False) or ""):
+        return Response(
+            status_code=200,
+            content_type="text/csv; charset=utf-8",
+            body=report_csv(report),
+            headers={"Content-Disposition": f'attachment; filename="usage-{month}.csv"', "Vary": "Accept"},
+        )
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=report.model_dump_json(),
+        headers={"Vary": "Accept"},
+    )
+
+
+@app.get(
     "/audit",
     summary="Audit events (admin)",
     tags=["audit"],

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from radar.lookup.registry import PROVIDERS
 from scripts.bench.workload import LatencyTable
 from scripts.localcloud.aws import client
 from tests.support.cloud import RunningCloud, Tenant, attach_cloud, running_cloud, signup
@@ -20,8 +21,9 @@ from tests.support.cloud import RunningCloud, Tenant, attach_cloud, running_clou
 PLAN_PROPAGATION_S = 2.0
 
 # Provider token buckets lifted for a run (a deploy-time setting): at the public 3-60/min, hundreds of distinct
-# CNPJs alone take many minutes. The sandbox decides what a provider answers.
-LIFTED_PROVIDER_LIMITS = {f"RATE_LIMIT_{p}_PER_MIN": "1000000" for p in ("CNPJWS", "BRASILAPI", "RECEITAWS")}
+# CNPJs alone take many minutes. Every registered provider's (a provider left at its limit would still pace a walk
+# that reaches it). The sandbox decides what a provider answers.
+LIFTED_PROVIDER_LIMITS = {f"RATE_LIMIT_{entry.name.upper()}_PER_MIN": "1000000" for entry in PROVIDERS}
 
 __all__ = [
     "LIFTED_PROVIDER_LIMITS",

@@ -26,7 +26,13 @@ from typing import Any
 
 import httpx
 
-from scripts.bench.capacity import provider_capacity_per_min, provider_limits_per_min
+from scripts.bench.capacity import (
+    provider_capacity_per_min,
+    provider_limits_per_min,
+    timeline,
+    unused_slot_seconds,
+    worker_log_summary,
+)
 from scripts.bench.cloudops import (
     LIFTED_PROVIDER_LIMITS,
     TargetBook,
@@ -316,11 +322,15 @@ def _upstream_totals(cloud: RunningCloud) -> tuple[int, int]:
     return calls, throttled
 
 
-def _finish(stage: Stage, main_table: str, accepted: list[str], timeout: float, interval: float) -> int:
-    """Follow `accepted` checks to their final state (bounded by `timeout`); returns how many are still unfinished."""
+def _finish(stage: Stage, main_table: str, accepted: list[str], timeout: float, interval: float,
+            on_poll: Any = None) -> int:
+    """Follow `accepted` checks to their final state (bounded by `timeout`), calling `on_poll()` at each look;
+    returns how many are still unfinished."""
     deadline = time.monotonic() + timeout
     pending = len(accepted)
     while time.monotonic() < deadline:
+        if on_poll is not None:
+            on_poll()
         states = check_states(main_table)
         pending = sum(1 for check_id in accepted if states.get(check_id) not in FINAL_STATES)
         stage.update(completed=len(accepted) - pending)
@@ -435,10 +445,18 @@ def batch_capacity(cloud: RunningCloud, main_table: str, progress: Progress) -> 
     _, http = tenant_on_plan(cloud.api_url, "enterprise")
     cnpjs = synthetic_cnpjs(CAPACITY_CHECKS, seed=1212)
     submitting = progress.stage("capacity: submit", total=len(cnpjs), status=f"time scale {scale:g}")
+    samples: list[tuple[float, int]] = []  # (seconds, upstream requests so far): where the slots went unused
+
+    def sample() -> None:
+        requests = cloud.sandbox_stats()["requests"]
+        samples.append((time.monotonic(), sum(int(requests.get(name, 0)) for name in order)))
+
+    sample()
     accepted, _ = submit_batches(http, cnpjs, 500, on_batch=submitting.advance)
     submitting.done()
     _finish(progress.stage("capacity: finish", total=len(accepted), status=f"bounded at {CAPACITY_WAIT_S} s"),
-            main_table, accepted, CAPACITY_WAIT_S, 2)
+            main_table, accepted, CAPACITY_WAIT_S, 2, on_poll=sample)
+    sample()
     items, _, span = _finished_span(main_table, accepted)
     succeeded = sum(1 for item in items if item.get("status") == "succeeded")
     uncached = sum(1 for item in items if item.get("status") == "succeeded" and not item.get("cached"))
@@ -450,8 +468,17 @@ def batch_capacity(cloud: RunningCloud, main_table: str, progress: Progress) -> 
           f"{violations} limit violations")
     # Where the time went: each provider's requests over what its limit allowed in the measured span.
     used = {name: int(stats["requests"].get(name, 0)) - int(stats_before["requests"].get(name, 0)) for name in order}
-    _note("capacity: requests / allowed in the span: " + ", ".join(
-        f"{name} {used[name]}/{per_window[name] * scale * span / 60:.0f}" for name in order))
+    window = 60 / scale
+    _note("capacity: requests / allowed in the span (unused slot time): " + ", ".join(
+        f"{name} {used[name]}/{per_window[name] * span / window:.0f} "
+        f"({unused_slot_seconds(used[name], per_window[name] * span / window, per_window[name], window):.0f} s)"
+        for name in order))
+    per_30s = sum(per_window.values()) * 30 / window
+    _note(f"capacity: upstream requests per 30 s (capacity {per_30s:.0f}): "
+          + " ".join(str(n) for n in timeline([(at - samples[0][0], n) for at, n in samples], 30)))
+    summary = worker_log_summary(cloud.state_file.parent / "logs")
+    _note("capacity: worker invocations {invocations:.0f}, mean {mean_ms:.0f} ms, p90 {p90_ms:.0f} ms; "
+          "capacity waits {capacity_waits:.0f}, providers skipped for a slot {slot_skips:.0f}".format(**summary))
     emit("provider_capacity_per_min", sum(per_window.values()))
     emit("batch_capacity_ratio", theoretical / span if span > 0 else 0.0)
     emit("batch_succeeded", f"{succeeded}/{CAPACITY_CHECKS}")
@@ -467,6 +494,11 @@ def async_drain(cloud: RunningCloud, main_table: str, progress: Progress) -> Non
     mapping = resources["BatchQueueEventSource"]["Properties"]
     concurrency = int(mapping.get("ScalingConfig", {}).get("MaximumConcurrency", 1000))
     batch_size = int(mapping.get("BatchSize", 10))
+    # The worker runs a batch's records in threads (WorkerEnv.record_concurrency), as deployed.
+    from radar.checks.settings import WorkerEnv
+
+    record_threads = int(_function_env(cloud, "worker").get(
+        "WORKER_RECORD_CONCURRENCY", WorkerEnv.model_fields["record_concurrency"].default))
     cloud.sandbox(latency_ms=DRAIN_LATENCY_MS, latency_jitter_ms=0, fault_rate=0, rate_limits=False)
     _, http = tenant_on_plan(cloud.api_url, "enterprise")
     cnpjs = synthetic_cnpjs(DRAIN_CHECKS, seed=13)
@@ -478,10 +510,14 @@ def async_drain(cloud: RunningCloud, main_table: str, progress: Progress) -> Non
     _, finished, span = _finished_span(main_table, accepted)
     measured = len(finished) / span
     limit = drain_limit_per_s(concurrency=concurrency, batch_size=batch_size,
-                              seconds_per_check=DRAIN_LATENCY_MS / 1000)
+                              seconds_per_check=DRAIN_LATENCY_MS / 1000, record_concurrency=record_threads)
+    sequential = drain_limit_per_s(concurrency=concurrency, batch_size=batch_size,
+                                   seconds_per_check=DRAIN_LATENCY_MS / 1000)
     upstream = sum(int(n) for n in cloud.sandbox_stats()["requests"].values())
     _note(f"drain: {len(finished)}/{len(accepted)} finished in {span:.1f} s, {upstream} upstream calls; limit = "
-          f"concurrency {concurrency} x batch {batch_size} / (batch {batch_size} x {DRAIN_LATENCY_MS:.0f} ms)")
+          f"concurrency {concurrency} x batch {batch_size} / (ceil(batch {batch_size} / {record_threads} record "
+          f"threads) x {DRAIN_LATENCY_MS:.0f} ms); against records one after another ({sequential:.1f}/s) the ratio "
+          f"would be {measured / sequential:.3f}")
     emit("async_drain_checks_per_s", measured)
     emit("async_drain_limit_checks_per_s", limit)
     emit("async_drain_ratio", measured / limit)

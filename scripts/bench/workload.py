@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections import Counter, defaultdict
@@ -98,6 +99,14 @@ class StateAccount:
         return sum(self.by_status.get(state, 0) for state in FINAL_STATES)
 
     @property
+    def lost(self) -> int:
+        """Accepted checks nothing will finish: no item, a DLQ message whose check did not fail, or not final while
+        both queues are empty (no message left that could move it). 0 in a sound run."""
+        unfinished = self.accepted - self.final - self.missing
+        stranded = unfinished if self.queue_visible == 0 and self.queue_in_flight == 0 else 0
+        return self.missing + self.dlq_unfailed + stranded
+
+    @property
     def consistent(self) -> bool:
         """Every accepted check final, none missing, queue empty, every DLQ message matches a failed check."""
         return (
@@ -139,12 +148,17 @@ def account_states(
     )
 
 
-def drain_limit_per_s(*, concurrency: int, batch_size: int, seconds_per_check: float) -> float:
-    """Upper bound on async checks/s: `concurrency` batches at once, each running its records one after another.
+def drain_limit_per_s(
+    *, concurrency: int, batch_size: int, seconds_per_check: float, record_concurrency: int = 1
+) -> float:
+    """Upper bound on async checks/s: `concurrency` batches at once, each running its records `record_concurrency`
+    at a time (the worker's WORKER_RECORD_CONCURRENCY threads).
 
-    A batch of `batch_size` records takes at least batch_size * seconds_per_check, so the limit is
-    concurrency * batch_size / (batch_size * seconds_per_check) = concurrency / seconds_per_check.
+    A batch of b records takes at least ceil(b / min(b, r)) * seconds_per_check, so the limit is
+    concurrency * b / (ceil(b / r) * seconds_per_check); with r = 1 (records one after another) that is
+    concurrency / seconds_per_check.
     """
-    if concurrency <= 0 or batch_size <= 0 or seconds_per_check <= 0:
-        raise ValueError("concurrency, batch_size and seconds_per_check must be positive")
-    return concurrency * batch_size / (batch_size * seconds_per_check)
+    if concurrency <= 0 or batch_size <= 0 or seconds_per_check <= 0 or record_concurrency <= 0:
+        raise ValueError("concurrency, batch_size, seconds_per_check and record_concurrency must be positive")
+    rounds = math.ceil(batch_size / min(batch_size, record_concurrency))
+    return concurrency * batch_size / (rounds * seconds_per_check)

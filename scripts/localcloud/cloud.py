@@ -19,7 +19,7 @@ from typing import Any
 from scripts.localcloud.apispec import load_api_spec
 from scripts.localcloud.aws import emulator_env
 from scripts.localcloud.emulator import EXIT_PORT_TAKEN, write_private
-from scripts.localcloud.esm import SqsPoller, mapping_specs
+from scripts.localcloud.esm import SqsPoller, mapping_concurrency, mapping_specs
 from scripts.localcloud.gateway import Gateway, GatewayServer, Request, Response
 from scripts.localcloud.logs import LogSink
 from scripts.localcloud.ports import PortTaken, any_free_port, check_port
@@ -247,10 +247,16 @@ class LocalCloud:
         if self.provisioned is not None:
             self.log_sink.add_metric_filters(self.provisioned.metric_filters)
         base_env = emulator_env(self.endpoint) | {"AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000"}
+        mappings = mapping_specs(self.template)
+        # Every lane of a function gets the pollers its MaximumConcurrency asks for: the lanes must not share the
+        # few warm workers of the local default (the worker's two lanes would then cap each other).
+        lanes = mapping_concurrency(mappings, duplicate_rate=self.config.sqs_duplicate_rate)
         for logical_id, spec in specs.items():
             spec.environment.update(self._function_env_overrides(spec.environment))
+            if not spec.reserved:
+                spec.concurrency = max(spec.concurrency, lanes.get(logical_id, 0))
             self.runtimes[logical_id] = FunctionRuntime(spec, base_env, self.log_sink)
-        for mapping in mapping_specs(self.template):
+        for mapping in mappings:
             runtime = self.runtimes.get(mapping.function_logical_id)
             if runtime is not None and mapping.queue_url:
                 poller = SqsPoller(mapping, runtime, duplicate_rate=self.config.sqs_duplicate_rate)

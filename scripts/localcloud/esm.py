@@ -15,7 +15,7 @@ from scripts.localcloud.aws import client
 from scripts.localcloud.runtime import FunctionRuntime
 from scripts.localcloud.template import REGION, Template
 
-__all__ = ["MappingSpec", "SqsPoller", "mapping_specs"]
+__all__ = ["MappingSpec", "SqsPoller", "mapping_concurrency", "mapping_specs"]
 
 logger = logging.getLogger("localcloud.esm")
 
@@ -59,6 +59,21 @@ def mapping_specs(template: Template) -> list[MappingSpec]:
             )
         )
     return specs
+
+
+def mapping_concurrency(mappings: list[MappingSpec], *, duplicate_rate: float = 0.0) -> dict[str, int]:
+    """Invocations each function needs at once so that every one of its mappings can run its MaximumConcurrency
+    batches, as Lambda's pollers do (the account's pool, not a local default of a few workers, is their ceiling):
+    the sum over its mappings, twice that with duplicate delivery on (a batch's twin runs beside it). Mappings
+    without MaximumConcurrency add nothing (their pollers follow the function's own concurrency)."""
+    needed: dict[str, int] = {}
+    copies = 2 if duplicate_rate > 0 else 1
+    for mapping in mappings:
+        if mapping.enabled and mapping.max_concurrency:
+            needed[mapping.function_logical_id] = (
+                needed.get(mapping.function_logical_id, 0) + int(mapping.max_concurrency) * copies
+            )
+    return needed
 
 
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:

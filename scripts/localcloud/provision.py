@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from scripts.localcloud.aws import client
 from scripts.localcloud.filterpattern import MetricFilter
+from scripts.localcloud.kept_secrets import keep_or_write, template_secret_check
 from scripts.localcloud.template import ACCOUNT_ID, REGION, Template, UnresolvedReference
 
 __all__ = ["Provisioned", "provision"]
@@ -268,17 +269,15 @@ class _Provisioner:
         self.t.attrs[logical_id] = {"Arn": arn, "QueueName": name, "QueueUrl": url}
 
     def secret(self, logical_id: str, props: dict[str, Any]) -> None:
-        sm = client("secretsmanager")
+        """Kept when the emulator already holds a valid value (another local cloud's; localcloud/kept_secrets)."""
         name = props.get("Name") or self.t.physical_name(logical_id)
-        value = props.get("SecretString")
-        if value is None:
-            value = _generate_secret(props.get("GenerateSecretString", {}))
-        try:
-            arn = sm.create_secret(Name=name, SecretString=value, Description=props.get("Description", ""))["ARN"]
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ResourceExistsException":
-                raise
-            arn = sm.describe_secret(SecretId=name)["ARN"]
+        literal = props.get("SecretString")
+
+        def make() -> str:
+            return str(literal) if literal is not None else _generate_secret(props.get("GenerateSecretString", {}))
+
+        arn, _ = keep_or_write(name, valid=template_secret_check(logical_id, props), make=make,
+                               description=props.get("Description", ""))
         self.t.refs[logical_id] = arn
         self.t.attrs[logical_id] = {"Id": arn}
 

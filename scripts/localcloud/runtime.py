@@ -42,6 +42,8 @@ class FunctionSpec:
     log_group: str
     concurrency: int
     tracing: bool
+    # The template's ReservedConcurrentExecutions: a hard ceiling, as in Lambda (else the account's pool).
+    reserved: bool = False
 
 
 def _asset_dir(template: Template, resource: dict[str, Any]) -> Path:
@@ -89,6 +91,7 @@ def function_specs(template: Template) -> dict[str, FunctionSpec]:
             log_group=log_group or f"/aws/lambda/{name}",
             concurrency=int(props.get("ReservedConcurrentExecutions") or DEFAULT_CONCURRENCY),
             tracing=props.get("TracingConfig", {}).get("Mode") == "Active",
+            reserved=bool(props.get("ReservedConcurrentExecutions")),
         )
     return specs
 

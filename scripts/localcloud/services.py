@@ -113,20 +113,13 @@ def _console_env(url: str, function_env: Mapping[str, str]) -> dict[str, str]:
     return {"BILLING_RETURN_URL": url.rstrip("/") + RETURN_PATH} if "BILLING_RETURN_URL" in function_env else {}
 
 
-def _sandbox_keys_in(secret_arn: str | None) -> dict[str, str]:
-    """The sandbox test key and signing secret the billing secret already holds (an emulator another local cloud
-    set up, or a restored one), so this sandbox accepts what every function already read; {} when it holds none."""
+def _sandbox_keys(raw: str) -> dict[str, str]:
+    """The sandbox test key and signing secret in a billing secret's value; {} when it holds none."""
     import json
 
-    from botocore.exceptions import ClientError
-
-    from scripts.localcloud.aws import client
-
-    if not secret_arn:
-        return {}
     try:
-        value = json.loads(client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
-    except (ClientError, KeyError, ValueError):
+        value = json.loads(raw)
+    except ValueError:
         return {}
     if not isinstance(value, dict):
         return {}
@@ -158,17 +151,19 @@ def _start_billing_sandbox(cloud: Any, port: int) -> RunningService:
     import json
 
     from scripts.billing_sandbox import start_billing_sandbox
-    from scripts.localcloud.aws import client
+    from scripts.billing_sandbox.config import generate_api_key, generate_webhook_secret
+    from scripts.localcloud.kept_secrets import keep_or_write
 
+    keys: dict[str, str] = {}
     secret_arn = cloud.template.refs.get("BillingSecret")  # a template without billing has no function to tell
-    keys = _sandbox_keys_in(secret_arn)
+    if secret_arn:
+        _, value = keep_or_write(secret_arn, valid=lambda raw: bool(_sandbox_keys(raw)), make=lambda: json.dumps(
+            {"secret_key": generate_api_key(), "webhook_secret": generate_webhook_secret()}))
+        keys = _sandbox_keys(value)
     # Stripe retries a failed delivery for three days; here for about a minute, so a busy laptop loses no event.
     settings: dict[str, Any] = {"prices": _stage_tiers(cloud.template).model_dump(mode="json"),
                                 "retry_delays": (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0), **keys}
     server, url = start_billing_sandbox(port=port, **settings)
-    if secret_arn and not keys:
-        client("secretsmanager").put_secret_value(SecretId=secret_arn, SecretString=json.dumps(
-            {"secret_key": server.config.api_key, "webhook_secret": server.config.webhook_secret}))
     return RunningService(url=url, stop=server.stop, handle=server)
 
 

@@ -51,6 +51,22 @@ def _queue_depths(cloud: RunningCloud) -> dict[str, int]:
     return depths
 
 
+def _queue_details(cloud: RunningCloud) -> dict[str, Any]:
+    """What a queue that did not empty holds: its counts by kind and the visible messages' bodies (peeked)."""
+    sqs = boto3.client("sqs")
+    details: dict[str, Any] = {}
+    for name in ("ChecksQueue", "BatchQueue", "ChecksDlq"):
+        url = cloud.resource(name)["ref"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        peeked = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
+                                     AttributeNames=["ApproximateReceiveCount"]).get("Messages", [])
+        details[name] = {
+            "counts": {k: v for k, v in attributes.items() if k.startswith("ApproximateNumber")},
+            "visible": [(m["Body"][:160], m["Attributes"].get("ApproximateReceiveCount")) for m in peeked],
+        }
+    return details
+
+
 @pytest.mark.timeout(900)
 def test_a_300_cnpj_batch_at_real_limits_all_succeed_with_no_429_and_a_single_check_goes_first(
     cloud: RunningCloud,
@@ -93,7 +109,7 @@ def test_a_300_cnpj_batch_at_real_limits_all_succeed_with_no_429_and_a_single_ch
     # Waiting for capacity spent no receives: nothing dead-lettered, nothing left behind.
     deadline = time.time() + 30
     while (depths := _queue_depths(cloud)) != {"ChecksQueue": 0, "BatchQueue": 0, "ChecksDlq": 0}:
-        assert time.time() < deadline, depths
+        assert time.time() < deadline, (depths, _queue_details(cloud))
         time.sleep(1)
 
 

@@ -60,6 +60,7 @@ ROLE_FLOOR: dict[tuple[str, str], str] = {
     ("GET", "/checks/batch/{batch_id}/checks"): "viewer",
     ("GET", "/checks/batch/{batch_id}/results"): "viewer",
     ("GET", "/usage"): "viewer",
+    ("GET", "/usage/report"): "admin",
     ("GET", "/audit"): "admin",
 }
 
@@ -173,6 +174,10 @@ def _create_a_resources(http: httpx.Client, a: Tenant) -> tuple[dict[str, str], 
         json={"email": user_email, "role": "viewer", "password": f"Correct-Horse-{suffix[:10]}!"},
     )
     assert user.status_code == 201, user.text
+    keys = _call(http, "GET", "/api-keys", a.bearer())
+    assert keys.status_code == 200, keys.text
+    # The key that ran A's checks: A's consumption report names it, B's never may.
+    admin_key_id = next(k["key_id"] for k in keys.json()["items"] if k["name"] == "admin-key")
     ids = {
         "target_id": target_id,
         "sync_check": sync_check.json()["id"],
@@ -189,6 +194,7 @@ def _create_a_resources(http: httpx.Client, a: Tenant) -> tuple[dict[str, str], 
         user_email,
         a.email,
         key.json()["prefix"].rstrip("."),
+        admin_key_id,
     }
     return ids, markers
 
@@ -346,6 +352,27 @@ def test_b_lists_none_of_a(world: World, method: str, path: str, kind: str, role
     assert not leaked, f"{kind}/{role} GET {path} showed A's {leaked}"
     if response.status_code == 200 and path == "/tenant":
         assert response.json()["tenant_id"] == world.b.tenant_id
+
+
+def test_the_usage_report_is_the_callers_tenants_only(world: World) -> None:
+    """A's report names the key that ran A's checks; B's admins, whatever they name in the query or headers, read
+    B's own report (its totals are B's GET /usage) and never that key."""
+    with world.http() as http:
+        a_report = _call(http, "GET", "/usage/report", world.a.key("admin"))
+        assert a_report.status_code == 200, a_report.text
+        a_principals = {p["principal_id"] for p in a_report.json()["principals"]}
+        [a_key] = [m for m in world.a_markers if m in a_principals]
+        assert a_report.json()["totals"]["checks"] >= 3
+        for kind in CREDENTIALS:
+            headers = {**world.principals[(kind, "admin")].headers, "x-tenant-id": world.a.tenant_id}
+            for params in ({}, {"tenant_id": world.a.tenant_id}, {"period": a_report.json()["period"]}):
+                b_report = _call(http, "GET", "/usage/report", headers, params=params)
+                assert b_report.status_code == 200, b_report.text
+                assert a_key not in b_report.text and world.a.tenant_id not in b_report.text
+                b_usage = _call(http, "GET", "/usage", headers).json()
+                assert b_report.json()["totals"]["checks"] == b_usage["used"]
+            as_csv = _call(http, "GET", "/usage/report", {**headers, "Accept": "text/csv"})
+            assert as_csv.status_code == 200 and a_key not in as_csv.text
 
 
 def test_b_cannot_log_out_a_session(world: World) -> None:

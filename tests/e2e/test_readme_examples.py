@@ -43,6 +43,8 @@ def test_the_curl_example(cloud: RunningCloud, tmp_path: Path) -> None:
     batch = json.loads(lines[2])
     assert (batch["counts"]["succeeded"], batch["counts"]["failed"], batch["invalid"]) == (1, 1, ["not a cnpj"])
     assert lines[3] == "used 4 of 100", lines
+    assert json.loads(lines[4]) == {"checks": 4, "by_mode": {"sync": 1, "async": 1, "batch": 2}}, lines
+    assert lines[5] == "csv checks 4", lines
 
 
 def test_the_python_sdk_example(cloud: RunningCloud, tmp_path: Path) -> None:

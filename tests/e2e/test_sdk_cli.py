@@ -200,6 +200,13 @@ def test_the_cli_logs_in_imports_a_csv_runs_a_batch_with_progress_and_writes_res
     usage = json.loads(_radar(config_dir, url, "usage", "--json").stdout)
     assert usage["plan"] == "business" and usage["used"] == 2 + len(batch_cnpjs)
     assert "business plan" in _radar(config_dir, url, "usage").stdout
+    report = json.loads(_radar(config_dir, url, "usage-report", "--json").stdout)
+    assert report["totals"]["checks"] == usage["used"] and report["totals"]["by_mode"]["batch"] == len(batch_cnpjs)
+    report_csv = _radar(config_dir, url, "usage-report", "--csv", "--period", usage["period"])
+    assert report_csv.returncode == 0, report_csv.stderr
+    assert sum(int(r["checks"]) for r in csv.DictReader(io.StringIO(report_csv.stdout))) == usage["used"]
+    assert "Usage report" in _radar(config_dir, url, "usage-report").stdout
+    assert _radar(config_dir, url, "usage-report", "--period", "2999-01").returncode == 5
 
     revoked = _radar(config_dir, url, "keys", "revoke", key["key_id"])
     assert revoked.returncode == 0, revoked.stderr

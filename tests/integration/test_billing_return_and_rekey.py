@@ -5,7 +5,6 @@ what happened, and a key rotated (and the old one revoked) works at the next cal
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,19 +12,17 @@ import boto3
 import pytest
 import stripe
 
-from radar.accounts.models import TenantItem
 from radar.accounts.repository import TenantRepository
 from radar.billing import RETURN_PATH, RETURN_QUERIES
 from radar.billing.errors import BillingProviderError
 from radar.billing.service import BillingService
 from radar.billing.settings import BillingSettings
-from radar.context import TenantContext
 from radar.gateway_keys import GatewayKeys
-from radar.tables import bind_main_table
 from radar.tiers import load_tiers
 from scripts.billing_sandbox import BillingSandbox, start_billing_sandbox
 from scripts.billing_sandbox.config import generate_api_key
 from tests.support.aws import AwsResources
+from tests.support.billing import admin_of_new_tenant, billing_secret
 
 TIERS = load_tiers()
 CONSOLE = "https://console.radar.example"
@@ -42,27 +39,13 @@ def sandbox() -> Iterator[BillingSandbox]:
 
 @pytest.fixture
 def secret(aws: AwsResources, sandbox: BillingSandbox) -> str:
-    """A billing secret of its own (the secret cache is per ARN) holding the sandbox's current keys."""
-    bind_main_table(aws.main_table)
-    return str(boto3.client("secretsmanager").create_secret(
-        Name=f"billing-{uuid.uuid4().hex[:8]}", SecretString=json.dumps(
-            {"secret_key": sandbox.config.api_key, "webhook_secret": sandbox.config.webhook_secret}))["ARN"])
+    return billing_secret(aws, sandbox)
 
 
 def service(aws: AwsResources, sandbox: BillingSandbox, secret: str) -> BillingService:
     settings = BillingSettings(BILLING_SECRET_ARN=secret, BILLING_API_BASE_URL=sandbox.url,
                                BILLING_RETURN_URL=f"{CONSOLE}{RETURN_PATH}")
     return BillingService(settings=settings, tenants=TenantRepository(), gateway_keys=GatewayKeys(aws.usage_plan_ids))
-
-
-def admin_of_new_tenant(aws: AwsResources) -> TenantContext:
-    tid = uuid.uuid4().hex
-    key_id, key_value = GatewayKeys(aws.usage_plan_ids).create(tid, "free")
-    TenantItem(f"TENANT#{tid}", "TENANT", tenant_id=tid, name="Retorno Ltda", plan="free", usage_key_id=key_id,
-               usage_key_value=key_value, retention_days=TIERS.get("free").retention_days,
-               created_at="2026-12-01T00:00:00Z").save()
-    return TenantContext(tenant_id=tid, principal_id=f"usr_{tid[:8]}", principal_type="user", role="admin",
-                         plan="free")
 
 
 def stored_session(sandbox: BillingSandbox, session_id: str) -> stripe.checkout.Session:

@@ -126,6 +126,7 @@ class Api:
     ) -> None:
         self.module, self.context, self.tenant_id, self.role, self.plan = module, context, tenant_id, role, plan
         self.last_request_id = ""
+        self.principal: tuple[str, str] | None = None  # (principal_type, principal_id); None: the event file's
 
     def __call__(
         self,
@@ -150,10 +151,16 @@ class Api:
         event["multiValueHeaders"].update({k: [v] for k, v in (headers or {}).items()})
         event["requestContext"].update(httpMethod=method, requestId=self.last_request_id)
         event["requestContext"]["authorizer"].update(tenant_id=self.tenant_id, role=role or self.role, plan=self.plan)
+        if self.principal is not None:
+            event["requestContext"]["authorizer"].update(
+                principal_type=self.principal[0], principal_id=self.principal[1]
+            )
         response = self.module.lambda_handler(event, self.context)
-        payload = json.loads(response["body"]) if response.get("body") else None
         merged = dict(response.get("headers") or {})
         merged.update({k: v[-1] for k, v in (response.get("multiValueHeaders") or {}).items() if v})
+        body = response.get("body")
+        is_json = "json" in merged.get("Content-Type", "application/json")  # a CSV download is kept as text
+        payload = (json.loads(body) if is_json else body) if body else None
         return response["statusCode"], payload, merged
 
     def target(self, cnpj: str = ACME) -> str:
@@ -285,7 +292,10 @@ def test_async_check_is_queued_with_the_contract_message(
     assert connector.calls == []
     [message] = receive_all(queues["CHECKS_QUEUE_URL"])
     payload = json.loads(message["Body"])
-    assert set(payload) == {"tenant_id", "check_id", "target_id", "cnpj", "correlation_id", "batch_id", "enqueued_at"}
+    assert set(payload) == {
+        "tenant_id", "check_id", "target_id", "cnpj", "correlation_id", "batch_id", "enqueued_at", "wait"
+    }
+    assert payload["wait"] == 0  # a new check has not waited for capacity yet
     assert payload["tenant_id"] == api.tenant_id and payload["check_id"] == body["id"]
     assert payload["target_id"] == target_id and payload["cnpj"] == ACME and payload["batch_id"] is None
     assert payload["correlation_id"] == api.last_request_id

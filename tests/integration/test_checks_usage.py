@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from radar.errors import AllowanceExceeded
-from radar.metering.service import UsageMeter
+from radar.metering.service import UsageMeter, UsageTag
 from radar.tiers import load_tiers
 from tests.support.aws import AwsResources
 
@@ -81,3 +81,28 @@ def test_release_gives_checks_back(meter: UsageMeter) -> None:
     meter.reserve(tenant_id, "free", 4)
     meter.release(tenant_id, 3)
     assert meter.summary(tenant_id, "free").used == 1
+
+
+def test_report_counters_move_with_the_allowance_and_go_back_to_the_day_counted(meter: UsageMeter) -> None:
+    tenant_id = f"t-{uuid.uuid4().hex}"
+    tag = UsageTag("async", "api_key:k1")
+    meter.reserve(tenant_id, "pro", 2, now=datetime(2026, 10, 31, 23, 0, tzinfo=UTC), tag=tag)
+    # Given back a day later, in the next month: it lands on the day it was counted.
+    meter.release(tenant_id, 1, now=datetime(2026, 11, 1, 1, 0, tzinfo=UTC), period="2026-10", day="31", tag=tag)
+    report = meter.report(tenant_id, "2026-10", now=datetime(2026, 11, 15, tzinfo=UTC))
+    last = report.days[-1]
+    assert (last.date, last.checks, last.by_mode["async"], last.unattributed) == ("2026-10-31", 1, 1, 0)
+    assert report.totals.checks == meter.summary(tenant_id, "pro", now=datetime(2026, 10, 31, tzinfo=UTC)).used
+
+
+def test_a_refused_reservation_counts_nothing_on_the_report(meter: UsageMeter) -> None:
+    tenant_id = f"t-{uuid.uuid4().hex}"
+    allowance = load_tiers().get("free").monthly_checks
+    tag = UsageTag("sync", "user:u1")
+    meter.reserve(tenant_id, "free", allowance - 1, tag=tag)
+    meter.reserve(tenant_id, "free", 5, partial=True, tag=UsageTag("batch", "user:u1"))  # 1 of 5 fits
+    with pytest.raises(AllowanceExceeded):
+        meter.reserve(tenant_id, "free", 1, tag=tag)
+    report = meter.report(tenant_id, datetime.now(UTC).strftime("%Y-%m"))
+    assert report.totals.checks == allowance == meter.used(tenant_id)
+    assert report.totals.by_mode == {"sync": allowance - 1, "async": 0, "batch": 1}

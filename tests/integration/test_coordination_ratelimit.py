@@ -128,20 +128,50 @@ def test_the_slots_left_by_a_reservation_are_known_without_reading_the_schedule_
     provider = _provider()
     clock = FakeClock()
     limiter = DynamoRateLimiter(aws.cache_table, {provider: 60}, burst={provider: 3}, clock=clock, skew_seconds=0.0)
-    assert limiter.observed_slots(provider) is None  # nothing tried yet
-    assert limiter.try_acquire(provider) is True
-    assert limiter.observed_slots(provider) == pytest.approx(2.0, abs=1e-3)
+    first = limiter.reserve_slot(provider)
+    assert first.granted and first.wait == pytest.approx(0.0)
+    assert first.slots_free == pytest.approx(2.0, abs=1e-3)
     assert limiter.tokens(provider) == pytest.approx(2.0, abs=1e-3)
-    assert limiter.try_acquire(provider) and limiter.try_acquire(provider)
-    assert limiter.observed_slots(provider) == pytest.approx(0.0, abs=1e-3)
-    assert limiter.try_acquire(provider) is False
-    assert limiter.observed_slots(provider) == 0.0
+    assert limiter.try_acquire(provider) and limiter.acquire_slot(provider).slots_free == pytest.approx(0.0, abs=1e-3)
+    refused = limiter.acquire_slot(provider)
+    assert not refused.granted and refused.wait is None and refused.slots_free == 0.0
     clock.now += 1.5  # a slot refills every 60/58 s: 1.45 slots back, one taken
-    assert limiter.try_acquire(provider) is True
+    later = limiter.reserve_slot(provider)
     left = 1.5 / bucket_spec(60, 3, skew_seconds=0.0).interval - 1
-    assert limiter.observed_slots(provider) == pytest.approx(left, abs=1e-3)
-    assert limiter.observed_slots(provider) == pytest.approx(limiter.tokens(provider), abs=1e-3)
-    assert limiter.observed_slots("not-configured") is None
+    assert later.granted and later.slots_free == pytest.approx(left, abs=1e-3)
+    assert later.slots_free == pytest.approx(limiter.tokens(provider), abs=1e-3)
+    unlimited = limiter.reserve_slot("not-configured")
+    assert unlimited.granted and unlimited.slots_free is None
+
+
+def test_each_thread_sees_the_slots_left_by_its_own_reservation_not_another_threads(aws: AwsResources) -> None:
+    """A worker's record threads share one limiter: what one reports must not be another's reservation (a shared
+    last-observed value made thread A's gauge read thread B's later count)."""
+    provider = _provider()
+    clock = FakeClock()
+    limiter = DynamoRateLimiter(aws.cache_table, {provider: 60}, burst={provider: 3}, clock=clock, skew_seconds=0.0)
+    first_reserved, second_done = threading.Event(), threading.Event()
+    seen: dict[str, Any] = {}
+
+    def first() -> None:
+        reservation = limiter.reserve_slot(provider)
+        first_reserved.set()
+        second_done.wait(10)  # the other thread reserves before this one reports
+        seen["first"] = reservation
+
+    def second() -> None:
+        first_reserved.wait(10)
+        seen["second"] = limiter.reserve_slot(provider)
+        second_done.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(15)
+    assert seen["first"].slots_free == pytest.approx(2.0, abs=1e-3)
+    assert seen["second"].slots_free == pytest.approx(1.0, abs=1e-3)
+    assert not hasattr(limiter, "observed_slots")  # no per-limiter "last seen" state left to race on
 
 
 def test_a_pause_holds_every_slot_until_the_retry_after(aws: AwsResources) -> None:

@@ -405,3 +405,33 @@ def test_two_concurrent_deliveries_of_one_message_run_one_lookup_and_count_one_u
     _, check, _ = api("GET", f"/checks/{queued['id']}")
     assert check["status"] == "succeeded" and check["attempts"] == 1
     assert UsageMeter(sqs.worker_fn.ENV.main_table).used(api.tenant_id) == 1
+def test_a_second_copy_of_a_waiting_checks_message_sends_no_second_fresh_message(
+    api: Api, sqs: Sqs, connector: FakeConnector, queues: dict[str, str]
+) -> None:
+    """SQS delivers a message twice; the copy that comes after the first moved the check to its wait must not pass
+    the check on again (each copy did: two messages for one check, then four, each one more delivery to drop)."""
+    from radar.lookup.errors import ProvidersUnavailable
+    from radar.lookup.schemas import ProviderAttempt
+
+    waiting = ProvidersUnavailable(
+        [ProviderAttempt(provider="cnpjws", outcome="rate_limited", message="skipped: next request slot in 3 s")],
+        3,
+        waiting_for_capacity=True,
+        eta_seconds=3.0,
+    )
+    connector.will(ACME, waiting, report())
+    _, queued, _ = api("POST", f"/targets/{api.target()}/checks", query={"async": "true"})
+    [message] = receive_all(queues["CHECKS_QUEUE_URL"])
+    for _ in range(2):  # one receive, delivered twice, the second after the first's wait
+        answer = sqs.worker_fn.lambda_handler(sqs.event([message]), sqs.context)
+        assert answer["batchItemFailures"] == []
+    sqs.client.delete_message(QueueUrl=queues["CHECKS_QUEUE_URL"], ReceiptHandle=message["ReceiptHandle"])
+    _, check, _ = api("GET", f"/checks/{queued['id']}")
+    assert check["status"] == "queued" and check["capacity_waits"] == 1
+    time.sleep(3.5)  # past the fresh message's delay
+    fresh = peek(queues["CHECKS_QUEUE_URL"])
+    assert len(fresh) == 1, [m["Body"] for m in fresh]  # one message carries the check on, not one per copy
+    messages, failed = sqs.poll()
+    assert len(messages) == 1 and failed == []
+    _, check, _ = api("GET", f"/checks/{queued['id']}")
+    assert check["status"] == "succeeded" and connector.calls == [ACME, ACME]

@@ -75,7 +75,8 @@ def _usage_plan(name: str, rate: float, burst: int, quota: int) -> dict[str, Any
 
 
 def write_mini_template(
-    directory: Path, *, delivery_log: Path, authorizer_ttl: int = 2, stack_name: str = "Mini"
+    directory: Path, *, delivery_log: Path, authorizer_ttl: int = 2, stack_name: str = "Mini",
+    extra_resources: dict[str, Any] | None = None,
 ) -> Path:
     root = {"Fn::GetAtt": ["Api", "RootResourceId"]}
     resources: dict[str, Any] = {
@@ -233,7 +234,7 @@ def write_mini_template(
             },
         },
     }
-    template = {"Resources": resources}
+    template = {"Resources": resources | (extra_resources or {})}
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{stack_name}.template.json"  # physical names derive from it
     path.write_text(json.dumps(template, indent=1))
@@ -241,10 +242,12 @@ def write_mini_template(
 
 
 @contextmanager
-def mini_cloud(directory: Path, stack_name: str, *, endpoint: str | None, **config: Any) -> Iterator[Any]:
+def mini_cloud(directory: Path, stack_name: str, *, endpoint: str | None,
+               extra_resources: dict[str, Any] | None = None, **config: Any) -> Iterator[Any]:
     """A LocalCloud running the mini template (its state and deliveries.jsonl in `directory`), stopped on exit.
 
-    `endpoint` is a running emulator to use, or None for the cloud's own; `config` sets other CloudConfig fields."""
+    `endpoint` is a running emulator to use, or None for the cloud's own; `extra_resources` join the template's;
+    `config` sets other CloudConfig fields."""
     from scripts.localcloud.cloud import CloudConfig, LocalCloud
     from tests.support.aws import free_port
 
@@ -254,7 +257,8 @@ def mini_cloud(directory: Path, stack_name: str, *, endpoint: str | None, **conf
         CloudConfig(
             endpoint=endpoint,
             state_file=directory / "state.json",
-            template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl", stack_name=stack_name),
+            template=write_mini_template(directory, delivery_log=directory / "deliveries.jsonl", stack_name=stack_name,
+                                         extra_resources=extra_resources),
             **settings,
         )
     )

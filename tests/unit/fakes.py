@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from radar.cnpj import Cnpj
-from radar.coordination import CacheEntry
+from radar.coordination import CacheEntry, Reservation
 from radar.providers.errors import ProviderError
 from radar.report import Report
 
@@ -132,18 +132,18 @@ class InMemoryLimiter:
         return wait
 
     def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
+        return self.acquire_slot(provider, max_wait).granted
+
+    def acquire_slot(self, provider: str, max_wait: float = 0.0) -> Reservation:
+        """The reservation with the slots left after it (None for an unlimited provider), as DynamoRateLimiter."""
         wait = self.reserve(provider, max_wait)
-        if wait is None:
-            return False
-        self.waited.append(wait)
-        return True
+        if wait is not None:
+            self.waited.append(wait)
+        left = float(max(0, self.tokens[provider])) if provider in self.tokens else None
+        return Reservation(wait, left)
 
     def try_acquire(self, provider: str) -> bool:
         return self.reserve(provider, 0.0) is not None
-
-    def observed_slots(self, provider: str) -> float | None:
-        """Slots left after the last reservation (None for an unlimited provider), as DynamoRateLimiter reports."""
-        return float(max(0, self.tokens[provider])) if provider in self.tokens else None
 
     def seconds_until_available(self, provider: str) -> float:
         if provider in self.tokens and self.tokens[provider] <= 0:

@@ -37,3 +37,10 @@ def test_attach_needs_the_state_of_the_cloud_serving_that_url(tmp_path: Path) ->
     state.write_text(json.dumps({"api_url": "http://127.0.0.1:9", "endpoint": "http://127.0.0.1:4566"}))
     with pytest.raises(RuntimeError, match="does not answer 200"):
         attach_cloud("http://127.0.0.1:9/", state)  # nothing listens on port 9 (discard)
+
+
+def test_every_registered_provider_is_lifted() -> None:
+    from radar.lookup.registry import PROVIDERS
+
+    assert set(LIFTED_PROVIDER_LIMITS) == {f"RATE_LIMIT_{entry.name.upper()}_PER_MIN" for entry in PROVIDERS}
+    assert len(LIFTED_PROVIDER_LIMITS) == 6

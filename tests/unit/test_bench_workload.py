@@ -76,7 +76,24 @@ def test_account_flags_every_kind_of_loss(states: dict[str, str], visible: int, 
     assert not account.consistent
 
 
+def test_lost_counts_what_nothing_will_finish_not_what_is_still_queued() -> None:
+    def lost(states: dict[str, str], visible: int = 0, in_flight: int = 0, dlq: tuple[str, ...] = ()) -> int:
+        return account_states(["a", "b", "c"], states, queue_visible=visible, queue_in_flight=in_flight,
+                              dlq_check_ids=list(dlq)).lost
+
+    assert lost({"a": "succeeded", "b": "failed", "c": "succeeded"}, dlq=("b",)) == 0
+    assert lost({"a": "succeeded", "b": "queued", "c": "running"}) == 2  # queues empty: stranded
+    assert lost({"a": "succeeded", "b": "queued", "c": "running"}, visible=2) == 0  # still on their way
+    assert lost({"a": "succeeded"}, visible=1) == 2  # no item is lost whatever the queue holds
+    assert lost({"a": "succeeded", "b": "succeeded", "c": "failed"}, dlq=("a",)) == 1
+
+
 def test_drain_limit_is_concurrency_over_check_time() -> None:
     assert drain_limit_per_s(concurrency=5, batch_size=10, seconds_per_check=0.5) == pytest.approx(10.0)
+    # The worker runs a batch's records in threads: 10 at a time, a batch of 10 takes one check's time.
+    assert drain_limit_per_s(concurrency=3, batch_size=10, seconds_per_check=0.5, record_concurrency=10) == 60.0
+    assert drain_limit_per_s(concurrency=3, batch_size=10, seconds_per_check=0.5, record_concurrency=4) == 20.0
+    with pytest.raises(ValueError):
+        drain_limit_per_s(concurrency=3, batch_size=10, seconds_per_check=0.5, record_concurrency=0)
     with pytest.raises(ValueError):
         drain_limit_per_s(concurrency=0, batch_size=10, seconds_per_check=0.5)

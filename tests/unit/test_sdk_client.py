@@ -273,3 +273,22 @@ def test_reports_and_diffs_parse_into_the_contract_models(sleeps: Sleeps) -> Non
     assert check.report.partners[0].name == "X"
     assert check.diff is not None and check.diff.changes[0].from_ == "A"
     assert check.diff.changes[0].model_dump(by_alias=True)["from"] == "A"
+
+
+@respx.mock
+def test_the_usage_report_is_parsed_and_its_csv_asked_for_with_accept(sleeps: Sleeps) -> None:
+    counts = {"checks": 2, "by_mode": {"sync": 2, "async": 0, "batch": 0}, "cached": 1, "looked_up": 1,
+              "unattributed": 0}
+    body = {"period": "2026-11", "generated_at": "2026-12-01T00:00:00Z", "totals": counts,
+            "days": [{"date": "2026-11-01", **counts}],
+            "principals": [{"principal_type": "api_key", "principal_id": "k1", **counts}],
+            "rows": [{"date": "2026-11-01", "principal_type": "api_key", "principal_id": "k1", **counts}]}
+    as_csv = respx.get(f"{URL}/usage/report", headers={"Accept": "text/csv"})
+    as_csv.mock(return_value=httpx.Response(200, text="date,principal_type\r\n", headers={"Content-Type": "text/csv"}))
+    as_json = respx.get(f"{URL}/usage/report", params={"period": "2026-11"})
+    as_json.mock(return_value=httpx.Response(200, json=body))
+    report = _client(sleeps).get_usage_report("2026-11")
+    assert report.totals.checks == 2 and report.principals[0].principal_id == "k1"
+    assert as_json.call_count == 1 and as_csv.call_count == 0
+    assert _client(sleeps).download_usage_report().startswith("date,principal_type")
+    assert as_csv.call_count == 1 and "period" not in str(as_csv.calls.last.request.url)

@@ -34,6 +34,7 @@ export const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   "GET /tenant/deletion": [],
   "PUT /tenant/plan": [],
   "GET /usage": [],
+  "GET /usage/report": ["query:period"],
   "GET /users": [],
   "POST /users": [],
   "DELETE /users/{user_id}": ["path:user_id"],

@@ -476,6 +476,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/usage/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consumption report of a month (admin): checks per day, mode, cache and principal
+         * @description Checks counted in `period` (YYYY-MM, UTC; default this month), per day, split by mode (sync, async, batch), cached versus looked up, and by principal (API key id or user id). Read from per-day counters kept with the allowance, so its totals agree with GET /usage. `Accept: text/csv` answers CSV (one line per day and principal, with a header); any other Accept answers JSON (UsageReport). A month before the tenant existed is an empty report; a malformed or future period is a 422 naming `period`.
+         */
+        get: operations["getUsageReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -1562,6 +1582,37 @@ export interface components {
              */
             token_type: string;
         };
+        /** UsageCounts */
+        UsageCounts: {
+            /**
+             * By Mode
+             * @description sync, async and batch
+             */
+            by_mode: {
+                [key: string]: number;
+            };
+            /**
+             * Cached
+             * @description answered from the shared report cache
+             */
+            cached: number;
+            /**
+             * Checks
+             * @description checks counted against the allowance (what GET /usage counts)
+             */
+            checks: number;
+            /**
+             * Looked Up
+             * @description not answered from the cache: a provider lookup, or still in flight
+             */
+            looked_up: number;
+            /**
+             * Unattributed
+             * @description counted before checks recorded who ran them (no split known)
+             * @default 0
+             */
+            unattributed: number;
+        };
         /** UsageOut */
         UsageOut: {
             /** Allowance */
@@ -1583,6 +1634,149 @@ export interface components {
             resets_at: string;
             /** Used */
             used: number;
+        };
+        /** UsageReport */
+        UsageReport: {
+            /**
+             * Days
+             * @description every day of the period (up to today for this month)
+             */
+            days: components["schemas"]["UsageReportDay"][];
+            /** Generated At */
+            generated_at: string;
+            /**
+             * Period
+             * @description YYYY-MM (UTC)
+             */
+            period: string;
+            /**
+             * Principals
+             * @description who ran the checks, most checks first
+             */
+            principals: components["schemas"]["UsageReportPrincipal"][];
+            /**
+             * Rows
+             * @description per day and principal: the CSV's lines
+             */
+            rows: components["schemas"]["UsageReportRow"][];
+            totals: components["schemas"]["UsageCounts"];
+        };
+        /** UsageReportDay */
+        UsageReportDay: {
+            /**
+             * By Mode
+             * @description sync, async and batch
+             */
+            by_mode: {
+                [key: string]: number;
+            };
+            /**
+             * Cached
+             * @description answered from the shared report cache
+             */
+            cached: number;
+            /**
+             * Checks
+             * @description checks counted against the allowance (what GET /usage counts)
+             */
+            checks: number;
+            /**
+             * Date
+             * @description YYYY-MM-DD (UTC)
+             */
+            date: string;
+            /**
+             * Looked Up
+             * @description not answered from the cache: a provider lookup, or still in flight
+             */
+            looked_up: number;
+            /**
+             * Unattributed
+             * @description counted before checks recorded who ran them (no split known)
+             * @default 0
+             */
+            unattributed: number;
+        };
+        /** UsageReportPrincipal */
+        UsageReportPrincipal: {
+            /**
+             * By Mode
+             * @description sync, async and batch
+             */
+            by_mode: {
+                [key: string]: number;
+            };
+            /**
+             * Cached
+             * @description answered from the shared report cache
+             */
+            cached: number;
+            /**
+             * Checks
+             * @description checks counted against the allowance (what GET /usage counts)
+             */
+            checks: number;
+            /**
+             * Looked Up
+             * @description not answered from the cache: a provider lookup, or still in flight
+             */
+            looked_up: number;
+            /**
+             * Principal Id
+             * @description the API key id or the user id
+             */
+            principal_id: string;
+            /**
+             * Principal Type
+             * @description api_key or user
+             */
+            principal_type: string;
+            /**
+             * Unattributed
+             * @description counted before checks recorded who ran them (no split known)
+             * @default 0
+             */
+            unattributed: number;
+        };
+        /**
+         * UsageReportRow
+         * @description One CSV line: a day and a principal (principal_type `unattributed` for counts without one).
+         */
+        UsageReportRow: {
+            /**
+             * By Mode
+             * @description sync, async and batch
+             */
+            by_mode: {
+                [key: string]: number;
+            };
+            /**
+             * Cached
+             * @description answered from the shared report cache
+             */
+            cached: number;
+            /**
+             * Checks
+             * @description checks counted against the allowance (what GET /usage counts)
+             */
+            checks: number;
+            /** Date */
+            date: string;
+            /**
+             * Looked Up
+             * @description not answered from the cache: a provider lookup, or still in flight
+             */
+            looked_up: number;
+            /** Principal Id */
+            principal_id: string;
+            /** Principal Type */
+            principal_type: string;
+            /**
+             * Unattributed
+             * @description counted before checks recorded who ran them (no split known)
+             * @default 0
+             */
+            unattributed: number;
         };
         /** UserInviteRequest */
         UserInviteRequest: {
@@ -5122,6 +5316,120 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UsageOut"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no tenant context. Codes: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description role too low. Codes: `forbidden`, `invalid_api_key`, `own_role_raise`, `tenant_deleted` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found (or expired by retention). Codes: `batch_not_found`, `check_not_found`, `cnpj_not_found`, `not_found`, `route_not_found`, `target_not_found`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. Codes: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid input (field named in details). Codes: `invalid_cnpj`, `plan_not_sold`, `unknown_plan`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled, quota or monthly allowance exceeded (names the plan and how to upgrade). Codes: `allowance_exceeded`, `quota_exceeded`, `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (never a stack trace). Codes: `authorizer_failure`, `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable. Codes: `billing_not_configured`, `billing_provider_unavailable`, `coordination_unavailable`, `dependency_unavailable`, `providers_busy`, `providers_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsageReport: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM (UTC); default: this month */
+                period?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                    "text/csv": string;
                 };
             };
             /** @description Malformed request (bad JSON, bad cursor). Codes: `bad_request`, `invalid_webhook`, `malformed_json` */

@@ -6,6 +6,7 @@ export type Target = Schemas["TargetOut"];
 export type Check = Schemas["CheckOut"];
 export type Batch = Schemas["BatchOut"];
 export type Usage = Schemas["UsageOut"];
+export type UsageReport = Schemas["UsageReport"];
 export type Tenant = Schemas["TenantView"];
 export type ApiKey = Schemas["ApiKeyView"];
 export type ApiKeyCreated = Schemas["ApiKeyCreated"];

@@ -280,6 +280,22 @@ export function RoleOptions() {
   );
 }
 
+/** A row of headline numbers: [label, value, test id] each. */
+export function Stats({ items, testId }: { items: [string, string, string][]; testId?: string }) {
+  return (
+    <div className="stats" data-testid={testId}>
+      {items.map(([label, value, id]) => (
+        <div className="stat" key={id}>
+          <span className="stat-label">{label}</span>
+          <span className="stat-value" data-testid={id}>
+            {value}
+          </span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 /** Term and value pairs (label on the left, value on the right; stacked on phones). */
 export function Facts({ items }: { items: [string, ReactNode][] }) {
   return (

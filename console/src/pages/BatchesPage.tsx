@@ -14,7 +14,7 @@ import { useSessionUser } from "../auth/SessionProvider";
 import { ErrorNotice } from "../components/errors";
 import { CheckStatusBadge, DataTable, EmptyState, Field, PageTitle, ProgressBar, Skeleton, useTitle } from "../components/ui";
 import { hasKey, useI18n } from "../i18n";
-import { parseCsv, parsePasted, toCsv, type ParsedList } from "../lib/csv";
+import { parseCsv, parsePasted, saveCsv, toCsv, type ParsedList } from "../lib/csv";
 import { formatCnpj } from "../lib/cnpj";
 import { formatDateTime, formatDuration, formatNumber, shortId } from "../lib/format";
 import { createdBatch, rememberBatch, useCreatedBatches } from "../hooks/batchStore";
@@ -316,16 +316,6 @@ export function BatchPage() {
       </section>
     </>
   );
-}
-
-function saveCsv(text: string | Blob, name: string) {
-  const blob = typeof text === "string" ? new Blob([text], { type: "text/csv;charset=utf-8" }) : text;
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** GET /checks/batch/{id}/results as text/csv (the API's own file), with the session's bearer token. */

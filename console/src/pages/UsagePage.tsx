@@ -1,18 +1,24 @@
 // This period's checks per day as a chart (daily bars, running total, the allowance line), what is left,
-// the plan and what the next plan gives. Lazy-loaded: recharts stays out of the first page's JavaScript.
+// the plan and what the next plan gives; for admins, a month's consumption report (UsageReport.tsx).
+// Lazy-loaded: recharts stays out of the first page's JavaScript.
 import { useQuery } from "@tanstack/react-query";
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { api, call } from "../api/client";
 import { ErrorNotice } from "../components/errors";
-import { DataTable, EmptyState, PageTitle, ProgressBar, Skeleton, useTitle } from "../components/ui";
+import { DataTable, EmptyState, PageTitle, ProgressBar, Skeleton, Stats, useTitle } from "../components/ui";
 import { useI18n } from "../i18n";
 import { formatDate, formatNumber } from "../lib/format";
 import { nextPlan, planInfo } from "../lib/plans";
 import { usageSeries } from "../lib/usage";
+import { ROLE_RANK } from "../api/types";
+import { useSessionUser } from "../auth/SessionProvider";
+import { UsageReportSection } from "./UsageReport";
 
 export default function UsagePage() {
   const { t, locale } = useI18n();
   useTitle("usage.title");
+  const user = useSessionUser();
+  const isAdmin = (ROLE_RANK[user?.role ?? ""] ?? 0) >= 3;
   const usage = useQuery({ queryKey: ["usage"], queryFn: () => call(api.GET("/usage")) });
   if (usage.isPending) return <Skeleton lines={8} />;
   if (usage.isError) return <ErrorNotice error={usage.error} onRetry={() => void usage.refetch()} />;
@@ -25,22 +31,14 @@ export default function UsagePage() {
     <>
       <PageTitle>{t("usage.title")}</PageTitle>
       <p className="muted">{t("usage.period", { period: u.period })}</p>
-      <div className="stats" data-testid="usage-stats">
-        {(
-          [
-            ["usage.used", u.used, "usage-used"],
-            ["usage.allowance", u.allowance, "usage-allowance"],
-            ["usage.remaining", u.remaining, "usage-remaining"],
-          ] as const
-        ).map(([label, value, testId]) => (
-          <div className="stat" key={label}>
-            <span className="stat-label">{t(label)}</span>
-            <span className="stat-value" data-testid={testId}>
-              {n(value)}
-            </span>
-          </div>
-        ))}
-      </div>
+      <Stats
+        testId="usage-stats"
+        items={[
+          [t("usage.used"), n(u.used), "usage-used"],
+          [t("usage.allowance"), n(u.allowance), "usage-allowance"],
+          [t("usage.remaining"), n(u.remaining), "usage-remaining"],
+        ]}
+      />
       <ProgressBar value={u.used} max={u.allowance} label={`${t("usage.used")}: ${n(u.used)} / ${n(u.allowance)}`} />
       <p className="hint">{t("usage.resets", { date: formatDate(u.resets_at.slice(0, 10)) })}</p>
 
@@ -78,6 +76,8 @@ export default function UsagePage() {
               </DataTable>
         </details>
       </section>
+
+      {isAdmin ? <UsageReportSection /> : <p className="muted">{t("usage.report.adminOnly")}</p>}
 
       <section className="card" aria-labelledby="usage-plan">
         <h2 id="usage-plan">{t("usage.plan", { plan: plan?.displayName ?? u.plan })}</h2>

@@ -638,6 +638,15 @@ def result_row(check: models.CheckOut) -> dict[str, Any]:
     }
 
 
+def _write_text(text: str, output: Path | None, what: str) -> None:
+    """A download as the API wrote it: to stdout, or to `output` with a note on stderr."""
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"{what} written to {output}", highlight=False)
+
+
 @batch.command("results")
 @click.argument("batch_id")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
@@ -652,12 +661,7 @@ def batch_results(batch_id: str, fmt: str, status: str | None, output: Path | No
     assert ctx is not None
     client = ctx.client()
     if status is None:
-        text = client.download_batch_results(batch_id, fmt=fmt)
-        if output is None:
-            click.echo(text, nl=False)
-        else:
-            output.write_text(text, encoding="utf-8")
-            err.print(f"results written to {output}", highlight=False)
+        _write_text(client.download_batch_results(batch_id, fmt=fmt), output, "results")
         return
     checks = list(client.iter_batch_checks(batch_id, status=status))
     if fmt == "json":
@@ -688,6 +692,37 @@ def usage(ctx: Context) -> None:
         return
     _table(f"Usage {current.period} ({current.plan} plan)", ["used", "allowance", "remaining", "resets at"],
            [[current.used, current.allowance, current.remaining, current.resets_at]])
+
+
+@cli.command("usage-report")
+@click.option("--period", help="the month, YYYY-MM (default: this month)")
+@click.option("--csv", "as_csv", is_flag=True, help="the API's CSV (one line per day and principal)")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="write here (default stdout)")
+@json_option
+@api_errors
+def usage_report(ctx: Context, period: str | None, as_csv: bool, output: Path | None) -> None:
+    """A month's consumption report (admin): checks per day by mode, cached or looked up, and per API key or user."""
+    client = ctx.client()
+    if as_csv or output is not None:
+        text = (
+            client.download_usage_report(period)
+            if as_csv
+            else json.dumps(_plain(client.get_usage_report(period)), indent=2, ensure_ascii=False) + "\n"
+        )
+        _write_text(text, output, "report")
+        return
+    report = client.get_usage_report(period)
+    if ctx.as_json:
+        ctx.emit(report)
+        return
+    totals = report.totals
+    _table(f"Usage report {report.period}", ["date", "checks", "sync", "async", "batch", "cached", "looked up"],
+           [[d.date, d.checks, d.by_mode.get("sync", 0), d.by_mode.get("async", 0), d.by_mode.get("batch", 0),
+             d.cached, d.looked_up] for d in report.days if d.checks]
+           + [["total", totals.checks, totals.by_mode.get("sync", 0), totals.by_mode.get("async", 0),
+               totals.by_mode.get("batch", 0), totals.cached, totals.looked_up]])
+    _table("By principal", ["type", "id", "checks", "cached", "looked up"],
+           [[p.principal_type, p.principal_id, p.checks, p.cached, p.looked_up] for p in report.principals])
 
 
 def main() -> None:

@@ -461,6 +461,17 @@ class Client:
     def get_usage(self) -> models.UsageOut:
         return self._call("getUsage")  # type: ignore[no-any-return]
 
+    def get_usage_report(self, period: str | None = None) -> models.UsageReport:
+        """A month's consumption report (admin): checks per day, mode, cache and principal; `period` is YYYY-MM
+        (default: this month)."""
+        return self._call("getUsageReport", params={"period": period})  # type: ignore[no-any-return]
+
+    def download_usage_report(self, period: str | None = None) -> str:
+        """The same report as CSV (one line per day and principal, with a header), as the API writes it."""
+        operation = models.OPERATIONS["getUsageReport"]
+        params = {"period": period} if period else None
+        return self.request(operation.method, operation.path, params=params, headers={"Accept": "text/csv"}).text
+
     def list_audit_events(
         self,
         *,

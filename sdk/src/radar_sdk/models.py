@@ -72,7 +72,12 @@ __all__ = [
     "TenantView",
     "TierLimits",
     "TokenResponse",
+    "UsageCounts",
     "UsageOut",
+    "UsageReport",
+    "UsageReportDay",
+    "UsageReportPrincipal",
+    "UsageReportRow",
     "UserInviteRequest",
     "UserList",
     "UserView",
@@ -674,6 +679,16 @@ class TokenResponse(ApiShape):
     token_type: str = Field(default="Bearer")
 
 
+class UsageCounts(ApiShape):
+    """UsageCounts"""
+
+    by_mode: dict[str, int] = Field(description="sync, async and batch")
+    cached: int = Field(description="answered from the shared report cache")
+    checks: int = Field(description="checks counted against the allowance (what GET /usage counts)")
+    looked_up: int = Field(description="not answered from the cache: a provider lookup, or still in flight")
+    unattributed: int = Field(default=0, description="counted before checks recorded who ran them (no split known)")
+
+
 class UsageOut(ApiShape):
     """UsageOut"""
 
@@ -684,6 +699,53 @@ class UsageOut(ApiShape):
     remaining: int
     resets_at: str
     used: int
+
+
+class UsageReport(ApiShape):
+    """UsageReport"""
+
+    days: list[UsageReportDay] = Field(description="every day of the period (up to today for this month)")
+    generated_at: str
+    period: str = Field(description="YYYY-MM (UTC)")
+    principals: list[UsageReportPrincipal] = Field(description="who ran the checks, most checks first")
+    rows: list[UsageReportRow] = Field(description="per day and principal: the CSV's lines")
+    totals: UsageCounts
+
+
+class UsageReportDay(ApiShape):
+    """UsageReportDay"""
+
+    by_mode: dict[str, int] = Field(description="sync, async and batch")
+    cached: int = Field(description="answered from the shared report cache")
+    checks: int = Field(description="checks counted against the allowance (what GET /usage counts)")
+    date: str = Field(description="YYYY-MM-DD (UTC)")
+    looked_up: int = Field(description="not answered from the cache: a provider lookup, or still in flight")
+    unattributed: int = Field(default=0, description="counted before checks recorded who ran them (no split known)")
+
+
+class UsageReportPrincipal(ApiShape):
+    """UsageReportPrincipal"""
+
+    by_mode: dict[str, int] = Field(description="sync, async and batch")
+    cached: int = Field(description="answered from the shared report cache")
+    checks: int = Field(description="checks counted against the allowance (what GET /usage counts)")
+    looked_up: int = Field(description="not answered from the cache: a provider lookup, or still in flight")
+    principal_id: str = Field(description="the API key id or the user id")
+    principal_type: str = Field(description="api_key or user")
+    unattributed: int = Field(default=0, description="counted before checks recorded who ran them (no split known)")
+
+
+class UsageReportRow(ApiShape):
+    """One CSV line: a day and a principal (principal_type `unattributed` for counts without one)."""
+
+    by_mode: dict[str, int] = Field(description="sync, async and batch")
+    cached: int = Field(description="answered from the shared report cache")
+    checks: int = Field(description="checks counted against the allowance (what GET /usage counts)")
+    date: str
+    looked_up: int = Field(description="not answered from the cache: a provider lookup, or still in flight")
+    principal_id: str
+    principal_type: str
+    unattributed: int = Field(default=0, description="counted before checks recorded who ran them (no split known)")
 
 
 class UserInviteRequest(ApiShape):
@@ -742,6 +804,7 @@ OPERATIONS: dict[str, Operation] = {
     "getTenant": Operation("GET", "/tenant", 200, "TenantView"),
     "getTenantDeletion": Operation("GET", "/tenant/deletion", 200, "DeletionJobView"),
     "getUsage": Operation("GET", "/usage", 200, "UsageOut"),
+    "getUsageReport": Operation("GET", "/usage/report", 200, "UsageReport"),
     "inviteUser": Operation("POST", "/users", 201, "UserView"),
     "listApiKeys": Operation("GET", "/api-keys", 200, "ApiKeyList"),
     "listAuditEvents": Operation("GET", "/audit", 200, "AuditPage"),

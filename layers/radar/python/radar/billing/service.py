@@ -7,6 +7,7 @@ operator granted. Every change of it moves the tenant's usage key (radar.gateway
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,34 +78,55 @@ def effective_plan(item: BillingItem, now: float, tiers: TiersConfig) -> str:
 
 def provider_from_secret(settings: BillingSettings, tiers: TiersConfig) -> BillingProvider:
     """The Stripe adapter with the key and signing secret from Secrets Manager (cached five minutes). A call Stripe
-    refuses as unauthenticated reads the secret again past the cache, once, and is retried once (a rotated key)."""
+    refuses as unauthenticated reads the secret again past the cache, once, and is retried once (a rotated key); so
+    does a webhook whose signature does not match, at most once per `webhook_reread_seconds` (_webhook_keys)."""
     from radar.billing.stripe_provider import StripeProvider
 
     key, signing = _billing_keys(settings, fresh=False)
     lookup = {t.price.lookup_key: name for name, t in tiers.tiers.items() if t.price}
     return StripeProvider(key, signing, api_base=settings.billing_api_base_url,
                           tolerance_seconds=settings.webhook_tolerance_seconds, plan_of_lookup_key=lookup,
-                          rekey=lambda: _billing_keys(settings, fresh=True))
+                          rekey=lambda: _billing_keys(settings, fresh=True),
+                          resign=lambda: _webhook_keys(settings))
+
+
+# When this warm container last read each billing secret from Secrets Manager (time.monotonic()): the cache's age.
+_read_at: dict[str, float] = {}
 
 
 def _billing_keys(settings: BillingSettings, *, fresh: bool) -> tuple[str, str]:
     """(secret key, webhook signing secret) from the billing secret; `fresh` bypasses (and refills) the cache."""
-    if not settings.billing_secret_arn:
+    arn = settings.billing_secret_arn
+    if not arn:
         raise BillingNotConfigured()
     from aws_lambda_powertools.utilities import parameters
 
+    now = time.monotonic()
+    fresh = fresh or now - _read_at.get(arn, -math.inf) >= _SECRET_MAX_AGE_SECONDS
     try:
-        value: Any = parameters.get_secret(settings.billing_secret_arn, transform="json",
-                                           max_age=_SECRET_MAX_AGE_SECONDS, force_fetch=fresh)
+        value: Any = parameters.get_secret(arn, transform="json", max_age=_SECRET_MAX_AGE_SECONDS,
+                                           force_fetch=fresh)
     except Exception as exc:
         logger.warning("billing secret unavailable", extra={"error_type": type(exc).__name__})
         raise BillingNotConfigured() from exc
+    if fresh:
+        _read_at[arn] = now
     key = str(value.get("secret_key") or "") if isinstance(value, dict) else ""
     signing = str(value.get("webhook_secret") or "") if isinstance(value, dict) else ""
     if not key or not signing:
         raise BillingNotConfigured(details={"missing": [n for n, v in (("secret_key", key), ("webhook_secret",
                                                                         signing)) if not v]})
     return key, signing
+
+
+def _webhook_keys(settings: BillingSettings) -> tuple[str, str] | None:
+    """Fresh keys for a webhook whose signature did not match, or None when the keys held were read less than
+    `webhook_reread_seconds` ago: the route is public, so a stream of forged signatures costs at most one Secrets
+    Manager read per window per warm container (and a read inside the window would only give the same secret)."""
+    arn = settings.billing_secret_arn
+    if arn and time.monotonic() - _read_at.get(arn, -math.inf) < settings.webhook_reread_seconds:
+        return None
+    return _billing_keys(settings, fresh=True)
 
 
 class BillingService:

@@ -20,3 +20,6 @@ class BillingSettings(EnvSettings):
     return_url: str = Field(default="https://cnpj-radar.example/admin/plan", alias="BILLING_RETURN_URL",
                             pattern=r"^https?://[^\s?#]+$")
     webhook_tolerance_seconds: int = Field(default=300, gt=0, alias="BILLING_WEBHOOK_TOLERANCE_SECONDS")
+    # A webhook whose signature does not match reads the signing secret again (a rotation) only when the one held is
+    # older than this: at most one Secrets Manager read per window per warm container, whatever the public sends.
+    webhook_reread_seconds: float = Field(default=30.0, gt=0, alias="BILLING_WEBHOOK_REREAD_SECONDS")

@@ -2,7 +2,10 @@
 
 `api_base` is the SDK's own base-URL setting: empty for Stripe itself, the billing sandbox's URL locally. `rekey`, when
 given, reads the keys again past any cache: a call Stripe refuses with an authentication error (a key rotated and
-revoked while this process still held the old one) re-reads them once and is made once more."""
+revoked while this process still held the old one) re-reads them once and is made once more. `resign`, when given, is
+the same for a webhook whose signature does not match the signing secret held (a rotated signing secret): it answers
+fresh keys, or None when the caller may not read the secret again now (radar.billing.service throttles it: the webhook
+route is public), and the event is verified once more with them."""
 
 from __future__ import annotations
 
@@ -51,15 +54,25 @@ def _id(value: Any) -> str | None:
 Keys = tuple[str, str]  # (secret key, webhook signing secret)
 
 
+class _NoMatchingSignature(Exception):
+    """A well-formed Stripe-Signature none of whose v1 signatures matches the signing secret held."""
+
+    def __init__(self, invalid: InvalidWebhook) -> None:
+        super().__init__(str(invalid))
+        self.invalid = invalid
+
+
 class StripeProvider:
     def __init__(self, secret_key: str, webhook_secret: str, *, api_base: str | None, tolerance_seconds: int,
-                 plan_of_lookup_key: dict[str, str], rekey: Callable[[], Keys] | None = None) -> None:
+                 plan_of_lookup_key: dict[str, str], rekey: Callable[[], Keys] | None = None,
+                 resign: Callable[[], Keys | None] | None = None) -> None:
         self._base = {"api": api_base.rstrip("/")} if api_base else None
         self._use(secret_key, webhook_secret)
         self._tolerance = tolerance_seconds
         self._plans = plan_of_lookup_key
         self._prices: dict[str, str] = {}
         self._rekey = rekey
+        self._resign = resign
 
     def _use(self, secret_key: str, webhook_secret: str) -> None:
         import stripe
@@ -122,17 +135,21 @@ class StripeProvider:
         return str(session.url)
 
     def verify_event(self, payload: bytes, signature: str) -> BillingEvent:
-        import stripe
-
         if not signature:
             raise InvalidWebhook("the Stripe-Signature header is missing", reason="missing")
         try:
-            self._client.construct_event(payload, signature, self._webhook_secret, tolerance=self._tolerance)
-        except stripe.SignatureVerificationError as exc:
-            reason = "timestamp_outside_tolerance" if "tolerance" in str(exc).lower() else "signature_mismatch"
-            raise InvalidWebhook("the Stripe-Signature header does not verify", reason=reason) from exc
-        except ValueError as exc:
-            raise InvalidWebhook("the body is not a Stripe event", reason="invalid_payload", field="body") from exc
+            self._construct(payload, signature)
+        except _NoMatchingSignature as exc:
+            keys = self._resign() if self._resign is not None else None
+            self._resign = None  # once per provider (one request): a second mismatch stands
+            if keys is None or keys[1] == self._webhook_secret:
+                raise exc.invalid from None
+            logger.info("webhook signature did not match; verifying with the signing secret read again")
+            self._use(*keys)
+            try:
+                self._construct(payload, signature)
+            except _NoMatchingSignature as again:
+                raise again.invalid from None
         raw = json.loads(payload)
         obj = _get(raw, "data", "object") or {}
         kind = obj.get("object")
@@ -153,6 +170,25 @@ class StripeProvider:
             subscription_id=subscription,
             metadata_tenant_id=str(claimed) if claimed else None,
         )
+
+    def _construct(self, payload: bytes, signature: str) -> None:
+        """Stripe's own check: any one of the header's `v1=` signatures matching the secret verifies (during a
+        signing-secret rotation Stripe signs with the old and the new one), then the timestamp's tolerance."""
+        import stripe
+
+        try:
+            self._client.construct_event(payload, signature, self._webhook_secret, tolerance=self._tolerance)
+        except stripe.SignatureVerificationError as exc:
+            message = str(exc).lower()
+            if "tolerance" in message:  # the SDK checks the timestamp only after a signature matched
+                raise InvalidWebhook("the Stripe-Signature header does not verify",
+                                     reason="timestamp_outside_tolerance") from exc
+            invalid = InvalidWebhook("the Stripe-Signature header does not verify", reason="signature_mismatch")
+            if "matching the expected signature" in message:  # well formed, signed with another secret
+                raise _NoMatchingSignature(invalid) from exc
+            raise invalid from exc
+        except ValueError as exc:
+            raise InvalidWebhook("the body is not a Stripe event", reason="invalid_payload", field="body") from exc
 
     def subscription(self, subscription_id: str) -> SubscriptionState:
         sub = self._call("read the subscription", lambda: self._client.v1.subscriptions.retrieve(subscription_id))

@@ -32,6 +32,7 @@ from radar.checks.service import CheckParts, CheckUseCases, count_check_by_plan
 from radar.checks.views import batch_out, check_out
 from radar.context import TenantContext
 from radar.errors import DependencyUnavailable, ValidationFailed
+from radar.metering.service import UsageTag, principal_of
 from radar.observability import logger, metrics
 from radar.pagination import decode_cursor, encode_cursor
 from radar.tables import tenant_pk
@@ -62,7 +63,10 @@ class BatchService(CheckUseCases):
         # reports the rest as rejected; when nothing fits the whole request is a 429 (nothing queued).
         settings = self._meter.tenant_settings(ctx.tenant_id, ctx.plan)
         counted_at = datetime.now(UTC)
-        accepted_count = self._meter.reserve(ctx.tenant_id, settings.plan, len(valid), partial=True, now=counted_at)
+        tag = UsageTag("batch", principal_of(ctx.principal_type, ctx.principal_id))
+        accepted_count = self._meter.reserve(
+            ctx.tenant_id, settings.plan, len(valid), partial=True, now=counted_at, tag=tag
+        )
         accepted, left_out = valid[:accepted_count], valid[accepted_count:]
         rejected = [
             {
@@ -112,6 +116,7 @@ class BatchService(CheckUseCases):
             pages=len(pages),
             correlation_id=correlation_id,
             usage_period=counted_at.strftime("%Y-%m-%d"),
+            principal=tag.principal,
             expires_at=expires_at,
         )
         try:
@@ -120,7 +125,7 @@ class BatchService(CheckUseCases):
             self._batch_queue.send(first)
         except DependencyUnavailable:
             # Nothing will run it: the units go back and the batch is forgotten (the answer is a 503 to retry).
-            self._meter.release(ctx.tenant_id, len(accepted), now=counted_at)
+            self._meter.release(ctx.tenant_id, len(accepted), now=counted_at, tag=tag)
             self._batches.forget(batch, pages, chunks)
             raise
         count_check_by_plan(ctx.plan, len(accepted))

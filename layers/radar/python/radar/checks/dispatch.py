@@ -246,4 +246,5 @@ def _batch_check(batch: BatchModel, target_id: str, cnpj: str, now: str, *, runn
         correlation_id=batch.correlation_id,
         expires_at=batch.expires_at,
         usage_period=batch.usage_period,
+        principal=batch.principal,
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 
+from radar.metering.service import UsageTag
 from radar.store import Gsi1, MainTableModel
 
 __all__ = [
@@ -20,8 +22,10 @@ __all__ = [
     "batch_page_sk",
     "batch_problems_sk",
     "batch_sk",
+    "cache_hit_count",
     "check_sk",
     "target_checks_pk",
+    "usage_tag",
 ]
 
 
@@ -96,6 +100,7 @@ class CheckModel(MainTableModel):
     max_stale = NumberAttribute(null=True)  # ?max_stale: seconds; how old a stale-if-error answer may be (0 = off)
     stale = BooleanAttribute(null=True)  # answered from the last good report: no provider could answer
     usage_period = UnicodeAttribute(null=True)  # the month (yyyy-mm) whose allowance this check was counted in
+    principal = UnicodeAttribute(null=True)  # who ran it (`api_key:<kid>`, `user:<uid>`): the usage report's split
     lease_until = NumberAttribute(null=True)  # while running: epoch seconds until another delivery may take it over
     capacity_waits = NumberAttribute(default=0)  # how often it was deferred only for lack of provider capacity
     waiting_since = UnicodeAttribute(null=True)  # when it first waited for capacity (the capacity budget's start)
@@ -122,6 +127,7 @@ class BatchModel(MainTableModel):
     last_finished_at = NumberAttribute(null=True)
     correlation_id = UnicodeAttribute(null=True)
     usage_period = UnicodeAttribute(null=True)  # the yyyy-mm-dd its checks' allowance units were counted in
+    principal = UnicodeAttribute(null=True)  # who submitted it (radar.metering.principal_of); its checks inherit it
     expires_at = NumberAttribute(null=True)
 
 
@@ -147,3 +153,24 @@ class BatchProblemsModel(MainTableModel):
     batch_id = UnicodeAttribute()
     problems = JSONAttribute(default=list)
     expires_at = NumberAttribute(null=True)
+
+
+def usage_tag(check: CheckModel) -> UsageTag | None:
+    """The usage report's counter a check was counted on: its mode (`batch` for a batch's item) and principal; None
+    for a check counted before checks recorded their principal (its report counters never existed)."""
+    if not check.principal:
+        return None
+    return UsageTag("batch" if check.batch_id else str(check.mode), str(check.principal))
+
+
+def cache_hit_count(check: CheckModel | None, to: str, fields: dict[str, Any] | None) -> tuple[Any, list[Any]] | None:
+    """The day item's count of one cache answer when `check` succeeds from the cache (radar.metering.models), for
+    the check's own success transaction; None otherwise."""
+    if check is None or to != CheckStatus.SUCCEEDED or not (fields or {}).get("cached"):
+        return None
+    tag = usage_tag(check)
+    if tag is None:
+        return None
+    from radar.metering.models import cached_count
+
+    return cached_count(str(check.tenant_id), str(check.usage_period or check.created_at)[:10], tag)

@@ -20,6 +20,7 @@ from radar.checks.models import (
     CheckStatus,
     batch_page_sk,
     batch_sk,
+    cache_hit_count,
     check_sk,
     target_checks_pk,
 )
@@ -294,6 +295,10 @@ class CheckRepository:
                 }
             )
         optional.extend(also)
+        # Usage report: a success answered from the cache counts on its day's counters, in this transaction.
+        hit = cache_hit_count(known, to, fields)
+        if hit is not None:
+            optional.append({"Update": hit[0].get_update_kwargs_from_instance(actions=hit[1])})
         if not optional:
             if not written(lambda: check.update(actions=actions, condition=condition)):
                 raise StaleTransition(check_id)

@@ -209,6 +209,9 @@ class QueueMessage(ApiModel):
     correlation_id: str | None = None
     batch_id: str | None = None
     enqueued_at: str
+    # The check's capacity_waits when this message was sent (None: a message from before the field). A copy older
+    # than the check's latest wait is stale: the wait sent its own message, which carries the check on.
+    wait: int | None = None
 
 
 class BatchPageMessage(ApiModel):

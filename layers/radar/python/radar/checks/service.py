@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from radar.checks.errors import CheckProvidersBusy, CheckProvidersUnavailable
-from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk
+from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk, usage_tag
 from radar.checks.queue import MAX_DELAY_SECONDS, CheckQueue
 from radar.checks.repository import BatchRepository, CheckRepository, Refused, commit, read_together
 from radar.checks.retention import RetentionPolicy
@@ -21,7 +21,7 @@ from radar.context import TenantContext
 from radar.errors import DependencyUnavailable
 from radar.lookup.schemas import LookupResult, attempt_errors
 from radar.lookup.service import Lookup, LookupFactory
-from radar.metering.service import TenantSettings, UsageMeter
+from radar.metering.service import TenantSettings, UsageMeter, principal_of
 from radar.observability import logger, metrics
 from radar.store import unavailable
 from radar.tables import tenant_pk
@@ -94,13 +94,14 @@ def new_check(
         max_age=(freshness or Freshness()).max_age,
         max_stale=(freshness or Freshness()).max_stale,
         usage_period=(counted_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
+        principal=principal_of(ctx.principal_type, ctx.principal_id),
     )
 
 
 def release_allowance(meter: UsageMeter, check: CheckModel) -> None:
     """Give a check's allowance unit back to the month (and day) it was counted in."""
     counted = str(check.usage_period or check.created_at)[:10]
-    meter.release(str(check.tenant_id), 1, period=counted[:7], day=counted[8:10])
+    meter.release(str(check.tenant_id), 1, period=counted[:7], day=counted[8:10], tag=usage_tag(check))
 
 
 def count_check_by_plan(plan: str, count: int = 1) -> None:
@@ -204,6 +205,12 @@ class CheckService(CheckUseCases):
         audit event as a transaction entry: it commits with them (no event without its check, no round trip)."""
         counted = self._meter.reserve_write(ctx.tenant_id, settings.plan, 1, now=counted_at)
         required = [counted, self._checks.put_write(check)]
+        tag = usage_tag(check)
+        if tag is not None:  # the consumption report's day counters, in the same transaction as the unit
+            counters = {tag.counter: 1}
+            if check.status == CheckStatus.SUCCEEDED and check.cached:
+                counters[tag.cached_counter] = 1
+            required.append(self._meter.report_write(ctx.tenant_id, f"{counted_at:%Y-%m-%d}", counters))
         if audit is not None:
             required.append(audit(str(check.check_id)))
         try:
@@ -337,7 +344,9 @@ class CheckService(CheckUseCases):
             waiting_since=utc_iso(),
         )
         try:
-            self._queue.send(queue_message(check), delay_seconds=min(delay, MAX_DELAY_SECONDS))
+            # The transition counted this wait: the message carries the count the check has now.
+            message = queue_message(check, wait=int(check.capacity_waits or 0) + 1)
+            self._queue.send(message, delay_seconds=min(delay, MAX_DELAY_SECONDS))
         except DependencyUnavailable:
             self._fail_unqueued(ctx.tenant_id, check)
             release_allowance(self._meter, check)
@@ -385,7 +394,9 @@ class CheckService(CheckUseCases):
         return CheckPage(items=[check_out(c) for c in items], next_cursor=next_cursor)
 
 
-def queue_message(check: CheckModel, *, enqueued_at: str | None = None) -> QueueMessage:
+def queue_message(check: CheckModel, *, enqueued_at: str | None = None, wait: int | None = None) -> QueueMessage:
+    """The queue message of `check`, stamped with its wait count (`wait`, default the check's capacity_waits: a
+    caller that is moving the check to its next wait passes the count it moves to)."""
     return QueueMessage(
         tenant_id=str(check.tenant_id),
         check_id=str(check.check_id),
@@ -394,4 +405,5 @@ def queue_message(check: CheckModel, *, enqueued_at: str | None = None) -> Queue
         correlation_id=check.correlation_id,
         batch_id=check.batch_id,
         enqueued_at=enqueued_at or utc_iso(),
+        wait=int(check.capacity_waits or 0) if wait is None else wait,
     )

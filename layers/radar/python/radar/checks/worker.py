@@ -90,6 +90,15 @@ class CheckWorker:
         if check.status in FINISHED:
             logger.info("check already finished; redelivery ignored", extra={"status": check.status})
             return "already_finished"
+        if (
+            check.status == CheckStatus.QUEUED
+            and message.wait is not None
+            and message.wait < int(check.capacity_waits or 0)
+        ):
+            # A copy (a duplicate delivery, or one that came back) of a message from before the check's latest wait:
+            # that wait sent the check's own message. Passing this one on too would double the check's messages.
+            logger.info("stale copy of a waiting check's message; dropped", extra={"wait": message.wait})
+            return "stale"
         now = time.time()
         if check.status == CheckStatus.QUEUED and check.retry_at and check.capacity_waits:
             # A capacity wait longer than one message's delay: pass the message on until the wait is over.
@@ -166,6 +175,11 @@ class CheckWorker:
         left = float(check.lease_until) - time.time()
         if left <= 0:
             raise CheckDeferred(message.check_id)  # the lease just ended: SQS delivers it again for the takeover
+        first_receive = int(record.attributes.approximate_receive_count or 1) <= 1
+        if first_receive and message.wait is not None and message.wait > int(check.capacity_waits or 0):
+            # Sent for a wait the holder is recording right now (the message goes out before the transition): back
+            # in a moment, not at the lease's end. Only once, so a holder that died keeps to the lease.
+            left = 1.0
         self._queue_for_arn(record.event_source_arn).delay_redelivery(record.receipt_handle, int(left) + 1)
         logger.info("another delivery holds this check; this copy comes back after its lease")
         raise CheckDeferred(message.check_id)
@@ -189,11 +203,16 @@ class CheckWorker:
         eta = float(getattr(exc, "eta_seconds", None) or getattr(exc, "retry_after_seconds", None) or 1)
         eta = min(eta, self._capacity_budget - waited)
         delay = max(1, int(eta + 0.999))
+        queue: CheckQueue = self._queue_for_arn(record.event_source_arn)
+        # The fresh message first, stamped with the wait it is for: once the check counts that wait, every older copy
+        # of its message is stale. If this send fails the record fails and nothing moved: SQS redelivers the old
+        # message after the running lease. If the transition then fails (another delivery moved the check), the
+        # fresh message is one more copy, which the claim and the lease make harmless.
+        queue.send(
+            queue_message(check, wait=int(check.capacity_waits or 0) + 1), delay_seconds=min(delay, MAX_DELAY_SECONDS)
+        )
         if not self._back_to_queue(check, delay, errors, count_wait=True, waiting_since=first):
             return "duplicate"
-        queue: CheckQueue = self._queue_for_arn(record.event_source_arn)
-        # If this send fails the record fails: SQS redelivers the old message, which finds the check queued.
-        queue.send(queue_message(check), delay_seconds=min(delay, MAX_DELAY_SECONDS))
         from aws_lambda_powertools.metrics import MetricUnit
 
         metrics.add_metric(name="ChecksWaitingForCapacity", unit=MetricUnit.Count, value=1)

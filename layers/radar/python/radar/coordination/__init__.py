@@ -9,7 +9,7 @@ from __future__ import annotations
 from radar.coordination.breaker import DynamoCircuitBreaker
 from radar.coordination.cache import DynamoReportCache
 from radar.coordination.errors import CoordinationUnavailable
-from radar.coordination.models import CacheEntry
+from radar.coordination.models import CacheEntry, Reservation
 from radar.coordination.ratelimit import DynamoRateLimiter, bucket_spec
 from radar.coordination.singleflight import DynamoSingleFlight
 
@@ -20,5 +20,6 @@ __all__ = [
     "DynamoRateLimiter",
     "DynamoReportCache",
     "DynamoSingleFlight",
+    "Reservation",
     "bucket_spec",
 ]

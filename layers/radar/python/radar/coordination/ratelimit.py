@@ -20,6 +20,7 @@ from radar.coordination._dynamo import (
     remember,
     sdk_errors_as_domain,
 )
+from radar.coordination.models import Reservation
 
 __all__ = ["SKEW_SECONDS", "WINDOW_SECONDS", "BucketSpec", "DynamoRateLimiter", "bucket_spec"]
 
@@ -118,21 +119,30 @@ class DynamoRateLimiter:
         self._clock = clock
         self._max_attempts = max_attempts
         self._sleep = sleep
-        # Slots free right after this process's last reservation attempt per provider, from the item it read (the
-        # chain reports them as a metric without reading the schedule again).
-        self._observed: dict[str, float] = {}
 
     # --- taking slots ---
     def reserve(self, provider: str, max_wait: float = 0.0) -> float | None:
         """Reserve the provider's earliest slot if it starts within `max_wait` seconds; return the seconds until it
         (0 = now), or None (nothing reserved) when the earliest slot is later."""
+        return self.reserve_slot(provider, max_wait).wait
+
+    def reserve_slot(self, provider: str, max_wait: float = 0.0) -> Reservation:
+        """`reserve`, with the slots the schedule had left right after this attempt, from the item it read and wrote
+        (the chain's ProviderSlotsFree gauge, at no extra read): a value of this call, not state of the limiter."""
         if provider not in self.specs:
-            return 0.0
+            return Reservation(0.0)
         taken = self._reserve(provider, max_wait)
-        return None if taken is None else max(0.0, taken[0] - now_seconds(self._clock))
+        if taken is None:
+            return Reservation(None, 0.0)
+        slot, _written, free = taken
+        return Reservation(max(0.0, slot - now_seconds(self._clock)), free)
 
     def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
-        """Reserve a slot within `max_wait` and wait for it; False (nothing reserved) when none is that close.
+        """Reserve a slot within `max_wait` and wait for it; False (nothing reserved) when none is that close."""
+        return self.acquire_slot(provider, max_wait).granted
+
+    def acquire_slot(self, provider: str, max_wait: float = 0.0) -> Reservation:
+        """`acquire`, answering the reservation it waited for (or the refusal), with the slots left after it.
 
         A slot is only good while it is fresh: the schedule spaces requests by their slots, so a request sent more than
         `late_seconds` after its slot started (a slow conditional write, an oversleep on a busy host) would reach the
@@ -141,32 +151,32 @@ class DynamoRateLimiter:
         and the next one reserved, within what is left of `max_wait`."""
         spec = self.specs.get(provider)
         if spec is None:
-            return True
+            return Reservation(0.0)
         deadline = now_seconds(self._clock) + max_wait
         while True:
             taken = self._reserve(provider, max(0.0, deadline - now_seconds(self._clock)))
             if taken is None:
-                return False
-            slot, written = taken
+                return Reservation(None, 0.0)
+            slot, written, free = taken
             wait = slot - now_seconds(self._clock)
             if wait > 0:
                 self._sleep(wait)
             late = now_seconds(self._clock) - slot
             if late <= self.late_seconds:
-                return True
+                return Reservation(max(0.0, wait), free)
             # Shift the schedule by the delay: the next slot starts an interval after this request really leaves.
             moved_to = now_seconds(self._clock)
             if self._write(provider, written, tat=written.tat + late) and (
                 now_seconds(self._clock) - moved_to <= self.late_seconds
             ):
-                return True
+                return Reservation(max(0.0, wait), free)
             from radar.observability import logger
 
             logger.warning("request slot missed; reserving the next one", extra={"provider": provider, "late_s": late})
 
-    def _reserve(self, provider: str, max_wait: float) -> tuple[float, _State] | None:
-        """(the epoch second the reserved slot starts, the bucket as this reservation wrote it), or None (nothing
-        reserved)."""
+    def _reserve(self, provider: str, max_wait: float) -> tuple[float, _State, float] | None:
+        """(the epoch second the reserved slot starts, the bucket as this reservation wrote it, the slots it left),
+        or None (nothing reserved)."""
         spec = self.specs[provider]
         for attempt in range(self._max_attempts):
             # The first attempt may start from the bucket as this thread just saw it (read with the breaker): the
@@ -175,17 +185,14 @@ class DynamoRateLimiter:
             now = now_seconds(self._clock)
             slot = self._earliest(spec, state, now)
             if slot - now > max_wait + 1e-6:  # epoch seconds carry ~1e-7 of float error
-                self._observed[provider] = 0.0
                 return None
             tat = max(state.tat, slot) + spec.interval
             if self._write(provider, state, tat=tat):
                 after = _State(tat, state.paused_until, state.version + 1)
-                self._observed[provider] = round(self._free(spec, after, now), 3)  # epoch floats: ~1e-7 of noise
-                return slot, after
+                return slot, after, round(self._free(spec, after, now), 3)  # epoch floats: ~1e-7 of noise
             # Lost a race: back off a little (randomized so contenders spread out) and re-read.
             self._sleep(random.uniform(0, 0.005 * (attempt + 1)))
         # Extreme contention: answering "no slot" is the safe side (the chain moves on or waits for capacity).
-        self._observed[provider] = 0.0
         return None
 
     def try_acquire(self, provider: str) -> bool:
@@ -225,11 +232,6 @@ class DynamoRateLimiter:
         if spec is None:
             return math.inf
         return self._free(spec, self._read(provider), now_seconds(self._clock))
-
-    def observed_slots(self, provider: str) -> float | None:
-        """Slots free right after this process's last reservation attempt for `provider` (no read): 0 when it found
-        none; None when it has not tried one yet or the provider is unlimited."""
-        return self._observed.get(provider)
 
     def per_minute(self, provider: str) -> float:
         """The sustained requests per real minute this limiter lets through for `provider` (inf: unlimited)."""

@@ -399,12 +399,10 @@ class ProviderChain:
         prepare = getattr(provider, "prepare", None)
         if callable(prepare):
             prepare()  # its client and token before its slot: the request leaves as soon as the slot starts
-        acquired = self._limiter.acquire(name, max_wait)
-        observed = getattr(self._limiter, "observed_slots", None)
-        slots = observed(name) if callable(observed) else None
-        if slots is not None:
-            self._emit("ProviderSlotsFree", "Count", slots, {"provider": name})
-        if not acquired:
+        reservation = self._limiter.acquire_slot(name, max_wait)
+        if reservation.slots_free is not None:
+            self._emit("ProviderSlotsFree", "Count", reservation.slots_free, {"provider": name})
+        if not reservation.granted:
             self._emit("RateLimitedByProvider", "Count", 1, {"provider": name})
             if waits is not None:
                 # The second pass may still wait for it.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from radar.coordination.models import CacheEntry
+from radar.coordination.models import CacheEntry, Reservation
 
 __all__ = ["CircuitBreaker", "RateLimiter", "ReportCache", "SingleFlight"]
 
@@ -36,6 +36,10 @@ class RateLimiter(Protocol):
 
     def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
         """Reserve a slot within `max_wait` and wait for it; False when none is that close."""
+
+    def acquire_slot(self, provider: str, max_wait: float = 0.0) -> Reservation:
+        """`acquire`, answering this call's own reservation: whether it was granted and the slots the schedule had
+        left right after it (None when the limiter does not know). Per call, never shared between callers."""
 
     def seconds_until_available(self, provider: str) -> float:
         """How long until the provider's next free slot."""

@@ -10,11 +10,21 @@ from typing import Any
 from radar.aws import client as aws_client
 from radar.aws import is_conditional_failure
 from radar.errors import AllowanceExceeded, DependencyUnavailable
+from radar.metering.schemas import UsageReport
 from radar.tables import tenant_pk
 from radar.tiers import TiersConfig, load_tiers
 from radar.timestamps import utc_iso
 
-__all__ = ["TenantSettings", "UsageMeter", "UsageSummary", "month_period", "period_resets_at"]
+__all__ = [
+    "TenantSettings",
+    "UsageMeter",
+    "UsageSummary",
+    "UsageTag",
+    "day_key",
+    "month_period",
+    "period_resets_at",
+    "principal_of",
+]
 
 # How often a partial reservation retries when another request moves the counter between read and write.
 _RESERVE_ATTEMPTS = 5
@@ -29,6 +39,34 @@ def period_resets_at(now: datetime) -> datetime:
     days = calendar.monthrange(now.year, now.month)[1]
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return datetime.fromtimestamp(start.timestamp() + days * 86400, tz=UTC)
+
+
+def principal_of(principal_type: str, principal_id: str) -> str:
+    """`api_key:<key id>` or `user:<user id>`: who ran a check, as the report's counters name it (ids, never
+    e-mails)."""
+    return f"{principal_type or 'unknown'}:{principal_id or 'unknown'}"
+
+
+def day_key(tenant_id: str, day: str) -> dict[str, Any]:
+    """The day's report counters (`day` = yyyy-mm-dd): `USAGE#<yyyy-mm>#<dd>`, beside the month's `USAGE#<yyyy-mm>`."""
+    return {"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": f"USAGE#{day[:7]}#{day[8:10]}"}}
+
+
+@dataclass(frozen=True)
+class UsageTag:
+    """What the consumption report splits a counted check by: its mode (`sync`, `async`, `batch`) and its principal
+    (`principal_of`). Counted with the allowance unit, in the same transaction, on the day's item."""
+
+    mode: str
+    principal: str
+
+    @property
+    def counter(self) -> str:
+        return f"n#{self.mode}#{self.principal}"
+
+    @property
+    def cached_counter(self) -> str:
+        return f"n#cached#{self.principal}"
 
 
 @dataclass(frozen=True)
@@ -116,13 +154,39 @@ class UsageMeter:
             },
         }
 
-    def _try_add(self, tenant_id: str, count: int, allowance: int, now: datetime) -> bool:
+    def report_write(self, tenant_id: str, day: str, counters: dict[str, int]) -> dict[str, Any]:
+        """The day item's `ADD` of each counter (`day` = yyyy-mm-dd; names `UsageTag.counter` or `.cached_counter`;
+        negative: given back) as one TransactWriteItems `Update` entry (a transaction holds one entry per item), to
+        commit in the transaction that counts, gives back or finishes from the cache the checks it reports."""
+        names = {f"#c{n}": name for n, name in enumerate(counters)}
+        values: dict[str, Any] = {f":c{n}": {"N": str(count)} for n, count in enumerate(counters.values())}
+        adds = ", ".join(f"#c{n} :c{n}" for n in range(len(counters)))
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": day_key(tenant_id, day),
+                "UpdateExpression": f"ADD {adds} SET entity = :entity, tenant_id = :tid",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": {**values, ":entity": {"S": "usage_day"}, ":tid": {"S": tenant_id}},
+            }
+        }
+
+    def _write(self, month: dict[str, Any], report: dict[str, Any] | None) -> None:
+        """The month's counter alone (UpdateItem), or with the day's report counter in one transaction: both land
+        or neither, so the report always agrees with the allowance."""
+        if report is None:
+            self.client.update_item(**month)
+        else:
+            self.client.transact_write_items(TransactItems=[{"Update": month}, report])
+
+    def _try_add(self, tenant_id: str, count: int, allowance: int, now: datetime, tag: UsageTag | None) -> bool:
         from botocore.exceptions import ClientError
 
+        report = self.report_write(tenant_id, f"{now:%Y-%m-%d}", {tag.counter: count}) if tag is not None else None
         try:
-            self.client.update_item(**self._add(tenant_id, count, allowance, now))
+            self._write(self._add(tenant_id, count, allowance, now), report)
         except ClientError as exc:
-            if is_conditional_failure(exc):
+            if _refused(exc):
                 return False
             raise DependencyUnavailable("usage counter unavailable", details={"dependency": "main_table"}) from exc
         return True
@@ -141,7 +205,14 @@ class UsageMeter:
         return self._exceeded(tenant_id, plan, now or datetime.now(UTC))
 
     def reserve(
-        self, tenant_id: str, plan: str, count: int = 1, *, partial: bool = False, now: datetime | None = None
+        self,
+        tenant_id: str,
+        plan: str,
+        count: int = 1,
+        *,
+        partial: bool = False,
+        now: datetime | None = None,
+        tag: UsageTag | None = None,
     ) -> int:
         """Count `count` checks now against `plan`'s allowance; return how many were counted. `plan` is the tenant's
         plan as stored now (`tenant_settings`), not the authorizer's possibly older context.
@@ -149,13 +220,14 @@ class UsageMeter:
         All-or-nothing by default (a single check). With `partial=True` (batches) it counts as many as
         still fit in the allowance, so a batch of 50 with 20 left queues 20 and reports the other 30 back;
         when none fit it raises AllowanceExceeded like a single check does.
-        Either way nothing is counted past the allowance.
+        Either way nothing is counted past the allowance. With `tag` the same transaction counts them on the day's
+        report counters (mode and principal).
         """
         now = now or datetime.now(UTC)
         allowance = self.allowance(plan)
         wanted = count
         for _ in range(_RESERVE_ATTEMPTS):
-            if wanted > 0 and self._try_add(tenant_id, wanted, allowance, now):
+            if wanted > 0 and self._try_add(tenant_id, wanted, allowance, now, tag):
                 return wanted
             if not partial:
                 break
@@ -172,33 +244,33 @@ class UsageMeter:
         now: datetime | None = None,
         period: str | None = None,
         day: str | None = None,
+        tag: UsageTag | None = None,
     ) -> None:
         """Give back checks that were counted but not delivered (the queue refused them, they failed for lack of
         capacity or provider faults). `period` (yyyy-mm) and `day` (dd) say where they were counted: a release lands
-        in the month it was taken from, even when it happens in the next one."""
+        in the month it was taken from, even when it happens in the next one. `tag`: the report counter they were
+        counted on, given back in the same transaction (None for checks counted before the report existed)."""
         if count <= 0:
             return
         now = now or datetime.now(UTC)
-        self.client.update_item(
-            TableName=self._table,
-            Key=self._key(tenant_id, period or month_period(now)),
-            UpdateExpression="ADD used :n, #day :n",
-            ConditionExpression="attribute_exists(used)",
-            ExpressionAttributeNames={"#day": f"d{day or f'{now:%d}'}"},
-            ExpressionAttributeValues={":n": {"N": str(-count)}},
-        )
+        period = period or month_period(now)
+        dd = day or f"{now:%d}"
+        month = {
+            "TableName": self._table,
+            "Key": self._key(tenant_id, period),
+            "UpdateExpression": "ADD used :n, #day :n",
+            "ConditionExpression": "attribute_exists(used)",
+            "ExpressionAttributeNames": {"#day": f"d{dd}"},
+            "ExpressionAttributeValues": {":n": {"N": str(-count)}},
+        }
+        report = self.report_write(tenant_id, f"{period}-{dd}", {tag.counter: -count}) if tag is not None else None
+        self._write(month, report)
 
     def used(self, tenant_id: str, *, now: datetime | None = None) -> int:
         return self._item_numbers(tenant_id, now or datetime.now(UTC)).get("used", 0)
 
     def _item_numbers(self, tenant_id: str, now: datetime) -> dict[str, int]:
-        item = (
-            self.client.get_item(
-                TableName=self._table, Key=self._key(tenant_id, month_period(now)), ConsistentRead=True
-            ).get("Item")
-            or {}
-        )
-        return {name: int(value["N"]) for name, value in item.items() if "N" in value}
+        return self.month_numbers(tenant_id, month_period(now))
 
     def summary(self, tenant_id: str, plan: str, *, now: datetime | None = None) -> UsageSummary:
         now = now or datetime.now(UTC)
@@ -222,6 +294,49 @@ class UsageMeter:
             by_day=by_day,
         )
 
+    def month_numbers(self, tenant_id: str, period: str) -> dict[str, int]:
+        """The month item's counters (`used`, `d<dd>`): what GET /usage reads."""
+        item = (
+            self.client.get_item(TableName=self._table, Key=self._key(tenant_id, period), ConsistentRead=True).get(
+                "Item"
+            )
+            or {}
+        )
+        return {name: int(value["N"]) for name, value in item.items() if "N" in value}
+
+    def day_counters(self, tenant_id: str, period: str) -> dict[str, dict[str, int]]:
+        """The month's day items in one query (at most 31 items, whatever the month's volume): day (dd) -> counters."""
+        days: dict[str, dict[str, int]] = {}
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": tenant_pk(tenant_id)},
+                ":prefix": {"S": f"USAGE#{period}#"},
+            },
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self.client.query(**kwargs)
+            for item in page.get("Items", []):
+                dd = item["sk"]["S"].rsplit("#", 1)[-1]
+                days[dd] = {name: int(value["N"]) for name, value in item.items() if "N" in value}
+            if not page.get("LastEvaluatedKey"):
+                return days
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def report(self, tenant_id: str, period: str, *, now: datetime | None = None) -> UsageReport:
+        """GET /usage/report: the month item and the month's day items (two reads, at most 31 day items), shaped by
+        radar.metering.report; `period` already validated (`parse_period`)."""
+        from radar.metering.report import build_report
+
+        return build_report(
+            period,
+            self.month_numbers(tenant_id, period),
+            self.day_counters(tenant_id, period),
+            now=now or datetime.now(UTC),
+        )
+
     def _exceeded(self, tenant_id: str, plan: str, now: datetime) -> AllowanceExceeded:
         allowance = self.allowance(plan)
         upgrade = self._tiers.next_plan_above(plan)
@@ -240,3 +355,11 @@ class UsageMeter:
             f"{details['resets_at'][:10]}.{hint}",
             details=details,
         )
+
+
+def _refused(exc: BaseException) -> bool:
+    """The month's allowance condition did not hold, alone or as the first item of a cancelled transaction."""
+    if is_conditional_failure(exc):
+        return True
+    reasons = (getattr(exc, "response", None) or {}).get("CancellationReasons") or []
+    return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)
