@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 
-from radar.audit import query_events, record_event
+from radar.audit import event_write, query_events, record_event
 from radar.audit.schemas import AuditPage
 from radar.checks.schemas import (
     BATCH_MAX_BODY_BYTES,
@@ -154,10 +154,17 @@ def create_check(
         max_stale=None if max_stale is None else parse_duration(max_stale),
     )
 
+    raw_event = app.current_event.raw_event
+
+    def audit(check_id: str) -> dict[str, Any]:
+        # The event commits with the check and its allowance unit: no event without its check, no check without its
+        # event, and a failure cancels all three (the idempotency record goes, and a retry bills nothing twice).
+        return event_write(raw_event, ctx, "check.requested", f"check/{check_id}")
+
     def run() -> CheckOut:
         if run_async:
             check = check_service().enqueue(
-                ctx, target_id, correlation_id=correlation_id, refresh=refresh, freshness=freshness
+                ctx, target_id, correlation_id=correlation_id, refresh=refresh, freshness=freshness, audit=audit
             )
         else:
             remaining = app.lambda_context.get_remaining_time_in_millis() - _SYNC_MARGIN_MS
@@ -169,18 +176,13 @@ def create_check(
                 refresh=refresh,
                 on_busy=on_busy,
                 freshness=freshness,
+                audit=audit,
             )
-        return check
-
-    def audited(check: CheckOut) -> CheckOut:
-        # Outside the idempotent operation: a failed audit write inside it deleted the idempotency record, and the
-        # client's retry ran (and billed) a second check.
-        record_event(app.current_event.raw_event, ctx, "check.requested", f"check/{check.id}")
         return check
 
     status = 202 if run_async else 201
     if not idempotency_key:
-        return _check_response(status, audited(run()).model_dump(mode="json"))
+        return _check_response(status, run().model_dump(mode="json"))
     from radar.checks.idempotency import run_idempotently
 
     produced: list[CheckOut] = []
@@ -206,8 +208,8 @@ def create_check(
         operation=first_run,
         lambda_context=app.lambda_context,
     )
-    # Audited once, by the request that ran it; a replay is not a new check.
-    check = audited(produced[0]) if produced else check_service().get(ctx, outcome["check_id"])
+    # Audited once, by the request that ran it (in its transaction); a replay is not a new check.
+    check = produced[0] if produced else check_service().get(ctx, outcome["check_id"])
     return _check_response(status, check.model_dump(mode="json"))
 
 

@@ -44,6 +44,12 @@ class SlidingWindowLimiter:
             admitted = self._admitted.get(key)
             return max(0.0, admitted[0] + span - now) if admitted else 0.0
 
+    def admitted_ages(self, key: str, now: float, window: float | None = None) -> list[float]:
+        """Seconds since each request admitted in (now - window, now], oldest first: the window a refusal met."""
+        span = self.window_seconds if window is None else window
+        with self._lock:
+            return [round(now - stamp, 3) for stamp in self._admitted.get(key, ()) if stamp > now - span]
+
     def reset(self) -> None:
         with self._lock:
             self._admitted.clear()

@@ -6,7 +6,7 @@ import json
 import random
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from scripts.sandbox.providers import PROVIDER_CLASSES, Call, Provider, Route, W
 __all__ = ["SandboxServer", "SandboxState", "start_sandbox"]
 
 HOUR_SECONDS = 3600.0
+_VIOLATION_LOG = 20
 
 
 class SandboxState:
@@ -45,6 +46,8 @@ class SandboxState:
         self.violations_by_kind: dict[str, Counter[str]] = defaultdict(Counter)
         self.faults: dict[str, Counter[str]] = defaultdict(Counter)
         self.by_cnpj: Counter[str] = Counter()
+        # The last refusals for a full window: which provider, and the window it met (ages of its admitted requests).
+        self.violation_log: deque[dict[str, Any]] = deque(maxlen=_VIOLATION_LOG)
 
     def reset(self) -> None:
         """Counters, limiter windows and config back to how the server started."""
@@ -76,6 +79,10 @@ class SandboxState:
             if violation:
                 self.rate_limited[provider] += 1
                 self.violations_by_kind[provider][violation] += 1
+
+    def note_violation(self, detail: dict[str, Any]) -> None:
+        with self._lock:
+            self.violation_log.append(detail)
 
     def pick_fault(self, provider: str) -> str | None:
         config = self.config
@@ -118,6 +125,7 @@ class SandboxState:
                 "by_route": {p: dict(c) for p, c in self.by_route.items()},
                 "faults": {p: dict(c) for p, c in self.faults.items()},
                 "by_cnpj": dict(self.by_cnpj),
+                "violation_log": list(self.violation_log),
             }
 
 
@@ -213,6 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
         delay = state.latency_seconds()
         if delay:
             time.sleep(delay)
+        # A provider's limiter (its edge) counts a request when it arrives, before the origin renders an answer.
+        arrived = time.monotonic()
         if route.kind == "lookup":
             answer, cnpj = provider.lookup(route, call, world)
         else:
@@ -221,7 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
         # Paid tiers (cnpj.ws token, ReceitaWS Bearer) are not held to the public per-minute limit.
         if config.rate_limits and limit and not route.commercial:
             key = f"{name}:{self.client_address[0]}"
-            now = time.monotonic()
+            now = arrived
             refusal: tuple[Answer, str] | None = None
             if provider.challenged(state.arrivals.arrive(key, now, config.scaled(HOUR_SECONDS)), world):
                 refusal = provider.challenge(), "challenge"
@@ -229,6 +239,15 @@ class _Handler(BaseHTTPRequestHandler):
                 retry_after = state.limiter.retry_after(key, now, config.window_seconds)
                 refusal = provider.refuse(limit, retry_after, world)
             if refusal is not None:
+                state.note_violation(
+                    {
+                        "provider": name,
+                        "kind": refusal[1],
+                        "limit": limit,
+                        "window_seconds": config.window_seconds,
+                        "admitted_ages": state.limiter.admitted_ages(key, now, config.window_seconds),
+                    }
+                )
                 state.record(name, route.label, refusal[0].status, cnpj, None, refusal[1])
                 self._send(refusal[0])
                 return

@@ -533,28 +533,31 @@ def test_an_audit_failure_after_a_keyed_check_does_not_bill_the_retry_twice(
     api: Api, queues: dict[str, str], checks_fn: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Caught: record_event ran inside the idempotent operation; its failure deleted the idempotency record, so the
-    client's retry with the same key ran and billed a second check. (Tenancy, issue 13: the minimal change here.)"""
-    from radar.audit.errors import AuditUnavailable
-
+    client's retry with the same key ran and billed a second check. (Tenancy, issue 13: the minimal change here.)
+    The audit event now commits in the check's own transaction: its failure stores and bills nothing, so the retry's
+    check is the only one."""
     target_id = api.target()
     receive_all(queues["CHECKS_QUEUE_URL"])
-    original = checks_fn.record_event
+    original = checks_fn.event_write
     calls = {"n": 0}
 
-    def flaky(*args: Any, **kwargs: Any) -> None:
+    def flaky(*args: Any, **kwargs: Any) -> dict[str, Any]:
         calls["n"] += 1
+        entry: dict[str, Any] = original(*args, **kwargs)
         if calls["n"] == 1:
-            raise AuditUnavailable("the audit trail is unavailable; the action was not recorded")
-        original(*args, **kwargs)
+            entry["Put"]["ConditionExpression"] = "attribute_exists(pk)"  # the store refuses it, as a failure would
+        return entry
 
-    monkeypatch.setattr(checks_fn, "record_event", flaky)
+    monkeypatch.setattr(checks_fn, "event_write", flaky)
     key = {"Idempotency-Key": f"audit-{uuid.uuid4().hex}"}
     first = api("POST", f"/targets/{target_id}/checks", query={"async": "true"}, headers=key)
+    assert first[0] == 503 and api("GET", "/usage")[1]["used"] == 0  # nothing counted with the failed event
     again = api("POST", f"/targets/{target_id}/checks", query={"async": "true"}, headers=key)
 
-    assert first[0] == 503 and again[0] == 202
+    assert again[0] == 202
     assert len(receive_all(queues["CHECKS_QUEUE_URL"])) == 1  # one check queued
     assert api("GET", "/usage")[1]["used"] == 1  # and billed once
+    assert _audited_checks(api) == [again[1]["id"]]
 
 
 def test_sync_retry_with_the_same_key_reads_the_first_check_and_the_key_store_holds_no_report(
@@ -657,3 +660,129 @@ def test_a_newer_success_recorded_first_sends_an_older_check_to_the_history(api:
     assert _pointer(api.tenant_id, target_id)["last_success_check_id"] == "chk_newer"
     assert not repository.record_success(api.tenant_id, target_id, check_id=second["id"], order="2000-01-01T00:00:00Z")
     assert not repository.record_success(api.tenant_id, "tgt_gone", check_id=second["id"], order="9999-12-31T23:59:59Z")
+
+
+class CachingConnector(FakeConnector):
+    """A connector whose shared cache already holds the CNPJ's report (the chain's `cached`): no lookup may run."""
+
+    def __init__(self, cached: Report | None) -> None:
+        super().__init__()
+        self.report = cached
+
+    def cached(self, cnpj: Cnpj, *, max_age: float | None = None) -> LookupResult | None:
+        if self.report is None or max_age == 0:
+            return None
+        return LookupResult(report=self.report, source=self.report.source, cached=True, attempts=[])
+
+    def lookup(self, cnpj: Cnpj, *, remaining_ms: Any = None, force_refresh: bool = False) -> LookupResult:
+        self.calls.append(cnpj.value)
+        return super().lookup(cnpj, remaining_ms=remaining_ms, force_refresh=force_refresh)
+
+
+def _used(tenant_id: str) -> int:
+    from radar.metering.service import UsageMeter
+
+    return UsageMeter(os.environ["MAIN_TABLE"]).used(tenant_id)
+
+
+def test_a_cached_cnpj_is_counted_stored_and_pointed_at_in_one_transaction(
+    api: Api, checks_fn: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scripts.bench.metering import metered
+
+    cached = CachingConnector(report())
+    monkeypatch.setattr(checks_fn, "get_lookup", lambda: cached)
+    target_id = api.target()
+    with metered() as meter:
+        status, first, _ = api("POST", f"/targets/{target_id}/checks")
+    assert status == 201 and first["status"] == "succeeded" and first["cached"] is True
+    assert first["diff"]["baseline"] is True and cached.calls == []
+    # Target + tenant settings, one transaction (usage, check, pointer, audit event); the cache read is the
+    # connector's (on DynamoDB the third call).
+    assert meter.count("dynamodb") == 2
+    assert meter.calls["dynamodb.TransactWriteItems"] == 1
+    assert _audited_checks(api) == [first["id"]]
+    assert _used(api.tenant_id) == 1
+    pointer = _pointer(api.tenant_id, target_id)
+    assert pointer["last_success_check_id"] == first["id"] and pointer["last_success_digest"]
+
+    # The same report again: unchanged against the first check, told by the digest without reading that check.
+    from radar.checks.repository import CheckRepository
+
+    def no_read(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("the previous check was read although the target's digest says it is unchanged")
+
+    monkeypatch.setattr(CheckRepository, "find", no_read)
+    monkeypatch.setattr(CheckRepository, "previous_success", no_read)
+    _, second, _ = api("POST", f"/targets/{target_id}/checks")
+    assert second["diff"] == {**first["diff"], "baseline": False, "previous_check_id": first["id"], "changed": False}
+    assert _used(api.tenant_id) == 2 and cached.calls == []
+    monkeypatch.undo()
+
+    # A changed report is diffed against the old check's report.
+    monkeypatch.setattr(checks_fn, "get_lookup", lambda: cached)
+    cached.report = report(status="BAIXADA")
+    _, third, _ = api("POST", f"/targets/{target_id}/checks")
+    assert third["diff"]["previous_check_id"] == second["id"]
+    assert {"field": "status", "from": "ATIVA", "to": "BAIXADA"} in third["diff"]["changes"]
+
+
+def test_a_cached_check_over_the_allowance_is_a_429_that_stores_nothing(
+    api: Api, checks_fn: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checks_fn, "get_lookup", lambda: CachingConnector(report()))
+    target_id = api.target()
+    set_used(api.tenant_id, 100)  # the free plan's monthly_checks
+    status, body, _ = api("POST", f"/targets/{target_id}/checks")
+    assert status == 429 and body["error"]["details"]["used"] == 100
+    assert _used(api.tenant_id) == 100
+    assert api("GET", f"/targets/{target_id}/checks")[1]["items"] == []
+    assert _pointer(api.tenant_id, target_id) == {"last_success_order": ""}
+
+
+@pytest.mark.parametrize("query", [None, {"async": "true"}], ids=["sync", "async"])
+def test_a_check_that_cannot_be_stored_is_never_counted(
+    api: Api, connector: FakeConnector, monkeypatch: pytest.MonkeyPatch, query: dict[str, str] | None
+) -> None:
+    """The allowance unit and the check are one transaction: when storing the check fails after the unit was
+    reserved in the same request, the unit is not spent (no release step that a crash could skip)."""
+    from radar.checks.repository import CheckRepository
+
+    real_put = CheckRepository.put_write
+
+    def refused_put(self: CheckRepository, check: Any) -> dict[str, Any]:
+        entry = real_put(self, check)
+        entry["Put"]["ConditionExpression"] = "attribute_exists(pk)"  # the store refuses it, as a failure would
+        entry["Put"].pop("ExpressionAttributeNames", None)
+        return entry
+
+    monkeypatch.setattr(CheckRepository, "put_write", refused_put)
+    target_id = api.target()
+    status, body, _ = api("POST", f"/targets/{target_id}/checks", query=query)
+    assert status == 503 and body["error"]["details"]["dependency"] == "main_table"
+    assert _used(api.tenant_id) == 0
+    assert _audited_checks(api) == []  # the event commits with the check or not at all
+    assert api("GET", f"/targets/{target_id}/checks")[1]["items"] == []
+    assert connector.calls == []
+
+
+def _audited_checks(api: Api) -> list[str]:
+    """The checks the tenant's audit trail says were requested."""
+    _, page, _ = api("GET", "/audit", query={"action": "check.requested"}, role="admin")
+    return [str(event["resource"]).removeprefix("check/") for event in page["items"]]
+
+
+def test_an_async_check_request_is_one_read_and_one_transaction_with_its_audit_event(
+    api: Api, connector: FakeConnector
+) -> None:
+    """Queueing a check: the target and the tenant's settings in one BatchGetItem, then the allowance unit, the check
+    and its audit event in one TransactWriteItems; nothing else touches DynamoDB (the queue is SQS)."""
+    from scripts.bench.metering import metered
+
+    target_id = api.target()
+    with metered() as meter:
+        status, queued, _ = api("POST", f"/targets/{target_id}/checks", query={"async": "true"})
+    assert status == 202 and queued["status"] == "queued"
+    assert meter.count("dynamodb") == 2
+    assert meter.calls["dynamodb.BatchGetItem"] == 1 and meter.calls["dynamodb.TransactWriteItems"] == 1
+    assert _audited_checks(api) == [queued["id"]] and _used(api.tenant_id) == 1

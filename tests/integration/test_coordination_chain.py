@@ -29,7 +29,8 @@ def sandbox() -> Iterator[tuple[SandboxServer, str]]:
     server.stop()
 
 
-def _connector(table: str, url: str) -> ProviderChain:
+def _connector(table: str, url: str, limits: dict[str, float] = LIMITS) -> ProviderChain:
+    """cnpj.ws, BrasilAPI and ReceitaWS on the sandbox at `url`, coordinated on `table` under `limits`."""
     return ProviderChain(
         providers=[
             CnpjWsProvider(base_url=f"{url}/cnpjws", commercial_base_url=f"{url}/cnpjws"),
@@ -38,7 +39,7 @@ def _connector(table: str, url: str) -> ProviderChain:
         ],
         cache=DynamoReportCache(table),
         single_flight=DynamoSingleFlight(table, wait_seconds=10, poll_interval=0.05),
-        limiter=DynamoRateLimiter(table, per_minute=LIMITS),
+        limiter=DynamoRateLimiter(table, per_minute=limits),
         breaker=DynamoCircuitBreaker(table),
         allow_mock=False,
     )

@@ -228,3 +228,104 @@ def test_bucket_sizing() -> None:
         bucket_spec(3, burst=4)
     with pytest.raises(ValueError):
         bucket_spec(0)
+
+
+def _prefetch(table: str, provider: str) -> None:
+    """What the walk does first on each worker thread: the provider's bucket read in the one BatchGetItem of every
+    breaker and schedule, remembered for the reservation that follows."""
+    from radar.coordination import DynamoCircuitBreaker
+
+    DynamoCircuitBreaker(table).prefetch([provider], [provider])
+
+
+@pytest.mark.parametrize("taken_since_read", [0, 2])
+def test_reservations_from_a_prefetched_bucket_never_grant_more_than_its_capacity(
+    aws: AwsResources, taken_since_read: int
+) -> None:
+    """N threads each prefetch the same bucket (one version), then all reserve at once from that snapshot, at a frozen
+    instant: only the slots the schedule holds within the wait are granted, however stale the snapshot. With
+    `taken_since_read`, another worker takes slots between the prefetch and the reservations: a snapshot that no
+    longer matches the bucket must lose its conditional write and read again, never reserve from the old state."""
+    provider = _provider()
+    frozen = 1_800_000_000.0
+    # 6 per 6 s at time scale 10, no skew: one slot a second, burst 1. A wait of up to 3.5 s holds 4 slots (0..3 s).
+    limiter = DynamoRateLimiter(
+        aws.cache_table, {provider: 6}, clock=lambda: frozen, time_scale=10.0, skew_seconds=0.0, max_attempts=200
+    )
+    max_wait, capacity = 3.5, 4
+    threads_count = 12
+    barrier = threading.Barrier(threads_count + 1)
+    slots: list[float] = []
+    lock = threading.Lock()
+
+    def reserver() -> None:
+        _prefetch(aws.cache_table, provider)
+        barrier.wait()  # every thread holds its snapshot: the other worker (main thread) goes now
+        barrier.wait()
+        for _ in range(2):
+            wait = limiter.reserve(provider, max_wait=max_wait)
+            if wait is not None:
+                with lock:
+                    slots.append(round(wait, 6))
+
+    threads = [threading.Thread(target=reserver) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    other = DynamoRateLimiter(aws.cache_table, {provider: 6}, clock=lambda: frozen, time_scale=10.0, skew_seconds=0.0)
+    taken = [other.reserve(provider, max_wait=max_wait) for _ in range(taken_since_read)]
+    assert all(wait is not None for wait in taken)
+    barrier.wait()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(slots) == capacity - taken_since_read
+    # Each granted slot is its own: one a second, after the ones the other worker took.
+    assert sorted(slots) == [float(s) for s in range(taken_since_read, capacity)]
+    assert limiter.reserve(provider, max_wait=max_wait) is None
+
+
+def test_a_slot_reached_too_late_moves_the_schedule_or_is_left_unused_for_the_next(aws: AwsResources) -> None:
+    """A request sent well after its slot (an oversleep on a busy host, a slow write) would reach the provider within
+    one window of the requests of the next slots. acquire shifts the schedule by the delay when nobody reserved after
+    that slot; when someone did, it leaves the slot unused and waits for the next one, so requests stay an interval
+    apart as they really leave."""
+    provider = _provider()
+    clock = FakeClock()
+    start = clock.now
+    others: list[float] = []  # slots another worker reserves while this one oversleeps
+    oversleeps: list[tuple[float, bool]] = []  # (overrun, whether another worker reserves meanwhile)
+
+    def sleep(seconds: float) -> None:
+        clock.now += seconds
+        if oversleeps:
+            overrun, contended = oversleeps.pop(0)
+            clock.now += overrun
+            if contended:
+                wait = other.reserve(provider, max_wait=10)
+                assert wait is not None
+                others.append(clock.now + wait)
+
+    # 6 per 6 s with 1 s skew: a slot every 7/6 s.
+    limiter = DynamoRateLimiter(aws.cache_table, {provider: 6}, clock=clock, time_scale=10.0, sleep=sleep)
+    other = DynamoRateLimiter(aws.cache_table, {provider: 6}, clock=clock, time_scale=10.0)
+    interval = 7.0 / 6.0
+    assert limiter.late_seconds == pytest.approx(1.0)
+    assert limiter.acquire(provider, max_wait=5) is True  # slot 0, now
+
+    # Slot 1 reached 1.05 s late, nobody after it: the schedule moves, the next slot is an interval after now.
+    oversleeps.append((1.05, False))
+    assert limiter.acquire(provider, max_wait=5) is True
+    sent = clock.now
+    assert sent == pytest.approx(start + interval + 1.05)
+    assert limiter.seconds_until_available(provider) == pytest.approx(interval)
+
+    # Slot 2 reached 1.05 s late while another worker took slot 3: slot 2 stays unused, this request waits for slot 4.
+    oversleeps.append((1.05, True))
+    assert limiter.acquire(provider, max_wait=5) is True
+    assert len(others) == 1 and clock.now - others[0] >= interval - 1e-6
+    assert clock.now - sent >= interval - 1e-6
+
+    # Late again and no next slot inside the budget: nothing is sent.
+    oversleeps.append((1.05, True))
+    assert limiter.acquire(provider, max_wait=interval + 0.1) is False

@@ -52,7 +52,9 @@ def _count_upstream_call(table: str, key: str) -> None:
 
 
 def _lease(table: str, key: str) -> dict[str, Any] | None:
-    return boto3.client("dynamodb").get_item(TableName=table, Key={"pk": {"S": f"LEASE#{key}"}}).get("Item")
+    """The lease item while someone holds it; None when there is none or it was released (stamped `released_at`)."""
+    item = boto3.client("dynamodb").get_item(TableName=table, Key={"pk": {"S": f"LEASE#{key}"}}).get("Item")
+    return None if item is None or "released_at" in item else item
 
 
 def _hold_lease(table: str, key: str, expires_at: float) -> None:
@@ -226,8 +228,9 @@ def test_the_lease_is_released_when_compute_raises(aws: AwsResources) -> None:
 def test_a_lease_winner_uses_a_result_that_landed_after_its_miss(aws: AwsResources) -> None:
     key = _key()
     cache = DynamoReportCache(aws.cache_table)
-    cache.put_report(key, {"cnpj": key, "by": "previous winner"}, "cnpjws")  # landed after the caller's miss
     flight = DynamoSingleFlight(aws.cache_table)
+    # The previous winner finishes (writes the result, releases its lease) after this caller's miss.
+    flight.run(key, lambda: cache.put_report(key, {"cnpj": key, "by": "previous winner"}, "cnpjws"), lambda: None)
 
     def must_not_compute() -> CacheEntry:
         raise AssertionError("the result is already there")
@@ -235,3 +238,26 @@ def test_a_lease_winner_uses_a_result_that_landed_after_its_miss(aws: AwsResourc
     entry = flight.run(key, must_not_compute, lambda: cache.peek(key))
     assert entry.report == {"cnpj": key, "by": "previous winner"}
     assert _lease(aws.cache_table, key) is None
+
+
+def test_a_lease_winner_reads_the_cache_again_only_when_someone_may_have_just_finished(aws: AwsResources) -> None:
+    key = _key()
+    clock = FakeTime()
+    flight = DynamoSingleFlight(aws.cache_table, clock=clock, sleep=clock.sleep)
+    looked: list[int] = []
+
+    def lookup() -> CacheEntry | None:
+        looked.append(1)
+        return None
+
+    def compute() -> CacheEntry:
+        return CacheEntry(key, {"cnpj": key}, False, "brasilapi", "t", 0)
+
+    flight.run(key, compute, lookup)  # no lease item before: nobody can have finished, no second read
+    assert looked == []
+    clock.sleep(600)  # released long before the next caller's miss
+    flight.run(key, compute, lookup)
+    assert looked == []
+    _hold_lease(aws.cache_table, key, clock.now - 1)  # a holder that crashed (perhaps after writing): look first
+    flight.run(key, compute, lookup)
+    assert looked == [1]

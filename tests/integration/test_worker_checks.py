@@ -381,6 +381,30 @@ def test_a_poison_message_fails_its_record_and_logs_no_word_of_its_content(
     assert "JOANA" not in text and "joana.poison" not in text and "[email]" not in text
 
 
+def test_two_concurrent_deliveries_of_one_message_run_one_lookup_and_count_one_unit(
+    api: Api, sqs: Sqs, connector: FakeConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim carries its own condition (status and lease) in the write: two copies delivered at once, with no
+    read between them that both could pass, make one lookup, one success and one counted unit."""
+    from radar.metering.service import UsageMeter
+
+    real_lookup = connector.lookup
+
+    def slow_lookup(cnpj: Cnpj, **kwargs: Any) -> Any:
+        time.sleep(0.5)  # the other copy arrives while this one is still looking up
+        return real_lookup(cnpj, **kwargs)
+
+    monkeypatch.setattr(connector, "lookup", slow_lookup)
+    _, queued, _ = api("POST", f"/targets/{api.target()}/checks", query={"async": "true"})
+    [message] = receive_all(sqs.queues["CHECKS_QUEUE_URL"])
+    answer = sqs.worker_fn.lambda_handler(sqs.event([message, dict(message, MessageId="copy")]), sqs.context)
+    assert connector.calls == [ACME]
+    # The copy that lost the claim (either one) comes back after the winner's lease, or is dropped once the check
+    # finished; the winner's record succeeds.
+    assert len(answer["batchItemFailures"]) <= 1
+    _, check, _ = api("GET", f"/checks/{queued['id']}")
+    assert check["status"] == "succeeded" and check["attempts"] == 1
+    assert UsageMeter(sqs.worker_fn.ENV.main_table).used(api.tenant_id) == 1
 def test_a_second_copy_of_a_waiting_checks_message_sends_no_second_fresh_message(
     api: Api, sqs: Sqs, connector: FakeConnector, queues: dict[str, str]
 ) -> None:

@@ -101,3 +101,19 @@ def test_failures_of_brasilapi_open_the_breaker_minhareceita_shares_so_its_outag
         ("brasilapi", "circuit_open"), ("minhareceita", "circuit_open"), ("receitaws", "ok"),
     ]
     assert len(brasilapi.calls) == len(minhareceita.calls) == 1
+
+
+def test_a_provider_is_prepared_before_its_slot_is_taken() -> None:
+    """Whatever a call needs besides sending (client, token) happens before the reservation, so the request leaves
+    when its slot starts rather than after a secret read pushed it into the next slots' window."""
+    limiter = InMemoryLimiter({"cnpjws": 1})
+    seen: list[list[str]] = []
+
+    class Prepared(ScriptedProvider):
+        def prepare(self) -> None:
+            seen.append(list(limiter.taken))
+
+    cnpjws = Prepared("cnpjws", cnpjws_report())
+    connector, _ = chain(limiter, cnpjws, wait=0.0)
+    assert connector.lookup(GLOBO).source == "cnpjws"
+    assert seen == [[]] and limiter.taken == ["cnpjws"]

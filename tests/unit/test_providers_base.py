@@ -204,3 +204,38 @@ def test_parse_retry_after_reads_seconds_and_http_dates() -> None:
     assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now=now) == 0.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+@respx.mock
+def test_prepare_builds_the_client_and_reads_the_token_so_the_lookup_after_the_slot_only_sends() -> None:
+    """The chain prepares a provider before it takes its request slot: a client built or a secret read after the slot
+    would send the request late. The lookup that follows uses what prepare read, and reads again the time after."""
+    respx.get(URL).mock(return_value=httpx.Response(200, json=fixture("brasilapi_19131243000197.json")))
+    reads: list[int] = []
+
+    def token() -> str:
+        reads.append(1)
+        return "t"
+
+    client = LazyClient()
+    provider = BrasilApiProvider(base_url=BASE, client=client, token_source=token)
+    provider.prepare()
+    assert client._client is not None and reads == [1]
+    provider.lookup(CNPJ)
+    assert reads == [1]  # the prepared token, not a second read after the slot
+    provider.lookup(CNPJ)
+    assert reads == [1, 1]  # unprepared: read at call time, as before
+
+
+@respx.mock
+def test_a_token_failure_in_prepare_is_the_lookups_failure_and_no_request_is_sent() -> None:
+    route = respx.get(URL).mock(return_value=httpx.Response(200, json=fixture("brasilapi_19131243000197.json")))
+
+    def broken() -> str:
+        raise ProviderBadResponse("provider tokens secret unreadable", provider="brasilapi")
+
+    provider = BrasilApiProvider(base_url=BASE, client=LazyClient(), token_source=broken)
+    provider.prepare()  # does not raise: the chain still asks the limiter, the lookup reports it
+    with pytest.raises(ProviderBadResponse):
+        provider.lookup(CNPJ)
+    assert route.call_count == 0

@@ -6,6 +6,6 @@ Imports: context, errors, pagination, schema, store, timestamps.
 
 from __future__ import annotations
 
-from radar.audit.service import ACTIONS, OUTCOMES, query_events, record_event, request_metadata
+from radar.audit.service import ACTIONS, OUTCOMES, event_write, query_events, record_event, request_metadata
 
-__all__ = ["ACTIONS", "OUTCOMES", "query_events", "record_event", "request_metadata"]
+__all__ = ["ACTIONS", "OUTCOMES", "event_write", "query_events", "record_event", "request_metadata"]

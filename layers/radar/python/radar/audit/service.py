@@ -22,6 +22,7 @@ __all__ = [
     "ACTIONS",
     "AUDIT_RETENTION_DAYS",
     "OUTCOMES",
+    "event_write",
     "new_deletion_record",
     "query_events",
     "record_event",
@@ -96,8 +97,29 @@ def record_event(
     The actor is the principal id (user id or API key id), never an e-mail or a name: audit items hold no
     personal data beyond what identifies the actor inside the tenant.
     """
-    from radar.audit.models import AuditItem, audit_pk
     from radar.audit.repository import AuditRepository
+
+    AuditRepository().add(_event_item(event, ctx, action, resource, outcome, tenant_id, actor, principal_type))
+
+
+def event_write(event: dict[str, Any] | None, ctx: TenantContext | None, action: str, resource: str) -> dict[str, Any]:
+    """The audit event `record_event` would write, as a TransactWriteItems `Put` entry: an action whose own write is
+    a transaction records its event in it (both or neither, and no round trip of its own)."""
+    item = _event_item(event, ctx, action, resource, "success", None, None, None)
+    return {"Put": item.get_save_kwargs_from_instance()}
+
+
+def _event_item(
+    event: dict[str, Any] | None,
+    ctx: TenantContext | None,
+    action: str,
+    resource: str,
+    outcome: str,
+    tenant_id: str | None,
+    actor: str | None,
+    principal_type: str | None,
+) -> Any:
+    from radar.audit.models import AuditItem, audit_pk
 
     tid = tenant_id or (ctx.tenant_id if ctx else None)
     if not tid:
@@ -125,7 +147,7 @@ def record_event(
         gsi2pk=f"{audit_pk(tid)}#{action}",
         gsi2sk=when,
     )
-    AuditRepository().add(item)
+    return item
 
 
 def query_events(
@@ -144,8 +166,18 @@ def query_events(
     items, next_cursor = AuditRepository().query(
         tenant_id, start=start, end=end, action=action, limit=max(1, min(int(limit), 200)), cursor=cursor
     )
-    fields = ("event_id", "time", "actor", "principal_type", "action", "resource", "outcome", "source_ip",
-              "user_agent", "request_id")
+    fields = (
+        "event_id",
+        "time",
+        "actor",
+        "principal_type",
+        "action",
+        "resource",
+        "outcome",
+        "source_ip",
+        "user_agent",
+        "request_id",
+    )
     now = time.time()
     live = [item for item in items if item.expires_at is None or item.expires_at > now]  # TTL deletes lazily
     return [{name: getattr(item, name) for name in fields} for item in live], next_cursor

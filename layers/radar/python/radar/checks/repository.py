@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from radar.aws import client
 from radar.checks.errors import BatchNotFound, CheckNotFound, StaleTransition
 from radar.checks.models import (
     FINISHED,
@@ -24,10 +25,116 @@ from radar.checks.models import (
     target_checks_pk,
 )
 from radar.pagination import decode_cursor, encode_cursor
-from radar.store import storage_errors, transaction, written
-from radar.tables import tenant_pk
+from radar.store import storage_errors, transaction, unavailable, written
+from radar.tables import main_table_name, tenant_pk
+from radar.targets.models import TargetModel
+from radar.targets.repository import TargetRepository
 
-__all__ = ["BatchRepository", "CheckRepository", "is_expired"]
+__all__ = [
+    "BatchRepository",
+    "CheckRepository",
+    "Refused",
+    "commit",
+    "is_expired",
+    "read_across",
+    "read_together",
+    "write_together",
+]
+
+# BatchGetItem hands back what it could not read now (throttling): read those again, a few times.
+_UNPROCESSED_ROUNDS = 5
+
+
+class Refused(Exception):
+    """A transaction whose conditions did not all hold; `failed` holds the positions of the items that refused."""
+
+    def __init__(self, failed: set[int]) -> None:
+        super().__init__(f"transaction refused by items {sorted(failed)}")
+        self.failed = failed
+
+
+def read_together(keys: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
+    """Read main-table items by key in one consistent BatchGetItem: each item as DynamoDB returns it, None when
+    absent, in the order of `keys` (a check's target and its tenant's settings are one round trip, not two)."""
+    return read_across([(str(main_table_name()), key) for key in keys])
+
+
+def read_across(requests: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any] | None]:
+    """Items of any tables by (table, key) in one consistent BatchGetItem, in the order asked; None when absent."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    request: dict[str, Any] = {}
+    for table, key in requests:
+        request.setdefault(table, {"Keys": [], "ConsistentRead": True})["Keys"].append(dict(key))
+    found: dict[str, list[dict[str, Any]]] = {}
+    try:
+        for _ in range(_UNPROCESSED_ROUNDS):
+            answer = client("dynamodb").batch_get_item(RequestItems=request)
+            for table, items in answer.get("Responses", {}).items():
+                found.setdefault(table, []).extend(items)
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                break
+        else:
+            raise unavailable()
+    except (BotoCoreError, ClientError) as exc:
+        raise unavailable() from exc
+
+    def match(table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        return next((i for i in found.get(table, []) if all(i.get(n) == v for n, v in key.items())), None)
+
+    return [match(table, key) for table, key in requests]
+
+
+def write_together(items: list[dict[str, Any]]) -> None:
+    """Commit TransactWriteItems entries (`{"Put"|"Update"|"Delete"|"ConditionCheck": ...}`, any table) all or none.
+    Raises Refused with the positions whose condition failed; any other failure is the 503 of `unavailable()`."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        client("dynamodb").transact_write_items(TransactItems=items)
+    except ClientError as exc:
+        failed = _refusals(exc, len(items))
+        if failed:
+            raise Refused(failed) from exc
+        raise unavailable() from exc
+    except BotoCoreError as exc:
+        raise unavailable() from exc
+
+
+def commit(required: Sequence[dict[str, Any]], optional: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """Commit `required` with as many of `optional` as hold, in one transaction: an optional entry whose condition
+    fails is dropped and the rest committed again. Returns the optional entries that committed. Raises Refused
+    (positions in `required`) when a required one fails."""
+    items = [*required, *optional]
+    while True:
+        try:
+            write_together(items)
+            return items[len(required) :]
+        except Refused as refused:
+            mandatory = {i for i in refused.failed if i < len(required)}
+            if mandatory:
+                raise Refused(mandatory) from refused
+            items = [entry for i, entry in enumerate(items) if i not in refused.failed]
+
+
+def _refusals(exc: Any, count: int) -> set[int]:
+    """Positions of a cancelled transaction's items whose condition failed (from CancellationReasons, or from the
+    message, which lists them in order, where an emulator sends no reasons)."""
+    error = exc.response.get("Error", {})
+    if error.get("Code") != "TransactionCanceledException":
+        return set()
+    reasons = exc.response.get("CancellationReasons")
+    if reasons:
+        codes = [str(r.get("Code", "None")) for r in reasons]
+    else:
+        message = str(error.get("Message", ""))
+        inside = message[message.rfind("[") + 1 : message.rfind("]")] if "[" in message else ""
+        codes = [code.strip() for code in inside.split(",")]
+    if any(code not in ("None", "ConditionalCheckFailed", "") for code in codes):
+        return set()  # a conflict or throttling: not a refusal, the caller answers 503
+    return {i for i, code in enumerate(codes[:count]) if code == "ConditionalCheckFailed"}
+
 
 # Checks read per request when the history is searched for the previous success (most are successes).
 _HISTORY_PAGE = 5
@@ -64,6 +171,28 @@ class CheckRepository:
         except DoesNotExist:
             return None
         return None if is_expired(check.expires_at, now) else check
+
+    def find_with_target(
+        self,
+        tenant_id: str,
+        check_id: str,
+        target_id: str,
+        *,
+        now: float | None = None,
+        also: Sequence[tuple[str, dict[str, Any]]] = (),
+    ) -> tuple[CheckModel | None, TargetModel | None, list[dict[str, Any] | None]]:
+        """The check (None when gone or expired), its target (None when gone) and the items of `also` ((table, key)
+        each; None when absent), in one consistent read."""
+        requests = [
+            (str(main_table_name()), {"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": check_sk(check_id)}}),
+            (str(main_table_name()), TargetRepository.key(tenant_id, target_id)),
+        ]
+        found = read_across([*requests, *also])
+        check = CheckModel.from_raw_data(found[0]) if found[0] else None
+        if check is not None and is_expired(check.expires_at, now):
+            check = None
+        target = TargetRepository.from_item(found[1]) if found[1] else None
+        return check, target, found[2:]
 
     def get(self, tenant_id: str, check_id: str, *, now: float | None = None) -> CheckModel:
         check = self.find(tenant_id, check_id, now=now)
@@ -115,6 +244,8 @@ class CheckRepository:
         count_wait: bool = False,
         waiting_since: str | None = None,
         known: CheckModel | None = None,
+        also: Sequence[dict[str, Any]] = (),
+        landed: list[dict[str, Any]] | None = None,
     ) -> CheckModel:
         """Move the check to `to` only from one of the `expected` states (a redelivery cannot rerun it).
 
@@ -124,6 +255,9 @@ class CheckRepository:
 
         `batch=(batch_id, from_status)` moves the batch's counter from `from_status` to `to` in the same transaction:
         a worker killed between the two writes would otherwise leave the batch counting a finished check as running.
+        `also` are further TransactWriteItems entries that commit with the move when their own conditions hold (the
+        target's success pointer, a single-flight lease): one transaction, and one whose condition fails is dropped,
+        never the move; `landed` receives the ones of `also` that committed.
         A transaction returns no item: with `known` (the check as the caller read it) the moves are applied to it and
         it is returned, instead of reading the check again.
         """
@@ -141,7 +275,7 @@ class CheckRepository:
         condition = CheckModel.pk.exists() & CheckModel.status.is_in(*expected)
         if lease_free_at is not None:
             condition = condition & (CheckModel.lease_until.does_not_exist() | (CheckModel.lease_until < lease_free_at))
-        together: list[tuple[Any, list[Any], Any]] = []  # more items moved in the check's own transaction
+        optional: list[dict[str, Any]] = []
         if batch is not None and batch[1] != to:
             batch_item = BatchModel(tenant_pk(tenant_id), batch_sk(batch[0]))
             counters = [getattr(BatchModel, to).add(1), getattr(BatchModel, batch[1]).add(-1)]
@@ -152,40 +286,46 @@ class CheckRepository:
                     BatchModel.last_finished_at.set(finished_at),
                     BatchModel.first_finished_at.set(BatchModel.first_finished_at | finished_at),
                 ]
-            together.append((batch_item, counters, BatchModel.pk.exists()))
+            # A batch gone (expired) has no counters left to keep: the check still moves.
+            optional.append(
+                {
+                    "Update": batch_item.get_update_kwargs_from_instance(
+                        actions=counters, condition=BatchModel.pk.exists()
+                    )
+                }
+            )
+        optional.extend(also)
         # Usage report: a success answered from the cache counts on its day's counters, in this transaction.
-        cache_hit = cache_hit_count(known, to, fields)
-        if cache_hit is not None:
-            together.append((*cache_hit, None))
-        # Then, should the batch be gone (expired), the check moves with its usage count and no batch counters.
-        unconditioned = [entry for entry in together if entry[2] is None]
-        tries = [together, *([unconditioned] if unconditioned and len(unconditioned) < len(together) else [])]
-        for items in tries if together else []:
+        hit = cache_hit_count(known, to, fields)
+        if hit is not None:
+            optional.append({"Update": hit[0].get_update_kwargs_from_instance(actions=hit[1])})
+        if not optional:
+            if not written(lambda: check.update(actions=actions, condition=condition)):
+                raise StaleTransition(check_id)
+            return check
+        move = {"Update": check.get_update_kwargs_from_instance(actions=actions, condition=condition)}
+        try:
+            committed = commit([move], optional)
+        except Refused as refused:
+            raise StaleTransition(check_id) from refused
+        if landed is not None:
+            landed.extend(entry for entry in committed if any(entry is wanted for wanted in also))
+        if known is None:
+            return self.get(tenant_id, check_id)
+        for name, value in (fields or {}).items():
+            setattr(known, name, value)
+        known.status = to
+        if count_attempt:
+            known.attempts = int(known.attempts or 0) + 1
+        if count_wait:
+            known.capacity_waits = int(known.capacity_waits or 0) + 1
+        if waiting_since is not None and not known.waiting_since:
+            known.waiting_since = waiting_since
+        return known
 
-            def both() -> None:
-                with transaction() as tx:
-                    tx.update(check, actions=actions, condition=condition)
-                    for item, item_actions, item_condition in items:  # noqa: B023 (run before the next try)
-                        tx.update(item, actions=item_actions, condition=item_condition)
-
-            if written(both):
-                if known is None:
-                    return self.get(tenant_id, check_id)
-                for name, value in (fields or {}).items():
-                    setattr(known, name, value)
-                known.status = to
-                if count_attempt:
-                    known.attempts = int(known.attempts or 0) + 1
-                if count_wait:
-                    known.capacity_waits = int(known.capacity_waits or 0) + 1
-                if waiting_since is not None and not known.waiting_since:
-                    known.waiting_since = waiting_since
-                return known
-            # Either the check lost a race (the writes below fail too) or its batch is gone (expired): then the
-            # check still moves, with no batch counters left to keep.
-        if not written(lambda: check.update(actions=actions, condition=condition)):
-            raise StaleTransition(check_id)
-        return check
+    def put_write(self, check: CheckModel) -> dict[str, Any]:
+        """Storing a new check as one TransactWriteItems `Put` entry (refused if the id exists)."""
+        return {"Put": check.get_save_kwargs_from_instance(condition=CheckModel.pk.does_not_exist())}
 
     def delete_for_target(self, tenant_id: str, target_id: str) -> int:
         """Delete every check (and so every report) of a target; returns how many."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,22 +11,27 @@ from typing import Any
 from radar.checks.errors import CheckProvidersBusy, CheckProvidersUnavailable
 from radar.checks.models import CheckModel, CheckStatus, check_sk, target_checks_pk, usage_tag
 from radar.checks.queue import MAX_DELAY_SECONDS, CheckQueue
-from radar.checks.repository import BatchRepository, CheckRepository
+from radar.checks.repository import BatchRepository, CheckRepository, Refused, commit, read_together
 from radar.checks.retention import RetentionPolicy
 from radar.checks.runner import CheckRunner
 from radar.checks.schemas import CheckOut, CheckPage, QueueMessage
 from radar.checks.views import check_out
+from radar.cnpj import Cnpj
 from radar.context import TenantContext
 from radar.errors import DependencyUnavailable
-from radar.lookup.schemas import attempt_errors
-from radar.lookup.service import LookupFactory
-from radar.metering.service import UsageMeter, UsageTag, principal_of
+from radar.lookup.schemas import LookupResult, attempt_errors
+from radar.lookup.service import Lookup, LookupFactory
+from radar.metering.service import TenantSettings, UsageMeter, principal_of
 from radar.observability import logger, metrics
+from radar.store import unavailable
 from radar.tables import tenant_pk
+from radar.targets.errors import TargetNotFound
+from radar.targets.models import TargetModel
 from radar.targets.repository import TargetRepository
 from radar.timestamps import utc_iso
 
 __all__ = [
+    "AuditWrite",
     "CheckParts",
     "CheckService",
     "CheckUseCases",
@@ -35,6 +41,9 @@ __all__ = [
     "queue_message",
     "release_allowance",
 ]
+
+# The audit event of a new check, as a TransactWriteItems entry, given the check's id (the caller's radar.audit).
+AuditWrite = Callable[[str], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -144,25 +153,32 @@ class CheckService(CheckUseCases):
         super().__init__(parts)
         self._lookup_factory = lookup_factory
 
+    def _context(self, ctx: TenantContext, target_id: str) -> tuple[TargetModel, TenantSettings]:
+        """The tenant's target (404 if not theirs) and the tenant's settings as stored now, in one round trip."""
+        target_item, tenant_item = read_together(
+            [self._targets.key(ctx.tenant_id, target_id), self._meter.settings_key(ctx.tenant_id)]
+        )
+        if target_item is None:
+            raise TargetNotFound(target_id)
+        return self._targets.from_item(target_item), self._meter.settings_from_item(tenant_item or {}, ctx.plan)
+
     def _counted_check(
         self,
         ctx: TenantContext,
-        target_id: str,
+        target: TargetModel,
+        settings: TenantSettings,
         mode: str,
         status: str,
         correlation_id: str | None,
         refresh: bool,
         freshness: Freshness | None = None,
+        audit: AuditWrite | None = None,
     ) -> CheckModel:
-        """The tenant's target (404 if not theirs), one check counted against the allowance, the check stored."""
-        target = self._targets.get(ctx.tenant_id, target_id)
-        settings = self._meter.tenant_settings(ctx.tenant_id, ctx.plan)
+        """One check of the target, counted against the allowance and stored in the same transaction."""
         counted_at = datetime.now(UTC)
-        tag = UsageTag(mode, principal_of(ctx.principal_type, ctx.principal_id))
-        self._meter.reserve(ctx.tenant_id, settings.plan, 1, now=counted_at, tag=tag)
         check = new_check(
             ctx,
-            target_id=target_id,
+            target_id=str(target.target_id),
             cnpj=str(target.cnpj),
             mode=mode,
             status=status,
@@ -172,12 +188,88 @@ class CheckService(CheckUseCases):
             counted_at=counted_at,
             freshness=freshness,
         )
+        self._store_counted(ctx, settings, check, counted_at, audit=audit)
+        return check
+
+    def _store_counted(
+        self,
+        ctx: TenantContext,
+        settings: TenantSettings,
+        check: CheckModel,
+        counted_at: datetime,
+        optional: list[dict[str, Any]] | None = None,
+        audit: AuditWrite | None = None,
+    ) -> None:
+        """The allowance unit and the check commit together (a failure between the two cannot leak the unit); the
+        usage condition refusing is the allowance answer (429), and nothing is stored. `audit` gives the check's
+        audit event as a transaction entry: it commits with them (no event without its check, no round trip)."""
+        counted = self._meter.reserve_write(ctx.tenant_id, settings.plan, 1, now=counted_at)
+        required = [counted, self._checks.put_write(check)]
+        tag = usage_tag(check)
+        if tag is not None:  # the consumption report's day counters, in the same transaction as the unit
+            counters = {tag.counter: 1}
+            if check.status == CheckStatus.SUCCEEDED and check.cached:
+                counters[tag.cached_counter] = 1
+            required.append(self._meter.report_write(ctx.tenant_id, f"{counted_at:%Y-%m-%d}", counters))
+        if audit is not None:
+            required.append(audit(str(check.check_id)))
         try:
-            return self._checks.create(check)
-        except Exception:
-            # Counted but never stored: nothing will run it, so the unit goes back.
-            release_allowance(self._meter, check)
-            raise
+            commit(required, optional or [])
+        except Refused as refused:
+            if 0 in refused.failed:
+                raise self._meter.exceeded(ctx.tenant_id, settings.plan, now=counted_at) from None
+            raise unavailable() from refused  # a new check id already taken: never with uuid4
+
+    def _from_cache(
+        self,
+        ctx: TenantContext,
+        target: TargetModel,
+        settings: TenantSettings,
+        runner: CheckRunner,
+        result: LookupResult,
+        correlation_id: str | None,
+        freshness: Freshness | None = None,
+        audit: AuditWrite | None = None,
+    ) -> CheckModel:
+        """A sync check whose CNPJ is in the cache: counted, stored succeeded and pointed at by its target in one
+        transaction (nothing runs in between that could fail and leave the unit counted)."""
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        counted_at = datetime.now(UTC)
+        check = new_check(
+            ctx,
+            target_id=str(target.target_id),
+            cnpj=str(target.cnpj),
+            mode="sync",
+            status=CheckStatus.RUNNING,
+            expires_at=self._retention.expires_at(settings),
+            correlation_id=correlation_id,
+            counted_at=counted_at,
+            freshness=freshness,
+        )
+        fields = runner.success_fields(check, result, target)
+        for name, value in fields.items():
+            setattr(check, name, value)
+        check.status = CheckStatus.SUCCEEDED
+        self._store_counted(
+            ctx, settings, check, counted_at, optional=[runner.pointer_write(check, fields)], audit=audit
+        )
+        metrics.add_metric(name="ChecksSucceeded", unit=MetricUnit.Count, value=1)
+        runner.log_success(check)
+        return check
+
+    @staticmethod
+    def _cached_result(lookup: Lookup, cnpj: str, freshness: Freshness | None) -> LookupResult | None:
+        """The cache's answer alone (young enough for `freshness`), when the lookup offers one; None sends the check
+        down the full lookup."""
+        cached = getattr(lookup, "cached", None)
+        if not callable(cached):
+            return None
+        try:
+            result: LookupResult | None = cached(Cnpj(cnpj), max_age=(freshness or Freshness()).max_age)
+        except DependencyUnavailable:
+            return None  # the full lookup meets the same cache and decides
+        return result
 
     def run_now(
         self,
@@ -189,18 +281,29 @@ class CheckService(CheckUseCases):
         refresh: bool = False,
         on_busy: str = "queue",
         freshness: Freshness | None = None,
+        audit: AuditWrite | None = None,
     ) -> CheckOut:
-        """Synchronous check: counted, run inline, stored with its report.
+        """Synchronous check: counted (with its audit event, `audit`), run inline, stored with its report.
 
-        When no provider has a request slot within the sync budget, the check is queued instead (status `queued`,
-        the caller answers 202 with its ETA), or with `on_busy="fail"` it fails uncharged (CheckProvidersBusy, a
-        503). When providers fail: the check is recorded failed, its allowance unit given back, and the answer is a
-        503."""
-        check = self._counted_check(ctx, target_id, "sync", CheckStatus.RUNNING, correlation_id, refresh, freshness)
+        A CNPJ already in the shared cache is answered from it before anything is written: the unit, the finished
+        check and the target's pointer are one transaction. When no provider has a request slot within the sync
+        budget, the check is queued instead (status `queued`, the caller answers 202 with its ETA), or with
+        `on_busy="fail"` it fails uncharged (CheckProvidersBusy, a 503). When providers fail: the check is recorded
+        failed, its allowance unit given back, and the answer is a 503."""
+        target, settings = self._context(ctx, target_id)
+        lookup = self._lookup_factory()
+        runner = CheckRunner(self._checks, self._targets, lookup)
         metrics.add_metadata(key="tenant_id", value=ctx.tenant_id)
-        runner = CheckRunner(self._checks, self._targets, self._lookup_factory())
+        result = None if refresh else self._cached_result(lookup, str(target.cnpj), freshness)
+        if result is not None:
+            out = check_out(self._from_cache(ctx, target, settings, runner, result, correlation_id, freshness, audit))
+            count_check_by_plan(ctx.plan)
+            return out
+        check = self._counted_check(
+            ctx, target, settings, "sync", CheckStatus.RUNNING, correlation_id, refresh, freshness, audit
+        )
         try:
-            out = check_out(runner.execute(check, remaining_ms=remaining_ms))
+            out = check_out(runner.execute(check, remaining_ms=remaining_ms, target=target))
         except DependencyUnavailable as exc:
             errors = attempt_errors(getattr(exc, "attempts", None))
             retry_after = getattr(exc, "retry_after_seconds", None)
@@ -262,9 +365,14 @@ class CheckService(CheckUseCases):
         correlation_id: str | None,
         refresh: bool = False,
         freshness: Freshness | None = None,
+        audit: AuditWrite | None = None,
     ) -> CheckOut:
-        """Asynchronous check: counted, recorded `queued`, sent to the checks queue for the worker."""
-        check = self._counted_check(ctx, target_id, "async", CheckStatus.QUEUED, correlation_id, refresh, freshness)
+        """Asynchronous check: counted (with its audit event, `audit`), recorded `queued`, sent to the checks queue
+        for the worker."""
+        target, settings = self._context(ctx, target_id)
+        check = self._counted_check(
+            ctx, target, settings, "async", CheckStatus.QUEUED, correlation_id, refresh, freshness, audit
+        )
         try:
             self._queue.send(queue_message(check))
         except DependencyUnavailable:

@@ -16,11 +16,13 @@ from radar.checks.repository import CheckRepository
 from radar.checks.runner import CheckRunner
 from radar.checks.schemas import QueueMessage
 from radar.checks.service import queue_message, release_allowance
+from radar.cnpj import Cnpj
 from radar.errors import DependencyUnavailable
 from radar.lookup.schemas import attempt_errors
 from radar.lookup.service import Lookup
 from radar.metering.service import UsageMeter
 from radar.observability import logger, metrics
+from radar.targets.models import TargetModel
 from radar.targets.repository import TargetRepository
 from radar.timestamps import parse_iso, utc_iso
 
@@ -45,6 +47,7 @@ class CheckWorker:
         lease_seconds: float = 90,
     ) -> None:
         self._checks = checks
+        self._lookup = lookup
         self._runner = CheckRunner(checks, targets, lookup)
         self._queue_for_arn = queue_for_arn  # Callable[[str], CheckQueue]
         self._max_receive_count = max_receive_count
@@ -70,7 +73,17 @@ class CheckWorker:
         receive_count = int(record.attributes.approximate_receive_count or 1)
         last_attempt = receive_count >= self._max_receive_count
 
-        check = self._checks.find(message.tenant_id, message.check_id)
+        # One read: the check, its target (the diff's base), and what the lookup reads first (the CNPJ's cache
+        # entry, the providers' breakers and schedules).
+        cnpj = Cnpj(message.cnpj)
+        ahead_keys = getattr(self._lookup, "read_ahead_keys", None)
+        ahead = ahead_keys(cnpj) if callable(ahead_keys) else []
+        check, target, items = self._checks.find_with_target(
+            message.tenant_id, message.check_id, message.target_id, also=ahead
+        )
+        read_ahead = bool(ahead) and check is not None and not check.bypass_cache
+        if read_ahead:
+            self._lookup.read_ahead(cnpj, items)  # type: ignore[attr-defined]
         if check is None:
             logger.info("check gone (deleted or expired); dropping the message")
             return "gone"
@@ -94,9 +107,14 @@ class CheckWorker:
                 self._queue_for_arn(record.event_source_arn).send(message, delay_seconds=int(left))
                 return "waiting"
         status = str(check.status)
+        lease_ahead = getattr(self._lookup, "lease_ahead", None)
+        # A cache miss read ahead: the lookup's single-flight lease is taken in the claim's transaction.
+        lease: dict[str, Any] | None = lease_ahead(cnpj) if read_ahead and callable(lease_ahead) else None
+        landed: list[dict[str, Any]] = []
         try:
             # From the state just read, and only when no other delivery holds the running lease: a concurrent
-            # duplicate drops out; a crashed worker's check is taken over once its lease ends.
+            # duplicate drops out; a crashed worker's check is taken over once its lease ends. The CNPJ's
+            # single-flight lease rides along when it was free as read (else the lookup takes it itself).
             check = self._checks.transition(
                 message.tenant_id,
                 message.check_id,
@@ -107,13 +125,19 @@ class CheckWorker:
                 batch=(str(check.batch_id), status) if check.batch_id else None,
                 lease_free_at=now,
                 known=check,
+                also=[lease] if lease is not None else (),
+                landed=landed,
             )
         except StaleTransition:
+            if lease is not None:
+                self._lookup.lease_taken(cnpj, False)  # type: ignore[attr-defined]
             return self._not_claimed(record, message)
+        if lease is not None:
+            self._lookup.lease_taken(cnpj, bool(landed))  # type: ignore[attr-defined]
         self._record_queue_time(message)
 
         try:
-            finished = self._runner.execute(check, remaining_ms=remaining_ms)
+            finished = self._execute(check, cnpj, remaining_ms, target, lease is not None)
         except DependencyUnavailable as exc:
             errors = attempt_errors(getattr(exc, "attempts", None))
             if getattr(exc, "waiting_for_capacity", False):
@@ -129,6 +153,16 @@ class CheckWorker:
                 raise RetriesExhausted(message.check_id) from exc
             raise
         return str(finished.status)
+
+    def _execute(
+        self, check: CheckModel, cnpj: Cnpj, remaining_ms: int | None, target: TargetModel | None, ahead: bool
+    ) -> CheckModel:
+        """Run the claimed check; a lease taken ahead that its lookup did not use is freed (its lookup never ran)."""
+        try:
+            return self._runner.execute(check, remaining_ms=remaining_ms, target=target)
+        finally:
+            if ahead:
+                self._lookup.release_lease_ahead(cnpj)  # type: ignore[attr-defined]
 
     def _not_claimed(self, record: Any, message: QueueMessage) -> str:
         """Another delivery moved the check first. Finished, or waiting again: this copy is dropped. Running under a

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from radar.aws import is_conditional_failure
 from radar.coordination._dynamo import (
+    PREFETCHED,
     Clock,
     attr_number,
     attr_string,
+    breaker_key,
+    bucket_key,
     dynamodb_client,
+    forget,
     now_seconds,
+    read_items,
+    recall,
+    remember,
     sdk_errors_as_domain,
 )
 
 __all__ = ["CLOSED", "HALF_OPEN", "OPEN", "DynamoCircuitBreaker"]
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
+# A success after this thread saw the breaker clean this recently writes nothing (the provider call in between).
+_CLEAN_SEEN_SECONDS = 30.0
+# How old a prefetched breaker may be for `allow` to decide on it (a probe it starts is still a conditional write).
+_PREFETCH_SECONDS = 2.0
 
 
 class DynamoCircuitBreaker:
@@ -47,8 +59,33 @@ class DynamoCircuitBreaker:
         """The stored state (closed when there is no item)."""
         return attr_string(self._read(provider), "state", CLOSED)
 
+    def state_keys(self, breakers: Sequence[str], schedules: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+        """(table, key) of the named breakers and of the providers' rate-limit schedules (`BUCKET#<provider>`), in
+        the order `read_ahead` takes them."""
+        return [(self.table_name, {"pk": {"S": pk}}) for pk in _state_pks(breakers, schedules)]
+
+    def read_ahead(
+        self, breakers: Sequence[str], schedules: Sequence[str], items: Sequence[dict[str, Any] | None]
+    ) -> None:
+        """The items of `state_keys` as a caller just read them: `allow` and the limiter start from them."""
+        for pk, item in zip(_state_pks(breakers, schedules), items, strict=False):
+            remember(self.table_name, pk, item or {})
+            remember(self.table_name, PREFETCHED + pk, item or {})
+
+    def prefetch(self, breakers: Sequence[str], schedules: Sequence[str]) -> None:
+        """Read the named breakers and the providers' schedules in one round trip, for the walk about to ask them
+        in turn (`allow`, then the limiter, start from what it read); nothing when a caller just read them ahead."""
+        pks = _state_pks(breakers, schedules)
+        if all(recall(self.table_name, PREFETCHED + pk, _PREFETCH_SECONDS) is not None for pk in pks):
+            return
+        read_items(self.table_name, pks, ahead=True)
+
     def allow(self, provider: str) -> bool:
-        item = self._read(provider)
+        """From the breaker as `prefetch` (or a caller's `read_ahead`) just read it, else read now."""
+        item = recall(self.table_name, PREFETCHED + _key(provider), _PREFETCH_SECONDS, once=True)
+        if item is None:
+            item = self._read(provider)
+            remember(self.table_name, _key(provider), item)
         state = attr_string(item, "state", CLOSED)
         if state == CLOSED:
             return True
@@ -63,6 +100,12 @@ class DynamoCircuitBreaker:
         return self._start_probe(provider, expected_state=HALF_OPEN, stamp_name="probe_at", item=item, now=now)
 
     def record_success(self, provider: str) -> None:
+        """Close the breaker and reset its count; nothing to write when this thread just saw it closed with no
+        failures (the healthy steady state costs no round trip). Another worker's failure meanwhile then keeps its
+        count: the breaker opens after `failure_threshold` failures with at most this one success among them."""
+        seen = recall(self.table_name, _key(provider), _CLEAN_SEEN_SECONDS)
+        if seen is not None and attr_string(seen, "state", CLOSED) == CLOSED and attr_number(seen, "failures") == 0:
+            return
         try:
             with sdk_errors_as_domain("UpdateItem"):
                 dynamodb_client().update_item(
@@ -77,8 +120,10 @@ class DynamoCircuitBreaker:
         except Exception as exc:
             if not is_conditional_failure(exc):
                 raise
+        remember(self.table_name, _key(provider), {"state": {"S": CLOSED}, "failures": {"N": "0"}})
 
     def record_failure(self, provider: str) -> None:
+        forget(self.table_name, _key(provider))
         with sdk_errors_as_domain("UpdateItem"):
             after = dynamodb_client().update_item(
                 TableName=self.table_name,
@@ -153,4 +198,8 @@ class DynamoCircuitBreaker:
 
 
 def _key(provider: str) -> str:
-    return f"BREAKER#{provider}"
+    return breaker_key(provider)
+
+
+def _state_pks(breakers: Sequence[str], schedules: Sequence[str]) -> list[str]:
+    return [_key(name) for name in breakers] + [bucket_key(name) for name in schedules]

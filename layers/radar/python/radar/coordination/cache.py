@@ -8,11 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 from radar.coordination._dynamo import (
+    PREFETCHED,
     Clock,
     attr_number,
     attr_string,
     dynamodb_client,
+    held_by,
+    hold,
+    lease_release,
     now_seconds,
+    recall,
+    remember,
     sdk_errors_as_domain,
 )
 from radar.coordination.models import CacheEntry
@@ -21,6 +27,8 @@ from radar.timestamps import epoch_iso, parse_iso
 __all__ = ["DynamoReportCache", "decode_report", "encode_report"]
 
 _DECIMAL_TAG = "$decimal"
+# How old an entry read ahead by the caller (`read_ahead`) may be for `peek` to answer from it.
+_AHEAD_SECONDS = 1.0
 
 
 def _encode_default(value: Any) -> Any:
@@ -86,9 +94,18 @@ class DynamoReportCache:
     def get(self, cnpj: str) -> CacheEntry | None:
         return self.peek(cnpj)
 
+    def item_key(self, cnpj: str) -> tuple[str, dict[str, Any]]:
+        """(table, key) of the entry, for a caller that reads it together with its own items (`read_ahead`)."""
+        return self.table_name, {"pk": {"S": _key(cnpj)}}
+
+    def read_ahead(self, cnpj: str, item: dict[str, Any] | None) -> None:
+        """The entry as the caller just read it (consistently; None or {} when absent): the next `peek` of this
+        thread, within a second, takes it instead of reading again."""
+        remember(self.table_name, PREFETCHED + _key(cnpj), item or {})
+
     def peek(self, cnpj: str) -> CacheEntry | None:
         """The fresh entry, or None when absent or past its freshness (a report kept only for stale-if-error)."""
-        entry = self._read(cnpj)
+        entry = self._read(cnpj, ahead=True)
         if entry is None or entry.expires_at <= now_seconds(self._clock):
             return None
         return entry
@@ -105,14 +122,17 @@ class DynamoReportCache:
             return None
         return entry if age <= max_age_seconds else None
 
-    def _read(self, cnpj: str) -> CacheEntry | None:
-        """The item while the table keeps it (expires_at, the TTL), its freshness in the entry's expires_at."""
-        with sdk_errors_as_domain("GetItem"):
-            # Consistent read: a waiter must see the winner's write as soon as it lands.
-            response = dynamodb_client().get_item(
-                TableName=self.table_name, Key={"pk": {"S": _key(cnpj)}}, ConsistentRead=True
-            )
-        item = response.get("Item")
+    def _read(self, cnpj: str, *, ahead: bool = False) -> CacheEntry | None:
+        """The item while the table keeps it (expires_at, the TTL), its freshness in the entry's expires_at.
+        `ahead`: from the item a caller read ahead (`read_ahead`) if there is one."""
+        item = recall(self.table_name, PREFETCHED + _key(cnpj), _AHEAD_SECONDS, once=True) if ahead else None
+        if item is None:
+            with sdk_errors_as_domain("GetItem"):
+                # Consistent read: a waiter must see the winner's write as soon as it lands.
+                response = dynamodb_client().get_item(
+                    TableName=self.table_name, Key={"pk": {"S": _key(cnpj)}}, ConsistentRead=True
+                )
+            item = response.get("Item")
         if not item:
             return None
         kept_until = int(attr_number(item, "expires_at"))
@@ -166,10 +186,38 @@ class DynamoReportCache:
             item["report"] = {"S": encode_report(report)}
         if source:
             item["source"] = {"S": source}
-        with sdk_errors_as_domain("PutItem"):
-            dynamodb_client().put_item(TableName=self.table_name, Item=item)
+        owner = held_by(self.table_name, cnpj)
+        if owner is None or not self._put_releasing(item, cnpj, owner, now):
+            with sdk_errors_as_domain("PutItem"):
+                dynamodb_client().put_item(TableName=self.table_name, Item=item)
         _count("CacheWrite")
         return entry
+
+    def _put_releasing(self, item: dict[str, Any], cnpj: str, owner: str, now: float) -> bool:
+        """The result and the release of this thread's single-flight lease on it, in one transaction. False (nothing
+        written) when the lease is no longer ours: someone took it over after it expired."""
+        from botocore.exceptions import ClientError
+
+        items: Any = [
+            {"Put": {"TableName": self.table_name, "Item": item}},
+            {"Update": lease_release(self.table_name, cnpj, owner, now)},
+        ]
+        with sdk_errors_as_domain("TransactWriteItems"):
+            try:
+                dynamodb_client().transact_write_items(TransactItems=items)
+            except ClientError as exc:
+                if _cancelled(exc):
+                    # The lease is someone else's now, or a conflict: the result goes alone, and the single-flight
+                    # still releases the lease if it is ours.
+                    return False
+                raise
+        hold(self.table_name, cnpj, None)  # released with the result: the single-flight has nothing left to free
+        return True
+
+
+def _cancelled(exc: BaseException) -> bool:
+    response = getattr(exc, "response", None)
+    return isinstance(response, dict) and response.get("Error", {}).get("Code") == "TransactionCanceledException"
 
 
 def _key(cnpj: str) -> str:

@@ -13,8 +13,11 @@ from radar.aws import is_conditional_failure
 from radar.coordination._dynamo import (
     Clock,
     attr_number,
+    bucket_key,
     dynamodb_client,
     now_seconds,
+    recall,
+    remember,
     sdk_errors_as_domain,
 )
 from radar.coordination.models import Reservation
@@ -25,6 +28,11 @@ WINDOW_SECONDS = 60.0
 # Absolute seconds of skew between the instant a slot starts here and the request reaching the provider (network,
 # scheduling). Not scaled by the time scale: a faster sandbox does not make the network faster.
 SKEW_SECONDS = 1.0
+# The share of the skew a request may spend between its slot and leaving this process (`acquire`): later than the
+# whole skew, it can reach the provider within one window of the requests of the next slots, sent on time.
+_LATE_SHARE = 1.0
+# How old a bucket this thread read (or wrote) may be to start a reservation from, instead of reading it again.
+_RECENT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -98,8 +106,11 @@ class DynamoRateLimiter:
         clock: Clock | None = None,
         max_attempts: int = 25,
         sleep: Callable[[float], None] = time.sleep,
+        late_seconds: float | None = None,
     ) -> None:
         self.table_name = table_name
+        # How late after its slot a request may still go out (the skew the schedule's spacing allows for).
+        self.late_seconds = skew_seconds * _LATE_SHARE if late_seconds is None else late_seconds
         self.time_scale = time_scale
         self.specs = {
             provider: bucket_spec(limit, (burst or {}).get(provider), time_scale=time_scale, skew_seconds=skew_seconds)
@@ -118,35 +129,71 @@ class DynamoRateLimiter:
     def reserve_slot(self, provider: str, max_wait: float = 0.0) -> Reservation:
         """`reserve`, with the slots the schedule had left right after this attempt, from the item it read and wrote
         (the chain's ProviderSlotsFree gauge, at no extra read): a value of this call, not state of the limiter."""
-        spec = self.specs.get(provider)
-        if spec is None:
+        if provider not in self.specs:
             return Reservation(0.0)
-        for attempt in range(self._max_attempts):
-            state = self._read(provider)
-            now = now_seconds(self._clock)
-            slot = self._earliest(spec, state, now)
-            if slot - now > max_wait + 1e-6:  # epoch seconds carry ~1e-7 of float error
-                return Reservation(None, 0.0)
-            tat = max(state.tat, slot) + spec.interval
-            if self._write(provider, state, tat=tat):
-                after = _State(tat, state.paused_until, state.version + 1)
-                # Epoch floats carry ~1e-7 of noise.
-                return Reservation(max(0.0, slot - now), round(self._free(spec, after, now), 3))
-            # Lost a race: back off a little (randomized so contenders spread out) and re-read.
-            self._sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        # Extreme contention: answering "no slot" is the safe side (the chain moves on or waits for capacity).
-        return Reservation(None, 0.0)
+        taken = self._reserve(provider, max_wait)
+        if taken is None:
+            return Reservation(None, 0.0)
+        slot, _written, free = taken
+        return Reservation(max(0.0, slot - now_seconds(self._clock)), free)
 
     def acquire(self, provider: str, max_wait: float = 0.0) -> bool:
         """Reserve a slot within `max_wait` and wait for it; False (nothing reserved) when none is that close."""
         return self.acquire_slot(provider, max_wait).granted
 
     def acquire_slot(self, provider: str, max_wait: float = 0.0) -> Reservation:
-        """`acquire`, answering the reservation it waited for (or the refusal), with the slots left after it."""
-        reservation = self.reserve_slot(provider, max_wait)
-        if reservation.wait:
-            self._sleep(reservation.wait)
-        return reservation
+        """`acquire`, answering the reservation it waited for (or the refusal), with the slots left after it.
+
+        A slot is only good while it is fresh: the schedule spaces requests by their slots, so a request sent more than
+        `late_seconds` after its slot started (a slow conditional write, an oversleep on a busy host) would reach the
+        provider too close to the requests of the next slots. Such a slot is moved to now when nobody reserved after
+        it (the schedule shifts by the delay: a conditional write on the version this caller wrote), else left unused
+        and the next one reserved, within what is left of `max_wait`."""
+        spec = self.specs.get(provider)
+        if spec is None:
+            return Reservation(0.0)
+        deadline = now_seconds(self._clock) + max_wait
+        while True:
+            taken = self._reserve(provider, max(0.0, deadline - now_seconds(self._clock)))
+            if taken is None:
+                return Reservation(None, 0.0)
+            slot, written, free = taken
+            wait = slot - now_seconds(self._clock)
+            if wait > 0:
+                self._sleep(wait)
+            late = now_seconds(self._clock) - slot
+            if late <= self.late_seconds:
+                return Reservation(max(0.0, wait), free)
+            # Shift the schedule by the delay: the next slot starts an interval after this request really leaves.
+            moved_to = now_seconds(self._clock)
+            if self._write(provider, written, tat=written.tat + late) and (
+                now_seconds(self._clock) - moved_to <= self.late_seconds
+            ):
+                return Reservation(max(0.0, wait), free)
+            from radar.observability import logger
+
+            logger.warning("request slot missed; reserving the next one", extra={"provider": provider, "late_s": late})
+
+    def _reserve(self, provider: str, max_wait: float) -> tuple[float, _State, float] | None:
+        """(the epoch second the reserved slot starts, the bucket as this reservation wrote it, the slots it left),
+        or None (nothing reserved)."""
+        spec = self.specs[provider]
+        for attempt in range(self._max_attempts):
+            # The first attempt may start from the bucket as this thread just saw it (read with the breaker): the
+            # write is conditioned on its version, so a stale one only loses the race and reads again.
+            state = self._read(provider, recent=attempt == 0)
+            now = now_seconds(self._clock)
+            slot = self._earliest(spec, state, now)
+            if slot - now > max_wait + 1e-6:  # epoch seconds carry ~1e-7 of float error
+                return None
+            tat = max(state.tat, slot) + spec.interval
+            if self._write(provider, state, tat=tat):
+                after = _State(tat, state.paused_until, state.version + 1)
+                return slot, after, round(self._free(spec, after, now), 3)  # epoch floats: ~1e-7 of noise
+            # Lost a race: back off a little (randomized so contenders spread out) and re-read.
+            self._sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        # Extreme contention: answering "no slot" is the safe side (the chain moves on or waits for capacity).
+        return None
 
     def try_acquire(self, provider: str) -> bool:
         """A slot now, or False (the chain moves on)."""
@@ -176,7 +223,8 @@ class DynamoRateLimiter:
         if spec is None:
             return 0.0
         now = now_seconds(self._clock)
-        return max(0.0, self._earliest(spec, self._read(provider), now) - now)
+        # Asked right after a refused reservation: the bucket that reservation read says it.
+        return max(0.0, self._earliest(spec, self._read(provider, recent=True), now) - now)
 
     def tokens(self, provider: str) -> float:
         """Slots free now (no write): how many requests could start at once; infinity for an unlimited provider."""
@@ -201,13 +249,16 @@ class DynamoRateLimiter:
     def _earliest(spec: BucketSpec, state: _State, now: float) -> float:
         return max(state.tat - spec.tolerance, now, state.paused_until)
 
-    def _read(self, provider: str) -> _State:
-        with sdk_errors_as_domain("GetItem"):
-            item: dict[str, Any] = (
-                dynamodb_client()
-                .get_item(TableName=self.table_name, Key={"pk": {"S": _key(provider)}}, ConsistentRead=True)
-                .get("Item", {})
-            )
+    def _read(self, provider: str, *, recent: bool = False) -> _State:
+        item = recall(self.table_name, _key(provider), _RECENT_SECONDS) if recent else None
+        if item is None:
+            with sdk_errors_as_domain("GetItem"):
+                item = (
+                    dynamodb_client()
+                    .get_item(TableName=self.table_name, Key={"pk": {"S": _key(provider)}}, ConsistentRead=True)
+                    .get("Item", {})
+                )
+            remember(self.table_name, _key(provider), item)
         return _State(
             tat=attr_number(item, "tat"),
             paused_until=attr_number(item, "paused_until"),
@@ -236,6 +287,7 @@ class DynamoRateLimiter:
             if is_conditional_failure(exc):
                 return False
             raise
+        remember(self.table_name, _key(provider), item)  # what the bucket holds now, as far as this thread knows
         return True
 
 
@@ -247,4 +299,4 @@ class _State:
 
 
 def _key(provider: str) -> str:
-    return f"BUCKET#{provider}"
+    return bucket_key(provider)

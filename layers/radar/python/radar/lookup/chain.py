@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -125,6 +126,7 @@ class ProviderChain:
         self.max_stale_seconds = max_stale_seconds
         # How old each provider's answers can be (radar.lookup.registry, DATA_LAG_<NAME>); unknown = 0 (live).
         self.data_lag_seconds = dict(data_lag_seconds or {})
+        self._ahead = threading.local()  # this thread's read-ahead cache miss and lease item (`lease_ahead`)
         for provider in self.providers:
             if hasattr(provider, "attempt_gate"):
                 # Every HTTP attempt takes a slot, retries included.
@@ -142,6 +144,89 @@ class ProviderChain:
         return gate
 
     # --- public ---
+    def cached(self, cnpj: Cnpj, *, max_age: float | None = None) -> LookupResult | None:
+        """The cache's report for `cnpj` alone (one read, no provider, no lease), counted as a hit, if it is at most
+        `max_age` seconds old (default: any fresh one; 0: none); None on a miss, a cached not-found or an unreadable
+        entry (the caller then runs the full lookup, which decides those)."""
+        if max_age == 0:
+            return None
+        entry = self._peek(cnpj.value)
+        if entry is None:
+            ahead = getattr(self._cache, "read_ahead", None)
+            if callable(ahead):
+                ahead(cnpj.value, None)  # the full lookup that follows starts from this miss, not from a read
+            return None
+        young = self._young_enough(entry, max_age)
+        if young is None or young.negative:
+            return None
+        result = self._result_from_entry(cnpj, young, cached=True, attempts=[])
+        if result is not None:
+            self._count("CacheHit")
+        return result
+
+    def read_ahead_keys(self, cnpj: Cnpj) -> list[tuple[str, dict[str, Any]]]:
+        """(table, key) of what a lookup of `cnpj` reads first: its cache entry, its single-flight lease, and every
+        provider's breaker and schedule. A caller that reads them in its own first round trip hands them over with
+        `read_ahead`."""
+        keys: list[tuple[str, dict[str, Any]]] = []
+        entry_key = getattr(self._cache, "item_key", None)
+        if callable(entry_key):
+            keys.append(entry_key(cnpj.value))
+        lease_key = getattr(self._single_flight, "lease_item_key", None)
+        if callable(entry_key) and callable(lease_key):
+            keys.append(lease_key(cnpj.value))
+        state_keys = getattr(self._breaker, "state_keys", None)
+        if callable(state_keys):
+            keys.extend(state_keys(*self._state_names()))
+        return keys
+
+    def read_ahead(self, cnpj: Cnpj, items: Sequence[dict[str, Any] | None]) -> None:
+        """The items of `read_ahead_keys` as the caller just read them (consistently; None = absent), in that order:
+        the lookup that follows starts from them instead of reading them again."""
+        rest = list(items)
+        self._ahead.seen = None
+        if callable(getattr(self._cache, "item_key", None)) and rest:
+            entry = rest.pop(0)
+            self._cache.read_ahead(cnpj.value, entry)  # type: ignore[attr-defined]
+            if callable(getattr(self._single_flight, "lease_item_key", None)) and rest:
+                lease = rest.pop(0)
+                # The lease may be taken ahead only for a miss (a hit needs none), from the item read with it; the
+                # time is just after the read (the single-flight allows for skew).
+                if not entry:
+                    self._ahead.seen = (cnpj.value, lease, time.time())
+        states = getattr(self._breaker, "read_ahead", None)
+        if callable(states) and rest:
+            states(*self._state_names(), rest)
+
+    def lease_ahead(self, cnpj: Cnpj) -> dict[str, Any] | None:
+        """After a `read_ahead` that found no cache entry: a TransactWriteItems entry taking the CNPJ's single-flight
+        lease, for the caller to commit with its own write (the worker's claim), then to report with `lease_taken`;
+        None when there is nothing to take ahead (a hit, the lease held, no such single-flight)."""
+        seen = getattr(self._ahead, "seen", None)
+        take = getattr(self._single_flight, "take_ahead", None)
+        if seen is None or seen[0] != cnpj.value or not callable(take):
+            return None
+        taken = take(cnpj.value, seen[1], seen[2])
+        return None if taken is None else dict(taken[0])
+
+    def lease_taken(self, cnpj: Cnpj, landed: bool) -> None:
+        """Whether the caller's write with the `lease_ahead` entry committed (this thread then holds the lease)."""
+        self._ahead.seen = None
+        taken = getattr(self._single_flight, "taken_ahead", None)
+        if callable(taken):
+            taken(cnpj.value, landed)
+
+    def release_lease_ahead(self, cnpj: Cnpj) -> None:
+        """Free a lease taken ahead that no lookup used (the caller's check never reached it)."""
+        release = getattr(self._single_flight, "release_ahead", None)
+        if callable(release):
+            release(cnpj.value)
+
+    def _state_names(self) -> tuple[list[str], list[str]]:
+        """(breakers, schedules) the walk consults: one breaker per outage group, one schedule per provider."""
+        groups = list(dict.fromkeys(outage_group(provider.name) for provider in self.providers))
+        return groups, [provider.name for provider in self.providers]
+
     def lookup(
         self,
         cnpj: Cnpj,
@@ -225,6 +310,9 @@ class ProviderChain:
     # --- the walk ---
     def _walk(self, cnpj: Cnpj, remaining: Callable[[], int] | None, walk: _Walk) -> CacheEntry:
         # First pass: in order (those fresh enough first), each provider whose circuit allows it and that has a slot.
+        prefetch = getattr(self._breaker, "prefetch", None)
+        if callable(prefetch):
+            prefetch(*self._state_names())  # every breaker and schedule in one round trip, not one each
         waits: dict[str, float] = {}
         for provider in self.preference(walk.max_age):
             report = self._try_provider(provider, cnpj, remaining, walk, waits=waits)
@@ -308,6 +396,9 @@ class ProviderChain:
             if not allowed:
                 self._record(walk, name, "circuit_open", None, "skipped: circuit open after repeated failures", 0.0)
                 return None
+        prepare = getattr(provider, "prepare", None)
+        if callable(prepare):
+            prepare()  # its client and token before its slot: the request leaves as soon as the slot starts
         reservation = self._limiter.acquire_slot(name, max_wait)
         if reservation.slots_free is not None:
             self._emit("ProviderSlotsFree", "Count", reservation.slots_free, {"provider": name})

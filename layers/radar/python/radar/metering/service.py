@@ -108,13 +108,22 @@ class UsageMeter:
         try:
             item = self.client.get_item(
                 TableName=self._table,
-                Key={"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": "TENANT"}},
+                Key=self.settings_key(tenant_id),
                 ProjectionExpression="#plan, retention_days",
                 ExpressionAttributeNames={"#plan": "plan"},
                 ConsistentRead=True,
             ).get("Item", {})
         except (BotoCoreError, ClientError) as exc:
             raise DependencyUnavailable("tenant plan unavailable", details={"dependency": "main_table"}) from exc
+        return self.settings_from_item(item, fallback_plan)
+
+    @staticmethod
+    def settings_key(tenant_id: str) -> dict[str, Any]:
+        """The key of the item `tenant_settings` reads, for a caller that reads it together with other items."""
+        return {"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": "TENANT"}}
+
+    def settings_from_item(self, item: dict[str, Any], fallback_plan: str) -> TenantSettings:
+        """TenantSettings from the tenant item as DynamoDB returned it (a consistent read of `settings_key`)."""
         plan = item.get("plan", {}).get("S")
         retention = int(item.get("retention_days", {}).get("N") or 0)
         return TenantSettings(
@@ -181,6 +190,19 @@ class UsageMeter:
                 return False
             raise DependencyUnavailable("usage counter unavailable", details={"dependency": "main_table"}) from exc
         return True
+
+    def reserve_write(
+        self, tenant_id: str, plan: str, count: int = 1, *, now: datetime | None = None
+    ) -> dict[str, Any]:
+        """The all-or-nothing reservation as one TransactWriteItems `Update` entry, to commit together with the
+        check it pays for (the unit is counted exactly when the check is stored, so a crash cannot leak it). Its
+        condition failing means the allowance is used up: answer with `exceeded()`."""
+        now = now or datetime.now(UTC)
+        return {"Update": self._add(tenant_id, count, self.allowance(plan), now)}
+
+    def exceeded(self, tenant_id: str, plan: str, *, now: datetime | None = None) -> AllowanceExceeded:
+        """The 429 a refused reservation answers with (what is used, when it resets, the upgrade)."""
+        return self._exceeded(tenant_id, plan, now or datetime.now(UTC))
 
     def reserve(
         self,

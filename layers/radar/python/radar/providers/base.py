@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -102,6 +103,10 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+# How long a token read by `prepare` serves the lookup that follows it (the chain calls one right after the other).
+_PREPARED_SECONDS = 30.0
+
+
 class LazyClient:
     """One httpx.Client per provider module, created on first use and reused by warm invocations."""
 
@@ -161,6 +166,7 @@ class HttpProvider:
         self._token_source = token_source
         self._sleep = sleep
         self._jitter = jitter
+        self._prepared = threading.local()  # the token `prepare` read for this thread's next lookup
         # Set by the chain: takes (waits for) a rate-limit slot before each retry, given the seconds left; False =
         # no slot in time, so the retry is not sent. The first attempt's slot is the chain's.
         self.attempt_gate: Callable[[float | None], bool] | None = None
@@ -197,8 +203,29 @@ class HttpProvider:
         return ProviderBadResponse(f"unexpected HTTP {status}", **common)
 
     # --- the call ---
+    def prepare(self) -> None:
+        """What a call needs besides the call itself (the HTTP client, the token), for the chain to get ready before it
+        takes this provider's request slot: a client built or a token read from Secrets Manager after the slot (a
+        cold start, the token cache expiring) sends the request late, into the window of the slots that follow. The
+        token read, or its failure, is kept for this thread's next `lookup` (for a little while)."""
+        self._client.get()
+        if self._token_source is not None:
+            try:
+                self._prepared.token = (time.monotonic(), self._token_source(), None)
+            except ProviderError as error:
+                self._prepared.token = (time.monotonic(), None, error)
+
+    def _token(self) -> str | None:
+        prepared = getattr(self._prepared, "token", None)
+        self._prepared.token = None
+        if prepared is not None and time.monotonic() - prepared[0] <= _PREPARED_SECONDS:
+            if prepared[2] is not None:
+                raise prepared[2]
+            return prepared[1]
+        return self._token_source() if self._token_source else None
+
     def lookup(self, cnpj: Cnpj, *, remaining_ms: RemainingMs | None = None) -> Report:
-        token = self._token_source() if self._token_source else None
+        token = self._token()
         url, params, headers = self.build_request(cnpj, token or None)
         last_error: ProviderError | None = None
         for attempt in range(1, self.max_attempts + 1):

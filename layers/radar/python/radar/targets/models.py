@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import ListAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
 from radar.store import Gsi1, MainTableModel
 
@@ -33,6 +33,11 @@ class TargetModel(MainTableModel):
     # before the pointer existed, for which the history is queried.
     last_success_check_id = UnicodeAttribute(null=True)
     last_success_order = UnicodeAttribute(null=True)
+    # What that check's report says (radar.checks.diff.report_digest) and when that check expires by retention: a
+    # new report with the same digest diffs as unchanged without reading the old check. A digest, not the report:
+    # the target carries no partner data past its check's retention, stays small, and is listed often.
+    last_success_digest = UnicodeAttribute(null=True)
+    last_success_expires_at = NumberAttribute(null=True)
     by_creation: Gsi1[TargetModel] = Gsi1()  # gsi1pk = TENANT#<tid>#TARGETS, gsi1sk = <created_at>#<id>
 
 

@@ -19,7 +19,7 @@ from radar.targets.errors import TargetExists, TargetNotFound
 from radar.targets.models import TargetCnpjLockModel, TargetModel, lock_sk, target_sk
 from radar.timestamps import parse_iso, utc_iso
 
-__all__ = ["STALE_LOCK_SECONDS", "LastSuccess", "TargetRepository", "new_target_id"]
+__all__ = ["STALE_LOCK_SECONDS", "LastSuccess", "TargetRepository", "last_success_of", "new_target_id"]
 
 # A CNPJ lock without its target after this long was left by a crashed writer: the next creator takes it over.
 STALE_LOCK_SECONDS = 60
@@ -31,6 +31,20 @@ _CLAIM_WORKERS = 8
 class LastSuccess:
     check_id: str | None  # None: the target has no succeeded check yet
     order: str  # the check's creation-order key (gsi1sk); "" when there is none
+    digest: str | None = None  # its report's digest (None: not recorded, read the check)
+    expires_at: float | None = None  # when that check expires by retention
+
+
+def last_success_of(target: TargetModel) -> LastSuccess | None:
+    """The pointer a target item carries; None when unknown (a target from before the pointer)."""
+    if target.last_success_order is None:
+        return None
+    return LastSuccess(
+        check_id=target.last_success_check_id or None,
+        order=str(target.last_success_order),
+        digest=target.last_success_digest or None,
+        expires_at=float(target.last_success_expires_at) if target.last_success_expires_at is not None else None,
+    )
 
 
 def new_target_id() -> str:
@@ -109,25 +123,58 @@ class TargetRepository:
             item = TargetModel.get(
                 tenant_pk(tenant_id),
                 target_sk(target_id),
-                attributes_to_get=["last_success_check_id", "last_success_order"],
+                attributes_to_get=[
+                    "last_success_check_id",
+                    "last_success_order",
+                    "last_success_digest",
+                    "last_success_expires_at",
+                ],
             )
         except DoesNotExist:
             return None
-        if item.last_success_order is None:
-            return None
-        return LastSuccess(check_id=item.last_success_check_id or None, order=str(item.last_success_order))
+        return last_success_of(item)
 
-    def record_success(self, tenant_id: str, target_id: str, *, check_id: str, order: str) -> bool:
+    @staticmethod
+    def key(tenant_id: str, target_id: str) -> dict[str, Any]:
+        """The target's key as DynamoDB's low-level API takes it, for a caller that reads it with other items."""
+        return {"pk": {"S": tenant_pk(tenant_id)}, "sk": {"S": target_sk(target_id)}}
+
+    @staticmethod
+    def from_item(item: dict[str, Any]) -> TargetModel:
+        """The target from a low-level item (a batch read of `key`)."""
+        return TargetModel.from_raw_data(item)
+
+    def success_write(
+        self,
+        tenant_id: str,
+        target_id: str,
+        *,
+        check_id: str,
+        order: str,
+        digest: str | None = None,
+        expires_at: float | None = None,
+    ) -> dict[str, Any]:
+        """`record_success` as one TransactWriteItems `Update` entry, to commit with the check's own success (the
+        two agree). Its condition fails when the target is gone or already points at a newer check."""
+        target = TargetModel(tenant_pk(tenant_id), target_sk(target_id))
+        actions, condition = _success_update(check_id, order, digest, expires_at)
+        return {"Update": target.get_update_kwargs_from_instance(actions=actions, condition=condition)}
+
+    def record_success(
+        self,
+        tenant_id: str,
+        target_id: str,
+        *,
+        check_id: str,
+        order: str,
+        digest: str | None = None,
+        expires_at: float | None = None,
+    ) -> bool:
         """Point the target at a succeeded check unless a newer one is already there (or the target is gone).
         `updated_at` stays: this is bookkeeping, not a change the tenant made."""
         target = TargetModel(tenant_pk(tenant_id), target_sk(target_id))
-        return written(
-            lambda: target.update(
-                actions=[TargetModel.last_success_check_id.set(check_id), TargetModel.last_success_order.set(order)],
-                condition=TargetModel.pk.exists()
-                & (TargetModel.last_success_order.does_not_exist() | (TargetModel.last_success_order < order)),
-            )
-        )
+        actions, condition = _success_update(check_id, order, digest, expires_at)
+        return written(lambda: target.update(actions=actions, condition=condition))
 
     def list(self, tenant_id: str, *, limit: int, cursor: str | None) -> tuple[list[TargetModel], str | None]:
         scope = f"{tenant_id}:targets"
@@ -204,6 +251,22 @@ class TargetRepository:
                 lock.delete(condition=TargetCnpjLockModel.target_id == target.target_id)
             except DeleteError:
                 continue  # someone else owns it now, or it is already gone
+
+
+def _success_update(check_id: str, order: str, digest: str | None, expires_at: float | None) -> tuple[list[Any], Any]:
+    """The pointer's moves, and their condition: the target exists and points at nothing newer."""
+    actions: list[Any] = [
+        TargetModel.last_success_check_id.set(check_id),
+        TargetModel.last_success_order.set(order),
+        TargetModel.last_success_digest.remove() if digest is None else TargetModel.last_success_digest.set(digest),
+        TargetModel.last_success_expires_at.remove()
+        if expires_at is None
+        else TargetModel.last_success_expires_at.set(expires_at),
+    ]
+    condition = TargetModel.pk.exists() & (
+        TargetModel.last_success_order.does_not_exist() | (TargetModel.last_success_order < order)
+    )
+    return actions, condition
 
 
 def _new_target(tenant_id: str, cnpj: str, *, label: str | None, tags: list[str]) -> TargetModel:
