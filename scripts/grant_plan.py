@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,13 +68,18 @@ def operator_identity() -> str:
     return str(client("sts").get_caller_identity()["Arn"])
 
 
+_GRANTING = threading.Lock()
+
+
 def grant_plan(tenant_id: str, plan: str, reason: str, *, state_file: Path | None = None,
                stack: str | None = None) -> dict[str, Any]:
     """Grant `plan` to the tenant (the default plan revokes a grant); returns what happened."""
     if not reason.strip():
         raise ValueError("a grant needs a reason (it is audited)")
     env, endpoint = auth_environment(state_file=state_file, stack=stack)
-    with _emulator(endpoint):
+    # The emulator's environment and the bound table are process-wide: one grant at a time, so concurrent callers
+    # in one process (a test's set-up threads) never restore each other's table or endpoint mid-grant.
+    with _GRANTING, _emulator(endpoint):
         from radar.accounts.repository import TenantRepository
         from radar.billing.service import BillingService
         from radar.gateway_keys import GatewayKeys
